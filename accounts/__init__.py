@@ -1,0 +1,4 @@
+"""One stack class per account role of each pattern."""
+from .distributed import DistributedConsumerAccountStack, DistributedServiceAccountStack
+
+__all__ = ["DistributedConsumerAccountStack", "DistributedServiceAccountStack"]

@@ -1,0 +1,264 @@
+"""The lattice-cdktf configuration file, as typed and validated models.
+
+Every field is documented here; README's config reference is generated from the
+same descriptions. Unknown keys are errors (``extra="forbid"``) so a misspelt key
+never silently falls back to a default.
+"""
+from __future__ import annotations
+
+import ipaddress
+import re
+from typing import Annotated, Literal, Optional, Union
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from constructs_lib.subnet_plan import SubnetPlanError, plan_subnets
+
+ACCOUNT_ID_RULE = "must be exactly 12 digits"
+_ACCOUNT_ID = re.compile(r"^\d{12}$")
+_ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}$")
+_REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$")
+_VPC_NAME = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,45}[a-z0-9])?$")
+_INSTANCE_TYPE = re.compile(r"^[a-z][a-z0-9-]*\.[a-z0-9]+$")
+_S3_BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True, strict=True)
+
+
+class AccountConfig(_Strict):
+    """One AWS account that a stack deploys into."""
+
+    id: str = Field(description="The 12-digit AWS account id. The stack's provider refuses any other account.")
+    role_arn: Optional[str] = Field(
+        default=None, description="IAM role the provider assumes in this account (cross-account deploys)."
+    )
+    profile: Optional[str] = Field(default=None, description="Named AWS CLI profile for this account.")
+
+    @field_validator("id")
+    @classmethod
+    def _account_id(cls, value: str) -> str:
+        if not _ACCOUNT_ID.match(value):
+            raise ValueError(ACCOUNT_ID_RULE)
+        return value
+
+    @field_validator("role_arn")
+    @classmethod
+    def _role_arn(cls, value: Optional[str]) -> Optional[str]:
+        if value is not None and not _ROLE_ARN.match(value):
+            raise ValueError("must be an IAM role ARN like arn:aws:iam::123456789012:role/name")
+        return value
+
+    @field_validator("profile")
+    @classmethod
+    def _profile(cls, value: Optional[str]) -> Optional[str]:
+        if value is not None and not value.strip():
+            raise ValueError("must not be empty")
+        return value
+
+    @model_validator(mode="after")
+    def _one_credential_source(self) -> "AccountConfig":
+        if self.role_arn and self.profile:
+            raise ValueError("set role_arn or profile, not both")
+        if self.role_arn and self.role_arn.split(":")[4] != self.id:
+            raise ValueError(
+                f"role_arn {self.role_arn!r} is in account {self.role_arn.split(':')[4]}, not in {self.id}"
+            )
+        return self
+
+
+class Accounts(_Strict):
+    service: AccountConfig = Field(description="Owns the Lattice services (and the Lambda behind them).")
+    consumer: AccountConfig = Field(description="Owns the client VPCs (and, in the distributed pattern, their service networks).")
+    network: Optional[AccountConfig] = Field(
+        default=None, description="Central service-network account (centralized pattern only)."
+    )
+
+    @model_validator(mode="after")
+    def _distinct_accounts(self) -> "Accounts":
+        if self.service.id == self.consumer.id:
+            raise ValueError(
+                f"service.id and consumer.id are both {self.service.id}: "
+                "the patterns are cross-account, give each role its own account"
+            )
+        return self
+
+
+class LocalBackendConfig(_Strict):
+    """Terraform local state, for trying things out. Needs no AWS to synth or test."""
+
+    type: Literal["local"] = "local"
+    state_dir: str = Field(
+        default="terraform-state",
+        description="Directory (relative to the project) holding one <stack>.tfstate per stack; kept outside cdktf.out so a re-synth never deletes state.",
+    )
+
+    @field_validator("state_dir")
+    @classmethod
+    def _relative(cls, value: str) -> str:
+        if not value or value.startswith("/") or ".." in value.split("/"):
+            raise ValueError("must be a relative path inside the project, without '..'")
+        return value.rstrip("/")
+
+
+class S3BackendConfig(_Strict):
+    """Terraform state in S3 with native S3 locking (``use_lockfile``)."""
+
+    type: Literal["s3"]
+    bucket: str = Field(description="State bucket name.")
+    region: Optional[str] = Field(default=None, description="Bucket region; defaults to the top-level region.")
+    key_prefix: str = Field(default="lattice-cdktf", description="Each stack's state key is <key_prefix>/<stack>.tfstate.")
+    role_arn: Optional[str] = Field(
+        default=None,
+        description="Role that writes every stack's state and that consumer stacks use to read producer state.",
+    )
+
+    @field_validator("bucket")
+    @classmethod
+    def _bucket(cls, value: str) -> str:
+        if not _S3_BUCKET.match(value) or ".." in value:
+            raise ValueError("must be a valid S3 bucket name (3-63 lowercase letters, digits, dots, hyphens)")
+        return value
+
+    @field_validator("region")
+    @classmethod
+    def _region(cls, value: Optional[str]) -> Optional[str]:
+        if value is not None and not _REGION.match(value):
+            raise ValueError("must be an AWS region name such as eu-west-1")
+        return value
+
+    @field_validator("key_prefix")
+    @classmethod
+    def _key_prefix(cls, value: str) -> str:
+        if not value or value.startswith("/") or value.endswith("/"):
+            raise ValueError("must be non-empty and neither start nor end with '/'")
+        return value
+
+    @field_validator("role_arn")
+    @classmethod
+    def _role(cls, value: Optional[str]) -> Optional[str]:
+        if value is not None and not _ROLE_ARN.match(value):
+            raise ValueError("must be an IAM role ARN like arn:aws:iam::123456789012:role/name")
+        return value
+
+
+BackendConfig = Annotated[Union[LocalBackendConfig, S3BackendConfig], Field(discriminator="type")]
+
+
+class VpcConfig(_Strict):
+    """A consumer VPC: two subnet tiers per AZ, SSM endpoints and one test instance per AZ."""
+
+    cidr_block: str = Field(default="10.0.0.0/24", description="IPv4 CIDR, /16 to /28. VPCs may overlap: Lattice does not care.")
+    number_azs: int = Field(default=2, description="Availability zones (1-6); one workload instance per AZ.")
+    workload_subnet_netmask: int = Field(default=28, description="Prefix length of each workload subnet (16-28).")
+    endpoints_subnet_netmask: int = Field(default=28, description="Prefix length of each endpoints subnet (16-28).")
+    instance_type: str = Field(default="t2.micro", description="EC2 instance type of the test instances.")
+
+    @field_validator("cidr_block")
+    @classmethod
+    def _cidr(cls, value: str) -> str:
+        try:
+            network = ipaddress.IPv4Network(value, strict=True)
+        except ValueError as exc:
+            raise ValueError(f"must be an IPv4 network in CIDR notation with no host bits set ({exc})") from None
+        if not 16 <= network.prefixlen <= 28:
+            raise ValueError("a VPC CIDR must be between /16 and /28")
+        return value
+
+    @field_validator("number_azs")
+    @classmethod
+    def _azs(cls, value: int) -> int:
+        if not 1 <= value <= 6:
+            raise ValueError("must be between 1 and 6")
+        return value
+
+    @field_validator("workload_subnet_netmask", "endpoints_subnet_netmask")
+    @classmethod
+    def _netmask(cls, value: int) -> int:
+        if not 16 <= value <= 28:
+            raise ValueError("an AWS subnet netmask must be between 16 and 28")
+        return value
+
+    @field_validator("instance_type")
+    @classmethod
+    def _instance_type(cls, value: str) -> str:
+        if not _INSTANCE_TYPE.match(value):
+            raise ValueError("must be an EC2 instance type such as t3.micro")
+        return value
+
+    @model_validator(mode="after")
+    def _subnets_fit(self) -> "VpcConfig":
+        try:
+            plan_subnets(self.cidr_block, self.subnet_tiers, self.number_azs)
+        except SubnetPlanError as exc:
+            raise ValueError(f"subnets do not fit: {exc}") from None
+        return self
+
+    @property
+    def subnet_tiers(self) -> dict[str, int]:
+        return {"workload": self.workload_subnet_netmask, "endpoints": self.endpoints_subnet_netmask}
+
+
+AuthPolicyMode = Literal["least_privilege", "open"]
+DiscoveryChannel = Literal["remote_state", "secrets_manager"]
+
+
+class PatternConfig(_Strict):
+    enabled: bool = Field(default=True, description="Synthesize this pattern's stacks.")
+    auth_policy: AuthPolicyMode = Field(
+        default="least_privilege",
+        description="least_privilege: only the consumer account's VPCs may invoke; open: the original's Allow-everything policy.",
+    )
+    discovery: DiscoveryChannel = Field(
+        default="remote_state",
+        description="How consumers learn the producer's ids: Terraform remote state, or the original's Secrets Manager secret.",
+    )
+
+
+class Patterns(_Strict):
+    distributed: PatternConfig = Field(default_factory=PatternConfig, description="Service account + consumer account.")
+
+
+def _default_vpcs() -> dict[str, VpcConfig]:
+    return {"vpc1": VpcConfig(), "vpc2": VpcConfig()}
+
+
+class LatticeConfig(_Strict):
+    """The whole configuration file."""
+
+    region: str = Field(default="eu-west-1", description="AWS region of every stack (Lattice resources are regional).")
+    project: str = Field(default="lattice-cdktf", description="Value of the Project default tag.")
+    tags: dict[str, str] = Field(default_factory=dict, description="Extra default tags on every resource.")
+    accounts: Accounts
+    backend: BackendConfig = Field(default_factory=LocalBackendConfig, description="Where each stack keeps its state.")
+    patterns: Patterns = Field(default_factory=Patterns)
+    vpcs: dict[str, VpcConfig] = Field(
+        default_factory=_default_vpcs, description="Consumer VPCs by Name tag (default: vpc1 and vpc2, 10.0.0.0/24 each)."
+    )
+
+    @field_validator("region")
+    @classmethod
+    def _region(cls, value: str) -> str:
+        if not _REGION.match(value):
+            raise ValueError("must be an AWS region name such as eu-west-1")
+        return value
+
+    @field_validator("vpcs")
+    @classmethod
+    def _vpc_names(cls, value: dict[str, VpcConfig]) -> dict[str, VpcConfig]:
+        if not value:
+            raise ValueError("at least one consumer VPC is required")
+        for name in value:
+            if not _VPC_NAME.match(name):
+                raise ValueError(
+                    f"VPC name {name!r} must be 1-47 lowercase letters, digits or hyphens, "
+                    "not starting or ending with a hyphen (it prefixes '<name>-service-network')"
+                )
+        return value
+
+    @property
+    def state_region(self) -> str:
+        if isinstance(self.backend, S3BackendConfig) and self.backend.region:
+            return self.backend.region
+        return self.region

@@ -1,0 +1,120 @@
+"""A Secrets Manager secret that publishes ids to other accounts, and its reader.
+
+This is the original sample's discovery channel: the producer writes a JSON
+document into a secret encrypted with a customer-managed KMS key (the AWS-managed
+``aws/secretsmanager`` key cannot be used across accounts), and the readers'
+accounts are admitted by the secret's resource policy and the key policy.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Mapping, Sequence
+
+from cdktf_cdktf_provider_aws.data_aws_secretsmanager_secret_version import (
+    DataAwsSecretsmanagerSecretVersion,
+)
+from cdktf_cdktf_provider_aws.kms_key import KmsKey
+from cdktf_cdktf_provider_aws.secretsmanager_secret import SecretsmanagerSecret
+from cdktf_cdktf_provider_aws.secretsmanager_secret_version import SecretsmanagerSecretVersion
+
+from .cdk import Construct, Fn
+from .policy import Statement, account_root, policy_document
+
+
+@dataclass(frozen=True)
+class DiscoverySecretProps:
+    secret_name: str
+    owner_account_id: str
+    region: str
+    reader_account_ids: Sequence[str]
+    payload: Mapping[str, object]  # JSON-serializable; strings may hold tokens
+
+
+def secret_arn(region: str, account_id: str, secret_name: str) -> str:
+    """The partial ARN (no random suffix) that Secrets Manager resolves for readers."""
+    return f"arn:aws:secretsmanager:{region}:{account_id}:secret:{secret_name}"
+
+
+class DiscoverySecret(Construct):
+    def __init__(self, scope: Construct, id: str, props: DiscoverySecretProps) -> None:
+        super().__init__(scope, id)
+        if not props.reader_account_ids:
+            raise ValueError(f"{self.node.path}: reader_account_ids: name at least one reader account")
+        readers = sorted(set(props.reader_account_ids))
+        owner_secrets = f"arn:aws:secretsmanager:{props.region}:{props.owner_account_id}:secret:*"
+        key_policy = policy_document(
+            [
+                Statement(
+                    sid="OwnerAccountAdministers",
+                    effect="Allow",
+                    principal={"AWS": account_root(props.owner_account_id)},
+                    actions="kms:*",
+                    resources="*",
+                ),
+                Statement(
+                    sid="ReadersDecryptSecretsOfThisAccountThroughSecretsManager",
+                    effect="Allow",
+                    principal={"AWS": [account_root(a) for a in readers]},
+                    actions=["kms:Decrypt", "kms:DescribeKey"],
+                    resources="*",
+                    conditions={
+                        "StringEquals": {"kms:ViaService": f"secretsmanager.{props.region}.amazonaws.com"},
+                        "StringLike": {"kms:EncryptionContext:SecretARN": owner_secrets},
+                    },
+                ),
+            ]
+        )
+        self.key = KmsKey(
+            self,
+            "key",
+            description=f"Encrypts the {props.secret_name} discovery secret",
+            deletion_window_in_days=7,
+            enable_key_rotation=True,
+            policy=key_policy,
+        )
+        self.secret = SecretsmanagerSecret(
+            self,
+            "secret",
+            name=props.secret_name,
+            description="VPC Lattice ids published to the accounts that consume them",
+            kms_key_id=self.key.arn,
+            recovery_window_in_days=0,  # the name can be reused at once after a destroy
+            policy=policy_document(
+                [
+                    Statement(
+                        sid="ReadersGetTheValue",
+                        effect="Allow",
+                        principal={"AWS": [account_root(a) for a in readers]},
+                        actions=[
+                            "secretsmanager:DescribeSecret",
+                            "secretsmanager:GetResourcePolicy",
+                            "secretsmanager:GetSecretValue",
+                        ],
+                        resources="*",
+                    )
+                ]
+            ),
+        )
+        SecretsmanagerSecretVersion(
+            self,
+            "value",
+            secret_id=self.secret.id,
+            secret_string=json.dumps(dict(props.payload), sort_keys=True, separators=(",", ":")),
+        )
+
+
+class DiscoverySecretReader(Construct):
+    """Reads a discovery secret owned by another account; :meth:`get` picks a key."""
+
+    def __init__(self, scope: Construct, id: str, *, arn: str) -> None:
+        super().__init__(scope, id)
+        self.version = DataAwsSecretsmanagerSecretVersion(self, "version", secret_id=arn)
+        # The ids are not secret; nonsensitive keeps plans readable, as in the original.
+        self._document = Fn.nonsensitive(Fn.jsondecode(self.version.secret_string))
+
+    def get(self, *path: str) -> str:
+        value = self._document
+        for key in path:
+            value = Fn.lookup(value, key)
+        return value

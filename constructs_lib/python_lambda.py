@@ -1,0 +1,128 @@
+"""A Python Lambda function with its own role, log group and least-privilege logging."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping, Optional, Sequence
+
+from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
+from cdktf_cdktf_provider_aws.iam_policy import IamPolicy
+from cdktf_cdktf_provider_aws.iam_role import IamRole
+from cdktf_cdktf_provider_aws.iam_role_policy_attachment import IamRolePolicyAttachment
+from cdktf_cdktf_provider_aws.lambda_function import (
+    LambdaFunction,
+    LambdaFunctionEnvironment,
+    LambdaFunctionVpcConfig,
+)
+
+from .cdk import AssetType, Construct, TerraformAsset
+from .lambda_package import build_package
+from .policy import Statement, policy_document
+
+DEFAULT_RUNTIME = "python3.12"
+VPC_ACCESS_POLICY_ARN = "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"
+
+
+@dataclass(frozen=True)
+class LambdaVpcPlacement:
+    subnet_ids: Sequence[str]
+    security_group_ids: Sequence[str]
+
+
+@dataclass(frozen=True)
+class PythonLambdaProps:
+    function_name: str
+    source_dir: Path
+    handler: str
+    iam_name_prefix: str  # unique per pattern, so two patterns can share an account
+    region: str
+    account_id: str
+    runtime: str = DEFAULT_RUNTIME
+    environment: Mapping[str, str] = field(default_factory=dict)
+    vpc: Optional[LambdaVpcPlacement] = None
+    log_retention_days: int = 30
+    timeout_seconds: int = 10
+
+
+class PythonLambda(Construct):
+    """``aws_lambda_function`` from a source directory zipped deterministically at synth.
+
+    Logging permissions name this function's log group only (the original granted
+    ``arn:aws:logs:*:*:*``), and the policy is attached with
+    ``aws_iam_role_policy_attachment``, which, unlike ``aws_iam_policy_attachment``,
+    does not detach the policy from every other role in the account.
+    """
+
+    def __init__(self, scope: Construct, id: str, props: PythonLambdaProps) -> None:
+        super().__init__(scope, id)
+        package = build_package(props.source_dir, props.function_name)
+        asset = TerraformAsset(self, "package", path=str(package.path), type=AssetType.FILE)
+
+        log_group_name = f"/aws/lambda/{props.function_name}"
+        log_group = CloudwatchLogGroup(
+            self, "logs", name=log_group_name, retention_in_days=props.log_retention_days
+        )
+        role = IamRole(
+            self,
+            "role",
+            name=f"{props.iam_name_prefix}-lambda-role",
+            assume_role_policy=policy_document(
+                [
+                    Statement(
+                        effect="Allow",
+                        actions="sts:AssumeRole",
+                        principal={"Service": "lambda.amazonaws.com"},
+                    )
+                ]
+            ),
+        )
+        log_arn = f"arn:aws:logs:{props.region}:{props.account_id}:log-group:{log_group_name}"
+        logging = IamPolicy(
+            self,
+            "logging-policy",
+            name=f"{props.iam_name_prefix}-lambda-logging",
+            description=f"Write logs of the Lambda function {props.function_name}",
+            policy=policy_document(
+                [
+                    Statement(
+                        sid="LambdaLogging",
+                        effect="Allow",
+                        actions=["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
+                        resources=[log_arn, f"{log_arn}:*"],
+                    )
+                ]
+            ),
+        )
+        IamRolePolicyAttachment(self, "logging-attachment", role=role.name, policy_arn=logging.arn)
+        depends = [log_group]
+        if props.vpc is not None:
+            depends.append(
+                IamRolePolicyAttachment(
+                    self, "vpc-access-attachment", role=role.name, policy_arn=VPC_ACCESS_POLICY_ARN
+                )
+            )
+
+        self.function = LambdaFunction(
+            self,
+            "function",
+            function_name=props.function_name,
+            role=role.arn,
+            runtime=props.runtime,
+            handler=props.handler,
+            filename=asset.path,
+            source_code_hash=package.base64_sha256,
+            timeout=props.timeout_seconds,
+            environment=LambdaFunctionEnvironment(variables=dict(sorted(props.environment.items())))
+            if props.environment
+            else None,
+            vpc_config=LambdaFunctionVpcConfig(
+                subnet_ids=list(props.vpc.subnet_ids),
+                security_group_ids=list(props.vpc.security_group_ids),
+            )
+            if props.vpc
+            else None,
+            depends_on=depends,  # the log group exists before the first invocation can create it
+        )
+        self.role = role
+        self.arn = self.function.arn
+        self.function_name = self.function.function_name

@@ -1,0 +1,159 @@
+"""Private SSM Session Manager access to test instances: interface endpoints, an
+instance profile, the Amazon Linux AMI lookup and the instances themselves."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+from cdktf_cdktf_provider_aws.data_aws_ami import DataAwsAmi, DataAwsAmiFilter
+from cdktf_cdktf_provider_aws.iam_instance_profile import IamInstanceProfile
+from cdktf_cdktf_provider_aws.iam_role import IamRole
+from cdktf_cdktf_provider_aws.iam_role_policy_attachment import IamRolePolicyAttachment
+from cdktf_cdktf_provider_aws.instance import Instance, InstanceMetadataOptions, InstanceRootBlockDevice
+from cdktf_cdktf_provider_aws.vpc_endpoint import VpcEndpoint
+
+from .cdk import Construct, ITerraformDependable
+from .policy import Statement, policy_document
+from .security_group import Rule, RuledSecurityGroup, SecurityGroupProps, tcp
+
+SSM_ENDPOINT_SERVICES = ("ssm", "ssmmessages", "ec2messages")
+SSM_MANAGED_POLICY_ARN = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
+
+
+class AmazonLinux2023Ami(Construct):
+    """The newest Amazon Linux 2023 x86_64 AMI (the original's ``amzn-ami-hvm-*``
+    filter matches the retired Amazon Linux 1 and finds nothing current)."""
+
+    def __init__(self, scope: Construct, id: str) -> None:
+        super().__init__(scope, id)
+        self.resource = DataAwsAmi(
+            self,
+            "ami",
+            most_recent=True,
+            owners=["amazon"],
+            filter=[
+                DataAwsAmiFilter(name="name", values=["al2023-ami-2023.*-x86_64"]),
+                DataAwsAmiFilter(name="architecture", values=["x86_64"]),
+                DataAwsAmiFilter(name="virtualization-type", values=["hvm"]),
+            ],
+        )
+        self.id = self.resource.id
+
+
+class SsmInstanceProfile(Construct):
+    """An EC2 instance profile whose role may only do what SSM Session Manager needs."""
+
+    def __init__(self, scope: Construct, id: str, *, name_prefix: str) -> None:
+        super().__init__(scope, id)
+        role = IamRole(
+            self,
+            "role",
+            name=f"{name_prefix}-ssm-instance-role",
+            assume_role_policy=policy_document(
+                [Statement(effect="Allow", actions="sts:AssumeRole", principal={"Service": "ec2.amazonaws.com"})]
+            ),
+        )
+        IamRolePolicyAttachment(self, "ssm-core", role=role.name, policy_arn=SSM_MANAGED_POLICY_ARN)
+        self.resource = IamInstanceProfile(self, "profile", name=f"{name_prefix}-ssm-instance-profile", role=role.name)
+        self.name = self.resource.name
+
+
+@dataclass(frozen=True)
+class SsmEndpointsProps:
+    region: str
+    vpc_id: str
+    vpc_cidr: str
+    subnet_ids: Sequence[str]
+
+
+class SsmEndpoints(Construct):
+    """Interface endpoints for ssm, ssmmessages and ec2messages with private DNS, so
+    instances without internet access can be reached through Session Manager."""
+
+    def __init__(self, scope: Construct, id: str, props: SsmEndpointsProps) -> None:
+        super().__init__(scope, id)
+        security_group = RuledSecurityGroup(
+            self,
+            "security-group",
+            SecurityGroupProps(
+                name="endpoints_sg",
+                description="Security Group for SSM connection",
+                vpc_id=props.vpc_id,
+                ingress=[tcp(443, props.vpc_cidr, "Allowing HTTPS")],
+                # no egress: interface endpoints only answer
+            ),
+        )
+        self.endpoints: list[ITerraformDependable] = [
+            VpcEndpoint(
+                self,
+                service,
+                vpc_id=props.vpc_id,
+                service_name=f"com.amazonaws.{props.region}.{service}",
+                vpc_endpoint_type="Interface",
+                subnet_ids=list(props.subnet_ids),
+                security_group_ids=[security_group.id],
+                private_dns_enabled=True,
+            )
+            for service in SSM_ENDPOINT_SERVICES
+        ]
+
+
+LATTICE_LINK_LOCAL_CIDR = "169.254.171.0/24"
+
+
+@dataclass(frozen=True)
+class ClientInstancesProps:
+    vpc_name: str
+    vpc_id: str
+    vpc_cidr: str
+    subnet_ids: Sequence[str]  # one instance per subnet
+    instance_type: str
+    ami_id: str
+    instance_profile: str
+    egress: Sequence[Rule]
+    depends_on: Sequence[ITerraformDependable] = ()
+
+
+class ClientInstances(Construct):
+    """Private EC2 instances to test from: no public IP, IMDSv2 only, encrypted root
+    volume, ICMP allowed from inside the VPC."""
+
+    def __init__(self, scope: Construct, id: str, props: ClientInstancesProps) -> None:
+        super().__init__(scope, id)
+        security_group = RuledSecurityGroup(
+            self,
+            "security-group",
+            SecurityGroupProps(
+                name="instance_security_group",
+                description="Test instances: ICMP from the VPC in; SSM and Lattice out",
+                vpc_id=props.vpc_id,
+                ingress=[Rule("Allowing ICMP traffic", "icmp", -1, -1, [props.vpc_cidr])],
+                egress=list(props.egress),
+            ),
+        )
+        self.instances = [
+            Instance(
+                self,
+                f"instance-{index + 1}",
+                ami=props.ami_id,
+                instance_type=props.instance_type,
+                subnet_id=subnet_id,
+                associate_public_ip_address=False,
+                vpc_security_group_ids=[security_group.id],
+                iam_instance_profile=props.instance_profile,
+                metadata_options=InstanceMetadataOptions(http_endpoint="enabled", http_tokens="required"),
+                root_block_device=InstanceRootBlockDevice(encrypted=True),
+                tags={"Name": f"{props.vpc_name}-instance-{index + 1}"},
+                depends_on=list(props.depends_on) or None,
+            )
+            for index, subnet_id in enumerate(props.subnet_ids)
+        ]
+
+
+def client_instance_egress(vpc_cidr: str) -> list[Rule]:
+    """Least egress that still lets the seed's test run: SSM endpoints (443 inside
+    the VPC) and Lattice services (80 to the link-local range Lattice answers on)."""
+    return [
+        tcp(443, vpc_cidr, "HTTPS to the SSM interface endpoints"),
+        tcp(80, LATTICE_LINK_LOCAL_CIDR, "HTTP to VPC Lattice services"),
+    ]

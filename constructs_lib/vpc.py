@@ -1,0 +1,67 @@
+"""A VPC with named private subnet tiers spread over availability zones."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping
+
+from cdktf_cdktf_provider_aws.data_aws_availability_zones import DataAwsAvailabilityZones
+from cdktf_cdktf_provider_aws.route_table import RouteTable
+from cdktf_cdktf_provider_aws.route_table_association import RouteTableAssociation
+from cdktf_cdktf_provider_aws.subnet import Subnet
+from cdktf_cdktf_provider_aws.vpc import Vpc
+
+from .cdk import Construct, Fn
+from .subnet_plan import plan_subnets
+
+
+@dataclass(frozen=True)
+class TieredVpcProps:
+    name: str  # the VPC's Name tag
+    cidr_block: str
+    number_azs: int
+    tiers: Mapping[str, int]  # tier name -> subnet prefix length, e.g. {"workload": 28}
+
+
+class TieredVpc(Construct):
+    """VPC, one subnet per tier per AZ, and a route table per subnet.
+
+    Subnet CIDRs are computed at synth time (see ``subnet_plan``) and appear as
+    literals in the output, so a reader sees every address range. Subnets are
+    private: nothing here routes to the internet.
+    """
+
+    def __init__(self, scope: Construct, id: str, props: TieredVpcProps) -> None:
+        super().__init__(scope, id)
+        self.name = props.name
+        self.cidr_block = props.cidr_block
+        self.vpc = Vpc(
+            self,
+            "vpc",
+            cidr_block=props.cidr_block,
+            enable_dns_support=True,
+            enable_dns_hostnames=True,  # private DNS of interface endpoints needs both
+            tags={"Name": props.name},
+        )
+        self.id = self.vpc.id
+        azs = DataAwsAvailabilityZones(self, "azs", state="available")
+        self._subnets: dict[str, list[Subnet]] = {tier: [] for tier in props.tiers}
+        for planned in plan_subnets(props.cidr_block, dict(props.tiers), props.number_azs):
+            label = f"{props.name}-{planned.tier}-{planned.az_index + 1}"
+            subnet = Subnet(
+                self,
+                f"{planned.tier}-{planned.az_index + 1}",
+                vpc_id=self.vpc.id,
+                cidr_block=planned.cidr,
+                availability_zone=Fn.element(azs.names, planned.az_index),
+                tags={"Name": label},
+            )
+            table = RouteTable(self, f"{planned.tier}-{planned.az_index + 1}-routes", vpc_id=self.vpc.id, tags={"Name": label})
+            RouteTableAssociation(
+                self, f"{planned.tier}-{planned.az_index + 1}-routes-association", subnet_id=subnet.id, route_table_id=table.id
+            )
+            self._subnets[planned.tier].append(subnet)
+
+    def subnet_ids(self, tier: str) -> list[str]:
+        if tier not in self._subnets:
+            raise KeyError(f"{self.node.path}: no subnet tier {tier!r} (tiers: {', '.join(self._subnets)})")
+        return [s.id for s in self._subnets[tier]]
