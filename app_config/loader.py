@@ -52,7 +52,8 @@ def _describe(error: Any) -> str:
         message = message[len("Value error, ") :]
     if kind == "extra_forbidden":
         allowed = sorted(_fields_at(LatticeConfig, loc[:-1]))
-        hint = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
+        key = str(loc[-1])
+        hint = difflib.get_close_matches(key, allowed, n=1) or [a for a in allowed if a.startswith(key)][:1]
         suggestion = f"; did you mean '{hint[0]}'?" if hint else ""
         return f"{field}: unknown key (allowed here: {', '.join(allowed)}){suggestion}"
     if kind == "union_tag_invalid":

@@ -7,7 +7,6 @@ accounts are admitted by the secret's resource policy and the key policy.
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Mapping, Sequence
 
@@ -19,6 +18,7 @@ from cdktf_cdktf_provider_aws.secretsmanager_secret import SecretsmanagerSecret
 from cdktf_cdktf_provider_aws.secretsmanager_secret_version import SecretsmanagerSecretVersion
 
 from .cdk import Construct, Fn
+from .json_document import json_document
 from .policy import Statement, account_root, policy_document
 
 
@@ -100,7 +100,7 @@ class DiscoverySecret(Construct):
             self,
             "value",
             secret_id=self.secret.id,
-            secret_string=json.dumps(dict(props.payload), sort_keys=True, separators=(",", ":")),
+            secret_string=json_document(dict(props.payload)),
         )
 
 

@@ -1,14 +1,15 @@
-"""IAM-style policy documents rendered as compact JSON with sorted keys.
+"""IAM-style policy documents: compact JSON with sorted keys.
 
 Sorted keys make the output deterministic and identical to what Terraform's own
-``jsonencode`` produces, so the synthesized JSON reads like hand-written Terraform.
-cdktf tokens (``${...}``) may appear inside any string and are resolved at synth.
+``jsonencode`` produces. Strings may hold cdktf tokens (references to other
+resources); such a document is rendered through ``jsonencode`` (see json_document).
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence, Union
+
+from .json_document import json_document
 
 Principal = Union[str, Mapping[str, Union[str, Sequence[str]]]]
 # operator -> condition key -> value(s), e.g. {"StringEquals": {"aws:PrincipalAccount": ["111111111111"]}}
@@ -45,11 +46,10 @@ class Statement:
 
 
 def policy_document(statements: Sequence[Statement]) -> str:
-    """The policy JSON for ``statements``: compact, keys sorted, no newlines."""
+    """The policy for ``statements``: compact JSON, keys sorted, no newlines."""
     if not statements:
         raise ValueError("a policy needs at least one statement")
-    document = {"Version": "2012-10-17", "Statement": [s.render() for s in statements]}
-    return json.dumps(document, sort_keys=True, separators=(",", ":"))
+    return json_document({"Version": "2012-10-17", "Statement": [s.render() for s in statements]})
 
 
 def account_root(account_id: str) -> str:

@@ -1,0 +1,62 @@
+# lattice-cdktf: `make synth` and `make test` install everything they need first.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+export PIPENV_VENV_IN_PROJECT := 1
+export PIPENV_NOSPIN := 1
+export PIPENV_YES := 1
+export PIPENV_VERBOSITY := -1
+# jsii's banners about Node 20 (past its support date on these machines)
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
+export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
+export CHECKPOINT_DISABLE := 1
+# Where terraform finds hashicorp/aws offline: set it yourself, or it is searched for.
+LATTICE_TF_PROVIDER_MIRROR ?= $(shell scripts/find-provider-mirror)
+export LATTICE_TF_PROVIDER_MIRROR
+
+PYTHON ?= python3
+PIPENV := $(PYTHON) -m pipenv
+
+.PHONY: help install synth synth-hcl diff deploy test snapshots bench clean
+
+help:
+	@echo "make synth      install, then synthesize every stack into cdktf.out/"
+	@echo "make test       install, then run the whole test suite"
+	@echo "make synth-hcl  plain HCL through the cdktf CLI (cdktf synth --hcl)"
+	@echo "make snapshots  rewrite tests/snapshots/ after an intended change"
+	@echo "make bench      cold synth against the bare provider import"
+
+install: .venv/.installed node_modules/.installed
+
+.venv/.installed: Pipfile.lock
+	@$(PYTHON) -m pipenv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --disable-pip-version-check pipenv
+	$(PIPENV) sync --dev
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+synth: install
+	$(PIPENV) run python main.py
+
+synth-hcl: install
+	npx cdktf synth --hcl
+
+diff: install
+	npx cdktf diff
+
+deploy: install
+	npx cdktf deploy '*'
+
+test: install
+	$(PIPENV) run python -m pytest
+
+snapshots: install
+	$(PIPENV) run python -m pytest tests/test_snapshots.py --update-snapshots
+
+bench: install
+	$(PIPENV) run python bench/synth_bench.py
+
+clean:
+	rm -rf cdktf.out .venv node_modules .pytest_cache

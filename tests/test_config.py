@@ -1,0 +1,176 @@
+"""Bad input gets one clear error naming the field, the value and the rule, exits 2,
+and leaves no cdktf.out behind."""
+from __future__ import annotations
+
+import pytest
+
+import main
+from app_config import ConfigError, parse_config
+from conftest import ACCOUNTS, make_config
+
+
+def problems(raw: dict) -> list[str]:
+    with pytest.raises(ConfigError) as caught:
+        parse_config(raw)
+    return caught.value.problems
+
+
+def with_accounts(**extra: object) -> dict:
+    return {"accounts": {k: dict(v) for k, v in ACCOUNTS.items()}, **extra}
+
+
+def test_defaults_reproduce_the_original_inputs() -> None:
+    config = make_config()
+    assert config.region == "eu-west-1"
+    assert list(config.vpcs) == ["vpc1", "vpc2"]
+    for vpc in config.vpcs.values():
+        assert (vpc.cidr_block, vpc.number_azs, vpc.workload_subnet_netmask, vpc.endpoints_subnet_netmask) == (
+            "10.0.0.0/24",
+            2,
+            28,
+            28,
+        )
+        assert vpc.instance_type == "t2.micro"
+    assert config.patterns.distributed.auth_policy == "least_privilege"
+    assert config.patterns.distributed.discovery == "remote_state"
+    assert config.backend.type == "local"
+
+
+def test_shipped_config_file_is_valid_and_uses_fake_accounts(default_config) -> None:
+    assert default_config.accounts.service.id == "111111111111"
+    assert default_config.accounts.consumer.id == "222222222222"
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        (
+            {"accounts": {"service": {"id": "12345"}, "consumer": {"id": "222222222222"}}},
+            "accounts.service.id = '12345': must be exactly 12 digits",
+        ),
+        (
+            {"accounts": {"service": {"id": "11111111111a"}, "consumer": {"id": "222222222222"}}},
+            "accounts.service.id = '11111111111a': must be exactly 12 digits",
+        ),
+        (
+            {"accounts": {"service": {"id": "111111111111"}, "consumer": {"id": "111111111111"}}},
+            "accounts: service.id and consumer.id are both 111111111111",
+        ),
+        (
+            with_accounts(vpcs={"vpc1": {"cidr_block": "10.0.0.300/24"}}),
+            "vpcs.vpc1.cidr_block = '10.0.0.300/24': must be an IPv4 network in CIDR notation",
+        ),
+        (
+            with_accounts(vpcs={"vpc1": {"cidr_block": "10.0.0.1/24"}}),
+            "vpcs.vpc1.cidr_block = '10.0.0.1/24': must be an IPv4 network in CIDR notation with no host bits set",
+        ),
+        (
+            with_accounts(vpcs={"vpc1": {"cidr_block": "10.0.0.0/8"}}),
+            "vpcs.vpc1.cidr_block = '10.0.0.0/8': a VPC CIDR must be between /16 and /28",
+        ),
+        (
+            with_accounts(vpcs={"vpc1": {"workload_subnet_netmask": 25}}),
+            "vpcs.vpc1: subnets do not fit: 2 AZs x tiers workload /25, endpoints /28 need 288 addresses "
+            "but 10.0.0.0/24 has 256",
+        ),
+        (
+            with_accounts(vpcs={"vpc1": {"cidr_block": "10.0.0.0/26", "workload_subnet_netmask": 24}}),
+            "vpcs.vpc1: subnets do not fit: tier 'workload' netmask /24 is larger than the VPC 10.0.0.0/26",
+        ),
+        (
+            with_accounts(vpcs={"vpc1": {"endpoints_subnet_netmask": 29}}),
+            "vpcs.vpc1.endpoints_subnet_netmask = 29: an AWS subnet netmask must be between 16 and 28",
+        ),
+        (
+            with_accounts(vpcs={"vpc1": {"number_azs": 0}}),
+            "vpcs.vpc1.number_azs = 0: must be between 1 and 6",
+        ),
+        (
+            with_accounts(vpcs={"vpc1": {"instance_type": "large"}}),
+            "vpcs.vpc1.instance_type = 'large': must be an EC2 instance type such as t3.micro",
+        ),
+        (with_accounts(vpcs={}), "vpcs: at least one consumer VPC is required"),
+        (with_accounts(vpcs={"Vpc_1": {}}), "vpcs: VPC name 'Vpc_1' must be 1-47 lowercase letters"),
+        (
+            with_accounts(regoin="eu-west-1"),
+            "regoin: unknown key (allowed here: accounts, backend, patterns, project, region, tags, vpcs); "
+            "did you mean 'region'?",
+        ),
+        (
+            with_accounts(vpcs={"vpc1": {"cidr": "10.0.0.0/24"}}),
+            "vpcs.vpc1.cidr: unknown key (allowed here: cidr_block, endpoints_subnet_netmask, instance_type, "
+            "number_azs, workload_subnet_netmask); did you mean 'cidr_block'?",
+        ),
+        (
+            with_accounts(patterns={"distributed": {"auth_policy": "opne"}}),
+            "patterns.distributed.auth_policy = 'opne': Input should be 'least_privilege' or 'open'",
+        ),
+        (
+            with_accounts(patterns={"distributed": {"discovery": "secret"}}),
+            "patterns.distributed.discovery = 'secret': Input should be 'remote_state' or 'secrets_manager'",
+        ),
+        (with_accounts(backend={"type": "s4"}), "backend.type = 's4': must be one of 'local', 's3'"),
+        (with_accounts(backend={"type": "s3"}), "backend.bucket: required but missing"),
+        (
+            with_accounts(backend={"type": "s3", "bucket": "state", "use_lockfile": False}),
+            "backend.use_lockfile: unknown key (allowed here: bucket, key_prefix, region, role_arn, type)",
+        ),
+        (
+            with_accounts(backend={"type": "s3", "bucket": "Not_A_Bucket"}),
+            "backend.bucket = 'Not_A_Bucket': must be a valid S3 bucket name",
+        ),
+        (with_accounts(region="europe"), "region = 'europe': must be an AWS region name such as eu-west-1"),
+        (
+            {
+                "accounts": {
+                    "service": {"id": "111111111111", "role_arn": "arn:aws:iam::333333333333:role/deploy"},
+                    "consumer": {"id": "222222222222"},
+                }
+            },
+            "accounts.service: role_arn 'arn:aws:iam::333333333333:role/deploy' is in account 333333333333, "
+            "not in 111111111111",
+        ),
+        (
+            {
+                "accounts": {
+                    "service": {"id": "111111111111", "role_arn": "arn:aws:iam::111111111111:role/d", "profile": "p"},
+                    "consumer": {"id": "222222222222"},
+                }
+            },
+            "accounts.service: set role_arn or profile, not both",
+        ),
+        ({}, "accounts: required but missing"),
+    ],
+)
+def test_bad_input_names_field_value_and_rule(raw: dict, expected: str) -> None:
+    found = problems(raw)
+    assert len(found) == 1, found
+    assert found[0].startswith(expected), found[0]
+
+
+def test_several_problems_are_reported_together() -> None:
+    found = problems(with_accounts(region="x", vpcs={"vpc1": {"number_azs": 9}}))
+    assert [p.split(" ")[0] for p in found] == ["region", "vpcs.vpc1.number_azs"]
+
+
+def test_main_exits_2_and_writes_nothing_on_bad_config(tmp_path, capsys) -> None:
+    config = tmp_path / "bad.toml"
+    config.write_text('[accounts.service]\nid = "1234"\n[accounts.consumer]\nid = "222222222222"\n')
+    outdir = tmp_path / "cdktf.out"
+    assert main.main(["--config", str(config), "--outdir", str(outdir)]) == 2
+    err = capsys.readouterr().err
+    assert "accounts.service.id = '1234': must be exactly 12 digits" in err
+    assert not outdir.exists()
+    assert list(tmp_path.iterdir()) == [config], "no scratch directory may be left behind"
+
+
+def test_main_reports_toml_syntax_errors(tmp_path, capsys) -> None:
+    config = tmp_path / "broken.toml"
+    config.write_text("region = \n")
+    assert main.main(["--config", str(config), "--outdir", str(tmp_path / "out")]) == 2
+    assert "not valid TOML" in capsys.readouterr().err
+
+
+def test_main_reports_a_missing_config_file(tmp_path, capsys) -> None:
+    assert main.main(["--config", str(tmp_path / "nope.toml"), "--outdir", str(tmp_path / "out")]) == 2
+    assert "nope.toml: invalid configuration (1 problem):\n  - file not found" in capsys.readouterr().err

@@ -1,0 +1,394 @@
+"""Unit tests per construct in constructs_lib, each on a small stack of its own."""
+from __future__ import annotations
+
+import json
+import zipfile
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from cdktf_cdktf_provider_aws.lambda_permission import LambdaPermission
+from cdktf_cdktf_provider_aws.provider import AwsProvider
+
+from constructs_lib.account_provider import AccountProviderProps, account_provider
+from constructs_lib.auth_policy import allow_invoke_from_accounts, allow_invoke_from_vpcs, invoke_resources
+from constructs_lib import cdk
+from constructs_lib.cdk import Construct
+from constructs_lib.consumer_vpc import ConsumerVpc, ConsumerVpcProps
+from constructs_lib.discovery_secret import DiscoverySecret, DiscoverySecretProps, DiscoverySecretReader
+from constructs_lib.lambda_package import build_package, zip_bytes
+from constructs_lib.lattice import (
+    ForwardingListener,
+    ForwardingListenerProps,
+    LambdaTargetGroup,
+    LambdaTargetGroupProps,
+    LatticeService,
+    LatticeServiceProps,
+    ServiceNetwork,
+    ServiceNetworkProps,
+    ServiceNetworkServiceAssociation,
+    WeightedTarget,
+)
+from constructs_lib.naming import ReadableIdsStack
+from constructs_lib.policy import Statement, policy_document
+from constructs_lib.python_lambda import LambdaVpcPlacement, PythonLambda, PythonLambdaProps
+from constructs_lib.ram import RamShare, RamShareAccepter, RamShareProps
+from constructs_lib.state import LocalState, S3State, configure_backend, read_remote_state
+from tools.tfjson import decode_json_argument
+from constructs_lib.vpc import TieredVpc, TieredVpcProps
+
+HELLO = Path(__file__).resolve().parent.parent / "lambda" / "hello"
+
+
+def new_stack(name: str = "unit") -> ReadableIdsStack:
+    stack = ReadableIdsStack(cdk.Testing.app(), name)
+    AwsProvider(stack, "aws", region="eu-west-1")
+    return stack
+
+
+def synthesized(stack) -> tuple[str, dict]:
+    text = cdk.Testing.synth(stack)
+    return text, json.loads(text)
+
+
+def has(text: str, kind: str, properties: dict) -> bool:
+    return cdk.Testing.to_have_resource_with_properties(text, kind, properties)
+
+
+def lambda_props(**overrides) -> PythonLambdaProps:
+    base = dict(
+        function_name="fn",
+        source_dir=HELLO,
+        handler="lambda_function.lambda_handler",
+        iam_name_prefix="p",
+        region="eu-west-1",
+        account_id="111111111111",
+    )
+    base.update(overrides)
+    return PythonLambdaProps(**base)
+
+
+# --- Lambda -------------------------------------------------------------------------
+
+
+def test_python_lambda_role_logs_and_package() -> None:
+    stack = new_stack()
+    PythonLambda(stack, "hello", lambda_props(environment={"B": "2", "A": "1"}))
+    text, doc = synthesized(stack)
+    assert has(text, "aws_iam_role", {"name": "p-lambda-role"})
+    assert has(text, "aws_cloudwatch_log_group", {"name": "/aws/lambda/fn", "retention_in_days": 30})
+    assert has(
+        text,
+        "aws_lambda_function",
+        {
+            "function_name": "fn",
+            "handler": "lambda_function.lambda_handler",
+            "runtime": "python3.12",
+            "source_code_hash": build_package(HELLO, "fn").base64_sha256,
+            "environment": {"variables": {"A": "1", "B": "2"}},
+            "depends_on": ["aws_cloudwatch_log_group.hello_logs"],
+        },
+    )
+    assert has(text, "aws_iam_role_policy_attachment", {"role": "${aws_iam_role.hello_role.name}"})
+    assert "aws_iam_policy_attachment" not in doc["resource"], "exclusive attachments detach other roles"
+    assert "vpc_config" not in doc["resource"]["aws_lambda_function"]["hello_function"]
+
+
+def test_python_lambda_in_a_vpc_gets_vpc_access() -> None:
+    stack = new_stack()
+    PythonLambda(stack, "caller", lambda_props(vpc=LambdaVpcPlacement(subnet_ids=["subnet-1"], security_group_ids=["sg-1"])))
+    text, _ = synthesized(stack)
+    assert has(text, "aws_lambda_function", {"vpc_config": {"subnet_ids": ["subnet-1"], "security_group_ids": ["sg-1"]}})
+    assert has(
+        text,
+        "aws_iam_role_policy_attachment",
+        {"policy_arn": "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"},
+    )
+
+
+def test_lambda_zip_is_deterministic_and_skips_caches(tmp_path) -> None:
+    (tmp_path / "b.py").write_text("B = 1\n")
+    (tmp_path / "a.py").write_text("A = 1\n")
+    (tmp_path / "__pycache__").mkdir()
+    (tmp_path / "__pycache__" / "a.cpython-311.pyc").write_bytes(b"junk")
+    first = zip_bytes(tmp_path)
+    (tmp_path / "a.py").touch()  # a new mtime changes nothing
+    assert zip_bytes(tmp_path) == first
+    with zipfile.ZipFile(BytesIO(first)) as archive:
+        assert archive.namelist() == ["a.py", "b.py"]
+        assert {i.date_time for i in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+    (tmp_path / "a.py").write_text("A = 2\n")
+    assert zip_bytes(tmp_path) != first
+
+
+def test_lambda_zip_refuses_an_empty_directory(tmp_path) -> None:
+    with pytest.raises(ValueError, match="has no files"):
+        zip_bytes(tmp_path)
+
+
+# --- Lattice ------------------------------------------------------------------------
+
+
+def test_lambda_target_group_permission_is_scoped_to_the_target_group() -> None:
+    stack = new_stack()
+    LambdaTargetGroup(
+        stack,
+        "tg",
+        LambdaTargetGroupProps(name="lambdatarget", function_arn="arn:fn", function_name="fn", event_structure_version="V2"),
+    )
+    text, doc = synthesized(stack)
+    assert has(
+        text,
+        "aws_vpclattice_target_group",
+        {"name": "lambdatarget", "type": "LAMBDA", "config": {"lambda_event_structure_version": "V2"}},
+    )
+    assert has(
+        text,
+        "aws_lambda_permission",
+        {
+            "principal": "vpc-lattice.amazonaws.com",
+            "action": "lambda:InvokeFunction",
+            "function_name": "fn",
+            "source_arn": "${aws_vpclattice_target_group.tg_target-group.arn}",
+        },
+    )
+    attachment = doc["resource"]["aws_vpclattice_target_group_attachment"]["tg_target"]
+    assert attachment["target"] == {"id": "arn:fn"}
+    assert attachment["depends_on"] == ["aws_lambda_permission.tg_invoke-permission"]
+
+
+def test_forwarding_listener_keeps_every_weighted_target() -> None:
+    stack = new_stack()
+    service = LatticeService(stack, "svc", LatticeServiceProps(name="svc-a"))
+    ForwardingListener(
+        stack,
+        "listener",
+        ForwardingListenerProps(
+            name="web",
+            service_id=service.id,
+            protocol="HTTPS",
+            targets=[WeightedTarget("tg-a", 80), WeightedTarget("tg-b", 20)],
+        ),
+    )
+    text, _ = synthesized(stack)
+    assert has(
+        text,
+        "aws_vpclattice_listener",
+        {
+            "name": "web",
+            "protocol": "HTTPS",
+            "port": 443,
+            "default_action": {
+                "forward": [
+                    {
+                        "target_groups": [
+                            {"target_group_identifier": "tg-a", "weight": 80},
+                            {"target_group_identifier": "tg-b", "weight": 20},
+                        ]
+                    }
+                ]
+            },
+        },
+    )
+
+
+def test_forwarding_listener_refuses_no_targets() -> None:
+    stack = new_stack()
+    with pytest.raises(ValueError, match="unit/empty: targets: a forwarding listener needs at least one target group"):
+        ForwardingListener(stack, "empty", ForwardingListenerProps(name="web", service_id="svc", targets=[]))
+
+
+def test_service_and_network_auth_policies_name_their_own_arn() -> None:
+    stack = new_stack()
+    service = LatticeService(stack, "svc", LatticeServiceProps(name="svc-a", auth_type="AWS_IAM"))
+    service.attach_auth_policy(allow_invoke_from_accounts(["222222222222"], invoke_resources([service.arn])))
+    network = ServiceNetwork(stack, "net", ServiceNetworkProps(name="net-a"))
+    network.attach_auth_policy(allow_invoke_from_vpcs(["vpc-1"]))
+    ServiceNetworkServiceAssociation(stack, "assoc", service_network=network.id, service=service.arn)
+    text, doc = synthesized(stack)
+    policies = doc["resource"]["aws_vpclattice_auth_policy"]
+    assert policies["svc_auth-policy"]["resource_identifier"] == "${aws_vpclattice_service.svc_service.arn}"
+    assert policies["net_auth-policy"]["resource_identifier"] == "${aws_vpclattice_service_network.net_network.arn}"
+    assert has(
+        text,
+        "aws_vpclattice_service_network_service_association",
+        {
+            "service_network_identifier": "${aws_vpclattice_service_network.net_network.id}",
+            "service_identifier": "${aws_vpclattice_service.svc_service.arn}",
+        },
+    )
+
+
+# --- RAM and discovery ----------------------------------------------------------------
+
+
+def test_ram_share_principals_and_resources() -> None:
+    stack = new_stack()
+    RamShare(stack, "share", RamShareProps(name="s", principals=["222222222222", "333333333333"], resources={"a": "arn:a"}))
+    RamShareAccepter(stack, "accept", share_arn="arn:share")
+    text, doc = synthesized(stack)
+    assert sorted(p["principal"] for p in doc["resource"]["aws_ram_principal_association"].values()) == [
+        "222222222222",
+        "333333333333",
+    ]
+    assert has(text, "aws_ram_resource_association", {"resource_arn": "arn:a"})
+    assert has(text, "aws_ram_resource_share_accepter", {"share_arn": "arn:share"})
+
+
+def test_ram_share_refuses_no_principals() -> None:
+    with pytest.raises(ValueError, match="principals: a share needs at least one principal"):
+        RamShare(new_stack(), "share", RamShareProps(name="s", principals=[], resources={}))
+
+
+def test_discovery_secret_admits_exactly_its_readers() -> None:
+    stack = new_stack()
+    DiscoverySecret(
+        stack,
+        "secret",
+        DiscoverySecretProps(
+            secret_name="ids",
+            owner_account_id="111111111111",
+            region="eu-west-1",
+            reader_account_ids=["333333333333", "222222222222", "333333333333"],
+            payload={"b": 1, "a": "x"},
+        ),
+    )
+    _, doc = synthesized(stack)
+    key_policy = decode_json_argument(doc["resource"]["aws_kms_key"]["secret_key"]["policy"])
+    assert key_policy["Statement"][1]["Principal"] == {
+        "AWS": ["arn:aws:iam::222222222222:root", "arn:aws:iam::333333333333:root"]
+    }
+    assert doc["resource"]["aws_secretsmanager_secret_version"]["secret_value"]["secret_string"] == '{"a":"x","b":1}'
+
+
+def test_discovery_secret_reader_looks_up_nested_keys() -> None:
+    stack = new_stack()
+    reader = DiscoverySecretReader(stack, "reader", arn="arn:aws:secretsmanager:eu-west-1:111111111111:secret:ids")
+    RamShareAccepter(stack, "accept", share_arn=reader.get("a", "b"))
+    text, _ = synthesized(stack)
+    doc = "nonsensitive(jsondecode(data.aws_secretsmanager_secret_version.reader_version.secret_string))"
+    assert has(text, "aws_ram_resource_share_accepter", {"share_arn": f"${{{doc}.a.b}}"})
+
+
+# --- Networking -----------------------------------------------------------------------
+
+
+def test_tiered_vpc_subnets_and_routes() -> None:
+    stack = new_stack()
+    vpc = TieredVpc(stack, "net", TieredVpcProps(name="app", cidr_block="10.9.0.0/24", number_azs=3, tiers={"a": 27, "b": 28}))
+    assert len(vpc.subnet_ids("a")) == 3
+    with pytest.raises(KeyError, match="no subnet tier 'c'"):
+        vpc.subnet_ids("c")
+    text, doc = synthesized(stack)
+    assert has(text, "aws_vpc", {"cidr_block": "10.9.0.0/24", "enable_dns_hostnames": True, "tags": {"Name": "app"}})
+    assert sorted(s["cidr_block"] for s in doc["resource"]["aws_subnet"].values()) == sorted(
+        ["10.9.0.0/27", "10.9.0.32/27", "10.9.0.64/27", "10.9.0.96/28", "10.9.0.112/28", "10.9.0.128/28"]
+    )
+    assert len(doc["resource"]["aws_route_table_association"]) == 6
+    assert doc["resource"]["aws_subnet"]["net_a-3"]["availability_zone"] == "${element(data.aws_availability_zones.net_azs.names, 2)}"
+
+
+def test_consumer_vpc_association_uses_its_security_group() -> None:
+    stack = new_stack()
+    vpc = ConsumerVpc(
+        stack,
+        "vpc9",
+        ConsumerVpcProps(
+            name="vpc9",
+            cidr_block="10.0.0.0/24",
+            number_azs=1,
+            workload_subnet_netmask=28,
+            endpoints_subnet_netmask=28,
+            instance_type="t3.micro",
+            region="eu-west-1",
+            ami_id="ami-1",
+            instance_profile="profile",
+        ),
+    )
+    vpc.associate("assoc", service_network="arn:aws:vpc-lattice:eu-west-1:333333333333:servicenetwork/sn-1")
+    text, doc = synthesized(stack)
+    assert has(
+        text,
+        "aws_vpclattice_service_network_vpc_association",
+        {
+            "service_network_identifier": "arn:aws:vpc-lattice:eu-west-1:333333333333:servicenetwork/sn-1",
+            "vpc_identifier": "${aws_vpc.vpc9_network_vpc.id}",
+            "security_group_ids": ["${aws_security_group.vpc9_lattice-security-group_sg.id}"],
+        },
+    )
+    assert len(doc["resource"]["aws_instance"]) == 1
+    assert doc["resource"]["aws_instance"]["vpc9_instances_instance-1"]["depends_on"] == [
+        "aws_vpc_endpoint.vpc9_ssm-endpoints_ssm",
+        "aws_vpc_endpoint.vpc9_ssm-endpoints_ssmmessages",
+        "aws_vpc_endpoint.vpc9_ssm-endpoints_ec2messages",
+    ]
+
+
+# --- Stack plumbing -------------------------------------------------------------------
+
+
+def test_account_provider_pins_the_account() -> None:
+    stack = ReadableIdsStack(cdk.Testing.app(), "p")
+    account_provider(
+        stack,
+        AccountProviderProps(region="eu-west-1", account_id="111111111111", profile="dev", default_tags={"b": "2", "a": "1"}),
+    )
+    _, doc = synthesized(stack)
+    (provider,) = doc["provider"]["aws"]
+    assert provider == {
+        "region": "eu-west-1",
+        "allowed_account_ids": ["111111111111"],
+        "profile": "dev",
+        "default_tags": [{"tags": {"a": "1", "b": "2"}}],
+    }
+
+
+def test_backends_and_remote_state_agree() -> None:
+    stack = new_stack()
+    configure_backend(stack, S3State(bucket="b", key="k/x.tfstate", region="eu-west-1"))
+    remote = read_remote_state(stack, "other", LocalState(path="../x.tfstate"))
+    RamShareAccepter(stack, "accept", share_arn=remote.get_string("share"))
+    _, doc = synthesized(stack)
+    assert doc["terraform"]["backend"]["s3"]["use_lockfile"] is True
+    assert doc["data"]["terraform_remote_state"]["other"] == {"backend": "local", "config": {"path": "../x.tfstate"}}
+
+
+def test_readable_ids_report_a_collision() -> None:
+    stack = new_stack()
+    outer = Construct(stack, "a")
+    LambdaPermission(outer, "b", action="x", function_name="f", principal="p")
+    LambdaPermission(stack, "a_b", action="x", function_name="f", principal="p")
+    with pytest.raises(Exception, match="Terraform name aws_lambda_permission.a_b is already used by unit/a/b"):
+        cdk.Testing.synth(stack)
+
+
+def test_policy_documents_are_compact_and_sorted() -> None:
+    text = policy_document([Statement(effect="Allow", actions=["b", "a"], resources="*", sid="S")])
+    assert text == '{"Statement":[{"Action":["b","a"],"Effect":"Allow","Resource":"*","Sid":"S"}],"Version":"2012-10-17"}'
+    with pytest.raises(ValueError):
+        policy_document([])
+
+
+def test_documents_with_references_use_jsonencode_and_read_back() -> None:
+    stack = new_stack()
+    network = ServiceNetwork(stack, "net", ServiceNetworkProps(name="net-a"))
+    network.attach_auth_policy(allow_invoke_from_vpcs([network.id], invoke_resources(["arn:svc"])))
+    _, doc = synthesized(stack)
+    policy = doc["resource"]["aws_vpclattice_auth_policy"]["net_auth-policy"]["policy"]
+    assert policy.startswith("${jsonencode({") and policy.endswith("})}")
+    assert decode_json_argument(policy) == {
+        "Statement": [
+            {
+                "Action": "vpc-lattice-svcs:Invoke",
+                "Condition": {"StringEquals": {"vpc-lattice-svcs:SourceVpc": "${aws_vpclattice_service_network.net_network.id}"}},
+                "Effect": "Allow",
+                "Principal": "*",
+                "Resource": "arn:svc/*",
+                "Sid": "InvokeFromAssociatedVpcs",
+            }
+        ],
+        "Version": "2012-10-17",
+    }
+    # the HCL rendering keeps the document intact (a JSON string with ${} inside does not)
+    hcl = cdk.Testing.synth_hcl(stack)
+    assert '"vpc-lattice-svcs:SourceVpc" = aws_vpclattice_service_network.net_network.id' in hcl

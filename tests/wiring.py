@@ -1,0 +1,104 @@
+"""Checks on synthesized Terraform JSON that `terraform validate` cannot make:
+how resources and stacks are wired together."""
+from __future__ import annotations
+
+import re
+from typing import Any, Iterator
+
+REMOTE_STATE_REF = re.compile(r"data\.terraform_remote_state\.([A-Za-z0-9_-]+)\.outputs\.([A-Za-z0-9_-]+)")
+
+
+def resources(stack: dict, kind: str) -> dict[str, dict]:
+    return stack.get("resource", {}).get(kind, {})
+
+
+def data_sources(stack: dict, kind: str) -> dict[str, dict]:
+    return stack.get("data", {}).get(kind, {})
+
+
+def strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from strings(v)
+
+
+def forward_problems(stack: dict) -> list[str]:
+    """Every forward action of every listener and rule names >= 1 target group with a weight."""
+    problems = []
+    for kind in ("aws_vpclattice_listener", "aws_vpclattice_listener_rule"):
+        for name, body in resources(stack, kind).items():
+            action = body.get("default_action") if kind.endswith("listener") else body.get("action")
+            if not action:
+                problems.append(f"{kind}.{name}: no action")
+                continue
+            if action.get("fixed_response"):
+                continue
+            forwards = action.get("forward") or []
+            if not forwards:
+                problems.append(f"{kind}.{name}: neither forward nor fixed_response")
+            for forward in forwards:
+                groups = forward.get("target_groups") or []
+                if not groups:
+                    problems.append(f"{kind}.{name}: forward names no target group ({forward!r})")
+                for group in groups:
+                    if not group.get("target_group_identifier") or "weight" not in group:
+                        problems.append(f"{kind}.{name}: target group entry without id or weight ({group!r})")
+    return problems
+
+
+def backend_of(stack: dict) -> tuple[str, dict]:
+    ((kind, settings),) = stack["terraform"]["backend"].items()
+    return kind, settings
+
+
+def cross_stack_problems(stacks: dict[str, dict], manifest: dict) -> list[str]:
+    """Each remote-state reference resolves to an output of a stack that deploys earlier.
+
+    The data source's backend settings must point at exactly one synthesized stack's
+    backend (same type, same path or bucket+key), that stack must declare the output,
+    and the reading stack must depend on it (transitively) in the manifest.
+    """
+    problems = []
+    by_backend = {}
+    for name, stack in stacks.items():
+        kind, settings = backend_of(stack)
+        by_backend[(kind, settings.get("path"), settings.get("bucket"), settings.get("key"))] = name
+    for reader, stack in stacks.items():
+        remote_states = data_sources(stack, "terraform_remote_state")
+        for ref_name, output in _remote_refs(stack):
+            source = remote_states.get(ref_name)
+            if source is None:
+                problems.append(f"{reader}: reference to undeclared remote state {ref_name}")
+                continue
+            config = source.get("config", {})
+            key = (source["backend"], config.get("path"), config.get("bucket"), config.get("key"))
+            producer = by_backend.get(key)
+            if producer is None:
+                problems.append(f"{reader}: remote state {ref_name} {key} matches no stack's backend")
+                continue
+            if output not in stacks[producer].get("output", {}):
+                problems.append(f"{reader}: {producer} has no output {output!r}")
+            if producer not in deploys_before(manifest, reader):
+                problems.append(f"{reader}: reads {producer} but does not depend on it")
+    return problems
+
+
+def _remote_refs(stack: dict) -> set[tuple[str, str]]:
+    return {m.groups() for s in strings(stack) for m in REMOTE_STATE_REF.finditer(s)}
+
+
+def deploys_before(manifest: dict, stack: str) -> set[str]:
+    """All stacks ``stack`` depends on, directly or not."""
+    seen: set[str] = set()
+    todo = list(manifest["stacks"][stack].get("dependencies", []))
+    while todo:
+        name = todo.pop()
+        if name not in seen:
+            seen.add(name)
+            todo.extend(manifest["stacks"][name].get("dependencies", []))
+    return seen

@@ -1,0 +1,1 @@
+"""Developer tools shared by the test suite and the benchmarks."""
