@@ -11,15 +11,21 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from typing import TYPE_CHECKING
 
-from accounts import DistributedConsumerAccountStack, DistributedServiceAccountStack
 from app_config import DEFAULT_CONFIG_FILE, ConfigError, LatticeConfig, load_config
-from constructs_lib.cdk import App
-from constructs_lib.synth import synth_atomically
+
+if TYPE_CHECKING:
+    from constructs_lib.cdk import App
 
 
-def build_app(config: LatticeConfig, outdir: str) -> App:
+def build_app(config: LatticeConfig, outdir: str) -> "App":
     """Every stack the config enables, with deploy order declared between them."""
+    # Imported here: loading cdktf and the AWS bindings takes ~20 s, and a bad
+    # config should be reported before paying that.
+    from accounts import DistributedConsumerAccountStack, DistributedServiceAccountStack
+    from constructs_lib.cdk import App
+
     app = App(outdir=outdir)
     if config.patterns.distributed.enabled:
         service = DistributedServiceAccountStack(app, config)
@@ -45,6 +51,8 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    from constructs_lib.synth import synth_atomically
+
     synth_atomically(lambda outdir: build_app(config, outdir), args.outdir)
     return 0
 

@@ -91,7 +91,7 @@ class LocalBackendConfig(_Strict):
     type: Literal["local"] = "local"
     state_dir: str = Field(
         default="terraform-state",
-        description="Directory (relative to the project) holding one <stack>.tfstate per stack; kept outside cdktf.out so a re-synth never deletes state.",
+        description="Directory (relative to the project) holding one `<stack>.tfstate` per stack; kept outside cdktf.out so a re-synth never deletes state.",
     )
 
     @field_validator("state_dir")
@@ -108,7 +108,7 @@ class S3BackendConfig(_Strict):
     type: Literal["s3"]
     bucket: str = Field(description="State bucket name.")
     region: Optional[str] = Field(default=None, description="Bucket region; defaults to the top-level region.")
-    key_prefix: str = Field(default="lattice-cdktf", description="Each stack's state key is <key_prefix>/<stack>.tfstate.")
+    key_prefix: str = Field(default="lattice-cdktf", description="Each stack's state key is `<key_prefix>/<stack>.tfstate`.")
     role_arn: Optional[str] = Field(
         default=None,
         description="Role that writes every stack's state and that consumer stacks use to read producer state.",

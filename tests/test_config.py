@@ -174,3 +174,34 @@ def test_main_reports_toml_syntax_errors(tmp_path, capsys) -> None:
 def test_main_reports_a_missing_config_file(tmp_path, capsys) -> None:
     assert main.main(["--config", str(tmp_path / "nope.toml"), "--outdir", str(tmp_path / "out")]) == 2
     assert "nope.toml: invalid configuration (1 problem):\n  - file not found" in capsys.readouterr().err
+
+
+def test_readme_config_reference_is_current() -> None:
+    from pathlib import Path
+
+    from app_config.reference import BEGIN, END, markdown
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    current = readme[readme.index(BEGIN) : readme.index(END) + len(END)]
+    assert current == markdown(), "README config reference is stale: python -m app_config.reference"
+
+
+def test_config_errors_do_not_wait_for_the_aws_bindings(tmp_path) -> None:
+    """main.py validates before importing cdktf (a ~20 s jsii start-up)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[accounts.service]\nid = "1"\n[accounts.consumer]\nid = "222222222222"\n')
+    probe = (
+        "import sys, main; code = main.main(['--config', sys.argv[1], '--outdir', sys.argv[2]]);"
+        "assert 'cdktf' not in sys.modules and 'jsii' not in sys.modules; sys.exit(code)"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", probe, str(bad), str(tmp_path / "out")], cwd=root, capture_output=True, text=True, timeout=60
+    )
+    assert proc.returncode == 2, proc.stderr
+    assert "accounts.service.id = '1': must be exactly 12 digits" in proc.stderr
+    assert not (tmp_path / "out").exists()

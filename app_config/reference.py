@@ -1,0 +1,68 @@
+"""The config reference table in README.md, generated from the schema's descriptions.
+
+    python -m app_config.reference    # prints the Markdown table
+"""
+from __future__ import annotations
+
+import typing
+from typing import Any, Iterator
+
+from pydantic import BaseModel
+from pydantic_core import PydanticUndefined
+
+from .schema import LatticeConfig, LocalBackendConfig, S3BackendConfig
+
+BEGIN = "<!-- config-reference:begin -->"
+END = "<!-- config-reference:end -->"
+
+
+def _rows(model: type[BaseModel], prefix: str, note: str = "") -> Iterator[tuple[str, str, str]]:
+    for name, field in model.model_fields.items():
+        key = f"{prefix}{name}"
+        nested = _model_of(field.annotation)
+        if key == "backend":
+            yield key + ".type", "`local`", "`local` or `s3`."
+            yield from (r for r in _rows(LocalBackendConfig, "backend.", "(local) ") if r[0] != "backend.type")
+            yield from (r for r in _rows(S3BackendConfig, "backend.", "(s3) ") if r[0] != "backend.type")
+            continue
+        if nested is not None:
+            optional = field.default is None
+            if optional:
+                yield key, "-", field.description or ""
+            child_prefix = f"{key}.<name>." if typing.get_origin(field.annotation) is dict else f"{key}."
+            yield from _rows(nested, child_prefix, f"(if `{key}` is set) " if optional else note)
+            continue
+        yield key, _default(field), note + (field.description or "")
+
+
+def _model_of(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _model_of(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _default(field: Any) -> str:
+    if field.default is PydanticUndefined and field.default_factory is None:
+        return "required"
+    value = field.default if field.default_factory is None else field.default_factory()
+    if value == {}:
+        return "`{}`"
+    if value is None:
+        return "-"
+    return f"`{str(value).lower() if isinstance(value, bool) else value}`"
+
+
+def markdown() -> str:
+    lines = [BEGIN, "| key | default | meaning |", "|---|---|---|"]
+    for key, default, description in _rows(LatticeConfig, ""):
+        lines.append(f"| `{key}` | {default} | {description} |")
+    lines.append(END)
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(markdown())
