@@ -17,13 +17,14 @@ export LATTICE_TF_PROVIDER_MIRROR
 PYTHON ?= python3
 PIPENV := $(PYTHON) -m pipenv
 
-.PHONY: help install synth synth-hcl diff deploy test snapshots bench clean
+.PHONY: help install synth synth-hcl diff deploy test snapshots docs bench clean
 
 help:
 	@echo "make synth      install, then synthesize every stack into cdktf.out/"
 	@echo "make test       install, then run the whole test suite"
 	@echo "make synth-hcl  plain HCL through the cdktf CLI (cdktf synth --hcl)"
 	@echo "make snapshots  rewrite tests/snapshots/ after an intended change"
+	@echo "make docs       regenerate the config reference in README.md"
 	@echo "make bench      cold synth against the bare provider import"
 
 install: .venv/.installed node_modules/.installed
@@ -54,6 +55,9 @@ test: install
 
 snapshots: install
 	$(PIPENV) run python -m pytest tests/test_snapshots.py --update-snapshots
+
+docs: install
+	$(PIPENV) run python -m app_config.reference README.md
 
 bench: install
 	$(PIPENV) run python bench/synth_bench.py

@@ -23,13 +23,17 @@ def build_app(config: LatticeConfig, outdir: str) -> "App":
     """Every stack the config enables, with deploy order declared between them."""
     # Imported here: loading cdktf and the AWS bindings takes ~20 s, and a bad
     # config should be reported before paying that.
-    from accounts import DistributedConsumerAccountStack, DistributedServiceAccountStack
+    import accounts
     from constructs_lib.cdk import App
 
     app = App(outdir=outdir)
     if config.patterns.distributed.enabled:
-        service = DistributedServiceAccountStack(app, config)
-        DistributedConsumerAccountStack(app, config, service)
+        service = accounts.DistributedServiceAccountStack(app, config)
+        accounts.DistributedConsumerAccountStack(app, config, service)
+    if config.patterns.centralized.enabled:
+        service = accounts.CentralizedServiceAccountStack(app, config)
+        network = accounts.CentralizedServiceNetworkAccountStack(app, config, service)
+        accounts.CentralizedConsumerAccountStack(app, config, network)
     return app
 
 

@@ -1,4 +1,15 @@
 """One stack class per account role of each pattern."""
+from .centralized import (
+    CentralizedConsumerAccountStack,
+    CentralizedServiceAccountStack,
+    CentralizedServiceNetworkAccountStack,
+)
 from .distributed import DistributedConsumerAccountStack, DistributedServiceAccountStack
 
-__all__ = ["DistributedConsumerAccountStack", "DistributedServiceAccountStack"]
+__all__ = [
+    "CentralizedConsumerAccountStack",
+    "CentralizedServiceAccountStack",
+    "CentralizedServiceNetworkAccountStack",
+    "DistributedConsumerAccountStack",
+    "DistributedServiceAccountStack",
+]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app_config import AccountConfig, LatticeConfig, LocalBackendConfig
+from app_config import AccountConfig, LatticeConfig, LocalBackendConfig, PatternConfig
 from constructs_lib.account_provider import AccountProviderProps, account_provider
 from constructs_lib.cdk import Construct
 from constructs_lib.naming import ReadableIdsStack
@@ -59,6 +59,11 @@ class AccountStack(ReadableIdsStack):
                 default_tags={**config.tags, "Project": config.project, "Pattern": pattern, "AccountRole": role},
             ),
         )
+
+    @property
+    def config_for_pattern(self) -> PatternConfig:
+        settings: PatternConfig = getattr(self.config.patterns, self.pattern)
+        return settings
 
     @property
     def account_id(self) -> str:

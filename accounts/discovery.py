@@ -1,13 +1,13 @@
-"""How a consuming stack learns a producing stack's ids.
+"""How a stack learns the ids a previous stack created, without copy and paste.
 
-The producer publishes the same facts on two channels: Terraform outputs (read by
-consumers through remote state, the default) and the original sample's Secrets
-Manager secret (for consumers that cannot read the producer's state). Consumers
-pick one channel by config; both give a ``ProducerIds``.
+A producer publishes its ids on two channels at once: Terraform outputs (read by
+the next stack through remote state, the default) and the original sample's
+Secrets Manager secret (for readers that cannot read the producer's state). The
+reader picks a channel by config and gets the same facts either way.
 """
 from __future__ import annotations
 
-from typing import Mapping, Protocol, Sequence
+from typing import Mapping, Sequence
 
 from constructs_lib.cdk import Construct, Fn, TerraformOutput
 from constructs_lib.discovery_secret import (
@@ -16,26 +16,37 @@ from constructs_lib.discovery_secret import (
     DiscoverySecretReader,
     secret_arn,
 )
-from constructs_lib.lattice import LatticeService
+from constructs_lib.lattice import LatticeService, ServiceNetwork
 from constructs_lib.state import read_remote_state
 
 from .base import AccountStack
 
-# Output names a producer stack publishes; consumers read exactly these.
+# Output names; readers ask for exactly these.
 RAM_SHARE_ARN = "ram_share_arn"
 SERVICE_IDS = "service_ids"
 SERVICE_ARNS = "service_arns"
 SERVICE_DOMAIN_NAME = "service_domain_name"
-# Keys of the original sample's secret document.
+SERVICE_NETWORK_ID = "service_network_id"
+SERVICE_NETWORK_ARN = "service_network_arn"
+# Keys of the original sample's secret documents.
 SECRET_RAM_SHARE = "ram_share"
 SECRET_SERVICE_IDS = "services_id"
+SECRET_NETWORK_ID = "id"
+SECRET_NETWORK_ARN = "arn"
 
 
-class ProducerIds(Protocol):
-    @property
-    def ram_share_arn(self) -> str: ...
-
-    def service_arn(self, key: str) -> str: ...
+def _publish_secret(stack: AccountStack, *, name: str, readers: Sequence[str], payload: Mapping[str, object]) -> None:
+    DiscoverySecret(
+        stack,
+        "discovery-secret",
+        DiscoverySecretProps(
+            secret_name=name,
+            owner_account_id=stack.account_id,
+            region=stack.config.region,
+            reader_account_ids=readers,
+            payload=payload,
+        ),
+    )
 
 
 def publish_services(
@@ -46,7 +57,6 @@ def publish_services(
     secret_name: str,
     reader_account_ids: Sequence[str],
 ) -> None:
-    """Outputs for remote-state readers plus the discovery secret for the others."""
     TerraformOutput(
         stack,
         SERVICE_DOMAIN_NAME,
@@ -56,60 +66,81 @@ def publish_services(
     TerraformOutput(stack, SERVICE_IDS, value={k: s.id for k, s in services.items()})
     TerraformOutput(stack, SERVICE_ARNS, value={k: s.arn for k, s in services.items()})
     TerraformOutput(stack, RAM_SHARE_ARN, value=ram_share_arn)
-    DiscoverySecret(
+    _publish_secret(
         stack,
-        "discovery-secret",
-        DiscoverySecretProps(
-            secret_name=secret_name,
-            owner_account_id=stack.account_id,
-            region=stack.config.region,
-            reader_account_ids=reader_account_ids,
-            payload={
-                SECRET_RAM_SHARE: ram_share_arn,
-                SECRET_SERVICE_IDS: {k: s.id for k, s in services.items()},
-            },
-        ),
+        name=secret_name,
+        readers=reader_account_ids,
+        payload={SECRET_RAM_SHARE: ram_share_arn, SECRET_SERVICE_IDS: {k: s.id for k, s in services.items()}},
     )
 
 
-class RemoteStateIds:
-    """Reads the producer's outputs from its Terraform state."""
+def publish_service_network(
+    stack: AccountStack,
+    *,
+    network: ServiceNetwork,
+    ram_share_arn: str,
+    secret_name: str,
+    reader_account_ids: Sequence[str],
+) -> None:
+    TerraformOutput(stack, SERVICE_NETWORK_ID, value=network.id)
+    TerraformOutput(stack, SERVICE_NETWORK_ARN, value=network.arn)
+    TerraformOutput(stack, RAM_SHARE_ARN, value=ram_share_arn)
+    _publish_secret(
+        stack,
+        name=secret_name,
+        readers=reader_account_ids,
+        payload={SECRET_NETWORK_ID: network.id, SECRET_NETWORK_ARN: network.arn, SECRET_RAM_SHARE: ram_share_arn},
+    )
 
-    def __init__(self, scope: Construct, producer: AccountStack) -> None:
-        self._state = read_remote_state(scope, producer.stack_name, producer.state)
+
+class _Channel:
+    """One producer's published values, through remote state or its secret."""
+
+    def __init__(self, reader: AccountStack, producer: AccountStack, *, secret_name: str) -> None:
+        reader.add_dependency(producer)  # deploy after the producer, destroy before it
         self.producer = producer
+        self.by_state = reader.config_for_pattern.discovery == "remote_state"
+        if self.by_state:
+            self._state = read_remote_state(reader, producer.stack_name, producer.state)
+        else:
+            self._secret = DiscoverySecretReader(
+                reader,
+                f"{producer.stack_name}-secret",
+                arn=secret_arn(reader.config.region, producer.account_id, secret_name),
+            )
+
+    def output(self, name: str, *path: str) -> str:
+        value = self._state.get(name) if path else self._state.get_string(name)
+        for key in path:
+            value = Fn.lookup(value, key)
+        return value
+
+    def secret(self, *path: str) -> str:
+        return self._secret.get(*path)
+
+
+class ServiceIds(_Channel):
+    """Ids of a stack that ran :func:`publish_services`."""
 
     @property
     def ram_share_arn(self) -> str:
-        return self._state.get_string(RAM_SHARE_ARN)
+        return self.output(RAM_SHARE_ARN) if self.by_state else self.secret(SECRET_RAM_SHARE)
 
     def service_arn(self, key: str) -> str:
-        return Fn.lookup(self._state.get(SERVICE_ARNS), key)
-
-
-class SecretIds:
-    """Reads the producer's discovery secret (the original sample's channel)."""
-
-    def __init__(self, scope: Construct, *, producer_account_id: str, region: str, secret_name: str) -> None:
-        self._reader = DiscoverySecretReader(
-            scope, "discovery-secret", arn=secret_arn(region, producer_account_id, secret_name)
-        )
-        self._service_arn_prefix = f"arn:aws:vpc-lattice:{region}:{producer_account_id}:service/"
-
-    @property
-    def ram_share_arn(self) -> str:
-        return self._reader.get(SECRET_RAM_SHARE)
-
-    def service_arn(self, key: str) -> str:
+        if self.by_state:
+            return self.output(SERVICE_ARNS, key)
         # The secret carries ids; across accounts Lattice needs the ARN.
-        return self._service_arn_prefix + self._reader.get(SECRET_SERVICE_IDS, key)
+        region = self.producer.config.region
+        return f"arn:aws:vpc-lattice:{region}:{self.producer.account_id}:service/" + self.secret(SECRET_SERVICE_IDS, key)
 
 
-def producer_ids(scope: AccountStack, producer: AccountStack, channel: str, secret_name: str) -> ProducerIds:
-    """The ids of ``producer`` through ``channel``; also orders the deploy after it."""
-    scope.add_dependency(producer)
-    if channel == "remote_state":
-        return RemoteStateIds(scope, producer)
-    return SecretIds(
-        scope, producer_account_id=producer.account_id, region=scope.config.region, secret_name=secret_name
-    )
+class ServiceNetworkIds(_Channel):
+    """Ids of a stack that ran :func:`publish_service_network`."""
+
+    @property
+    def ram_share_arn(self) -> str:
+        return self.output(RAM_SHARE_ARN) if self.by_state else self.secret(SECRET_RAM_SHARE)
+
+    @property
+    def service_network_arn(self) -> str:
+        return self.output(SERVICE_NETWORK_ARN) if self.by_state else self.secret(SECRET_NETWORK_ARN)

@@ -45,7 +45,7 @@ def parse_config(raw: dict[str, Any], source: str = "<config>") -> LatticeConfig
 
 def _describe(error: Any) -> str:
     loc = tuple(error["loc"])
-    field = _dotted(loc) or "(top level)"
+    field = _dotted(loc)
     kind = error["type"]
     message = str(error["msg"])
     if message.startswith("Value error, "):
@@ -61,6 +61,8 @@ def _describe(error: Any) -> str:
     if kind == "missing":
         return f"{field}: required but missing"
     value = error.get("input")
+    if not field:  # a rule across sections: the message names the fields itself
+        return message
     if isinstance(value, (dict, list)) or value is None:
         return f"{field}: {message}"
     return f"{field} = {value!r}: {message}"

@@ -1,6 +1,7 @@
 """The config reference table in README.md, generated from the schema's descriptions.
 
-    python -m app_config.reference    # prints the Markdown table
+    python -m app_config.reference            # prints the Markdown table
+    python -m app_config.reference README.md  # rewrites the table in README.md
 """
 from __future__ import annotations
 
@@ -64,5 +65,18 @@ def markdown() -> str:
     return "\n".join(lines)
 
 
+def rewrite(path: str) -> None:
+    with open(path, encoding="utf-8") as handle:
+        text = handle.read()
+    start, end = text.index(BEGIN), text.index(END) + len(END)
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(text[:start] + markdown() + text[end:])
+
+
 if __name__ == "__main__":
-    print(markdown())
+    import sys
+
+    if len(sys.argv) > 1:
+        rewrite(sys.argv[1])
+    else:
+        print(markdown())

@@ -75,15 +75,6 @@ class Accounts(_Strict):
         default=None, description="Central service-network account (centralized pattern only)."
     )
 
-    @model_validator(mode="after")
-    def _distinct_accounts(self) -> "Accounts":
-        if self.service.id == self.consumer.id:
-            raise ValueError(
-                f"service.id and consumer.id are both {self.service.id}: "
-                "the patterns are cross-account, give each role its own account"
-            )
-        return self
-
 
 class LocalBackendConfig(_Strict):
     """Terraform local state, for trying things out. Needs no AWS to synth or test."""
@@ -202,6 +193,16 @@ class VpcConfig(_Strict):
 
 AuthPolicyMode = Literal["least_privilege", "open"]
 DiscoveryChannel = Literal["remote_state", "secrets_manager"]
+_LATTICE_NAME = re.compile(r"^(?!.*--)[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
+
+
+def _lattice_name(value: str, *, low: int, high: int, reserved: str) -> str:
+    if not (low <= len(value) <= high and _LATTICE_NAME.match(value)) or value.startswith(reserved):
+        raise ValueError(
+            f"must be {low}-{high} lowercase letters, digits or hyphens, with no leading, trailing or "
+            f"double hyphen, and must not start with '{reserved}'"
+        )
+    return value
 
 
 class PatternConfig(_Strict):
@@ -212,12 +213,43 @@ class PatternConfig(_Strict):
     )
     discovery: DiscoveryChannel = Field(
         default="remote_state",
-        description="How consumers learn the producer's ids: Terraform remote state, or the original's Secrets Manager secret.",
+        description="How each stack learns the previous stack's ids: Terraform remote state, or the original's Secrets Manager secrets.",
     )
+    service_name: str = Field(default="lambda-service", description="Lattice service name (unique per account).")
+    target_group_name: str = Field(default="lambdatarget", description="Lattice target group name (unique per account).")
+
+    @field_validator("service_name")
+    @classmethod
+    def _service_name(cls, value: str) -> str:
+        return _lattice_name(value, low=3, high=40, reserved="svc-")
+
+    @field_validator("target_group_name")
+    @classmethod
+    def _target_group_name(cls, value: str) -> str:
+        return _lattice_name(value, low=3, high=128, reserved="tg-")
+
+
+class CentralizedPatternConfig(PatternConfig):
+    service_network_name: str = Field(
+        default="centralized-service-network", description="Name of the central service network."
+    )
+    allow_shared_accounts: bool = Field(
+        default=False,
+        description="Let two roles share an account (no RAM share is made between the roles that do).",
+    )
+
+    @field_validator("service_network_name")
+    @classmethod
+    def _network_name(cls, value: str) -> str:
+        return _lattice_name(value, low=3, high=63, reserved="servicenetwork-")
 
 
 class Patterns(_Strict):
     distributed: PatternConfig = Field(default_factory=PatternConfig, description="Service account + consumer account.")
+    centralized: CentralizedPatternConfig = Field(
+        default_factory=lambda: CentralizedPatternConfig(enabled=False),
+        description="Service, central service-network and consumer accounts.",
+    )
 
 
 def _default_vpcs() -> dict[str, VpcConfig]:
@@ -256,6 +288,39 @@ class LatticeConfig(_Strict):
                     "not starting or ending with a hyphen (it prefixes '<name>-service-network')"
                 )
         return value
+
+    @model_validator(mode="after")
+    def _pattern_accounts(self) -> "LatticeConfig":
+        accounts = self.accounts
+        if self.patterns.distributed.enabled and accounts.service.id == accounts.consumer.id:
+            raise ValueError(
+                f"accounts.service.id and accounts.consumer.id are both {accounts.service.id}: "
+                "the distributed pattern shares the service across accounts, give each role its own account"
+            )
+        central = self.patterns.centralized
+        if not central.enabled:
+            return self
+        if accounts.network is None:
+            raise ValueError("patterns.centralized is enabled: accounts.network (the central account) is required")
+        roles = {"service": accounts.service.id, "network": accounts.network.id, "consumer": accounts.consumer.id}
+        if not central.allow_shared_accounts:
+            for a, b in (("service", "network"), ("service", "consumer"), ("network", "consumer")):
+                if roles[a] == roles[b]:
+                    raise ValueError(
+                        f"accounts.{a}.id and accounts.{b}.id are both {roles[a]}: the centralized pattern "
+                        "expects three accounts (set patterns.centralized.allow_shared_accounts = true to allow it)"
+                    )
+        if self.patterns.distributed.enabled:
+            # Both patterns put their service in accounts.service, where these names must be unique.
+            for field in ("service_name", "target_group_name"):
+                name = getattr(central, field)
+                if name == getattr(self.patterns.distributed, field):
+                    raise ValueError(
+                        f"patterns.centralized.{field} and patterns.distributed.{field} are both {name!r}: "
+                        f"both patterns create it in accounts.service ({accounts.service.id}), where Lattice "
+                        "names must be unique; give one of them another name"
+                    )
+        return self
 
     @property
     def state_region(self) -> str:

@@ -21,33 +21,27 @@ def invoke_resources(service_arns: Sequence[str]) -> list[str]:
     return [f"{arn}/*" for arn in service_arns]
 
 
-def allow_invoke_from_accounts(account_ids: Sequence[str], resources: Sequence[str] | str = "*") -> str:
-    """Anonymous or signed callers may invoke, but only from VPCs owned by these accounts."""
+def allow_invoke_when(sid: str, key: str, values: Sequence[str], resources: Sequence[str] | str = "*") -> str:
+    """Anyone, signed or not, may invoke ``resources`` when condition ``key`` equals one of ``values``."""
     return policy_document(
         [
             Statement(
-                sid="InvokeFromConsumerAccountVpcs",
+                sid=sid,
                 effect="Allow",
                 principal="*",
                 actions=INVOKE,
                 resources=resources,
-                conditions={"StringEquals": {SOURCE_VPC_OWNER_ACCOUNT: sorted(set(account_ids))}},
+                conditions={"StringEquals": {key: list(values)}},
             )
         ]
     )
+
+
+def allow_invoke_from_accounts(account_ids: Sequence[str], resources: Sequence[str] | str = "*") -> str:
+    """Only from VPCs owned by these accounts."""
+    return allow_invoke_when("InvokeFromConsumerAccountVpcs", SOURCE_VPC_OWNER_ACCOUNT, sorted(set(account_ids)), resources)
 
 
 def allow_invoke_from_vpcs(vpc_ids: Sequence[str], resources: Sequence[str] | str = "*") -> str:
-    """Callers may invoke only from these VPCs (ids may be tokens)."""
-    return policy_document(
-        [
-            Statement(
-                sid="InvokeFromAssociatedVpcs",
-                effect="Allow",
-                principal="*",
-                actions=INVOKE,
-                resources=resources,
-                conditions={"StringEquals": {SOURCE_VPC: list(vpc_ids)}},
-            )
-        ]
-    )
+    """Only from these VPCs (ids may be tokens)."""
+    return allow_invoke_when("InvokeFromAssociatedVpcs", SOURCE_VPC, vpc_ids, resources)

@@ -3,8 +3,9 @@ client instances, and the security group its service-network association uses.""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Sequence
 
-from .cdk import Construct
+from .cdk import Construct, ITerraformDependable
 from .lattice import ServiceNetworkVpcAssociation
 from .security_group import ALL_TRAFFIC_OUT, RuledSecurityGroup, SecurityGroupProps, tcp
 from .ssm_access import ClientInstances, ClientInstancesProps, SsmEndpoints, SsmEndpointsProps, client_instance_egress
@@ -77,12 +78,16 @@ class ConsumerVpc(Construct):
             ),
         )
 
-    def associate(self, id: str, *, service_network: str) -> ServiceNetworkVpcAssociation:
-        """Connect this VPC to ``service_network`` (an ARN when another account owns it)."""
+    def associate(
+        self, id: str, *, service_network: str, depends_on: Sequence[ITerraformDependable] = ()
+    ) -> ServiceNetworkVpcAssociation:
+        """Connect this VPC to ``service_network`` (an ARN when another account owns it;
+        ``depends_on`` then carries the RAM share accepter that makes it visible)."""
         return ServiceNetworkVpcAssociation(
             self,
             id,
             service_network=service_network,
             vpc_id=self.vpc.id,
             security_group_ids=[self.lattice_security_group.id],
+            depends_on=depends_on,
         )

@@ -39,19 +39,20 @@ def secret_arn(region: str, account_id: str, secret_name: str) -> str:
 class DiscoverySecret(Construct):
     def __init__(self, scope: Construct, id: str, props: DiscoverySecretProps) -> None:
         super().__init__(scope, id)
-        if not props.reader_account_ids:
-            raise ValueError(f"{self.node.path}: reader_account_ids: name at least one reader account")
-        readers = sorted(set(props.reader_account_ids))
+        # The owner reads through its own IAM policies; only other accounts need grants.
+        readers = sorted(set(props.reader_account_ids) - {props.owner_account_id})
         owner_secrets = f"arn:aws:secretsmanager:{props.region}:{props.owner_account_id}:secret:*"
-        key_policy = policy_document(
-            [
-                Statement(
-                    sid="OwnerAccountAdministers",
-                    effect="Allow",
-                    principal={"AWS": account_root(props.owner_account_id)},
-                    actions="kms:*",
-                    resources="*",
-                ),
+        key_statements = [
+            Statement(
+                sid="OwnerAccountAdministers",
+                effect="Allow",
+                principal={"AWS": account_root(props.owner_account_id)},
+                actions="kms:*",
+                resources="*",
+            )
+        ]
+        if readers:
+            key_statements.append(
                 Statement(
                     sid="ReadersDecryptSecretsOfThisAccountThroughSecretsManager",
                     effect="Allow",
@@ -62,16 +63,15 @@ class DiscoverySecret(Construct):
                         "StringEquals": {"kms:ViaService": f"secretsmanager.{props.region}.amazonaws.com"},
                         "StringLike": {"kms:EncryptionContext:SecretARN": owner_secrets},
                     },
-                ),
-            ]
-        )
+                )
+            )
         self.key = KmsKey(
             self,
             "key",
             description=f"Encrypts the {props.secret_name} discovery secret",
             deletion_window_in_days=7,
             enable_key_rotation=True,
-            policy=key_policy,
+            policy=policy_document(key_statements),
         )
         self.secret = SecretsmanagerSecret(
             self,
@@ -80,7 +80,9 @@ class DiscoverySecret(Construct):
             description="VPC Lattice ids published to the accounts that consume them",
             kms_key_id=self.key.arn,
             recovery_window_in_days=0,  # the name can be reused at once after a destroy
-            policy=policy_document(
+            policy=None
+            if not readers
+            else policy_document(
                 [
                     Statement(
                         sid="ReadersGetTheValue",

@@ -3,7 +3,6 @@ group (with its invoke permission), service and an HTTP listener forwarding to i
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 from .cdk import Construct
 from .lattice import (
@@ -23,30 +22,14 @@ class LambdaLatticeServiceProps:
     service_name: str
     listener_name: str
     target_group_name: str
-    function_name: str
-    source_dir: Path
-    handler: str
-    iam_name_prefix: str
-    region: str
-    account_id: str
+    function: PythonLambdaProps
     listener_port: int = 80
 
 
 class LambdaLatticeService(Construct):
     def __init__(self, scope: Construct, id: str, props: LambdaLatticeServiceProps) -> None:
         super().__init__(scope, id)
-        self.function = PythonLambda(
-            self,
-            "function",
-            PythonLambdaProps(
-                function_name=props.function_name,
-                source_dir=props.source_dir,
-                handler=props.handler,
-                iam_name_prefix=props.iam_name_prefix,
-                region=props.region,
-                account_id=props.account_id,
-            ),
-        )
+        self.function = PythonLambda(self, "function", props.function)
         target_group = LambdaTargetGroup(
             self,
             "target",

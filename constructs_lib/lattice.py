@@ -172,7 +172,14 @@ class ServiceNetworkVpcAssociation(Construct):
     """
 
     def __init__(
-        self, scope: Construct, id: str, *, service_network: str, vpc_id: str, security_group_ids: Sequence[str]
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        service_network: str,
+        vpc_id: str,
+        security_group_ids: Sequence[str],
+        depends_on: Sequence[ITerraformDependable] = (),
     ) -> None:
         super().__init__(scope, id)
         self.resource = VpclatticeServiceNetworkVpcAssociation(
@@ -181,6 +188,7 @@ class ServiceNetworkVpcAssociation(Construct):
             service_network_identifier=service_network,
             vpc_identifier=vpc_id,
             security_group_ids=list(security_group_ids),
+            depends_on=list(depends_on) or None,
         )
 
 

@@ -20,6 +20,14 @@ from app_config import LatticeConfig, load_config, parse_config  # noqa: E402
 from tools.terraform_offline import OfflineTerraform, TerraformUnavailable  # noqa: E402
 
 SNAPSHOT_DIR = Path(__file__).parent / "snapshots"
+# Every stack the shipped lattice.toml synthesizes (a test checks the list is complete).
+ALL_STACKS = [
+    "distributed-service-account",
+    "distributed-consumer-account",
+    "centralized-service-account",
+    "centralized-service-network-account",
+    "centralized-consumer-account",
+]
 ACCOUNTS = {"service": {"id": "111111111111"}, "consumer": {"id": "222222222222"}}
 
 

@@ -54,7 +54,7 @@ def test_shipped_config_file_is_valid_and_uses_fake_accounts(default_config) -> 
         ),
         (
             {"accounts": {"service": {"id": "111111111111"}, "consumer": {"id": "111111111111"}}},
-            "accounts: service.id and consumer.id are both 111111111111",
+            "accounts.service.id and accounts.consumer.id are both 111111111111: the distributed pattern",
         ),
         (
             with_accounts(vpcs={"vpc1": {"cidr_block": "10.0.0.300/24"}}),
@@ -183,7 +183,7 @@ def test_readme_config_reference_is_current() -> None:
 
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
     current = readme[readme.index(BEGIN) : readme.index(END) + len(END)]
-    assert current == markdown(), "README config reference is stale: python -m app_config.reference"
+    assert current == markdown(), "README config reference is stale: run `make docs`"
 
 
 def test_config_errors_do_not_wait_for_the_aws_bindings(tmp_path) -> None:

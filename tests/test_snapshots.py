@@ -11,9 +11,9 @@ import json
 
 import pytest
 
-from conftest import SNAPSHOT_DIR
+from conftest import ALL_STACKS, SNAPSHOT_DIR
 
-STACKS = ["distributed-service-account", "distributed-consumer-account"]
+STACKS = ALL_STACKS
 
 
 def render(stack: dict) -> str:

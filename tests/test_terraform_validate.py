@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import ALL_STACKS
 from tools.terraform_offline import describe_diagnostics
 
-STACKS = ["distributed-service-account", "distributed-consumer-account"]
+STACKS = ALL_STACKS
 
 
 @pytest.mark.parametrize("name", STACKS)
