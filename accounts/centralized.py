@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from app_config import LatticeConfig
 from constructs_lib.cdk import Construct
-from constructs_lib.lattice import ServiceNetwork, ServiceNetworkProps, ServiceNetworkServiceAssociation
+from constructs_lib.lattice import ServiceNetwork, ServiceNetworkProps
 
 from .base import AccountStack
 from .building_blocks import (
@@ -59,9 +59,7 @@ class CentralizedServiceNetworkAccountStack(AccountStack):
             auth_policy_for_consumer(settings.auth_policy, consumer_account, list(service_arns.values()))
         )
         for key, arn in service_arns.items():
-            ServiceNetworkServiceAssociation(
-                network, f"service-{key}", service_network=network.id, service=arn, depends_on=accepted
-            )
+            network.associate_service(f"service-{key}", service=arn, depends_on=accepted)
         share = share_unless_same_account(
             self,
             "ram-share",

@@ -7,7 +7,7 @@ from __future__ import annotations
 from app_config import LatticeConfig
 from constructs_lib.auth_policy import allow_invoke_from_vpcs, invoke_resources, open_policy
 from constructs_lib.cdk import Construct
-from constructs_lib.lattice import ServiceNetwork, ServiceNetworkProps, ServiceNetworkServiceAssociation
+from constructs_lib.lattice import ServiceNetwork, ServiceNetworkProps
 
 from .base import AccountStack
 from .building_blocks import SERVICE_KEY, HelloServiceAccountStack, accept_unless_same_account, build_consumer_vpcs
@@ -46,8 +46,6 @@ class DistributedConsumerAccountStack(AccountStack):
                 if open_mode
                 else allow_invoke_from_vpcs([consumer_vpc.id], invoke_resources(list(service_arns.values())))
             )
-            consumer_vpc.associate("service-network-association", service_network=network.id)
+            consumer_vpc.associate("service-network-association", service_network=network)
             for key, arn in service_arns.items():
-                ServiceNetworkServiceAssociation(
-                    network, f"service-{key}", service_network=network.id, service=arn, depends_on=accepted
-                )
+                network.associate_service(f"service-{key}", service=arn, depends_on=accepted)

@@ -7,6 +7,7 @@ from typing import Sequence
 
 from .cdk import Construct, ITerraformDependable
 from .lattice import ServiceNetworkVpcAssociation
+from .lattice.service_network import NetworkLike
 from .security_group import ALL_TRAFFIC_OUT, RuledSecurityGroup, SecurityGroupProps, tcp
 from .ssm_access import ClientInstances, ClientInstancesProps, SsmEndpoints, SsmEndpointsProps, client_instance_egress
 from .vpc import TieredVpc, TieredVpcProps
@@ -79,7 +80,7 @@ class ConsumerVpc(Construct):
         )
 
     def associate(
-        self, id: str, *, service_network: str, depends_on: Sequence[ITerraformDependable] = ()
+        self, id: str, *, service_network: NetworkLike, depends_on: Sequence[ITerraformDependable] = ()
     ) -> ServiceNetworkVpcAssociation:
         """Connect this VPC to ``service_network`` (an ARN when another account owns it;
         ``depends_on`` then carries the RAM share accepter that makes it visible)."""

@@ -6,12 +6,13 @@ from dataclasses import dataclass
 
 from .cdk import Construct
 from .lattice import (
-    ForwardingListener,
-    ForwardingListenerProps,
+    Forward,
     LambdaTargetGroup,
     LambdaTargetGroupProps,
     LatticeService,
     LatticeServiceProps,
+    Listener,
+    ListenerProps,
     WeightedTarget,
 )
 from .python_lambda import PythonLambda, PythonLambdaProps
@@ -40,14 +41,14 @@ class LambdaLatticeService(Construct):
             ),
         )
         self.service = LatticeService(self, "service", LatticeServiceProps(name=props.service_name))
-        ForwardingListener(
+        Listener(
             self,
             "listener",
-            ForwardingListenerProps(
+            ListenerProps(
                 name=props.listener_name,
-                service_id=self.service.id,
+                service=self.service,
                 protocol="HTTP",
                 port=props.listener_port,
-                targets=[WeightedTarget(target_group.id, weight=100)],
+                default_action=Forward([WeightedTarget(target_group, weight=100)]),
             ),
         )

@@ -18,15 +18,15 @@ from constructs_lib.consumer_vpc import ConsumerVpc, ConsumerVpcProps
 from constructs_lib.discovery_secret import DiscoverySecret, DiscoverySecretProps, DiscoverySecretReader
 from constructs_lib.lambda_package import build_package, zip_bytes
 from constructs_lib.lattice import (
-    ForwardingListener,
-    ForwardingListenerProps,
+    Forward,
     LambdaTargetGroup,
     LambdaTargetGroupProps,
     LatticeService,
     LatticeServiceProps,
     ServiceNetwork,
     ServiceNetworkProps,
-    ServiceNetworkServiceAssociation,
+    Listener,
+    ListenerProps,
     WeightedTarget,
 )
 from constructs_lib.naming import ReadableIdsStack
@@ -159,15 +159,15 @@ def test_lambda_target_group_permission_is_scoped_to_the_target_group() -> None:
 
 def test_forwarding_listener_keeps_every_weighted_target() -> None:
     stack = new_stack()
-    service = LatticeService(stack, "svc", LatticeServiceProps(name="svc-a"))
-    ForwardingListener(
+    service = LatticeService(stack, "svc", LatticeServiceProps(name="orders"))
+    Listener(
         stack,
         "listener",
-        ForwardingListenerProps(
+        ListenerProps(
             name="web",
-            service_id=service.id,
+            service=service,
             protocol="HTTPS",
-            targets=[WeightedTarget("tg-a", 80), WeightedTarget("tg-b", 20)],
+            default_action=Forward([WeightedTarget("tg-a", 80), WeightedTarget("tg-b", 20)]),
         ),
     )
     text, _ = synthesized(stack)
@@ -194,17 +194,18 @@ def test_forwarding_listener_keeps_every_weighted_target() -> None:
 
 def test_forwarding_listener_refuses_no_targets() -> None:
     stack = new_stack()
-    with pytest.raises(ValueError, match="unit/empty: targets: a forwarding listener needs at least one target group"):
-        ForwardingListener(stack, "empty", ForwardingListenerProps(name="web", service_id="svc", targets=[]))
+    service = LatticeService(stack, "svc", LatticeServiceProps(name="orders"))
+    with pytest.raises(ValueError, match=r"unit/empty: default_action.targets = 0: a forward action names 1 to 10 target groups"):
+        Listener(stack, "empty", ListenerProps(name="web", service=service, default_action=Forward([])))
 
 
 def test_service_and_network_auth_policies_name_their_own_arn() -> None:
     stack = new_stack()
-    service = LatticeService(stack, "svc", LatticeServiceProps(name="svc-a", auth_type="AWS_IAM"))
+    service = LatticeService(stack, "svc", LatticeServiceProps(name="orders", auth_type="AWS_IAM"))
     service.attach_auth_policy(allow_invoke_from_accounts(["222222222222"], invoke_resources([service.arn])))
     network = ServiceNetwork(stack, "net", ServiceNetworkProps(name="net-a"))
     network.attach_auth_policy(allow_invoke_from_vpcs(["vpc-1"]))
-    ServiceNetworkServiceAssociation(stack, "assoc", service_network=network.id, service=service.arn)
+    network.associate_service("assoc", service=service.arn)
     text, doc = synthesized(stack)
     policies = doc["resource"]["aws_vpclattice_auth_policy"]
     assert policies["svc_auth-policy"]["resource_identifier"] == "${aws_vpclattice_service.svc_service.arn}"

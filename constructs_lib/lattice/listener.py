@@ -1,0 +1,271 @@
+"""Listeners (HTTP, HTTPS, TLS_PASSTHROUGH), their rules, matches and actions."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal, Optional, Sequence, Union
+
+from cdktf_cdktf_provider_aws.vpclattice_listener import (
+    VpclatticeListener,
+    VpclatticeListenerDefaultAction,
+    VpclatticeListenerDefaultActionFixedResponse,
+    VpclatticeListenerDefaultActionForward,
+    VpclatticeListenerDefaultActionForwardTargetGroups,
+)
+from cdktf_cdktf_provider_aws.vpclattice_listener_rule import (
+    VpclatticeListenerRule,
+    VpclatticeListenerRuleAction,
+    VpclatticeListenerRuleActionFixedResponse,
+    VpclatticeListenerRuleActionForward,
+    VpclatticeListenerRuleActionForwardTargetGroups,
+    VpclatticeListenerRuleMatch,
+    VpclatticeListenerRuleMatchHttpMatch,
+    VpclatticeListenerRuleMatchHttpMatchHeaderMatches,
+    VpclatticeListenerRuleMatchHttpMatchHeaderMatchesMatch,
+    VpclatticeListenerRuleMatchHttpMatchPathMatch,
+    VpclatticeListenerRuleMatchHttpMatchPathMatchMatch,
+)
+
+from ..cdk import Construct
+from .target_group import TargetGroup
+from .validation import check_choice, check_name, check_quota, check_range, fail, is_token
+
+if TYPE_CHECKING:
+    from .service import LatticeService
+
+ListenerProtocol = Literal["HTTP", "HTTPS", "TLS_PASSTHROUGH"]
+DEFAULT_PORTS = {"HTTP": 80, "HTTPS": 443}
+
+
+@dataclass(frozen=True)
+class WeightedTarget:
+    """A target group (construct, or the id of one defined elsewhere) and its weight."""
+
+    target_group: Union[TargetGroup, str]
+    weight: Optional[int] = None  # needed when a forward names several groups
+
+    @property
+    def identifier(self) -> str:
+        return self.target_group.id if isinstance(self.target_group, TargetGroup) else self.target_group
+
+
+@dataclass(frozen=True)
+class Forward:
+    targets: Sequence[WeightedTarget]
+
+
+@dataclass(frozen=True)
+class FixedResponse:
+    status_code: int
+
+
+Action = Union[Forward, FixedResponse]
+
+
+@dataclass(frozen=True)
+class PathMatch:
+    value: str
+    kind: Literal["exact", "prefix"] = "prefix"
+    case_sensitive: bool = True
+
+
+@dataclass(frozen=True)
+class HeaderMatch:
+    name: str
+    value: str
+    kind: Literal["exact", "prefix", "contains"] = "exact"
+    case_sensitive: bool = False
+
+
+@dataclass(frozen=True)
+class RuleMatch:
+    method: Optional[str] = None
+    path: Optional[PathMatch] = None
+    headers: Sequence[HeaderMatch] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class ListenerProps:
+    name: str
+    service: "LatticeService"
+    default_action: Action
+    protocol: ListenerProtocol = "HTTP"
+    port: Optional[int] = None  # HTTP defaults to 80, HTTPS to 443; required for TLS_PASSTHROUGH
+
+
+@dataclass(frozen=True)
+class RuleProps:
+    name: str
+    priority: int
+    match: RuleMatch
+    action: Action
+
+
+class Listener(Construct):
+    def __init__(self, scope: Construct, id: str, props: ListenerProps) -> None:
+        super().__init__(scope, id)
+        self.props = props
+        self.service = props.service
+        self.protocol = props.protocol
+        check_name(self, "listener", props.name)
+        check_choice(self, "protocol", props.protocol, ("HTTP", "HTTPS", "TLS_PASSTHROUGH"))
+        if props.protocol == "TLS_PASSTHROUGH":
+            if props.port is None:
+                fail(self, "port", None, "a TLS_PASSTHROUGH listener needs an explicit port")
+            if not props.service.custom_domain_name:
+                fail(
+                    self,
+                    "service.custom_domain_name",
+                    None,
+                    "a TLS_PASSTHROUGH listener needs a service with a custom domain name (SNI)",
+                )
+            if isinstance(props.default_action, FixedResponse):
+                fail(self, "default_action", props.default_action, "a TLS_PASSTHROUGH listener can only forward")
+        if props.protocol == "HTTPS" and props.service.custom_domain_name and not props.service.certificate_arn:
+            fail(
+                self,
+                "service.certificate_arn",
+                None,
+                "an HTTPS listener on a service with a custom domain name needs the service's ACM certificate",
+            )
+        port = props.port if props.port is not None else DEFAULT_PORTS.get(props.protocol)
+        check_range(self, "port", port, 1, 65535, "a listener port")
+        props.service.register_listener(self)
+        action = _check_action(self, "default_action", props.default_action)
+        self.resource = VpclatticeListener(
+            self,
+            "listener",
+            name=props.name,
+            service_identifier=props.service.identifier,
+            protocol=props.protocol,
+            port=port,
+            default_action=VpclatticeListenerDefaultAction(
+                forward=[
+                    VpclatticeListenerDefaultActionForward(
+                        target_groups=[
+                            VpclatticeListenerDefaultActionForwardTargetGroups(
+                                target_group_identifier=t.identifier, weight=t.weight
+                            )
+                            for t in action.targets
+                        ]
+                    )
+                ]
+                if isinstance(action, Forward)
+                else None,
+                fixed_response=VpclatticeListenerDefaultActionFixedResponse(status_code=action.status_code)
+                if isinstance(action, FixedResponse)
+                else None,
+            ),
+        )
+        self.id = self.resource.listener_id
+        self.arn = self.resource.arn
+        self._priorities: dict[int, str] = {}
+
+    def add_rule(self, id: str, props: RuleProps) -> "ListenerRule":
+        return ListenerRule(self, id, props)
+
+
+class ListenerRule(Construct):
+    def __init__(self, listener: Listener, id: str, props: RuleProps) -> None:
+        super().__init__(listener, id)
+        check_name(self, "rule", props.name)
+        if listener.protocol == "TLS_PASSTHROUGH":
+            fail(self, "listener.protocol", "TLS_PASSTHROUGH", "a TLS_PASSTHROUGH listener takes no rules")
+        check_range(self, "priority", props.priority, 1, 100, "a rule priority")
+        if props.priority in listener._priorities:
+            fail(self, "priority", props.priority, f"already used by {listener._priorities[props.priority]} on this listener")
+        listener._priorities[props.priority] = self.node.path
+        check_quota(self, "rules_per_listener", len(listener._priorities), "rules on one listener")
+        match = _check_match(self, props.match)
+        action = _check_action(self, "action", props.action, listener)
+        self.resource = VpclatticeListenerRule(
+            self,
+            "rule",
+            name=props.name,
+            service_identifier=listener.service.identifier,
+            listener_identifier=listener.id,
+            priority=props.priority,
+            match=match,
+            action=VpclatticeListenerRuleAction(
+                forward=VpclatticeListenerRuleActionForward(
+                    target_groups=[
+                        VpclatticeListenerRuleActionForwardTargetGroups(target_group_identifier=t.identifier, weight=t.weight)
+                        for t in action.targets
+                    ]
+                )
+                if isinstance(action, Forward)
+                else None,
+                fixed_response=VpclatticeListenerRuleActionFixedResponse(status_code=action.status_code)
+                if isinstance(action, FixedResponse)
+                else None,
+            ),
+        )
+
+
+def _check_action(where: Construct, field: str, action: Action, listener: Optional[Listener] = None) -> Action:
+    owner = listener if listener is not None else where
+    assert isinstance(owner, Listener)
+    if isinstance(action, FixedResponse):
+        check_range(where, f"{field}.status_code", action.status_code, 100, 599, "a fixed response status code")
+        return action
+    targets = list(action.targets)
+    if not 1 <= len(targets) <= 10:
+        fail(where, f"{field}.targets", len(targets), "a forward action names 1 to 10 target groups")
+    for index, target in enumerate(targets):
+        name = f"{field}.targets[{index}]"
+        if target.weight is None and len(targets) > 1:
+            fail(where, f"{name}.weight", None, "when a forward names several target groups, each needs a weight")
+        check_range(where, f"{name}.weight", target.weight, 0, 999, "a target group weight")
+        group = target.target_group
+        if isinstance(group, TargetGroup):
+            _check_compatible(where, name, owner, group)
+    return Forward([WeightedTarget(t.target_group, 100 if t.weight is None else t.weight) for t in targets])
+
+
+def _check_compatible(where: Construct, field: str, listener: Listener, group: TargetGroup) -> None:
+    if listener.protocol == "TLS_PASSTHROUGH":
+        if group.protocol != "TCP":
+            fail(where, f"{field}.protocol", group.protocol or group.type, "a TLS_PASSTHROUGH listener forwards only to TCP target groups")
+    elif group.protocol == "TCP":
+        fail(where, f"{field}.protocol", "TCP", f"TCP target groups work only behind TLS_PASSTHROUGH listeners, not {listener.protocol}")
+    service_path = listener.service.node.path
+    if group.service_path is None:
+        group.service_path = service_path
+    elif group.service_path != service_path:
+        fail(where, field, group.node.path, f"a target group serves one service; it already serves {group.service_path}")
+    listener.service.register_target_group(group)
+
+
+def _check_match(where: Construct, match: RuleMatch) -> VpclatticeListenerRuleMatch:
+    if match.method is None and match.path is None and not match.headers:
+        fail(where, "match", match, "a rule matches on at least a method, a path or a header")
+    if match.method is not None and not is_token(match.method) and not 1 <= len(match.method) <= 16:
+        fail(where, "match.method", match.method, "a method is 1 to 16 characters")
+    path = match.path
+    if path is not None:
+        if not path.value.startswith("/") or len(path.value) > 200 or "*" in path.value:
+            fail(where, "match.path.value", path.value, "a path starts with '/', has at most 200 characters and no wildcards")
+        check_choice(where, "match.path.kind", path.kind, ("exact", "prefix"))
+    if len(match.headers) > 5:
+        fail(where, "match.headers", len(match.headers), "a rule matches at most 5 headers")
+    for index, header in enumerate(match.headers):
+        check_choice(where, f"match.headers[{index}].kind", header.kind, ("exact", "prefix", "contains"))
+    return VpclatticeListenerRuleMatch(
+        http_match=VpclatticeListenerRuleMatchHttpMatch(
+            method=match.method,
+            path_match=VpclatticeListenerRuleMatchHttpMatchPathMatch(
+                case_sensitive=path.case_sensitive,
+                match=VpclatticeListenerRuleMatchHttpMatchPathMatchMatch(**{path.kind: path.value}),
+            )
+            if path
+            else None,
+            header_matches=[
+                VpclatticeListenerRuleMatchHttpMatchHeaderMatches(
+                    name=h.name,
+                    case_sensitive=h.case_sensitive,
+                    match=VpclatticeListenerRuleMatchHttpMatchHeaderMatchesMatch(**{h.kind: h.value}),
+                )
+                for h in match.headers
+            ]
+            or None,
+        )
+    )

@@ -1,0 +1,116 @@
+"""Lattice services: created here or referenced by ARN, with auth policy, custom
+domain name (certificate and Route 53 alias records), access logs and RAM share."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal, Optional, Sequence
+
+from cdktf_cdktf_provider_aws.route53_record import Route53Record, Route53RecordAlias
+from cdktf_cdktf_provider_aws.vpclattice_auth_policy import VpclatticeAuthPolicy
+from cdktf_cdktf_provider_aws.vpclattice_service import VpclatticeService
+
+from ..cdk import Construct
+from ..ram import RamShare, RamShareProps
+from .access_logs import AccessLogs
+from .validation import check_choice, check_name, check_quota, fail, is_token
+
+if TYPE_CHECKING:
+    from .listener import Listener
+    from .target_group import TargetGroup
+
+AuthType = Literal["NONE", "AWS_IAM"]
+
+
+@dataclass(frozen=True)
+class CustomDomain:
+    """A custom domain name; with ``hosted_zone_id`` the A and AAAA alias records are
+    created there (usually a private hosted zone associated with the client VPCs)."""
+
+    name: str
+    certificate_arn: Optional[str] = None  # ACM, same region; required for HTTPS listeners
+    hosted_zone_id: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class LatticeServiceProps:
+    name: str
+    auth_type: AuthType = "AWS_IAM"
+    custom_domain: Optional[CustomDomain] = None
+
+
+class LatticeService(Construct):
+    """A Lattice service created in this stack. Listeners attach through
+    :class:`Listener`; the auth policy, access logs and RAM share through methods."""
+
+    def __init__(self, scope: Construct, id: str, props: LatticeServiceProps) -> None:
+        super().__init__(scope, id)
+        check_name(self, "service", props.name)
+        check_choice(self, "auth_type", props.auth_type, ("NONE", "AWS_IAM"))
+        domain = props.custom_domain
+        if domain is not None and not is_token(domain.name) and not 3 <= len(domain.name) <= 255:
+            fail(self, "custom_domain.name", domain.name, "a custom domain name has 3 to 255 characters")
+        self.custom_domain_name = domain.name if domain else None
+        self.certificate_arn = domain.certificate_arn if domain else None
+        self.auth_type = props.auth_type
+        self.resource = VpclatticeService(
+            self,
+            "service",
+            name=props.name,
+            auth_type=props.auth_type,
+            custom_domain_name=self.custom_domain_name,
+            certificate_arn=self.certificate_arn,
+        )
+        self.id = self.resource.id
+        self.arn = self.resource.arn
+        self.identifier = self.id
+        self.domain_name = self.resource.dns_entry.get(0).domain_name
+        self.hosted_zone_id = self.resource.dns_entry.get(0).hosted_zone_id
+        self._listeners: list[str] = []
+        self._target_groups: set[str] = set()
+        if domain is not None and domain.hosted_zone_id is not None:
+            for record_type in ("A", "AAAA"):
+                Route53Record(
+                    self,
+                    f"dns-{record_type.lower()}",
+                    zone_id=domain.hosted_zone_id,
+                    name=domain.name,
+                    type=record_type,
+                    alias=Route53RecordAlias(
+                        name=self.domain_name, zone_id=self.hosted_zone_id, evaluate_target_health=True
+                    ),
+                )
+
+    @classmethod
+    def from_arn(cls, scope: Construct, id: str, arn: str) -> "ServiceReference":
+        return ServiceReference(scope, id, arn)
+
+    def attach_auth_policy(self, policy_json: str) -> VpclatticeAuthPolicy:
+        if self.auth_type != "AWS_IAM":
+            fail(self, "auth_type", self.auth_type, "an auth policy is only evaluated when auth_type is AWS_IAM")
+        return VpclatticeAuthPolicy(self, "auth-policy", resource_identifier=self.arn, policy=policy_json)
+
+    def log_to(self, id: str, destination_arn: str) -> AccessLogs:
+        return AccessLogs(self, id, resource_arn=self.arn, destination_arn=destination_arn)
+
+    def share_with(self, id: str, principals: Sequence[str]) -> RamShare:
+        return RamShare(self, id, RamShareProps(name=f"{self.node.id} service", principals=principals, resources={"service": self.arn}))
+
+    def register_listener(self, listener: "Listener") -> None:
+        self._listeners.append(listener.node.path)
+        check_quota(listener, "listeners_per_service", len(self._listeners), "listeners on one service")
+
+    def register_target_group(self, group: "TargetGroup") -> None:
+        self._target_groups.add(group.node.path)
+        check_quota(group, "target_groups_per_service", len(self._target_groups), "target groups on one service")
+
+
+class ServiceReference(Construct):
+    """A service owned elsewhere (another stack or account), named by ARN: that is
+    what associations across accounts need. It creates nothing."""
+
+    def __init__(self, scope: Construct, id: str, arn: str) -> None:
+        super().__init__(scope, id)
+        if not is_token(arn) and ":service/svc-" not in arn:
+            fail(self, "arn", arn, "a service ARN looks like arn:aws:vpc-lattice:<region>:<account>:service/svc-...")
+        self.arn = arn
+        self.identifier = arn

@@ -1,0 +1,234 @@
+"""Service networks (created or referenced by ARN) and everything that connects to
+them: VPC associations, service-network VPC endpoints, service associations and
+resource associations; plus auth policy, access logs and RAM share."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal, Optional, Sequence, Union
+
+from cdktf_cdktf_provider_aws.vpc_endpoint import VpcEndpoint
+from cdktf_cdktf_provider_aws.vpclattice_auth_policy import VpclatticeAuthPolicy
+from cdktf_cdktf_provider_aws.vpclattice_service_network import VpclatticeServiceNetwork
+from cdktf_cdktf_provider_aws.vpclattice_service_network_resource_association import (
+    VpclatticeServiceNetworkResourceAssociation,
+)
+from cdktf_cdktf_provider_aws.vpclattice_service_network_service_association import (
+    VpclatticeServiceNetworkServiceAssociation,
+)
+from cdktf_cdktf_provider_aws.vpclattice_service_network_vpc_association import (
+    VpclatticeServiceNetworkVpcAssociation,
+)
+
+from ..cdk import Construct, DefaultTokenResolver, ITerraformDependable, StringConcat, TerraformStack, Tokenization
+from ..ram import RamShare, RamShareProps
+from .access_logs import AccessLogs
+from .validation import app_state, check_choice, check_name, check_quota, fail, is_token
+
+AuthType = Literal["NONE", "AWS_IAM"]
+
+
+@dataclass(frozen=True)
+class ServiceNetworkProps:
+    name: str
+    auth_type: AuthType = "AWS_IAM"
+
+
+class _Connectable(Construct):
+    """What created and referenced service networks share: the identifier other
+    resources use and the association counters the quotas are checked against."""
+
+    identifier: str
+    arn: str
+
+    def _count(self, quota: str, what: str, where: Construct) -> None:
+        counts: dict[str, int] = self.__dict__.setdefault("_counts", {})
+        counts[quota] = counts.get(quota, 0) + 1
+        check_quota(where, quota, counts[quota], what)
+
+    def associate_vpc(
+        self,
+        id: str,
+        *,
+        vpc_id: str,
+        security_group_ids: Sequence[str] = (),
+        depends_on: Sequence[ITerraformDependable] = (),
+        scope: Optional[Construct] = None,
+    ) -> "ServiceNetworkVpcAssociation":
+        return ServiceNetworkVpcAssociation(
+            scope or self,
+            id,
+            service_network=self,
+            vpc_id=vpc_id,
+            security_group_ids=security_group_ids,
+            depends_on=depends_on,
+        )
+
+    def associate_service(
+        self, id: str, *, service: str, depends_on: Sequence[ITerraformDependable] = ()
+    ) -> "ServiceNetworkServiceAssociation":
+        return ServiceNetworkServiceAssociation(self, id, service_network=self, service=service, depends_on=depends_on)
+
+    def associate_resource(self, id: str, *, resource_configuration: str) -> VpclatticeServiceNetworkResourceAssociation:
+        self._count("resource_configurations_per_service_network", "resource configurations on one service network", self)
+        return VpclatticeServiceNetworkResourceAssociation(
+            self, id, service_network_identifier=self.identifier, resource_configuration_identifier=resource_configuration
+        )
+
+
+class ServiceNetwork(_Connectable):
+    """A service network created in this stack."""
+
+    def __init__(self, scope: Construct, id: str, props: ServiceNetworkProps) -> None:
+        super().__init__(scope, id)
+        check_name(self, "service network", props.name)
+        check_choice(self, "auth_type", props.auth_type, ("NONE", "AWS_IAM"))
+        self.auth_type = props.auth_type
+        self.resource = VpclatticeServiceNetwork(self, "network", name=props.name, auth_type=props.auth_type)
+        self.id = self.resource.id
+        self.arn = self.resource.arn
+        self.identifier = self.id  # referencing the resource makes associations destroy first
+
+    @classmethod
+    def from_arn(cls, scope: Construct, id: str, arn: str) -> "ServiceNetworkReference":
+        return ServiceNetworkReference(scope, id, arn)
+
+    def attach_auth_policy(self, policy_json: str) -> VpclatticeAuthPolicy:
+        if self.auth_type != "AWS_IAM":
+            fail(self, "auth_type", self.auth_type, "an auth policy is only evaluated when auth_type is AWS_IAM")
+        return VpclatticeAuthPolicy(self, "auth-policy", resource_identifier=self.arn, policy=policy_json)
+
+    def log_to(self, id: str, destination_arn: str) -> AccessLogs:
+        return AccessLogs(self, id, resource_arn=self.arn, destination_arn=destination_arn)
+
+    def share_with(self, id: str, principals: Sequence[str], *, name: Optional[str] = None) -> RamShare:
+        return RamShare(
+            self,
+            id,
+            RamShareProps(name=name or f"{self.node.id} service network", principals=principals, resources={"service-network": self.arn}),
+        )
+
+
+class ServiceNetworkReference(_Connectable):
+    """A service network owned elsewhere, named by ARN (ids do not resolve across
+    accounts). It creates nothing."""
+
+    def __init__(self, scope: Construct, id: str, arn: str) -> None:
+        super().__init__(scope, id)
+        if not is_token(arn) and ":servicenetwork/sn-" not in arn:
+            fail(self, "arn", arn, "a service network ARN looks like arn:aws:vpc-lattice:<region>:<account>:servicenetwork/sn-...")
+        self.arn = arn
+        self.identifier = arn
+
+
+NetworkLike = Union[_Connectable, str]
+
+
+def _network(value: NetworkLike) -> tuple[str, Optional[_Connectable]]:
+    return (value.identifier, value) if isinstance(value, _Connectable) else (value, None)
+
+
+def _vpc_key(where: Construct, vpc_id: str) -> str:
+    if not is_token(vpc_id):
+        return vpc_id
+    # Each read of a resource attribute is a fresh token: resolve it to the reference
+    # it stands for (``${aws_vpc.x.id}``) so two reads of one VPC compare equal.
+    stack = TerraformStack.of(where)
+    resolved = Tokenization.resolve(vpc_id, resolver=DefaultTokenResolver(StringConcat()), scope=stack)
+    return f"{stack.node.path}:{resolved}"
+
+
+class ServiceNetworkVpcAssociation(Construct):
+    """Connects a VPC to a service network. A VPC can hold one such association
+    (a second fails with 409 at apply): checked across the whole app."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        service_network: NetworkLike,
+        vpc_id: str,
+        security_group_ids: Sequence[str] = (),
+        depends_on: Sequence[ITerraformDependable] = (),
+    ) -> None:
+        super().__init__(scope, id)
+        identifier, network = _network(service_network)
+        if len(security_group_ids) > 5:
+            fail(self, "security_group_ids", len(security_group_ids), "a VPC association takes at most 5 security groups")
+        seen: dict[str, str] = app_state(self, "vpc_associations", {})  # VPC -> associating construct
+        key = _vpc_key(self, vpc_id)
+        if key in seen:
+            fail(
+                self,
+                "vpc_id",
+                vpc_id if not is_token(vpc_id) else key.split(":", 1)[1],
+                f"a VPC can be associated with one service network only; {seen[key]} already associates it "
+                "(use a service-network VPC endpoint to reach more networks)",
+            )
+        seen[key] = self.node.path
+        if network is not None:
+            network._count("vpc_associations_per_service_network", "VPC associations on one service network", self)
+        self.resource = VpclatticeServiceNetworkVpcAssociation(
+            self,
+            "association",
+            service_network_identifier=identifier,
+            vpc_identifier=vpc_id,
+            security_group_ids=list(security_group_ids) or None,
+            depends_on=list(depends_on) or None,
+        )
+
+
+class ServiceNetworkServiceAssociation(Construct):
+    """Makes a service reachable through a service network. Pass ARNs for resources
+    shared from another account; ``depends_on`` carries, for example, the RAM share
+    accepter that makes a shared service visible to this account."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        service_network: NetworkLike,
+        service: str,
+        depends_on: Sequence[ITerraformDependable] = (),
+    ) -> None:
+        super().__init__(scope, id)
+        identifier, network = _network(service_network)
+        if network is not None:
+            network._count("service_associations_per_service_network", "service associations on one service network", self)
+        self.resource = VpclatticeServiceNetworkServiceAssociation(
+            self,
+            "association",
+            service_network_identifier=identifier,
+            service_identifier=service,
+            depends_on=list(depends_on) or None,
+        )
+
+
+@dataclass(frozen=True)
+class ServiceNetworkEndpointProps:
+    service_network_arn: str
+    vpc_id: str
+    subnet_ids: Sequence[str]  # a free /28 per AZ
+    security_group_ids: Sequence[str] = ()
+    private_dns_enabled: bool = True
+
+
+class ServiceNetworkVpcEndpoint(Construct):
+    """A VPC endpoint of type ``ServiceNetwork``: connects a VPC to a service network
+    without an association, so one VPC can reach several networks."""
+
+    def __init__(self, scope: Construct, id: str, props: ServiceNetworkEndpointProps) -> None:
+        super().__init__(scope, id)
+        if not props.subnet_ids:
+            fail(self, "subnet_ids", list(props.subnet_ids), "a service-network endpoint needs at least one subnet")
+        self.resource = VpcEndpoint(
+            self,
+            "endpoint",
+            vpc_id=props.vpc_id,
+            vpc_endpoint_type="ServiceNetwork",
+            service_network_arn=props.service_network_arn,
+            subnet_ids=list(props.subnet_ids),
+            security_group_ids=list(props.security_group_ids) or None,
+            private_dns_enabled=props.private_dns_enabled,
+        )

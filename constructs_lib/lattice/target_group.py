@@ -1,0 +1,199 @@
+"""Target groups of every type, their health checks and targets."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal, Optional, Sequence
+
+from cdktf_cdktf_provider_aws.lambda_permission import LambdaPermission
+from cdktf_cdktf_provider_aws.vpclattice_target_group import (
+    VpclatticeTargetGroup,
+    VpclatticeTargetGroupConfigA,  # the `config` block (…Config is the resource's own props)
+    VpclatticeTargetGroupConfigHealthCheck,
+    VpclatticeTargetGroupConfigHealthCheckMatcher,
+)
+from cdktf_cdktf_provider_aws.vpclattice_target_group_attachment import (
+    VpclatticeTargetGroupAttachment,
+    VpclatticeTargetGroupAttachmentTarget,
+)
+
+from ..cdk import Construct
+from .validation import check_choice, check_name, check_quota, check_range, fail
+
+TargetGroupType = Literal["LAMBDA", "IP", "INSTANCE", "ALB"]
+TargetProtocol = Literal["HTTP", "HTTPS", "TCP"]
+
+
+@dataclass(frozen=True)
+class HealthCheck:
+    """Health check of an IP or INSTANCE target group (not ALB, not LAMBDA)."""
+
+    enabled: bool = True
+    path: str = "/"
+    protocol: Optional[Literal["HTTP", "HTTPS"]] = None
+    port: Optional[int] = None
+    protocol_version: Optional[Literal["HTTP1", "HTTP2"]] = None
+    interval_seconds: int = 30
+    timeout_seconds: int = 5
+    healthy_threshold: int = 5
+    unhealthy_threshold: int = 2
+    matcher: str = "200"
+
+
+@dataclass(frozen=True)
+class Target:
+    """An instance id, an IP address, an ALB ARN or a Lambda ARN; ``port`` for IP,
+    INSTANCE and ALB targets (defaults to the target group's port)."""
+
+    id: str
+    port: Optional[int] = None
+
+
+@dataclass(frozen=True)
+class TargetGroupProps:
+    name: str
+    type: TargetGroupType
+    port: Optional[int] = None
+    protocol: Optional[TargetProtocol] = None
+    vpc_id: Optional[str] = None
+    protocol_version: Optional[Literal["HTTP1", "HTTP2", "GRPC"]] = None
+    ip_address_type: Optional[Literal["IPV4", "IPV6"]] = None
+    lambda_event_structure_version: Optional[Literal["V1", "V2"]] = None
+    health_check: Optional[HealthCheck] = None
+    targets: Sequence[Target] = field(default_factory=tuple)
+
+
+# type -> fields it requires, fields it refuses
+_REQUIRED = {"LAMBDA": (), "IP": ("port", "protocol", "vpc_id"), "INSTANCE": ("port", "protocol", "vpc_id"), "ALB": ("port", "protocol", "vpc_id")}
+_FORBIDDEN = {
+    "LAMBDA": ("port", "protocol", "vpc_id", "protocol_version", "ip_address_type", "health_check"),
+    "IP": ("lambda_event_structure_version",),
+    "INSTANCE": ("ip_address_type", "lambda_event_structure_version"),
+    "ALB": ("ip_address_type", "lambda_event_structure_version", "health_check"),
+}
+_PROTOCOL_VERSIONS = {"IP": ("HTTP1", "HTTP2", "GRPC"), "INSTANCE": ("HTTP1", "HTTP2", "GRPC"), "ALB": ("HTTP1", "HTTP2")}
+
+
+class TargetGroup(Construct):
+    """A target group of any type. Each type takes only the ``config`` fields VPC
+    Lattice accepts for it; anything else is refused at synth, not at apply."""
+
+    def __init__(self, scope: Construct, id: str, props: TargetGroupProps) -> None:
+        super().__init__(scope, id)
+        self.props = props
+        self.type = props.type
+        self.protocol = props.protocol
+        self.service_path: Optional[str] = None  # set by the first listener or rule using it
+        self._validate(props)
+        self.resource = VpclatticeTargetGroup(
+            self,
+            "target-group",
+            name=props.name,
+            type=props.type,
+            config=self._config(props),
+        )
+        self.id = self.resource.id
+        self.arn = self.resource.arn
+        for index, target in enumerate(props.targets):
+            self.add_target(f"target-{index + 1}" if len(props.targets) > 1 else "target", target)
+
+    def add_target(self, id: str, target: Target) -> VpclatticeTargetGroupAttachment:
+        self._targets = getattr(self, "_targets", 0) + 1
+        if self.type == "LAMBDA" and self._targets > 1:
+            fail(self, "targets", self._targets, "a LAMBDA target group holds exactly one function")
+        check_range(self, "targets.port", target.port, 1, 65535, "a target port")
+        check_quota(self, "targets_per_target_group", self._targets, "targets in one target group")
+        return VpclatticeTargetGroupAttachment(
+            self,
+            id,
+            target_group_identifier=self.id,
+            target=VpclatticeTargetGroupAttachmentTarget(id=target.id, port=target.port),
+            depends_on=getattr(self, "_attachment_depends_on", None),
+        )
+
+    def _validate(self, props: TargetGroupProps) -> None:
+        check_name(self, "target group", props.name)
+        check_choice(self, "type", props.type, ("LAMBDA", "IP", "INSTANCE", "ALB"))
+        for name in _REQUIRED[props.type]:
+            if getattr(props, name) is None:
+                fail(self, name, None, f"a {props.type} target group requires {name}")
+        for name in _FORBIDDEN[props.type]:
+            value = getattr(props, name)
+            if value is not None:
+                fail(self, name, value, f"a {props.type} target group does not take {name}")
+        check_range(self, "port", props.port, 1, 65535, "a target group port")
+        if props.protocol is not None:
+            check_choice(self, "protocol", props.protocol, ("HTTP", "HTTPS") if props.type == "ALB" else ("HTTP", "HTTPS", "TCP"))
+        if props.protocol_version is not None:
+            check_choice(self, "protocol_version", props.protocol_version, _PROTOCOL_VERSIONS[props.type])
+            if props.protocol == "TCP":
+                fail(self, "protocol_version", props.protocol_version, "a TCP target group takes no protocol version")
+        check_choice(self, "lambda_event_structure_version", props.lambda_event_structure_version, ("V1", "V2"))
+        check_choice(self, "ip_address_type", props.ip_address_type, ("IPV4", "IPV6"))
+        if props.health_check is not None:
+            hc = props.health_check
+            check_range(self, "health_check.interval_seconds", hc.interval_seconds, 5, 300, "a health check interval")
+            check_range(self, "health_check.timeout_seconds", hc.timeout_seconds, 1, 120, "a health check timeout")
+            check_range(self, "health_check.healthy_threshold", hc.healthy_threshold, 2, 10, "a healthy threshold")
+            check_range(self, "health_check.unhealthy_threshold", hc.unhealthy_threshold, 2, 10, "an unhealthy threshold")
+            check_range(self, "health_check.port", hc.port, 1, 65535, "a health check port")
+            if not hc.path.startswith("/"):
+                fail(self, "health_check.path", hc.path, "a health check path starts with '/'")
+
+    @staticmethod
+    def _config(props: TargetGroupProps) -> VpclatticeTargetGroupConfigA:
+        hc = props.health_check
+        return VpclatticeTargetGroupConfigA(
+            port=props.port,
+            protocol=props.protocol,
+            vpc_identifier=props.vpc_id,
+            protocol_version=props.protocol_version,
+            ip_address_type=props.ip_address_type,
+            lambda_event_structure_version=props.lambda_event_structure_version
+            or ("V1" if props.type == "LAMBDA" else None),
+            health_check=VpclatticeTargetGroupConfigHealthCheck(
+                enabled=hc.enabled,
+                path=hc.path,
+                protocol=hc.protocol,
+                port=hc.port,
+                protocol_version=hc.protocol_version,
+                health_check_interval_seconds=hc.interval_seconds,
+                health_check_timeout_seconds=hc.timeout_seconds,
+                healthy_threshold_count=hc.healthy_threshold,
+                unhealthy_threshold_count=hc.unhealthy_threshold,
+                matcher=VpclatticeTargetGroupConfigHealthCheckMatcher(value=hc.matcher),
+            )
+            if hc
+            else None,
+        )
+
+
+@dataclass(frozen=True)
+class LambdaTargetGroupProps:
+    name: str
+    function_arn: str
+    function_name: str
+    event_structure_version: Literal["V1", "V2"] = "V1"
+
+
+class LambdaTargetGroup(TargetGroup):
+    """A LAMBDA target group holding one function, with the permission that lets VPC
+    Lattice invoke it through this target group only (the reference sample omits it,
+    which leaves every request failing)."""
+
+    def __init__(self, scope: Construct, id: str, props: LambdaTargetGroupProps) -> None:
+        super().__init__(
+            scope,
+            id,
+            TargetGroupProps(name=props.name, type="LAMBDA", lambda_event_structure_version=props.event_structure_version),
+        )
+        permission = LambdaPermission(
+            self,
+            "invoke-permission",
+            statement_id="AllowVpcLatticeInvoke",
+            action="lambda:InvokeFunction",
+            function_name=props.function_name,
+            principal="vpc-lattice.amazonaws.com",
+            source_arn=self.arn,
+        )
+        self._attachment_depends_on = [permission]
+        self.add_target("target", Target(id=props.function_arn))
