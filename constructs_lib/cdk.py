@@ -26,3 +26,26 @@ from cdktf import (  # noqa: F401  (re-exported)
     Tokenization,
 )
 from constructs import Construct  # noqa: F401
+
+__all__ = [
+    "Annotations",
+    "App",
+    "AssetType",
+    "Construct",
+    "DataTerraformRemoteStateLocal",
+    "DataTerraformRemoteStateS3",
+    "DefaultTokenResolver",
+    "Fn",
+    "ITerraformDependable",
+    "LocalBackend",
+    "S3Backend",
+    "S3BackendAssumeRoleConfig",
+    "StringConcat",
+    "TerraformAsset",
+    "TerraformOutput",
+    "TerraformResourceLifecycle",
+    "TerraformStack",
+    "Testing",
+    "Token",
+    "Tokenization",
+]

@@ -17,7 +17,7 @@ from cdktf_cdktf_provider_aws.kms_key import KmsKey
 from cdktf_cdktf_provider_aws.secretsmanager_secret import SecretsmanagerSecret
 from cdktf_cdktf_provider_aws.secretsmanager_secret_version import SecretsmanagerSecretVersion
 
-from .cdk import Construct, Fn
+from .cdk import Construct, Fn, Token
 from .json_document import json_document
 from .policy import Statement, account_root, policy_document
 
@@ -119,4 +119,4 @@ class DiscoverySecretReader(Construct):
         value = self._document
         for key in path:
             value = Fn.lookup(value, key)
-        return value
+        return Token.as_string(value)

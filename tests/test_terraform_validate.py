@@ -9,9 +9,14 @@ from tools.terraform_offline import describe_diagnostics
 STACKS = ALL_STACKS
 
 
+@pytest.fixture(scope="module")
+def reports(default_out, terraform) -> dict[str, dict]:
+    return terraform.validate_many({name: default_out / "stacks" / name for name in STACKS})
+
+
 @pytest.mark.parametrize("name", STACKS)
-def test_stack_validates(name: str, default_out, terraform) -> None:
-    report = terraform.validate(default_out / "stacks" / name, name)
+def test_stack_validates(name: str, reports) -> None:
+    report = reports[name]
     assert report["valid"], f"{name}:\n{describe_diagnostics(report)}"
     assert report["warning_count"] == 0, f"{name}:\n{describe_diagnostics(report)}"
 

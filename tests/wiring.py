@@ -39,6 +39,8 @@ def forward_problems(stack: dict) -> list[str]:
             if action.get("fixed_response"):
                 continue
             forwards = action.get("forward") or []
+            if isinstance(forwards, dict):  # a rule's forward is one block, a listener's a list
+                forwards = [forwards]
             if not forwards:
                 problems.append(f"{kind}.{name}: neither forward nor fixed_response")
             for forward in forwards:

@@ -98,7 +98,7 @@ class ResourceConfiguration(Construct):
             "configuration",
             name=props.name,
             type="ARN" if props.arn else "SINGLE",
-            protocol="TCP",
+            protocol=None if props.arn else "TCP",  # an ARN resource takes no protocol
             port_ranges=None if props.arn else list(props.port_ranges),
             resource_gateway_identifier=props.resource_gateway.id,
             resource_configuration_definition=[definition],

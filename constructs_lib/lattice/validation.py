@@ -88,12 +88,16 @@ class LatticeQuotas:
     resource_configurations_per_service_network: int = 500
 
 
+_APP_STATE: dict[str, dict[str, Any]] = {}
+
+
 def app_state(construct: Construct, key: str, default: Any) -> Any:
-    """Per-app bookkeeping of the checks, kept on the app object itself (every App
-    in a process, tests included, gets its own)."""
+    """Per-app bookkeeping of the checks. Keyed by the app's jsii object reference:
+    an App made on the JavaScript side (``Testing.app()``) has no single Python
+    object, and every App in a process (tests included) needs its own state."""
     root = construct.node.root
-    state: dict[str, Any] = root.__dict__.setdefault("_lattice_checks", {})
-    return state.setdefault(key, default)
+    ref = getattr(getattr(root, "__jsii_ref__", None), "ref", None) or str(id(root))
+    return _APP_STATE.setdefault(ref, {}).setdefault(key, default)
 
 
 def declare_quotas(app: Construct, quotas: LatticeQuotas) -> None:
