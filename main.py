@@ -34,6 +34,10 @@ def build_app(config: LatticeConfig, outdir: str) -> "App":
         service = accounts.CentralizedServiceAccountStack(app, config)
         network = accounts.CentralizedServiceNetworkAccountStack(app, config, service)
         accounts.CentralizedConsumerAccountStack(app, config, network)
+    if config.patterns.shared.enabled:
+        common = accounts.SharedCommonAccountStack(app, config)
+        for tenant in config.patterns.shared.tenants:
+            accounts.SharedTenantAccountStack(app, config, tenant, common)
     return app
 
 

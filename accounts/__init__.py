@@ -5,6 +5,7 @@ from .centralized import (
     CentralizedServiceNetworkAccountStack,
 )
 from .distributed import DistributedConsumerAccountStack, DistributedServiceAccountStack
+from .shared import SharedCommonAccountStack, SharedTenantAccountStack
 
 __all__ = [
     "CentralizedConsumerAccountStack",
@@ -12,4 +13,6 @@ __all__ = [
     "CentralizedServiceNetworkAccountStack",
     "DistributedConsumerAccountStack",
     "DistributedServiceAccountStack",
+    "SharedCommonAccountStack",
+    "SharedTenantAccountStack",
 ]

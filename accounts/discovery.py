@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Mapping, Sequence
 
-from constructs_lib.cdk import Construct, Fn, TerraformOutput
+from constructs_lib.cdk import Construct, Fn, TerraformOutput, Token
 from constructs_lib.discovery_secret import (
     DiscoverySecret,
     DiscoverySecretProps,
@@ -93,16 +93,32 @@ def publish_service_network(
     )
 
 
+class RemoteOutputs:
+    """A producer stack's outputs, read through its Terraform state."""
+
+    def __init__(self, reader: AccountStack, producer: AccountStack) -> None:
+        reader.add_dependency(producer)  # deploy after the producer, destroy before it
+        self._state = read_remote_state(reader, producer.stack_name, producer.state)
+
+    def get(self, name: str, *path: str) -> str:
+        if not path:
+            return self._state.get_string(name)
+        value = self._state.get(name)
+        for key in path:
+            value = Fn.lookup(value, key)
+        return Token.as_string(value)
+
+
 class _Channel:
     """One producer's published values, through remote state or its secret."""
 
     def __init__(self, reader: AccountStack, producer: AccountStack, *, secret_name: str) -> None:
-        reader.add_dependency(producer)  # deploy after the producer, destroy before it
         self.producer = producer
         self.by_state = reader.config_for_pattern.discovery == "remote_state"
         if self.by_state:
-            self._state = read_remote_state(reader, producer.stack_name, producer.state)
+            self._outputs = RemoteOutputs(reader, producer)
         else:
+            reader.add_dependency(producer)
             self._secret = DiscoverySecretReader(
                 reader,
                 f"{producer.stack_name}-secret",
@@ -110,10 +126,7 @@ class _Channel:
             )
 
     def output(self, name: str, *path: str) -> str:
-        value = self._state.get(name) if path else self._state.get_string(name)
-        for key in path:
-            value = Fn.lookup(value, key)
-        return value
+        return self._outputs.get(name, *path)
 
     def secret(self, *path: str) -> str:
         return self._secret.get(*path)

@@ -6,6 +6,8 @@ from .schema import (
     LocalBackendConfig,
     PatternConfig,
     S3BackendConfig,
+    SharedPatternConfig,
+    TenantConfig,
     VpcConfig,
 )
 
@@ -17,6 +19,8 @@ __all__ = [
     "LocalBackendConfig",
     "PatternConfig",
     "S3BackendConfig",
+    "SharedPatternConfig",
+    "TenantConfig",
     "VpcConfig",
     "load_config",
     "parse_config",

@@ -23,6 +23,16 @@ _INSTANCE_TYPE = re.compile(r"^[a-z][a-z0-9-]*\.[a-z0-9]+$")
 _S3_BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 
 
+def _vpc_cidr(value: str) -> str:
+    try:
+        network = ipaddress.IPv4Network(value, strict=True)
+    except ValueError as exc:
+        raise ValueError(f"must be an IPv4 network in CIDR notation with no host bits set ({exc})") from None
+    if not 16 <= network.prefixlen <= 28:
+        raise ValueError("a VPC CIDR must be between /16 and /28")
+    return value
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True, strict=True)
 
@@ -73,6 +83,9 @@ class Accounts(_Strict):
     consumer: AccountConfig = Field(description="Owns the client VPCs (and, in the distributed pattern, their service networks).")
     network: Optional[AccountConfig] = Field(
         default=None, description="Central service-network account (centralized pattern only)."
+    )
+    common: Optional[AccountConfig] = Field(
+        default=None, description="Common-services account of the shared-service pattern (DirectoryService)."
     )
 
 
@@ -149,13 +162,7 @@ class VpcConfig(_Strict):
     @field_validator("cidr_block")
     @classmethod
     def _cidr(cls, value: str) -> str:
-        try:
-            network = ipaddress.IPv4Network(value, strict=True)
-        except ValueError as exc:
-            raise ValueError(f"must be an IPv4 network in CIDR notation with no host bits set ({exc})") from None
-        if not 16 <= network.prefixlen <= 28:
-            raise ValueError("a VPC CIDR must be between /16 and /28")
-        return value
+        return _vpc_cidr(value)
 
     @field_validator("number_azs")
     @classmethod
@@ -244,11 +251,97 @@ class CentralizedPatternConfig(PatternConfig):
         return _lattice_name(value, low=3, high=63, reserved="servicenetwork-")
 
 
+class TenantConfig(_Strict):
+    """One isolated tenant of the shared-service pattern (blue, green)."""
+
+    account: AccountConfig = Field(description="The tenant's own account.")
+    service_network: str = Field(description="Name of the tenant's service network in the common account.")
+    network_vpc_cidr: str = Field(description="CIDR of the common account's peered network VPC for this tenant.")
+    vpc_cidr: str = Field(description="CIDR of the tenant's own VPC.")
+    query: Optional[str] = Field(default=None, description="Value of `q` the tenant may ask for (default: the tenant's name).")
+
+    @field_validator("service_network")
+    @classmethod
+    def _network_name(cls, value: str) -> str:
+        return _lattice_name(value, low=3, high=63, reserved="servicenetwork-")
+
+    @field_validator("network_vpc_cidr", "vpc_cidr")
+    @classmethod
+    def _cidr(cls, value: str) -> str:
+        return _vpc_cidr(value)
+
+
+def _default_tenants() -> dict[str, "TenantConfig"]:
+    return {}
+
+
+class SharedPatternConfig(_Strict):
+    enabled: bool = Field(default=False, description="Synthesize the shared-service pattern's stacks.")
+    auth_policy: AuthPolicyMode = Field(
+        default="least_privilege",
+        description="least_privilege: networks admit only their tenant's VPCs; open: networks with auth type NONE, as in the original.",
+    )
+    main_vpc_cidr: str = Field(default="10.0.0.0/16", description="The common account's main VPC (DirectoryService).")
+    ram_within_organization: bool = Field(
+        default=False,
+        description="true: accounts share one AWS Organization with RAM sharing on (no invitations, as in the original); false: external shares, accepted by each tenant.",
+    )
+    tenants: dict[str, TenantConfig] = Field(
+        default_factory=_default_tenants, description="Isolated tenants by name (stack `shared-<name>-account`)."
+    )
+
+    @field_validator("main_vpc_cidr")
+    @classmethod
+    def _main_cidr(cls, value: str) -> str:
+        return _vpc_cidr(value)
+
+    @model_validator(mode="after")
+    def _isolation(self) -> "SharedPatternConfig":
+        if not self.enabled:
+            return self
+        if len(self.tenants) < 2:
+            raise ValueError("tenants: the shared-service pattern needs at least two isolated tenants (e.g. blue and green)")
+        names = list(self.tenants)
+        for name in names:
+            if not _VPC_NAME.match(name) or len(name) > 20:
+                raise ValueError(f"tenants: tenant name {name!r} must be 1-20 lowercase letters, digits or hyphens")
+        for i, a in enumerate(names):
+            for b in names[i + 1 :]:
+                ta, tb = self.tenants[a], self.tenants[b]
+                if ta.service_network == tb.service_network:
+                    raise ValueError(
+                        f"tenants.{a}.service_network and tenants.{b}.service_network are both {ta.service_network!r}: "
+                        "isolated tenants must never share a service network"
+                    )
+                if ipaddress.IPv4Network(ta.network_vpc_cidr).overlaps(ipaddress.IPv4Network(tb.network_vpc_cidr)):
+                    raise ValueError(
+                        f"tenants.{a}.network_vpc_cidr {ta.network_vpc_cidr} overlaps tenants.{b}.network_vpc_cidr "
+                        f"{tb.network_vpc_cidr}: each tenant needs its own network VPC, peered with the main VPC"
+                    )
+                if ta.account.id == tb.account.id:
+                    raise ValueError(
+                        f"tenants.{a}.account.id and tenants.{b}.account.id are both {ta.account.id}: isolated "
+                        "tenants need their own accounts"
+                    )
+        main = ipaddress.IPv4Network(self.main_vpc_cidr)
+        for name, tenant in self.tenants.items():
+            if ipaddress.IPv4Network(tenant.network_vpc_cidr).overlaps(main):
+                raise ValueError(
+                    f"tenants.{name}.network_vpc_cidr {tenant.network_vpc_cidr} overlaps main_vpc_cidr "
+                    f"{self.main_vpc_cidr}: peered VPCs cannot overlap"
+                )
+        return self
+
+
 class Patterns(_Strict):
     distributed: PatternConfig = Field(default_factory=PatternConfig, description="Service account + consumer account.")
     centralized: CentralizedPatternConfig = Field(
         default_factory=lambda: CentralizedPatternConfig(enabled=False),
         description="Service, central service-network and consumer accounts.",
+    )
+    shared: SharedPatternConfig = Field(
+        default_factory=SharedPatternConfig,
+        description="A common-services account serving isolated tenants (blue, green).",
     )
 
 
@@ -297,6 +390,16 @@ class LatticeConfig(_Strict):
                 f"accounts.service.id and accounts.consumer.id are both {accounts.service.id}: "
                 "the distributed pattern shares the service across accounts, give each role its own account"
             )
+        shared = self.patterns.shared
+        if shared.enabled:
+            if accounts.common is None:
+                raise ValueError("patterns.shared is enabled: accounts.common (the common-services account) is required")
+            for name, tenant in shared.tenants.items():
+                if tenant.account.id == accounts.common.id:
+                    raise ValueError(
+                        f"patterns.shared.tenants.{name}.account.id is accounts.common.id ({accounts.common.id}): "
+                        "tenants live in their own accounts"
+                    )
         central = self.patterns.centralized
         if not central.enabled:
             return self

@@ -19,7 +19,8 @@ class Rule:
     protocol: str  # "tcp", "udp", "icmp" or "-1"
     from_port: int
     to_port: int
-    cidr_blocks: Sequence[str]
+    cidr_blocks: Sequence[str] = ()
+    prefix_list_ids: Sequence[str] = ()  # e.g. the VPC Lattice managed prefix list
 
 
 ALL_TRAFFIC_OUT = Rule("Any traffic", "-1", 0, 0, ["0.0.0.0/0"])
@@ -61,10 +62,13 @@ class RuledSecurityGroup(Construct):
 
 
 def _rule_args(rule: Rule) -> dict[str, object]:
-    return {
+    args: dict[str, object] = {
         "description": rule.description,
         "protocol": rule.protocol,
         "from_port": rule.from_port,
         "to_port": rule.to_port,
         "cidr_blocks": list(rule.cidr_blocks),
     }
+    if rule.prefix_list_ids:
+        args["prefix_list_ids"] = list(rule.prefix_list_ids)
+    return args

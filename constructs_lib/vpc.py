@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Mapping
+from typing import Mapping, TypeVar
 
 from cdktf_cdktf_provider_aws.data_aws_availability_zones import DataAwsAvailabilityZones
 from cdktf_cdktf_provider_aws.route_table import RouteTable
@@ -12,6 +12,8 @@ from cdktf_cdktf_provider_aws.vpc import Vpc
 
 from .cdk import Construct, Fn
 from .subnet_plan import plan_subnets
+
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,7 @@ class TieredVpc(Construct):
         self.id = self.vpc.id
         azs = DataAwsAvailabilityZones(self, "azs", state="available")
         self._subnets: dict[str, list[Subnet]] = {tier: [] for tier in props.tiers}
+        self._route_tables: dict[str, list[RouteTable]] = {tier: [] for tier in props.tiers}
         for planned in plan_subnets(props.cidr_block, dict(props.tiers), props.number_azs):
             label = f"{props.name}-{planned.tier}-{planned.az_index + 1}"
             subnet = Subnet(
@@ -60,8 +63,15 @@ class TieredVpc(Construct):
                 self, f"{planned.tier}-{planned.az_index + 1}-routes-association", subnet_id=subnet.id, route_table_id=table.id
             )
             self._subnets[planned.tier].append(subnet)
+            self._route_tables[planned.tier].append(table)
 
     def subnet_ids(self, tier: str) -> list[str]:
-        if tier not in self._subnets:
-            raise KeyError(f"{self.node.path}: no subnet tier {tier!r} (tiers: {', '.join(self._subnets)})")
-        return [s.id for s in self._subnets[tier]]
+        return [s.id for s in self._tier(self._subnets, tier)]
+
+    def route_table_ids(self, tier: str) -> list[str]:
+        return [t.id for t in self._tier(self._route_tables, tier)]
+
+    def _tier(self, by_tier: dict[str, list[_T]], tier: str) -> list[_T]:
+        if tier not in by_tier:
+            raise KeyError(f"{self.node.path}: no subnet tier {tier!r} (tiers: {', '.join(by_tier)})")
+        return by_tier[tier]

@@ -27,6 +27,9 @@ ALL_STACKS = [
     "centralized-service-account",
     "centralized-service-network-account",
     "centralized-consumer-account",
+    "shared-common-account",
+    "shared-blue-account",
+    "shared-green-account",
 ]
 ACCOUNTS = {"service": {"id": "111111111111"}, "consumer": {"id": "222222222222"}}
 

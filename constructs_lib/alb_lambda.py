@@ -1,0 +1,63 @@
+"""An internal Application Load Balancer whose HTTP listener invokes a Lambda."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+from cdktf_cdktf_provider_aws.lambda_permission import LambdaPermission
+from cdktf_cdktf_provider_aws.lb import Lb
+from cdktf_cdktf_provider_aws.lb_listener import LbListener, LbListenerDefaultAction
+from cdktf_cdktf_provider_aws.lb_target_group import LbTargetGroup
+from cdktf_cdktf_provider_aws.lb_target_group_attachment import LbTargetGroupAttachment
+
+from .cdk import Construct
+
+
+@dataclass(frozen=True)
+class InternalLambdaAlbProps:
+    name: str  # 1-32 characters: load balancer and target group names
+    subnet_ids: Sequence[str]
+    security_group_ids: Sequence[str]
+    function_arn: str
+    function_name: str
+    port: int = 80
+
+
+class InternalLambdaAlb(Construct):
+    def __init__(self, scope: Construct, id: str, props: InternalLambdaAlbProps) -> None:
+        super().__init__(scope, id)
+        if not 1 <= len(props.name) <= 32:
+            raise ValueError(f"{self.node.path}: name = {props.name!r}: a load balancer name has 1 to 32 characters")
+        self.alb = Lb(
+            self,
+            "alb",
+            name=props.name,
+            internal=True,
+            load_balancer_type="application",
+            subnets=list(props.subnet_ids),
+            security_groups=list(props.security_group_ids),
+            drop_invalid_header_fields=True,
+            enable_deletion_protection=False,
+        )
+        target_group = LbTargetGroup(self, "target-group", name=props.name, target_type="lambda")
+        permission = LambdaPermission(
+            self,
+            "invoke-permission",
+            statement_id="AllowAlbInvoke",
+            action="lambda:InvokeFunction",
+            function_name=props.function_name,
+            principal="elasticloadbalancing.amazonaws.com",
+            source_arn=target_group.arn,
+        )
+        LbTargetGroupAttachment(
+            self, "target", target_group_arn=target_group.arn, target_id=props.function_arn, depends_on=[permission]
+        )
+        LbListener(
+            self,
+            "listener",
+            load_balancer_arn=self.alb.arn,
+            port=props.port,
+            protocol="HTTP",
+            default_action=[LbListenerDefaultAction(type="forward", target_group_arn=target_group.arn)],
+        )
+        self.arn = self.alb.arn

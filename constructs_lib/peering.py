@@ -1,0 +1,44 @@
+"""VPC peering inside one account, with DNS resolution both ways and the routes."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+from cdktf_cdktf_provider_aws.route import Route
+from cdktf_cdktf_provider_aws.vpc_peering_connection import (
+    VpcPeeringConnection,
+    VpcPeeringConnectionAccepter,
+    VpcPeeringConnectionRequester,
+)
+
+from .cdk import Construct
+
+
+@dataclass(frozen=True)
+class PeerSide:
+    vpc_id: str
+    cidr_block: str
+    route_table_ids: Sequence[str]  # tables that get a route to the other side
+
+
+class VpcPeering(Construct):
+    def __init__(self, scope: Construct, id: str, *, requester: PeerSide, accepter: PeerSide) -> None:
+        super().__init__(scope, id)
+        self.connection = VpcPeeringConnection(
+            self,
+            "connection",
+            vpc_id=requester.vpc_id,
+            peer_vpc_id=accepter.vpc_id,
+            auto_accept=True,  # same account and region
+            accepter=VpcPeeringConnectionAccepter(allow_remote_vpc_dns_resolution=True),
+            requester=VpcPeeringConnectionRequester(allow_remote_vpc_dns_resolution=True),
+        )
+        for side, other, label in ((requester, accepter, "to-accepter"), (accepter, requester, "to-requester")):
+            for index, table in enumerate(side.route_table_ids):
+                Route(
+                    self,
+                    f"{label}-{index + 1}",
+                    route_table_id=table,
+                    destination_cidr_block=other.cidr_block,
+                    vpc_peering_connection_id=self.connection.id,
+                )
