@@ -93,7 +93,7 @@ class SharedCommonAccountStack(AccountStack):
         super().__init__(scope, COMMON_STACK, config=config, account=_common_account(config), pattern=PATTERN, role="common")
         settings = config.patterns.shared
         main = TieredVpc(
-            self, "main", TieredVpcProps(name="shared-services-main", cidr_block=settings.main_vpc_cidr, number_azs=2, tiers={"public": 22, "app": 22})
+            self, "main", TieredVpcProps(name="shared-services-main", cidr_block=settings.main_vpc_cidr, number_azs=2, tiers={"public": 22, "app": 22}, region=config.region)
         )
         gateway = InternetGateway(self, "main-igw", vpc_id=main.id, tags={"Name": "shared-services-main-igw"})
         for index, table in enumerate(main.route_table_ids("public")):
@@ -178,7 +178,7 @@ class SharedCommonAccountStack(AccountStack):
         """The tenant's peered network VPC, its service network (associated with the
         shared service and that VPC only), and the RAM share with the tenant (its ARN)."""
         network_vpc = TieredVpc(
-            self, f"{name}-network", TieredVpcProps(name=f"{name}-network", cidr_block=tenant.network_vpc_cidr, number_azs=2, tiers={"peer": 24})
+            self, f"{name}-network", TieredVpcProps(name=f"{name}-network", cidr_block=tenant.network_vpc_cidr, number_azs=2, tiers={"peer": 24}, region=self.config.region)
         )
         VpcPeering(
             self,
@@ -238,7 +238,7 @@ class SharedTenantAccountStack(AccountStack):
                 self, "ram-share-accepter", owner_account=common.account_id, share_arn=outputs.get(TENANT_SHARE_ARNS, name)
             )
         )
-        vpc = TieredVpc(self, "vpc", TieredVpcProps(name=f"{name}-sandbox", cidr_block=tenant.vpc_cidr, number_azs=2, tiers={"app": 24}))
+        vpc = TieredVpc(self, "vpc", TieredVpcProps(name=f"{name}-sandbox", cidr_block=tenant.vpc_cidr, number_azs=2, tiers={"app": 24}, region=config.region))
         association_sg = RuledSecurityGroup(
             self,
             "lattice-sg",

@@ -11,6 +11,7 @@ from cdktf_cdktf_provider_aws.lb_target_group import LbTargetGroup
 from cdktf_cdktf_provider_aws.lb_target_group_attachment import LbTargetGroupAttachment
 
 from .cdk import Construct
+from .checkov import accept_risk
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,7 @@ class InternalLambdaAlb(Construct):
         LbTargetGroupAttachment(
             self, "target", target_group_arn=target_group.arn, target_id=props.function_arn, depends_on=[permission]
         )
-        LbListener(
+        listener = LbListener(
             self,
             "listener",
             load_balancer_arn=self.alb.arn,
@@ -60,4 +61,9 @@ class InternalLambdaAlb(Construct):
             protocol="HTTP",
             default_action=[LbListenerDefaultAction(type="forward", target_group_arn=target_group.arn)],
         )
+        accept_risk(self.alb, "CKV_AWS_150", "a sample load balancer: destroy must succeed without a manual step")
+        accept_risk(self.alb, "CKV_AWS_91", "access logs need a bucket with an ELB policy; VPC Lattice access logs cover the calls")
+        accept_risk(self.alb, "CKV2_AWS_20", "internal, reached only by VPC Lattice over HTTP as in the reference; TLS ends at Lattice")
+        for check in ("CKV_AWS_2", "CKV_AWS_103"):
+            accept_risk(listener, check, "internal listener behind VPC Lattice, as in the reference; TLS ends at Lattice")
         self.arn = self.alb.arn

@@ -37,6 +37,7 @@ class ConsumerVpc(Construct):
                 cidr_block=props.cidr_block,
                 number_azs=props.number_azs,
                 tiers={"workload": props.workload_subnet_netmask, "endpoints": props.endpoints_subnet_netmask},
+                region=props.region,
             ),
         )
         self.id = self.vpc.id

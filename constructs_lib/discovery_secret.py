@@ -18,6 +18,7 @@ from cdktf_cdktf_provider_aws.secretsmanager_secret import SecretsmanagerSecret
 from cdktf_cdktf_provider_aws.secretsmanager_secret_version import SecretsmanagerSecretVersion
 
 from .cdk import Construct, Fn, Token
+from .checkov import accept_risk
 from .json_document import json_document
 from .policy import Statement, account_root, policy_document
 
@@ -98,6 +99,7 @@ class DiscoverySecret(Construct):
                 ]
             ),
         )
+        accept_risk(self.secret, "CKV2_AWS_57", "holds resource ids, not credentials: nothing to rotate")
         SecretsmanagerSecretVersion(
             self,
             "value",

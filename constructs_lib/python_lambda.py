@@ -16,10 +16,21 @@ from cdktf_cdktf_provider_aws.lambda_function import (
 )
 
 from .cdk import AssetType, Construct, TerraformAsset
+from .checkov import accept_risk
 from .lambda_package import build_package
 from .policy import Statement, policy_document
 
 DEFAULT_RUNTIME = "python3.12"
+_LAMBDA_ACCEPTED = (
+    ("CKV_AWS_115", "invoked synchronously by VPC Lattice or an ALB; a reserved concurrency would only throttle"),
+    ("CKV_AWS_116", "no asynchronous invocations, so a dead-letter queue would never receive anything"),
+    ("CKV_AWS_272", "the package is built deterministically from this repository; code signing needs a signer profile the project does not own"),
+    ("CKV_AWS_50", "X-Ray tracing is left to the operator; it needs a daemon policy and adds cost"),
+)
+_LOG_GROUP_ACCEPTED = (
+    ("CKV_AWS_158", "encrypted at rest by CloudWatch Logs by default; a customer key per function adds cost"),
+    ("CKV_AWS_338", "retention is a prop (30 days by default) for sample functions"),
+)
 VPC_ACCESS_POLICY_ARN = "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"
 
 
@@ -123,6 +134,14 @@ class PythonLambda(Construct):
             else None,
             depends_on=depends,  # the log group exists before the first invocation can create it
         )
+        for check, reason in _LAMBDA_ACCEPTED:
+            accept_risk(self.function, check, reason)
+        if props.vpc is None:
+            accept_risk(self.function, "CKV_AWS_117", "calls nothing in a VPC; reached only through its invokers")
+        if props.environment:
+            accept_risk(self.function, "CKV_AWS_173", "environment holds endpoints, never secrets")
+        for check, reason in _LOG_GROUP_ACCEPTED:
+            accept_risk(log_group, check, reason)
         self.role = role
         self.arn = self.function.arn
         self.function_name = self.function.function_name

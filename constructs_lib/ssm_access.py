@@ -13,6 +13,7 @@ from cdktf_cdktf_provider_aws.instance import Instance, InstanceMetadataOptions,
 from cdktf_cdktf_provider_aws.vpc_endpoint import VpcEndpoint
 
 from .cdk import Construct, ITerraformDependable
+from .checkov import accept_risk
 from .policy import Statement, policy_document
 from .security_group import Rule, RuledSecurityGroup, SecurityGroupProps, tcp
 
@@ -144,10 +145,13 @@ class ClientInstances(Construct):
                 metadata_options=InstanceMetadataOptions(http_endpoint="enabled", http_tokens="required"),
                 root_block_device=InstanceRootBlockDevice(encrypted=True),
                 tags={"Name": f"{props.vpc_name}-instance-{index + 1}"},
+                monitoring=True,
                 depends_on=list(props.depends_on) or None,
             )
             for index, subnet_id in enumerate(props.subnet_ids)
         ]
+        for instance in self.instances:
+            accept_risk(instance, "CKV_AWS_135", "test clients; the default t2.micro does not support EBS optimization")
 
 
 def client_instance_egress(vpc_cidr: str) -> list[Rule]:

@@ -4,13 +4,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping, TypeVar
 
-from cdktf_cdktf_provider_aws.data_aws_availability_zones import DataAwsAvailabilityZones
+from cdktf_cdktf_provider_aws.data_aws_availability_zones import (
+    DataAwsAvailabilityZones,
+    DataAwsAvailabilityZonesFilter,
+)
+from cdktf_cdktf_provider_aws.default_security_group import DefaultSecurityGroup
 from cdktf_cdktf_provider_aws.route_table import RouteTable
 from cdktf_cdktf_provider_aws.route_table_association import RouteTableAssociation
 from cdktf_cdktf_provider_aws.subnet import Subnet
 from cdktf_cdktf_provider_aws.vpc import Vpc
 
 from .cdk import Construct, Fn
+from .checkov import accept_risk
 from .subnet_plan import plan_subnets
 
 _T = TypeVar("_T")
@@ -22,6 +27,7 @@ class TieredVpcProps:
     cidr_block: str
     number_azs: int
     tiers: Mapping[str, int]  # tier name -> subnet prefix length, e.g. {"workload": 28}
+    region: str  # zones are chosen among <region>a..f
 
 
 class TieredVpc(Construct):
@@ -45,7 +51,17 @@ class TieredVpc(Construct):
             tags={"Name": props.name},
         )
         self.id = self.vpc.id
-        azs = DataAwsAvailabilityZones(self, "azs", state="available")
+        # The default security group allows all traffic between its members: empty it.
+        DefaultSecurityGroup(self, "default-security-group", vpc_id=self.vpc.id, tags={"Name": f"{props.name}-default"})
+        accept_risk(self.vpc, "CKV2_AWS_11", "flow logs are an account-wide choice (destination, retention, cost) left to the operator")
+        # An allowlist of zone names: a zone AWS adds later cannot enter the set and
+        # shift which zones the subnets land in.
+        azs = DataAwsAvailabilityZones(
+            self,
+            "azs",
+            state="available",
+            filter=[DataAwsAvailabilityZonesFilter(name="zone-name", values=[f"{props.region}{letter}" for letter in "abcdef"])],
+        )
         self._subnets: dict[str, list[Subnet]] = {tier: [] for tier in props.tiers}
         self._route_tables: dict[str, list[RouteTable]] = {tier: [] for tier in props.tiers}
         for planned in plan_subnets(props.cidr_block, dict(props.tiers), props.number_azs):

@@ -276,7 +276,7 @@ def test_discovery_secret_reader_looks_up_nested_keys() -> None:
 
 def test_tiered_vpc_subnets_and_routes() -> None:
     stack = new_stack()
-    vpc = TieredVpc(stack, "net", TieredVpcProps(name="app", cidr_block="10.9.0.0/24", number_azs=3, tiers={"a": 27, "b": 28}))
+    vpc = TieredVpc(stack, "net", TieredVpcProps(name="app", cidr_block="10.9.0.0/24", number_azs=3, tiers={"a": 27, "b": 28}, region="eu-west-1"))
     assert len(vpc.subnet_ids("a")) == 3
     with pytest.raises(KeyError, match="no subnet tier 'c'"):
         vpc.subnet_ids("c")

@@ -160,6 +160,7 @@ def test_service_outputs(service) -> None:
 def test_consumer_resource_counts(consumer) -> None:
     counts = {kind: len(items) for kind, items in consumer["resource"].items()}
     assert counts == {
+        "aws_default_security_group": 2,  # emptied: no traffic between default-group members
         "aws_iam_instance_profile": 1,
         "aws_iam_role": 1,
         "aws_iam_role_policy_attachment": 1,

@@ -108,10 +108,13 @@ class OfflineTerraform:
         providers: dict[str, object] = {}
         for name, stack_dir in stacks.items():
             shutil.copytree(stack_dir, root / name, ignore=shutil.ignore_patterns(".terraform", "*.tfstate*"))
+            if not (root / name / "cdk.tf.json").exists():  # HCL (cdktf synth --hcl): used as is
+                continue
             document = json.loads((root / name / "cdk.tf.json").read_text())
             document.get("terraform", {}).pop("backend", None)
             providers.update(document.get("terraform", {}).get("required_providers", {}))
             (root / name / "cdk.tf.json").write_text(json.dumps(document))
+        providers = providers or {"aws": {"source": "hashicorp/aws"}}
         (root / "main.tf.json").write_text(
             json.dumps(
                 {

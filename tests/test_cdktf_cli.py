@@ -1,0 +1,43 @@
+"""The pinned cdktf CLI (package.json) synthesizes the app: JSON identical to the
+in-process synth, and HCL that passes `terraform validate` offline."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tools.terraform_offline import describe_diagnostics
+
+ROOT = Path(__file__).resolve().parent.parent
+CLI = ROOT / "node_modules" / ".bin" / "cdktf"
+
+
+def cdktf(*args: str) -> subprocess.CompletedProcess[str]:
+    if not CLI.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI=true and the pinned cdktf CLI is not installed (run `make install`)")
+        pytest.skip("the pinned cdktf CLI is not installed (run `make install`)")
+    env = {**os.environ, "CHECKPOINT_DISABLE": "1", "CI": "true", "FORCE_COLOR": "0"}
+    env.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+    return subprocess.run([str(CLI), *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+
+
+def test_cdktf_synth_matches_the_in_process_synth(default_out, tmp_path) -> None:
+    result = cdktf("synth", "--output", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    for stack_file in sorted((default_out / "stacks").glob("*/cdk.tf.json")):
+        cli_file = tmp_path / "out" / "stacks" / stack_file.parent.name / "cdk.tf.json"
+        assert cli_file.read_bytes() == stack_file.read_bytes(), stack_file.parent.name
+
+
+def test_cdktf_synth_hcl_validates(default_stacks, terraform, tmp_path) -> None:
+    result = cdktf("synth", "--hcl", "--output", str(tmp_path / "hcl"))
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    stacks = {p.name: p for p in sorted((tmp_path / "hcl" / "stacks").iterdir()) if (p / "cdk.tf").exists()}
+    assert sorted(stacks) == sorted(default_stacks)
+    reports = terraform.validate_many(stacks)
+    for name, report in reports.items():
+        assert report["valid"], f"{name}:\n{describe_diagnostics(report)}"

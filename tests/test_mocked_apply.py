@@ -1,0 +1,60 @@
+"""Every synthesized stack plans and applies against a mocked AWS provider (the
+provider's own argument validation runs on ARN- and id-shaped mock values), with
+remote state overridden by the producing stack's mocked outputs."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import ALL_STACKS
+from tools.mock_apply import mocked_output, remote_state_producers, run_mocked
+
+
+def stack_dirs(out: Path) -> dict[str, Path]:
+    manifest = json.loads((out / "manifest.json").read_text())
+    return {name: out / entry["workingDirectory"] for name, entry in manifest["stacks"].items()}
+
+
+@pytest.fixture(scope="module")
+def report(default_out, default_stacks, terraform):
+    return run_mocked(terraform, stack_dirs(default_out), remote_state_producers(default_stacks))
+
+
+def test_every_stack_plans_and_applies(report, default_stacks) -> None:
+    assert sorted(default_stacks) == sorted(ALL_STACKS), "a new stack is covered automatically"
+    assert report.problems == [], "\n".join(report.problems)
+    assert report.runs == {"plan": "pass", "apply": "pass"}
+    assert report.passed
+
+
+def test_every_remote_state_is_overridden_from_its_producer(default_stacks) -> None:
+    producers = remote_state_producers(default_stacks)
+    readers = {(name, data) for name, stack in default_stacks.items() for data in stack.get("data", {}).get("terraform_remote_state", {})}
+    assert set(producers) == readers
+    outputs = mocked_output(default_stacks["distributed-service-account"]["output"]["service_arns"]["value"])
+    assert outputs == {"lambdaservice": "arn:aws:vpc-lattice:eu-west-1:111111111111:service/svc-0123456789abcdef0"}
+
+
+def test_a_failure_names_the_stack_and_the_resource(default_out, default_stacks, terraform, tmp_path) -> None:
+    """An invalid ARN reaching the provider is caught at plan, and reported by stack."""
+    broken = tmp_path / "cdktf.out"
+    shutil.copytree(default_out, broken)
+    path = broken / "stacks" / "distributed-consumer-account" / "cdk.tf.json"
+    stack = json.loads(path.read_text())
+    stack["resource"]["aws_vpclattice_auth_policy"]["vpc1-service-network_auth-policy"]["resource_identifier"] = "not-an-arn"
+    path.write_text(json.dumps(stack))
+    names = ["distributed-service-account", "distributed-consumer-account"]
+    stacks = {n: default_stacks[n] for n in names}
+    result = run_mocked(terraform, {n: broken / "stacks" / n for n in names}, remote_state_producers(stacks))
+    assert not result.passed
+    assert any(
+        p.startswith(
+            "distributed-consumer-account: module.distributed-consumer-account.aws_vpclattice_auth_policy."
+            "vpc1-service-network_auth-policy:"
+        )
+        and "invalid ARN" in p
+        for p in result.problems
+    ), result.problems

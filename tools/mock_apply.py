@@ -1,0 +1,194 @@
+"""Plan and apply synthesized stacks against a mocked AWS provider, offline.
+
+``terraform test`` with ``mock_provider "aws"`` runs a real plan and apply in which
+the provider's own argument validation still runs (only its API calls are mocked).
+Computed attributes therefore get values shaped like the real ones (ARNs, ``svc-``
+and ``sn-`` ids, DNS entries): random strings would fail the provider's ARN checks.
+``terraform_remote_state`` data sources are overridden with the producing stack's
+outputs, computed from the same mock values, so cross-stack wiring is exercised too.
+
+All stacks run in one Terraform process, as child modules of a scratch root (the
+provider's schema load, ~5 s, is paid once); their provider blocks are dropped so
+they inherit the root's mocked provider. A failure names the stack and resource.
+"""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .terraform_offline import OfflineTerraform
+
+REGION = "eu-west-1"
+ACCOUNT = "111111111111"
+_ID = "0123456789abcdef0"  # 17 of [0-9a-z], as Lattice ids have
+_LATTICE = f"arn:aws:vpc-lattice:{REGION}:{ACCOUNT}"
+_UUID = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
+
+# resource or data source type -> computed attribute -> a value shaped like AWS's
+MOCK_RESOURCES: dict[str, dict[str, Any]] = {
+    "aws_vpclattice_service": {
+        "id": f"svc-{_ID}",
+        "arn": f"{_LATTICE}:service/svc-{_ID}",
+        "dns_entry": [{"domain_name": f"lambda-service-{_ID}.7d67968.vpc-lattice-svcs.{REGION}.on.aws", "hosted_zone_id": "Z03015023A3ML7CQ8UDS0"}],
+    },
+    "aws_vpclattice_service_network": {"id": f"sn-{_ID}", "arn": f"{_LATTICE}:servicenetwork/sn-{_ID}"},
+    "aws_vpclattice_target_group": {"id": f"tg-{_ID}", "arn": f"{_LATTICE}:targetgroup/tg-{_ID}"},
+    "aws_vpclattice_listener": {"listener_id": f"listener-{_ID}", "arn": f"{_LATTICE}:service/svc-{_ID}/listener/listener-{_ID}"},
+    "aws_vpclattice_listener_rule": {"rule_id": f"rule-{_ID}", "arn": f"{_LATTICE}:service/svc-{_ID}/listener/listener-{_ID}/rule/rule-{_ID}"},
+    "aws_vpclattice_service_network_vpc_association": {"id": f"snva-{_ID}", "arn": f"{_LATTICE}:servicenetworkvpcassociation/snva-{_ID}"},
+    "aws_vpclattice_service_network_service_association": {"id": f"snsa-{_ID}", "arn": f"{_LATTICE}:servicenetworkserviceassociation/snsa-{_ID}"},
+    "aws_vpclattice_resource_gateway": {"id": f"rgw-{_ID}", "arn": f"{_LATTICE}:resourcegateway/rgw-{_ID}"},
+    "aws_vpclattice_resource_configuration": {"id": f"rcfg-{_ID}", "arn": f"{_LATTICE}:resourceconfiguration/rcfg-{_ID}"},
+    "aws_lambda_function": {
+        "arn": f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:mocked",
+        "invoke_arn": f"arn:aws:apigateway:{REGION}:lambda:path/2015-03-31/functions/arn:aws:lambda:{REGION}:{ACCOUNT}:function:mocked/invocations",
+        "qualified_arn": f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:mocked:1",
+    },
+    "aws_iam_role": {"arn": f"arn:aws:iam::{ACCOUNT}:role/mocked", "unique_id": "AROAEXAMPLEEXAMPLE001"},
+    "aws_iam_policy": {"arn": f"arn:aws:iam::{ACCOUNT}:policy/mocked", "policy_id": "ANPAEXAMPLEEXAMPLE001"},
+    "aws_iam_instance_profile": {"arn": f"arn:aws:iam::{ACCOUNT}:instance-profile/mocked"},
+    "aws_kms_key": {"arn": f"arn:aws:kms:{REGION}:{ACCOUNT}:key/{_UUID}", "key_id": _UUID},
+    "aws_secretsmanager_secret": {"id": f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:mocked-AbCdEf", "arn": f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:mocked-AbCdEf"},
+    "aws_ram_resource_share": {"id": f"arn:aws:ram:{REGION}:{ACCOUNT}:resource-share/{_UUID}", "arn": f"arn:aws:ram:{REGION}:{ACCOUNT}:resource-share/{_UUID}"},
+    "aws_cloudwatch_log_group": {"arn": f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:mocked"},
+    "aws_lb": {"id": f"arn:aws:elasticloadbalancing:{REGION}:{ACCOUNT}:loadbalancer/app/mocked/0123456789abcdef", "arn": f"arn:aws:elasticloadbalancing:{REGION}:{ACCOUNT}:loadbalancer/app/mocked/0123456789abcdef", "dns_name": f"internal-mocked-1234567890.{REGION}.elb.amazonaws.com", "zone_id": "Z32O12XQLNTSW2"},
+    "aws_lb_target_group": {"id": f"arn:aws:elasticloadbalancing:{REGION}:{ACCOUNT}:targetgroup/mocked/0123456789abcdef", "arn": f"arn:aws:elasticloadbalancing:{REGION}:{ACCOUNT}:targetgroup/mocked/0123456789abcdef"},
+    "aws_lb_listener": {"arn": f"arn:aws:elasticloadbalancing:{REGION}:{ACCOUNT}:listener/app/mocked/0123456789abcdef/0123456789abcdef"},
+    "aws_vpc": {"id": "vpc-0123456789abcdef0", "arn": f"arn:aws:ec2:{REGION}:{ACCOUNT}:vpc/vpc-0123456789abcdef0"},
+    "aws_subnet": {"id": "subnet-0123456789abcdef0", "arn": f"arn:aws:ec2:{REGION}:{ACCOUNT}:subnet/subnet-0123456789abcdef0"},
+    "aws_security_group": {"id": "sg-0123456789abcdef0", "arn": f"arn:aws:ec2:{REGION}:{ACCOUNT}:security-group/sg-0123456789abcdef0"},
+    "aws_route_table": {"id": "rtb-0123456789abcdef0"},
+    "aws_internet_gateway": {"id": "igw-0123456789abcdef0"},
+    "aws_vpc_peering_connection": {"id": "pcx-0123456789abcdef0"},
+    "aws_vpc_endpoint": {"id": "vpce-0123456789abcdef0"},
+    "aws_instance": {"id": "i-0123456789abcdef0", "arn": f"arn:aws:ec2:{REGION}:{ACCOUNT}:instance/i-0123456789abcdef0"},
+    "aws_route53_zone": {"zone_id": "Z0123456789ABCDEFGHIJ"},
+}
+MOCK_DATA: dict[str, dict[str, Any]] = {
+    "aws_availability_zones": {"names": [f"{REGION}a", f"{REGION}b", f"{REGION}c"], "zone_ids": ["euw1-az1", "euw1-az2", "euw1-az3"]},
+    "aws_ami": {"id": "ami-0123456789abcdef0"},
+    "aws_ec2_managed_prefix_list": {"id": "pl-0123456789abcdef0"},
+    "aws_caller_identity": {"account_id": ACCOUNT},
+    "aws_secretsmanager_secret_version": {"secret_string": "{}"},
+}
+_REFERENCE = re.compile(r"^\$\{([a-z0-9_]+)\.([A-Za-z0-9_-]+)\.(.+)\}$")
+
+
+@dataclass(frozen=True)
+class MockRunReport:
+    passed: bool
+    problems: list[str]  # "<stack>: <resource address>: <summary>: <detail>"
+    runs: dict[str, str]  # run name -> pass/fail
+    stdout: str
+
+
+def mocked_value(resource_type: str, attribute_path: str) -> Any:
+    """The mock value of ``type.attr[0].sub`` (as used in outputs), or a placeholder."""
+    value: Any = MOCK_RESOURCES.get(resource_type, {})
+    for part in re.findall(r"[A-Za-z0-9_-]+|\[\d+\]", attribute_path):
+        if part.startswith("["):
+            value = value[int(part[1:-1])] if isinstance(value, list) else None
+        else:
+            value = value.get(part) if isinstance(value, dict) else None
+    return value if value is not None else f"mocked-{resource_type}-{attribute_path}"
+
+
+def mocked_output(expression: Any) -> Any:
+    """An output's value with every plain reference replaced by its mock value."""
+    if isinstance(expression, dict):
+        return {k: mocked_output(v) for k, v in expression.items()}
+    if isinstance(expression, list):
+        return [mocked_output(v) for v in expression]
+    if isinstance(expression, str):
+        match = _REFERENCE.match(expression)
+        if match:
+            return mocked_value(match.group(1), match.group(3))
+    return expression
+
+
+def _hcl(value: Any) -> str:
+    return json.dumps(value)  # JSON values are valid HCL expressions (no "${" in mocks)
+
+
+def test_file(stacks: dict[str, dict], remote_state_producers: dict[tuple[str, str], str]) -> str:
+    """The .tftest.hcl: mocked provider, remote-state overrides, a plan and an apply run."""
+    lines = ['mock_provider "aws" {']
+    used_resources = {t for s in stacks.values() for t in s.get("resource", {})}
+    used_data = {t for s in stacks.values() for t in s.get("data", {})}
+    for kind, table, types in (("mock_resource", MOCK_RESOURCES, used_resources), ("mock_data", MOCK_DATA, used_data)):
+        for resource_type in sorted(types & set(table)):
+            defaults = ", ".join(f"{k} = {_hcl(v)}" for k, v in table[resource_type].items())
+            lines.append(f'  {kind} "{resource_type}" {{\n    defaults = {{ {defaults} }}\n  }}')
+    lines.append("}")
+    for (reader, data_name), producer in sorted(remote_state_producers.items()):
+        outputs = {name: mocked_output(o["value"]) for name, o in stacks[producer].get("output", {}).items()}
+        lines.append(
+            f"override_data {{\n  target = module.{reader}.data.terraform_remote_state.{data_name}\n"
+            f"  values = {{ outputs = {_hcl(outputs)} }}\n}}"
+        )
+    lines.append('run "plan" {\n  command = plan\n}')
+    lines.append('run "apply" {\n  command = apply\n}')
+    return "\n".join(lines) + "\n"
+
+
+def remote_state_producers(stacks: dict[str, dict]) -> dict[tuple[str, str], str]:
+    """(reading stack, remote-state data source) -> the stack whose backend it reads."""
+    by_backend: dict[tuple[Any, ...], str] = {}
+    for name, stack in stacks.items():
+        ((kind, settings),) = stack["terraform"]["backend"].items()
+        by_backend[(kind, settings.get("path"), settings.get("bucket"), settings.get("key"))] = name
+    found: dict[tuple[str, str], str] = {}
+    for name, stack in stacks.items():
+        for data_name, source in stack.get("data", {}).get("terraform_remote_state", {}).items():
+            config = source.get("config", {})
+            key = (source["backend"], config.get("path"), config.get("bucket"), config.get("key"))
+            if key in by_backend:
+                found[(name, data_name)] = by_backend[key]
+    return found
+
+
+def run_mocked(terraform: OfflineTerraform, stack_dirs: dict[str, Path], remote_state_producers: dict[tuple[str, str], str]) -> MockRunReport:
+    """Plan and apply ``stack_dirs`` (name -> synthesized stack directory) mocked."""
+    root = terraform.workroot / f"mocked-{len(list(terraform.workroot.glob('mocked-*')))}"
+    root.mkdir()
+    stacks: dict[str, dict] = {}
+    providers: dict[str, Any] = {}
+    for name, directory in stack_dirs.items():
+        shutil.copytree(directory, root / name, ignore=shutil.ignore_patterns(".terraform", "*.tfstate*"))
+        document = json.loads((root / name / "cdk.tf.json").read_text())
+        stacks[name] = document
+        document.get("terraform", {}).pop("backend", None)
+        document.pop("provider", None)  # inherit the root's mocked provider
+        providers.update(document.get("terraform", {}).get("required_providers", {}))
+        (root / name / "cdk.tf.json").write_text(json.dumps(document, indent=1))  # short lines in messages
+    root_module = {
+        "terraform": {"required_providers": providers},
+        "provider": {"aws": [{"region": REGION}]},
+        "module": {name: {"source": f"./{name}"} for name in stack_dirs},
+    }
+    (root / "main.tf.json").write_text(json.dumps(root_module))
+    (root / "lattice.tftest.hcl").write_text(test_file(stacks, remote_state_producers))
+    init = terraform.run(root, "init", "-backend=false", "-input=false", "-no-color")
+    if init.returncode != 0:
+        raise AssertionError(f"terraform init failed:\n{init.stdout}\n{init.stderr}")
+    result = terraform.run(root, "test", "-json", "-no-color")
+    problems: list[str] = []
+    runs: dict[str, str] = {}
+    for line in result.stdout.splitlines():
+        try:
+            message = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if message.get("type") == "test_run" and message.get("test_run", {}).get("progress") == "complete":
+            runs[message["test_run"]["run"]] = message["test_run"].get("status", "")
+        diagnostic = message.get("diagnostic")
+        if diagnostic and diagnostic.get("severity") == "error":
+            address = diagnostic.get("address", "")
+            stack = address.split(".")[1] if address.startswith("module.") else "(root)"
+            problems.append(f"{stack}: {address}: {diagnostic.get('summary')}: {diagnostic.get('detail', '')}".strip())
+    passed = result.returncode == 0 and not problems and set(runs.values()) == {"pass"}
+    return MockRunReport(passed=passed, problems=problems, runs=runs, stdout=result.stdout)
