@@ -17,7 +17,7 @@ export LATTICE_TF_PROVIDER_MIRROR
 PYTHON ?= python3
 PIPENV := $(PYTHON) -m pipenv
 
-.PHONY: help install synth synth-hcl diff deploy test snapshots docs bench clean
+.PHONY: help install synth synth-hcl diff deploy test snapshots docs scan bench bench-1000 clean
 
 help:
 	@echo "make synth      install, then synthesize every stack into cdktf.out/"
@@ -25,7 +25,9 @@ help:
 	@echo "make synth-hcl  plain HCL through the cdktf CLI (cdktf synth --hcl)"
 	@echo "make snapshots  rewrite tests/snapshots/ after an intended change"
 	@echo "make docs       regenerate the config reference in README.md"
-	@echo "make bench      cold synth against the bare provider import"
+	@echo "make scan       checkov over cdktf.out, with the project's suppressions applied"
+	@echo "make bench      synth cost against its floor, scaling to 100 services, terraform per stack"
+	@echo "make bench-1000 the same with the 1,000-service scaling row (several minutes more)"
 
 install: .venv/.installed node_modules/.installed
 
@@ -59,8 +61,14 @@ snapshots: install
 docs: install
 	$(PIPENV) run python -m app_config.reference README.md
 
+scan: synth
+	$(PIPENV) run python -m tools.security_scan cdktf.out
+
 bench: install
 	$(PIPENV) run python bench/synth_bench.py
+
+bench-1000: install
+	$(PIPENV) run python bench/synth_bench.py --scale 1 10 100 1000
 
 clean:
 	rm -rf cdktf.out .venv node_modules .pytest_cache

@@ -1,13 +1,16 @@
-"""Cold synth of the whole app against the floor: a bare import of the AWS bindings.
+"""Synth cost against its floor, scaling, and Terraform time per stack.
 
-Each measurement is a fresh Python process (that is what "cold" means: jsii starts
-Node and loads the provider assembly every time). Prints a table and the ratio.
+    pipenv run python bench/synth_bench.py                  # the table (a few minutes)
+    pipenv run python bench/synth_bench.py --scale 1 10 100 1000   # adds the 1,000-service run
 
-    pipenv run python bench/synth_bench.py [--runs 3]
+Cold measurements run in fresh processes (jsii starts Node and loads the provider
+assembly each time); the floor is a bare import of cdktf and the AWS bindings.
+Peak memory is the child's maximum resident set, Node included.
 """
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import statistics
@@ -18,33 +21,118 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 FLOOR = "import cdktf, cdktf_cdktf_provider_aws"
 
 
-def timed(args: list[str]) -> float:
-    env = {**os.environ, "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20"}
+def emit(*lines: str) -> str:
+    """Print rows as they are measured: a long run shows progress and keeps what it got."""
+    for line in lines:
+        print(line, flush=True)
+    return lines[-1] if lines else ""
+
+
+def cold(args: list[str]) -> float:
     start = time.perf_counter()
-    subprocess.run(args, cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(args, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
     return time.perf_counter() - start
+
+
+def floor_and_app(runs: int, scratch: str) -> list[str]:
+    floors, synths = [], []
+    for run in range(runs):
+        floors.append(cold([sys.executable, "-c", FLOOR]))
+        synths.append(cold([sys.executable, "main.py", "--outdir", f"{scratch}/app{run}"]))
+    floor, synth = statistics.median(floors), statistics.median(synths)
+    stacks = len(list(Path(scratch, "app0", "stacks").iterdir()))
+    rows = [
+        f"| bare import of cdktf + AWS bindings (floor), median of {runs} | {floor:.2f} s |",
+        f"| `python main.py`, whole app ({stacks} stacks), median of {runs} | {synth:.2f} s |",
+        f"| ratio whole-app synth / floor (aim <= 1.3) | {synth / floor:.2f} |",
+    ]
+    emit(*rows)
+    return rows
+
+
+def testing_synth_per_stack() -> list[str]:
+    from app_config import load_config
+    from constructs_lib.cdk import Testing
+    from main import build_app
+
+    with tempfile.TemporaryDirectory() as outdir:
+        app = build_app(load_config(ROOT / "lattice.toml"), outdir)
+        rows = []
+        for stack in app.node.children:
+            if not hasattr(stack, "stack_name"):
+                continue
+            start = time.perf_counter()
+            Testing.synth(stack)
+            rows.append(emit(f"| `Testing.synth` {stack.stack_name} | {time.perf_counter() - start:.3f} s |"))
+    return rows
+
+
+def scaling(counts: list[int]) -> list[str]:
+    rows = ["", "| services in one network | resources | synth (after import) | per resource | peak memory (Python + Node) |", "|---|---|---|---|---|"]
+    emit(*rows)
+    for count in counts:
+        out = subprocess.run([sys.executable, str(ROOT / "bench" / "scale_child.py"), str(count)], capture_output=True, text=True, check=True)
+        m = json.loads(out.stdout.strip().splitlines()[-1])
+        rows.append(
+            emit(f"| {m['services']} | {m['resources']} | {m['synth_s']:.2f} s | {1000 * m['synth_s'] / m['resources']:.1f} ms | {m['peak_mb']:.0f} MB |")
+        )
+    return rows
+
+
+def terraform_per_stack() -> list[str]:
+    from tools.mock_apply import remote_state_producers, run_mocked
+    from tools.terraform_offline import OfflineTerraform, TerraformUnavailable
+
+    try:
+        with tempfile.TemporaryDirectory() as work:
+            terraform = OfflineTerraform(Path(work) / "tf")
+            subprocess.run([sys.executable, "main.py", "--outdir", f"{work}/out"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+            manifest = json.loads(Path(work, "out", "manifest.json").read_text())
+            dirs = {n: Path(work, "out", e["workingDirectory"]) for n, e in manifest["stacks"].items()}
+            stacks = {n: json.loads((d / "cdk.tf.json").read_text()) for n, d in dirs.items()}
+            producers = remote_state_producers(stacks)
+            rows = ["", "| stack | terraform validate | mocked plan + apply |", "|---|---|---|"]
+            emit(*rows)
+            for name, directory in dirs.items():
+                start = time.perf_counter()
+                terraform.validate_many({name: directory})
+                validate = time.perf_counter() - start
+                # a reader needs its producers' outputs, and nothing more
+                own = {k: v for k, v in producers.items() if k[0] == name}
+                start = time.perf_counter()
+                report = run_mocked(terraform, {name: directory}, own, stacks)
+                mocked = time.perf_counter() - start
+                rows.append(emit(f"| {name} | {validate:.1f} s | {mocked:.1f} s{'' if report.passed else ' (FAILED)'} |"))
+            start = time.perf_counter()
+            terraform.validate_many(dirs)
+            all_validate = time.perf_counter() - start
+            start = time.perf_counter()
+            run_mocked(terraform, dirs, producers)
+            rows.append(emit(f"| all {len(dirs)} in one run (what the tests do) | {all_validate:.1f} s | {time.perf_counter() - start:.1f} s |"))
+            return rows
+    except TerraformUnavailable as missing:
+        return ["", f"terraform rows skipped: {missing}"]
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=3, help="runs of each measurement (median is reported)")
+    parser.add_argument("--runs", type=int, default=3, help="cold runs of the floor and the app (median reported)")
+    parser.add_argument("--scale", type=int, nargs="+", default=[1, 10, 100], help="service counts for the scaling rows")
+    parser.add_argument("--no-terraform", action="store_true", help="skip the terraform rows")
     args = parser.parse_args()
-    floors, synths = [], []
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.platform()}")
+    emit("| measurement | value |", "|---|---|")
     with tempfile.TemporaryDirectory() as scratch:
-        for run in range(args.runs):
-            floors.append(timed([sys.executable, "-c", FLOOR]))
-            synths.append(timed([sys.executable, "main.py", "--outdir", f"{scratch}/out{run}"]))
-        stacks = len(list(Path(scratch, "out0", "stacks").iterdir()))
-    floor, synth = statistics.median(floors), statistics.median(synths)
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
-    print(f"| measurement ({args.runs} cold runs, median) | seconds |")
-    print("|---|---|")
-    print(f"| bare import of cdktf + AWS bindings (floor) | {floor:.2f} |")
-    print(f"| `python main.py`: whole app, {stacks} stacks | {synth:.2f} |")
-    print(f"| ratio synth / floor | {synth / floor:.2f} |")
+        floor_and_app(args.runs, scratch)
+    testing_synth_per_stack()
+    scaling(args.scale)
+    if not args.no_terraform:
+        terraform_per_stack()
     return 0
 
 

@@ -114,7 +114,9 @@ def _hcl(value: Any) -> str:
     return json.dumps(value)  # JSON values are valid HCL expressions (no "${" in mocks)
 
 
-def test_file(stacks: dict[str, dict], remote_state_producers: dict[tuple[str, str], str]) -> str:
+def test_file(
+    stacks: dict[str, dict], remote_state_producers: dict[tuple[str, str], str], producers_json: dict[str, dict]
+) -> str:
     """The .tftest.hcl: mocked provider, remote-state overrides, a plan and an apply run."""
     lines = ['mock_provider "aws" {']
     used_resources = {t for s in stacks.values() for t in s.get("resource", {})}
@@ -125,7 +127,7 @@ def test_file(stacks: dict[str, dict], remote_state_producers: dict[tuple[str, s
             lines.append(f'  {kind} "{resource_type}" {{\n    defaults = {{ {defaults} }}\n  }}')
     lines.append("}")
     for (reader, data_name), producer in sorted(remote_state_producers.items()):
-        outputs = {name: mocked_output(o["value"]) for name, o in stacks[producer].get("output", {}).items()}
+        outputs = {name: mocked_output(o["value"]) for name, o in producers_json[producer].get("output", {}).items()}
         lines.append(
             f"override_data {{\n  target = module.{reader}.data.terraform_remote_state.{data_name}\n"
             f"  values = {{ outputs = {_hcl(outputs)} }}\n}}"
@@ -151,8 +153,14 @@ def remote_state_producers(stacks: dict[str, dict]) -> dict[tuple[str, str], str
     return found
 
 
-def run_mocked(terraform: OfflineTerraform, stack_dirs: dict[str, Path], remote_state_producers: dict[tuple[str, str], str]) -> MockRunReport:
-    """Plan and apply ``stack_dirs`` (name -> synthesized stack directory) mocked."""
+def run_mocked(
+    terraform: OfflineTerraform,
+    stack_dirs: dict[str, Path],
+    remote_state_producers: dict[tuple[str, str], str],
+    producers_json: dict[str, dict] | None = None,
+) -> MockRunReport:
+    """Plan and apply ``stack_dirs`` (name -> synthesized stack directory) mocked.
+    ``producers_json`` holds producing stacks that are not part of this run."""
     root = terraform.workroot / f"mocked-{len(list(terraform.workroot.glob('mocked-*')))}"
     root.mkdir()
     stacks: dict[str, dict] = {}
@@ -160,7 +168,7 @@ def run_mocked(terraform: OfflineTerraform, stack_dirs: dict[str, Path], remote_
     for name, directory in stack_dirs.items():
         shutil.copytree(directory, root / name, ignore=shutil.ignore_patterns(".terraform", "*.tfstate*"))
         document = json.loads((root / name / "cdk.tf.json").read_text())
-        stacks[name] = document
+        stacks[name] = json.loads(json.dumps(document))  # as synthesized, for its outputs
         document.get("terraform", {}).pop("backend", None)
         document.pop("provider", None)  # inherit the root's mocked provider
         providers.update(document.get("terraform", {}).get("required_providers", {}))
@@ -171,7 +179,8 @@ def run_mocked(terraform: OfflineTerraform, stack_dirs: dict[str, Path], remote_
         "module": {name: {"source": f"./{name}"} for name in stack_dirs},
     }
     (root / "main.tf.json").write_text(json.dumps(root_module))
-    (root / "lattice.tftest.hcl").write_text(test_file(stacks, remote_state_producers))
+    known = {**(producers_json or {}), **stacks}
+    (root / "lattice.tftest.hcl").write_text(test_file(stacks, remote_state_producers, known))
     init = terraform.run(root, "init", "-backend=false", "-input=false", "-no-color")
     if init.returncode != 0:
         raise AssertionError(f"terraform init failed:\n{init.stdout}\n{init.stderr}")

@@ -1,0 +1,82 @@
+"""One measurement of the scaling benchmark, run in its own process:
+N services (service, HTTP listener with a fixed response, association) in one
+service network, one stack. Prints one JSON line."""
+from __future__ import annotations
+
+import json
+import os
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+def _children_peak_mb() -> float:
+    """Peak resident memory of this process's live children (jsii's Node process)."""
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            if int(stat.rsplit(")", 1)[1].split()[1]) != os.getpid():
+                continue
+            for line in (entry / "status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    total += int(line.split()[1]) / 1024
+        except (OSError, ValueError, IndexError):
+            continue
+    return total
+
+
+def main(count: int) -> None:
+    started = time.perf_counter()
+    from cdktf_cdktf_provider_aws.provider import AwsProvider
+
+    from constructs_lib.cdk import App
+    from constructs_lib.lattice import (
+        FixedResponse,
+        LatticeQuotas,
+        LatticeService,
+        LatticeServiceProps,
+        Listener,
+        ListenerProps,
+        ServiceNetwork,
+        ServiceNetworkProps,
+        declare_quotas,
+    )
+    from constructs_lib.naming import ReadableIdsStack
+
+    imported = time.perf_counter()
+    with tempfile.TemporaryDirectory() as outdir:
+        app = App(outdir=outdir)
+        declare_quotas(app, LatticeQuotas(service_associations_per_service_network=max(500, count)))
+        stack = ReadableIdsStack(app, "scale")
+        AwsProvider(stack, "aws", region="eu-west-1")
+        network = ServiceNetwork(stack, "network", ServiceNetworkProps(name="scale-network"))
+        for index in range(count):
+            service = LatticeService(stack, f"svc{index}", LatticeServiceProps(name=f"service-{index}"))
+            Listener(stack, f"svc{index}-http", ListenerProps(name="http", service=service, default_action=FixedResponse(404)))
+            network.associate_service(f"svc{index}", service=service.arn)
+        app.synth()
+        resources = sum(len(v) for v in json.loads((Path(outdir) / "stacks" / "scale" / "cdk.tf.json").read_text())["resource"].values())
+    done = time.perf_counter()
+    print(
+        json.dumps(
+            {
+                "services": count,
+                "resources": resources,
+                "import_s": imported - started,
+                "synth_s": done - imported,
+                "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 + _children_peak_mb(),
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]))
