@@ -1,9 +1,11 @@
-"""Access logs of a service network or service, to CloudWatch Logs, S3 or Firehose."""
+"""Access logs (to CloudWatch Logs, S3 or Firehose) and auth policies of service
+networks and services."""
 from __future__ import annotations
 
 import re
 
 from cdktf_cdktf_provider_aws.vpclattice_access_log_subscription import VpclatticeAccessLogSubscription
+from cdktf_cdktf_provider_aws.vpclattice_auth_policy import VpclatticeAuthPolicy
 
 from ..cdk import Construct
 from .validation import fail, is_token
@@ -27,3 +29,19 @@ class AccessLogs(Construct):
         self.resource = VpclatticeAccessLogSubscription(
             self, "subscription", resource_identifier=resource_arn, destination_arn=destination_arn
         )
+
+
+class AuthPolicyAndLogs(Construct):
+    """What services and service networks share: an auth policy (evaluated only
+    with auth type AWS_IAM) and access logs. Subclasses set ``arn`` and ``auth_type``."""
+
+    arn: str
+    auth_type: str
+
+    def attach_auth_policy(self, policy_json: str) -> VpclatticeAuthPolicy:
+        if self.auth_type != "AWS_IAM":
+            fail(self, "auth_type", self.auth_type, "an auth policy is only evaluated when auth_type is AWS_IAM")
+        return VpclatticeAuthPolicy(self, "auth-policy", resource_identifier=self.arn, policy=policy_json)
+
+    def log_to(self, id: str, destination_arn: str) -> AccessLogs:
+        return AccessLogs(self, id, resource_arn=self.arn, destination_arn=destination_arn)

@@ -6,12 +6,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, Optional, Sequence
 
 from cdktf_cdktf_provider_aws.route53_record import Route53Record, Route53RecordAlias
-from cdktf_cdktf_provider_aws.vpclattice_auth_policy import VpclatticeAuthPolicy
 from cdktf_cdktf_provider_aws.vpclattice_service import VpclatticeService
 
 from ..cdk import Construct
 from ..ram import RamShare, RamShareProps
-from .access_logs import AccessLogs
+from .access_logs import AuthPolicyAndLogs
 from .validation import check_choice, check_name, check_quota, fail, is_token
 
 if TYPE_CHECKING:
@@ -38,7 +37,7 @@ class LatticeServiceProps:
     custom_domain: Optional[CustomDomain] = None
 
 
-class LatticeService(Construct):
+class LatticeService(AuthPolicyAndLogs):
     """A Lattice service created in this stack. Listeners attach through
     :class:`Listener`; the auth policy, access logs and RAM share through methods."""
 
@@ -83,14 +82,6 @@ class LatticeService(Construct):
     @classmethod
     def from_arn(cls, scope: Construct, id: str, arn: str) -> "ServiceReference":
         return ServiceReference(scope, id, arn)
-
-    def attach_auth_policy(self, policy_json: str) -> VpclatticeAuthPolicy:
-        if self.auth_type != "AWS_IAM":
-            fail(self, "auth_type", self.auth_type, "an auth policy is only evaluated when auth_type is AWS_IAM")
-        return VpclatticeAuthPolicy(self, "auth-policy", resource_identifier=self.arn, policy=policy_json)
-
-    def log_to(self, id: str, destination_arn: str) -> AccessLogs:
-        return AccessLogs(self, id, resource_arn=self.arn, destination_arn=destination_arn)
 
     def share_with(self, id: str, principals: Sequence[str]) -> RamShare:
         return RamShare(self, id, RamShareProps(name=f"{self.node.id} service", principals=principals, resources={"service": self.arn}))

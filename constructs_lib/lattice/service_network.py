@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import Literal, Optional, Sequence, Union
 
 from cdktf_cdktf_provider_aws.vpc_endpoint import VpcEndpoint
-from cdktf_cdktf_provider_aws.vpclattice_auth_policy import VpclatticeAuthPolicy
 from cdktf_cdktf_provider_aws.vpclattice_service_network import VpclatticeServiceNetwork
 from cdktf_cdktf_provider_aws.vpclattice_service_network_resource_association import (
     VpclatticeServiceNetworkResourceAssociation,
@@ -21,7 +20,7 @@ from cdktf_cdktf_provider_aws.vpclattice_service_network_vpc_association import 
 
 from ..cdk import Construct, DefaultTokenResolver, ITerraformDependable, StringConcat, TerraformStack, Tokenization
 from ..ram import RamShare, RamShareProps
-from .access_logs import AccessLogs
+from .access_logs import AuthPolicyAndLogs
 from .validation import app_state, check_choice, check_name, check_quota, fail, is_token
 
 AuthType = Literal["NONE", "AWS_IAM"]
@@ -75,7 +74,7 @@ class _Connectable(Construct):
         )
 
 
-class ServiceNetwork(_Connectable):
+class ServiceNetwork(_Connectable, AuthPolicyAndLogs):
     """A service network created in this stack."""
 
     def __init__(self, scope: Construct, id: str, props: ServiceNetworkProps) -> None:
@@ -91,14 +90,6 @@ class ServiceNetwork(_Connectable):
     @classmethod
     def from_arn(cls, scope: Construct, id: str, arn: str) -> "ServiceNetworkReference":
         return ServiceNetworkReference(scope, id, arn)
-
-    def attach_auth_policy(self, policy_json: str) -> VpclatticeAuthPolicy:
-        if self.auth_type != "AWS_IAM":
-            fail(self, "auth_type", self.auth_type, "an auth policy is only evaluated when auth_type is AWS_IAM")
-        return VpclatticeAuthPolicy(self, "auth-policy", resource_identifier=self.arn, policy=policy_json)
-
-    def log_to(self, id: str, destination_arn: str) -> AccessLogs:
-        return AccessLogs(self, id, resource_arn=self.arn, destination_arn=destination_arn)
 
     def share_with(self, id: str, principals: Sequence[str], *, name: Optional[str] = None) -> RamShare:
         return RamShare(
