@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Any, Literal, Optional, Sequence, Union
 
 from cdktf_cdktf_provider_aws.vpclattice_listener import (
     VpclatticeListener,
@@ -138,22 +138,13 @@ class Listener(Construct):
             service_identifier=props.service.identifier,
             protocol=props.protocol,
             port=port,
-            default_action=VpclatticeListenerDefaultAction(
-                forward=[
-                    VpclatticeListenerDefaultActionForward(
-                        target_groups=[
-                            VpclatticeListenerDefaultActionForwardTargetGroups(
-                                target_group_identifier=t.identifier, weight=t.weight
-                            )
-                            for t in action.targets
-                        ]
-                    )
-                ]
-                if isinstance(action, Forward)
-                else None,
-                fixed_response=VpclatticeListenerDefaultActionFixedResponse(status_code=action.status_code)
-                if isinstance(action, FixedResponse)
-                else None,
+            default_action=_render_action(
+                action,
+                VpclatticeListenerDefaultAction,
+                VpclatticeListenerDefaultActionForward,
+                VpclatticeListenerDefaultActionForwardTargetGroups,
+                VpclatticeListenerDefaultActionFixedResponse,
+                forward_is_list=True,  # a listener's forward is a list block, a rule's a single one
             ),
         )
         self.id = self.resource.listener_id
@@ -185,20 +176,27 @@ class ListenerRule(Construct):
             listener_identifier=listener.id,
             priority=props.priority,
             match=match,
-            action=VpclatticeListenerRuleAction(
-                forward=VpclatticeListenerRuleActionForward(
-                    target_groups=[
-                        VpclatticeListenerRuleActionForwardTargetGroups(target_group_identifier=t.identifier, weight=t.weight)
-                        for t in action.targets
-                    ]
-                )
-                if isinstance(action, Forward)
-                else None,
-                fixed_response=VpclatticeListenerRuleActionFixedResponse(status_code=action.status_code)
-                if isinstance(action, FixedResponse)
-                else None,
+            action=_render_action(
+                action,
+                VpclatticeListenerRuleAction,
+                VpclatticeListenerRuleActionForward,
+                VpclatticeListenerRuleActionForwardTargetGroups,
+                VpclatticeListenerRuleActionFixedResponse,
+                forward_is_list=False,
             ),
         )
+
+
+def _render_action(
+    action: Action, action_cls: Any, forward_cls: Any, group_cls: Any, fixed_cls: Any, *, forward_is_list: bool
+) -> Any:
+    """The provider's typed action struct (plain dicts would be dropped by jsii)."""
+    if isinstance(action, FixedResponse):
+        return action_cls(fixed_response=fixed_cls(status_code=action.status_code))
+    forward = forward_cls(
+        target_groups=[group_cls(target_group_identifier=t.identifier, weight=t.weight) for t in action.targets]
+    )
+    return action_cls(forward=[forward] if forward_is_list else forward)
 
 
 def _check_action(where: Construct, field: str, action: Action, listener: Optional[Listener] = None) -> Action:
