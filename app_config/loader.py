@@ -40,10 +40,15 @@ def parse_config(raw: dict[str, Any], source: str = "<config>") -> LatticeConfig
     try:
         return LatticeConfig.model_validate(raw)
     except ValidationError as exc:
-        raise ConfigError(source, [_describe(error) for error in exc.errors()]) from None
+        raise ConfigError(source, validation_problems(exc, LatticeConfig)) from None
 
 
-def _describe(error: Any) -> str:
+def validation_problems(exc: ValidationError, root: type[BaseModel]) -> list[str]:
+    """One line per failure of ``root.model_validate``: field, value and rule."""
+    return [_describe(error, root) for error in exc.errors()]
+
+
+def _describe(error: Any, root: type[BaseModel]) -> str:
     loc = tuple(error["loc"])
     field = _dotted(loc)
     kind = error["type"]
@@ -51,7 +56,7 @@ def _describe(error: Any) -> str:
     if message.startswith("Value error, "):
         message = message[len("Value error, ") :]
     if kind == "extra_forbidden":
-        allowed = sorted(_fields_at(LatticeConfig, loc[:-1]))
+        allowed = sorted(_fields_at(root, loc[:-1]))
         key = str(loc[-1])
         hint = difflib.get_close_matches(key, allowed, n=1) or [a for a in allowed if a.startswith(key)][:1]
         suggestion = f"; did you mean '{hint[0]}'?" if hint else ""
@@ -97,9 +102,11 @@ def _fields_at(model: type[BaseModel], path: tuple[Any, ...]) -> set[str]:
                 if field is not None:
                     following.append(field.annotation)
                     continue
-            # dict[str, Model] keyed by a user name: step into the value type
+            # dict[str, Model] keyed by a user name, list[Model] by index: step into the item type
             if typing.get_origin(candidate) is dict:
                 following.append(typing.get_args(candidate)[1])
+            if typing.get_origin(candidate) is list and isinstance(part, int):
+                following.append(typing.get_args(candidate)[0])
         candidates = following
     names: set[str] = set()
     for candidate in candidates:

@@ -1,35 +1,65 @@
-"""python -m lattice_check curl --out cdktf.out --from <stack>/<vpc> [-X M] [-H 'N: v'] [--principal ARN] [--tag k=v] [--json] URL"""
+"""python -m lattice_check {curl,matrix,diagram} ... (also: pipenv run lattice_check ...)
+
+Exit status: 0 success (a 2xx answer; every matrix row as expected), 1 any other
+answer or a mismatch, 2 bad input (the message names what was wrong).
+"""
 from __future__ import annotations
 
 import argparse
 import json
 import sys
 from pathlib import Path
+from typing import Callable
 
+from . import diagram as pictures
 from .curl import BadInput, curl
 from .graph import Model, Unresolved
+from .matrix import MatrixError, load_matrix, render_table, run_matrix
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m lattice_check", description="Offline reachability and authorization checks of VPC Lattice.")
+    parser = argparse.ArgumentParser(prog="python -m lattice_check", description="Offline reachability and authorization checks of VPC Lattice, from synthesized Terraform.")
     commands = parser.add_subparsers(dest="command", required=True)
+
     request = commands.add_parser("curl", help="what a client in a VPC would get from a Lattice service")
-    request.add_argument("--out", default="cdktf.out", help="cdktf output directory (default: %(default)s)")
+    _out_option(request)
     request.add_argument("--from", dest="source", required=True, help="<stack>/<VPC Name tag>")
-    request.add_argument("-X", dest="method", default="GET")
-    request.add_argument("-H", dest="headers", action="append", default=[], help="'Name: value'")
+    request.add_argument("-X", dest="method", default="GET", help="HTTP method (default: %(default)s)")
+    request.add_argument("-H", dest="headers", action="append", default=[], help="'Name: value' (repeatable)")
     request.add_argument("--principal", help="IAM ARN of a SigV4-signing caller (default: anonymous)")
-    request.add_argument("--tag", action="append", default=[], help="principal tag key=value")
+    request.add_argument("--tag", action="append", default=[], help="principal tag key=value (repeatable)")
     request.add_argument("--json", action="store_true", help="one JSON object")
-    request.add_argument("url")
+    request.add_argument("url", help="http://<service DNS name, custom domain or Lattice service name>/path?query")
+    request.set_defaults(run=_curl)
+
+    table = commands.add_parser("matrix", help="requests with expected answers from a YAML file: a pass/fail table")
+    _out_option(table)
+    table.add_argument("file", type=Path, help="matrix file (YAML)")
+    table.set_defaults(run=_matrix)
+
+    picture = commands.add_parser("diagram", help="accounts, VPCs, networks, services, associations and shares")
+    _out_option(picture)
+    picture.add_argument("--format", choices=("mermaid", "dot"), default="mermaid", help="text printed (default: %(default)s)")
+    picture.add_argument("--svg", type=Path, help="also write an SVG rendered by Graphviz dot")
+    picture.set_defaults(run=_diagram)
+
     args = parser.parse_args(argv)
+    run: Callable[[argparse.Namespace], int] = args.run
     try:
-        headers = dict(_pair(h, ":", "-H") for h in args.headers)
-        tags = dict(_pair(t, "=", "--tag") for t in args.tag)
-        answer = curl(Model.load(Path(args.out)), args.source, args.url, method=args.method, headers=headers, principal=args.principal, tags=tags)
-    except (BadInput, FileNotFoundError, Unresolved) as error:
+        return run(args)
+    except (BadInput, MatrixError, FileNotFoundError, Unresolved, pictures.GraphvizMissing) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+
+
+def _out_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--out", type=Path, default=Path("cdktf.out"), help="cdktf output directory (default: %(default)s)")
+
+
+def _curl(args: argparse.Namespace) -> int:
+    headers = dict(_pair(h, ":", "-H") for h in args.headers)
+    tags = dict(_pair(t, "=", "--tag") for t in args.tag)
+    answer = curl(Model.load(args.out), args.source, args.url, method=args.method, headers=headers, principal=args.principal, tags=tags)
     if args.json:
         print(json.dumps(answer.as_dict(), indent=2))
     else:
@@ -39,6 +69,25 @@ def main(argv: list[str] | None = None) -> int:
         if answer.body:
             print(answer.body)
     return 0 if answer.status is not None and 200 <= answer.status < 300 else 1
+
+
+def _matrix(args: argparse.Namespace) -> int:
+    matrix = load_matrix(args.file)  # the file first: a bad file is reported before the model loads
+    rows = run_matrix(Model.load(args.out), matrix, source=str(args.file))
+    if matrix.description:
+        print(matrix.description.strip())
+        print()
+    print(render_table(rows))
+    return 0 if all(row.passed for row in rows) else 1
+
+
+def _diagram(args: argparse.Namespace) -> int:
+    drawing = pictures.build(Model.load(args.out))
+    graphviz = pictures.dot(drawing)
+    if args.svg:
+        args.svg.write_bytes(pictures.svg(graphviz))
+    print(pictures.mermaid(drawing) if args.format == "mermaid" else graphviz, end="")
+    return 0
 
 
 def _pair(text: str, separator: str, option: str) -> tuple[str, str]:

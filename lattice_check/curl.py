@@ -51,6 +51,31 @@ class Answer:
         }
 
 
+@dataclass(frozen=True)
+class Client:
+    """The VPC a request leaves from."""
+
+    stack: Stack
+    vpc_name: str
+    vpc_id: str
+    cidr: str
+
+
+@dataclass(frozen=True)
+class HttpCall:
+    method: str
+    host: str
+    port: int
+    path: str
+    query: dict[str, list[str]]
+    headers: dict[str, str]  # lower-case names
+    principal: Optional[str]
+    tags: dict[str, str]
+
+
+Found = tuple[Stack, str, dict[str, Any]]  # a resource: its stack, Terraform name and body
+
+
 def curl(
     model: Model,
     source: str,
@@ -61,60 +86,83 @@ def curl(
     principal: Optional[str] = None,
     tags: Optional[dict[str, str]] = None,
 ) -> Answer:
-    headers = {k.lower(): v for k, v in (headers or {}).items()}
-    stack, vpc_name, vpc_id, vpc_cidr = _client_vpc(model, source)
+    client = _client_vpc(model, source)
     parts = urlsplit(url if "://" in url else f"http://{url}")
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise BadInput(f"URL {url!r}: give http://<service DNS name or custom domain>/path")
-    port = parts.port or (443 if parts.scheme == "https" else 80)
-    path = parts.path or "/"
+        raise BadInput(f"URL {url!r}: give http://<service DNS name, custom domain or Lattice service name>/path")
+    call = HttpCall(
+        method=method.upper(),
+        host=parts.hostname,
+        port=parts.port or (443 if parts.scheme == "https" else 80),
+        path=parts.path or "/",
+        query=parse_qs(parts.query, keep_blank_values=True),
+        headers={k.lower(): v for k, v in (headers or {}).items()},
+        principal=principal,
+        tags=dict(tags or {}),
+    )
+    model.links.clear()
+    involved = {client.stack.name}  # the stacks on the request's path
+    answer = _reach(model, client, call, involved)
+    answer.reasons.extend(
+        f"ids from another stack: {reader} reads the {how} of {producer}"
+        for reader, how, producer in sorted(model.links) if reader in involved
+    )
+    return answer
+
+
+def _reach(model: Model, client: Client, call: HttpCall, involved: set[str]) -> Answer:
     answer = Answer(reachable=False, decision="UNREACHABLE")
     reasons = answer.reasons
-
-    networks = _networks_of_vpc(model, stack, vpc_id)
-    service = _service_by_host(model, parts.hostname)
+    networks = _networks_of_vpc(model, client)
+    service = _service_by_host(model, call.host, networks)
     if service is None:
-        reasons.append(f"DNS: no Lattice service is named {parts.hostname}: it does not resolve")
+        reasons.append(f"DNS: no Lattice service is named {call.host}: it does not resolve")
         return answer
-    svc_stack, svc_name, svc_body = service
-    svc_id = model.attribute(svc_stack, "aws_vpclattice_service", svc_name, "id")
-    svc_arn = model.attribute(svc_stack, "aws_vpclattice_service", svc_name, "arn")
-    carrying = [(n, sgs) for n, sgs in networks if _associated(model, n, svc_id, svc_arn)]
+    svc_stack, _, svc_body = service
+    svc_id, svc_arn = _ids(model, service)
     if not networks:
-        reasons.append(f"DNS: {vpc_name} is connected to no service network: {parts.hostname} does not resolve")
+        reasons.append(f"DNS: {client.vpc_name} is connected to no service network: {call.host} does not resolve")
         return answer
+    carrying = [(n, sgs, how) for n, sgs, how in networks if _service_association(model, n, svc_id, svc_arn)]
     if not carrying:
-        names = ", ".join(n[2]["name"] for n, _ in networks)
-        reasons.append(f"DNS: no service network of {vpc_name} ({names}) carries {svc_body['name']}: {parts.hostname} does not resolve")
+        names = ", ".join(n[2]["name"] for n, _, _ in networks)
+        reasons.append(f"DNS: no service network of {client.vpc_name} ({names}) carries {svc_body['name']}: {call.host} does not resolve")
         return answer
-    (net_stack, net_name, net_body), security_groups = carrying[0]
+    network, security_groups, vpc_link = carrying[0]
+    net_stack, net_name, net_body = network
     net_arn = model.attribute(net_stack, "aws_vpclattice_service_network", net_name, "arn")
-    answer.resolution = f"{parts.hostname} -> {LINK_LOCAL} (link-local, through {net_body['name']})"
-    reasons.append(f"DNS: resolves to a {LINK_LOCAL} address through service network {net_body['name']}")
+    service_association = _service_association(model, network, svc_id, svc_arn)
+    involved.update(s.name for s in (net_stack, svc_stack) + ((service_association[0],) if service_association else ()))
+    shares, unshared = _sharing(model, client, vpc_link, network, service_association, svc_arn)
+    if unshared:
+        reasons.append(f"{unshared}: {call.host} does not resolve")
+        return answer
+    answer.resolution = f"{call.host} -> {LINK_LOCAL} (link-local, through {net_body['name']})"
+    reasons.append(f"DNS: resolves to a {LINK_LOCAL} address through service network {net_body['name']} ({vpc_link})")
+    reasons.extend(shares)
 
-    blocked = _security_groups_block(model, stack, security_groups, port, vpc_cidr)
+    blocked = _security_groups_block(model, client, security_groups, call.port)
     if blocked:
         reasons.append(blocked)
         return answer
-    reasons.append(f"security groups of the association admit TCP {port} from {vpc_cidr}" if security_groups else "the association has no security group")
+    reasons.append(f"security groups of the association admit TCP {call.port} from {client.cidr}" if security_groups else "the association has no security group")
 
-    listener = _listener(model, svc_stack, svc_id, svc_arn, port)
+    listener = _listener(model, svc_stack, svc_id, svc_arn, call.port)
     if listener is None:
-        reasons.append(f"no listener of {svc_body['name']} on port {port}: connection refused")
+        reasons.append(f"no listener of {svc_body['name']} on port {call.port}: connection refused")
         return answer
     listener_name, listener_body = listener
-    query = parse_qs(parts.query, keep_blank_values=True)
-    action, matched = _route(model, svc_stack, listener_name, listener_body, method, path, headers)
-    reasons.append(f"listener {listener_body['name']} ({listener_body['protocol']} {port}): {matched}")
+    action, matched = _route(model, svc_stack, listener_name, listener_body, call)
+    reasons.append(f"listener {listener_body['name']} ({listener_body['protocol']} {call.port}): {matched}")
 
     request = Request(
         action=INVOKE,
-        resource=f"{svc_arn}{path}",
-        principal=principal,
+        resource=f"{svc_arn}{call.path}",
+        principal=call.principal,
         context=request_context(
-            method=method, path=path, port=port, service_arn=svc_arn, service_network_arn=net_arn,
-            source_vpc=vpc_id, source_vpc_owner=stack.account, headers=headers, query=query,
-            principal=principal, principal_tags=tags or {},
+            method=call.method, path=call.path, port=call.port, service_arn=svc_arn, service_network_arn=net_arn,
+            source_vpc=client.vpc_id, source_vpc_owner=client.stack.account, headers=call.headers, query=call.query,
+            principal=call.principal, principal_tags=call.tags,
         ),
     )
     decision = authorize(
@@ -137,7 +185,8 @@ def curl(
         answer.status = int(action["fixed_response"]["status_code"])
         reasons.append(f"fixed response {answer.status}")
         return answer
-    status, body, how = _target_answer(model, svc_stack, action, method, path, headers, query, svc_arn, net_arn, vpc_id, stack)
+    target = _Target(model, svc_stack, call, client, svc_arn, net_arn)
+    status, body, how = target.answer(action)
     answer.status, answer.body = status, body
     reasons.append(how)
     return answer
@@ -146,35 +195,41 @@ def curl(
 # --- the client's side -----------------------------------------------------------------
 
 
-def _client_vpc(model: Model, source: str) -> tuple[Stack, str, str, str]:
+def _client_vpc(model: Model, source: str) -> Client:
     stack_name, _, vpc_name = source.partition("/")
     if stack_name not in model.stacks or not vpc_name:
         raise BadInput(f"--from {source!r}: give <stack>/<VPC Name tag>; stacks: {', '.join(model.stacks)}")
     stack = model.stacks[stack_name]
     for name, body in stack.resources("aws_vpc").items():
         if (body.get("tags") or {}).get("Name") == vpc_name:
-            return stack, vpc_name, model.attribute(stack, "aws_vpc", name, "id"), body["cidr_block"]
+            return Client(stack, vpc_name, model.attribute(stack, "aws_vpc", name, "id"), body["cidr_block"])
     names = sorted((b.get("tags") or {}).get("Name", n) for n, b in stack.resources("aws_vpc").items())
     raise BadInput(f"--from {source!r}: {stack_name} has no VPC named {vpc_name!r} (VPCs: {', '.join(names)})")
 
 
-def _networks_of_vpc(model: Model, stack: Stack, vpc_id: str) -> list[tuple[tuple[Stack, str, dict[str, Any]], list[str]]]:
+# A service network the client's VPC reaches: the network, the security groups of the
+# link, and how it is linked (for the answer's reasons).
+NetworkLink = tuple[Found, list[str], str]
+
+
+def _networks_of_vpc(model: Model, client: Client) -> list[NetworkLink]:
+    stack = client.stack
     found = []
     for name, body in stack.resources("aws_vpclattice_service_network_vpc_association").items():
-        if model.resolve(body["vpc_identifier"], stack) != vpc_id:
+        if model.resolve(body["vpc_identifier"], stack) != client.vpc_id:
             continue
         network = _network(model, model.resolve(body["service_network_identifier"], stack))
         if network:
-            found.append((network, model.resolve(body.get("security_group_ids") or [], stack)))
+            found.append((network, model.resolve(body.get("security_group_ids") or [], stack), f"VPC association {name}"))
     for name, body in stack.resources("aws_vpc_endpoint").items():
-        if body.get("vpc_endpoint_type") == "ServiceNetwork" and model.resolve(body["vpc_id"], stack) == vpc_id:
+        if body.get("vpc_endpoint_type") == "ServiceNetwork" and model.resolve(body["vpc_id"], stack) == client.vpc_id:
             network = _network(model, model.resolve(body["service_network_arn"], stack))
             if network:
-                found.append((network, model.resolve(body.get("security_group_ids") or [], stack)))
+                found.append((network, model.resolve(body.get("security_group_ids") or [], stack), f"service-network endpoint {name}"))
     return found
 
 
-def _network(model: Model, identifier: str) -> Optional[tuple[Stack, str, dict[str, Any]]]:
+def _network(model: Model, identifier: str) -> Optional[Found]:
     for stack in model.stacks.values():
         for name in stack.resources("aws_vpclattice_service_network"):
             if identifier in (model.attribute(stack, "aws_vpclattice_service_network", name, a) for a in ("id", "arn")):
@@ -182,37 +237,75 @@ def _network(model: Model, identifier: str) -> Optional[tuple[Stack, str, dict[s
     return None
 
 
-def _service_by_host(model: Model, host: str) -> Optional[tuple[Stack, str, dict[str, Any]]]:
+def _service_by_host(model: Model, host: str, networks: list[NetworkLink]) -> Optional[Found]:
+    """The service whose generated DNS name or custom domain is ``host``; offline, its
+    Lattice name too (unique in the output, or among the services the client's
+    networks carry)."""
+    by_name = []
     for stack in model.stacks.values():
         for name, body in stack.resources("aws_vpclattice_service").items():
             dns = model.attribute(stack, "aws_vpclattice_service", name, "dns_entry[0].domain_name")
             if host in (dns, body.get("custom_domain_name")):
                 return stack, name, body
-    return None
+            if body.get("name") == host:
+                by_name.append((stack, name, body))
+    if len(by_name) > 1:
+        carried = [s for s in by_name if any(_service_association(model, n, *_ids(model, s)) for n, _, _ in networks)]
+        if len(carried) != 1:
+            where = ", ".join(s.name for s, _, _ in by_name)
+            raise BadInput(f"host {host!r}: services of that name are in {where}: use the service's DNS name")
+        return carried[0]
+    return by_name[0] if by_name else None
 
 
-def _associated(model: Model, network: tuple[Stack, str, dict[str, Any]], svc_id: str, svc_arn: str) -> bool:
+def _ids(model: Model, service: Found) -> tuple[str, str]:
+    stack, name, _ = service
+    return model.attribute(stack, "aws_vpclattice_service", name, "id"), model.attribute(stack, "aws_vpclattice_service", name, "arn")
+
+
+def _service_association(model: Model, network: Found, svc_id: str, svc_arn: str) -> Optional[Found]:
+    """The association that puts the service in the network, wherever it is declared."""
     net_stack, net_name, _ = network
     net_ids = {model.attribute(net_stack, "aws_vpclattice_service_network", net_name, a) for a in ("id", "arn")}
     for stack in model.stacks.values():
-        for body in stack.resources("aws_vpclattice_service_network_service_association").values():
+        for name, body in stack.resources("aws_vpclattice_service_network_service_association").items():
             if model.resolve(body["service_network_identifier"], stack) in net_ids and model.resolve(body["service_identifier"], stack) in (svc_id, svc_arn):
-                return True
-    return False
+                return stack, name, body
+    return None
 
 
-def _security_groups_block(model: Model, stack: Stack, group_ids: list[str], port: int, cidr: str) -> Optional[str]:
+def _sharing(model: Model, client: Client, vpc_link: str, network: Found, service_association: Optional[Found], svc_arn: str) -> tuple[list[str], Optional[str]]:
+    """RAM behind each association that uses another account's network or service:
+    the shares that make it work, or why the association would fail at apply."""
+    net_stack, net_name, _ = network
+    net_arn = model.attribute(net_stack, "aws_vpclattice_service_network", net_name, "arn")
+    checks = [(vpc_link, client.stack, net_arn)]
+    if service_association:
+        assoc_stack, assoc_name, _ = service_association
+        checks += [(f"service association {assoc_name}", assoc_stack, net_arn), (f"service association {assoc_name}", assoc_stack, svc_arn)]
+    notes = []
+    for what, stack, arn in checks:
+        if arn.split(":")[4] == stack.account:
+            continue
+        allowed, why = model.sharing(arn, stack.account)
+        if not allowed:
+            return notes, f"{what} in {stack.name} fails at apply: {why}"
+        notes.append(why)
+    return notes, None
+
+
+def _security_groups_block(model: Model, client: Client, group_ids: list[str], port: int) -> Optional[str]:
     if not group_ids:
         return None
-    client = ipaddress.IPv4Network(cidr)
-    for name, body in stack.resources("aws_security_group").items():
-        if model.attribute(stack, "aws_security_group", name, "id") not in group_ids:
+    source = ipaddress.IPv4Network(client.cidr)
+    for name, body in client.stack.resources("aws_security_group").items():
+        if model.attribute(client.stack, "aws_security_group", name, "id") not in group_ids:
             continue
         for rule in body.get("ingress") or []:
             ports_ok = rule["protocol"] == "-1" or (rule["protocol"] == "tcp" and rule["from_port"] <= port <= rule["to_port"])
-            if ports_ok and any(client.subnet_of(ipaddress.IPv4Network(c)) for c in rule.get("cidr_blocks") or []):
+            if ports_ok and any(source.subnet_of(ipaddress.IPv4Network(c)) for c in rule.get("cidr_blocks") or []):
                 return None
-    return f"security groups {', '.join(group_ids)} of the association admit no TCP {port} from {cidr}: the connection times out"
+    return f"security groups {', '.join(group_ids)} of the association admit no TCP {port} from {client.cidr}: the connection times out"
 
 
 # --- the service's side -------------------------------------------------------------------
@@ -235,32 +328,32 @@ def _listener(model: Model, stack: Stack, svc_id: str, svc_arn: str, port: int) 
     return None
 
 
-def _route(model: Model, stack: Stack, listener_name: str, listener: dict[str, Any], method: str, path: str, headers: dict[str, str]) -> tuple[dict[str, Any], str]:
+def _route(model: Model, stack: Stack, listener_name: str, listener: dict[str, Any], call: HttpCall) -> tuple[dict[str, Any], str]:
     listener_id = model.attribute(stack, "aws_vpclattice_listener", listener_name, "listener_id")
     rules = [
         body for body in stack.resources("aws_vpclattice_listener_rule").values()
         if model.resolve(body["listener_identifier"], stack) == listener_id
     ]
     for rule in sorted(rules, key=lambda r: r["priority"]):
-        if _rule_matches(rule["match"]["http_match"], method, path, headers):
+        if _rule_matches(rule["match"]["http_match"], call):
             action = rule["action"]
             forward = action.get("forward")
             return ({"forward": [forward]} if isinstance(forward, dict) else action), f"rule {rule['name']} (priority {rule['priority']}) matched"
     return listener["default_action"], "no rule matched: default action"
 
 
-def _rule_matches(match: dict[str, Any], method: str, path: str, headers: dict[str, str]) -> bool:
-    if match.get("method") and match["method"] != method:
+def _rule_matches(match: dict[str, Any], call: HttpCall) -> bool:
+    if match.get("method") and match["method"] != call.method:
         return False
     path_match = match.get("path_match")
     if path_match:
         sensitive = path_match.get("case_sensitive", True)
         want = path_match["match"].get("exact") or path_match["match"].get("prefix") or ""
-        have, want = (path, want) if sensitive else (path.lower(), want.lower())
+        have, want = (call.path, want) if sensitive else (call.path.lower(), want.lower())
         if "exact" in path_match["match"] and have != want or "prefix" in path_match["match"] and not have.startswith(want):
             return False
     for header in match.get("header_matches") or []:
-        value = headers.get(header["name"].lower())
+        value = call.headers.get(header["name"].lower())
         if value is None:
             return False
         kind, want = next(iter(header["match"].items()))
@@ -271,93 +364,114 @@ def _rule_matches(match: dict[str, Any], method: str, path: str, headers: dict[s
     return True
 
 
-def _target_answer(model: Model, stack: Stack, action: dict[str, Any], method: str, path: str, headers: dict[str, str], query: dict[str, list[str]], svc_arn: str, net_arn: str, vpc_id: str, client: Stack) -> tuple[Optional[int], str, str]:
-    groups = [g for forward in action.get("forward") or [] for g in forward.get("target_groups") or []]
-    if not groups:
-        return None, "", "the action forwards to no target group"
-    chosen = max(groups, key=lambda g: g.get("weight", 100))
-    tg_id = model.resolve(chosen["target_group_identifier"], stack)
-    for name, body in stack.resources("aws_vpclattice_target_group").items():
-        if model.attribute(stack, "aws_vpclattice_target_group", name, "id") != tg_id:
-            continue
-        targets = [model.resolve(a["target"]["id"], stack) for a in stack.resources("aws_vpclattice_target_group_attachment").values()
-                   if model.resolve(a["target_group_identifier"], stack) == tg_id]
-        if not targets:
-            return 503, "", f"target group {body['name']} has no target"
-        tg_arn = model.attribute(stack, "aws_vpclattice_target_group", name, "arn")
-        if body["type"] == "LAMBDA":
-            version = (body.get("config") or {}).get("lambda_event_structure_version", "V1")
-            event = _lattice_event(version, method, path, headers, query, svc_arn, net_arn, tg_arn, vpc_id, client)
-            return _invoke(model, stack, targets[0], event, f"target group {body['name']} (LAMBDA, event {version})")
-        if body["type"] == "ALB":
-            return _through_alb(model, stack, targets[0], method, path, headers, query, body["name"])
-        return None, "", f"target group {body['name']} ({body['type']}): answers are not modeled for this type"
-    return None, "", f"target group {tg_id} is not in this output"
+# (status or None when not modeled, body, how the answer was found)
+TargetAnswer = tuple[Optional[int], str, str]
 
 
-def _through_alb(model: Model, stack: Stack, alb_arn: str, method: str, path: str, headers: dict[str, str], query: dict[str, list[str]], tg_name: str) -> tuple[Optional[int], str, str]:
-    for name, body in stack.resources("aws_lb_listener").items():
-        if model.resolve(body["load_balancer_arn"], stack) != alb_arn:
-            continue
-        forward = next((a for a in body.get("default_action") or [] if a.get("type") == "forward"), None)
-        if not forward:
-            return None, "", "the ALB listener does not forward"
-        lb_tg_arn = model.resolve(forward["target_group_arn"], stack)
-        for attachment in stack.resources("aws_lb_target_group_attachment").values():
-            if model.resolve(attachment["target_group_arn"], stack) == lb_tg_arn:
-                event = {
-                    "requestContext": {"elb": {"targetGroupArn": lb_tg_arn}},
-                    "httpMethod": method,
-                    "path": path,
-                    "queryStringParameters": {k: v[-1] for k, v in query.items()},
-                    "headers": headers,
-                    "body": "",
-                    "isBase64Encoded": False,
-                }
-                return _invoke(model, stack, model.resolve(attachment["target_id"], stack), event, f"target group {tg_name} (ALB) -> internal ALB -> Lambda")
-    return None, "", "the ALB behind the target group is not in this output"
+@dataclass(frozen=True)
+class _Target:
+    """The answer of whatever the matched action forwards to."""
 
+    model: Model
+    stack: Stack  # the service's stack, where its target groups live
+    call: HttpCall
+    client: Client
+    service_arn: str
+    network_arn: str
 
-def _lattice_event(version: str, method: str, path: str, headers: dict[str, str], query: dict[str, list[str]], svc_arn: str, net_arn: str, tg_arn: str, vpc_id: str, client: Stack) -> dict[str, Any]:
-    if version == "V2":
+    def answer(self, action: dict[str, Any]) -> TargetAnswer:
+        model, stack = self.model, self.stack
+        groups = [g for forward in action.get("forward") or [] for g in forward.get("target_groups") or []]
+        if not groups:
+            return None, "", "the action forwards to no target group"
+        chosen = max(groups, key=lambda g: g.get("weight", 100))
+        tg_id = model.resolve(chosen["target_group_identifier"], stack)
+        for name, body in stack.resources("aws_vpclattice_target_group").items():
+            if model.attribute(stack, "aws_vpclattice_target_group", name, "id") != tg_id:
+                continue
+            targets = [model.resolve(a["target"]["id"], stack) for a in stack.resources("aws_vpclattice_target_group_attachment").values()
+                       if model.resolve(a["target_group_identifier"], stack) == tg_id]
+            if not targets:
+                return 503, "", f"target group {body['name']} has no target"
+            tg_arn = model.attribute(stack, "aws_vpclattice_target_group", name, "arn")
+            if body["type"] == "LAMBDA":
+                version = (body.get("config") or {}).get("lambda_event_structure_version", "V1")
+                return self._invoke(targets[0], self._lattice_event(version, tg_arn), f"target group {body['name']} (LAMBDA, event {version})")
+            if body["type"] == "ALB":
+                return self._through_alb(targets[0], body["name"])
+            port = next((a["target"].get("port") for a in stack.resources("aws_vpclattice_target_group_attachment").values()
+                         if model.resolve(a["target_group_identifier"], stack) == tg_id), None) or (body.get("config") or {}).get("port")
+            return None, "", (f"target group {body['name']} ({body['type']}): forwards to {targets[0]} port {port}; "
+                              "what that host answers is not modeled")
+        return None, "", f"target group {tg_id} is not in this output"
+
+    def _through_alb(self, alb_arn: str, tg_name: str) -> TargetAnswer:
+        model, stack, call = self.model, self.stack, self.call
+        for body in stack.resources("aws_lb_listener").values():
+            if model.resolve(body["load_balancer_arn"], stack) != alb_arn:
+                continue
+            forward = next((a for a in body.get("default_action") or [] if a.get("type") == "forward"), None)
+            if not forward:
+                return None, "", "the ALB listener does not forward (not modeled)"
+            lb_tg_arn = model.resolve(forward["target_group_arn"], stack)
+            for attachment in stack.resources("aws_lb_target_group_attachment").values():
+                if model.resolve(attachment["target_group_arn"], stack) == lb_tg_arn:
+                    event = {
+                        "requestContext": {"elb": {"targetGroupArn": lb_tg_arn}},
+                        "httpMethod": call.method,
+                        "path": call.path,
+                        "queryStringParameters": {k: v[-1] for k, v in call.query.items()},
+                        "headers": call.headers,
+                        "body": "",
+                        "isBase64Encoded": False,
+                    }
+                    return self._invoke(model.resolve(attachment["target_id"], stack), event, f"target group {tg_name} (ALB) -> internal ALB -> Lambda")
+        return None, "", "the ALB behind the target group is not in this output"
+
+    def _lattice_event(self, version: str, tg_arn: str) -> dict[str, Any]:
+        call, client = self.call, self.client
+        if version == "V2":
+            return {
+                "version": "2.0", "path": call.path, "method": call.method,
+                "headers": {k: [v] for k, v in call.headers.items()}, "queryStringParameters": call.query,
+                "body": None, "isBase64Encoded": False,
+                "requestContext": {
+                    "serviceNetworkArn": self.network_arn, "serviceArn": self.service_arn, "targetGroupArn": tg_arn,
+                    "identity": {
+                        "sourceVpcArn": f"arn:aws:ec2:{client.stack.region}:{client.stack.account}:vpc/{client.vpc_id}",
+                        **({"type": "AWS_IAM", "principal": call.principal} if call.principal else {"type": "AnonymousIdentity"}),
+                    },
+                    "region": client.stack.region, "timeEpoch": str(int(time.time() * 1_000_000)),
+                },
+            }
         return {
-            "version": "2.0", "path": path, "method": method,
-            "headers": {k: [v] for k, v in headers.items()}, "queryStringParameters": query,
-            "body": None, "isBase64Encoded": False,
-            "requestContext": {
-                "serviceNetworkArn": net_arn, "serviceArn": svc_arn, "targetGroupArn": tg_arn,
-                "identity": {"sourceVpcArn": f"arn:aws:ec2:{client.region}:{client.account}:vpc/{vpc_id}", "type": "AnonymousIdentity"},
-                "region": client.region, "timeEpoch": str(int(time.time() * 1_000_000)),
-            },
+            "method": call.method, "raw_path": call.path, "headers": call.headers,
+            "query_string_parameters": {k: v[-1] for k, v in call.query.items()},  # last value wins
+            "body": "", "is_base64_encoded": False,
         }
-    return {
-        "method": method, "raw_path": path, "headers": headers,
-        "query_string_parameters": {k: v[-1] for k, v in query.items()},  # last value wins
-        "body": "", "is_base64_encoded": False,
-    }
 
-
-def _invoke(model: Model, stack: Stack, function_arn: str, event: dict[str, Any], route: str) -> tuple[Optional[int], str, str]:
-    for name, body in stack.resources("aws_lambda_function").items():
-        if model.attribute(stack, "aws_lambda_function", name, "arn") != function_arn:
-            continue
-        package = stack.directory / body["filename"]
-        module_name, _, handler_name = body["handler"].rpartition(".")
-        environment = (body.get("environment") or {}).get("variables") or {}
-        with tempfile.TemporaryDirectory() as workdir, _environment(model.resolve(environment, stack)):
-            with zipfile.ZipFile(package) as archive:
-                archive.extractall(workdir)
-            spec = importlib.util.spec_from_file_location(f"lattice_check_fn_{name}", Path(workdir) / f"{module_name.replace('.', '/')}.py")
-            if spec is None or spec.loader is None:
-                return 502, "", f"{route}: handler {body['handler']} not found in the package"
-            module = importlib.util.module_from_spec(spec)
-            try:
-                spec.loader.exec_module(module)
-                response = getattr(module, handler_name)(event, None)
-            except Exception as error:  # the function failed: Lattice answers 502
-                return 502, "", f"{route}: {body['function_name']} raised {type(error).__name__}: {error}"
-        return int(response.get("statusCode", 200)), str(response.get("body", "")), f"{route}: ran {body['function_name']} ({body['handler']})"
-    return None, "", f"{route}: function {function_arn} is not in this output"
+    def _invoke(self, function_arn: str, event: dict[str, Any], route: str) -> TargetAnswer:
+        model, stack = self.model, self.stack
+        for name, body in stack.resources("aws_lambda_function").items():
+            if model.attribute(stack, "aws_lambda_function", name, "arn") != function_arn:
+                continue
+            package = stack.directory / body["filename"]
+            module_name, _, handler_name = body["handler"].rpartition(".")
+            environment = (body.get("environment") or {}).get("variables") or {}
+            with tempfile.TemporaryDirectory() as workdir, _environment(model.resolve(environment, stack)):
+                with zipfile.ZipFile(package) as archive:
+                    archive.extractall(workdir)
+                spec = importlib.util.spec_from_file_location(f"lattice_check_fn_{name}", Path(workdir) / f"{module_name.replace('.', '/')}.py")
+                if spec is None or spec.loader is None:
+                    return 502, "", f"{route}: handler {body['handler']} not found in the package"
+                module = importlib.util.module_from_spec(spec)
+                try:
+                    spec.loader.exec_module(module)
+                    response = getattr(module, handler_name)(event, None)
+                except Exception as error:  # the function failed: Lattice answers 502
+                    return 502, "", f"{route}: {body['function_name']} raised {type(error).__name__}: {error}"
+            return int(response.get("statusCode", 200)), str(response.get("body", "")), f"{route}: ran {body['function_name']} ({body['handler']})"
+        return None, "", f"{route}: function {function_arn} is not in this output"
 
 
 @contextlib.contextmanager

@@ -13,7 +13,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from tools.tfjson import decode_json_argument
 
@@ -26,7 +26,6 @@ _PREFIXES = {
     "aws_vpclattice_service_network": "sn-",
     "aws_vpclattice_target_group": "tg-",
     "aws_vpclattice_listener": "listener-",
-    "aws_ram_resource_share": "share-",
 }
 _ARN_KIND = {
     "aws_vpclattice_service": "service",
@@ -35,8 +34,59 @@ _ARN_KIND = {
 }
 
 
+_ARN_NOUN = {"service": "service", "servicenetwork": "service network"}
+
+
 class Unresolved(ValueError):
     """A reference the graph cannot follow (reported, never guessed)."""
+
+
+_CALL = re.compile(r"([a-z_]+)\(")
+_HEAD = re.compile(r"(data\.)?([a-z][a-z0-9_]*)\.([A-Za-z0-9_-]+)")
+_TRAVERSAL = re.compile(r"\.([A-Za-z0-9_-]+)|\[(\d+)\]|\[\"([^\"]+)\"\]")
+_SECRET_ARN = re.compile(r"arn:aws[a-z-]*:secretsmanager:([a-z0-9-]+):(\d{12}):secret:(.+)")
+# Named values that look like resource references but are not (cdktf emits none of them).
+_NOT_RESOURCES = {"var", "local", "module", "each", "count", "path", "self", "terraform"}
+# Terraform functions the graph evaluates; any other is reported as not modeled.
+_FUNCTIONS: dict[str, Callable[[Any], Any]] = {
+    "jsondecode": lambda text: json.loads(text),
+    "jsonencode": lambda value: json.dumps(value, separators=(",", ":")),
+    "nonsensitive": lambda value: value,
+    "sensitive": lambda value: value,
+    "tostring": lambda value: str(value),
+}
+
+
+def _closing_paren(text: str, opening: int) -> int:
+    depth = 0
+    in_string = False
+    for index in range(opening, len(text)):
+        char = text[index]
+        if char == '"' and text[index - 1] != "\\":
+            in_string = not in_string
+        elif not in_string and char == "(":
+            depth += 1
+        elif not in_string and char == ")":
+            depth -= 1
+            if depth == 0:
+                return index
+    raise Unresolved(f"unbalanced parentheses in ${{{text}}}")
+
+
+def _traverse(value: Any, steps: str, expression: str) -> Any:
+    """``value`` followed by ``.key``, ``["key"]`` and ``[0]`` steps."""
+    position = 0
+    while position < len(steps):
+        step = _TRAVERSAL.match(steps, position)
+        if step is None:
+            raise Unresolved(f"${{{expression}}}: cannot follow {steps[position:]!r}")
+        key: Any = step.group(1) or step.group(3) or int(step.group(2))
+        try:
+            value = value[key]
+        except (KeyError, IndexError, TypeError):
+            raise Unresolved(f"${{{expression}}}: {key!r} is not in {json.dumps(value)[:200]}") from None
+        position = step.end()
+    return value
 
 
 @dataclass
@@ -59,6 +109,9 @@ class Stack:
 @dataclass
 class Model:
     stacks: dict[str, Stack] = field(default_factory=dict)
+    # Cross-stack channels followed so far: (reader, how, producer).
+    links: set[tuple[str, str, str]] = field(default_factory=set)
+    _shares: Optional[list["Share"]] = field(default=None, repr=False)
 
     @classmethod
     def load(cls, outdir: Path) -> "Model":
@@ -87,29 +140,46 @@ class Model:
             return value
         if value.startswith("${jsonencode("):
             return self.resolve(decode_json_argument(value), stack)
-        whole = _REF.fullmatch(value)
-        if whole:
-            return self._expression(whole.group(1), stack)
+        if value.startswith("${") and value.endswith("}") and value.count("${") == 1:  # one expression, any value
+            return self._expression(value[2:-1], stack)
         return _REF.sub(lambda m: str(self._expression(m.group(1), stack)), value)
 
     def _expression(self, expression: str, stack: Stack) -> Any:
-        parts = expression.split(".")
-        if parts[0] == "data" and parts[1] == "terraform_remote_state":
-            producer = self._remote_producer(stack, parts[2])
-            value = producer.document.get("output", {}).get(parts[4], {}).get("value")
+        expression = expression.strip()
+        call = _CALL.match(expression)
+        if call:
+            close = _closing_paren(expression, call.end() - 1)
+            function = _FUNCTIONS.get(call.group(1))
+            if function is None:
+                raise Unresolved(f"{stack.name}: function {call.group(1)}() in ${{{expression}}} is not modeled")
+            return _traverse(function(self._expression(expression[call.end() : close], stack)), expression[close + 1 :], expression)
+        if expression.startswith('"') and expression.endswith('"'):  # a string literal
+            return json.loads(expression)
+        head = _HEAD.match(expression)
+        if head is None or (head.group(1) is None and head.group(2) in _NOT_RESOURCES):
+            raise Unresolved(f"{stack.name}: expression ${{{expression}}} is not modeled")
+        data, kind, name = head.group(1) is not None, head.group(2), head.group(3)
+        rest = expression[head.end() :]
+        if data and kind == "terraform_remote_state":
+            outputs = _TRAVERSAL.match(rest)
+            if outputs is None or rest[: outputs.end()] != ".outputs" or not rest[outputs.end() :]:
+                raise Unresolved(f"{stack.name}: ${{{expression}}}: expected data.terraform_remote_state.<name>.outputs.<key>")
+            producer = self._remote_producer(stack, name)
+            self.links.add((stack.name, "remote state", producer.name))
+            key_step = _TRAVERSAL.match(rest, outputs.end())
+            assert key_step is not None
+            key = key_step.group(1) or key_step.group(3)
+            value = producer.document.get("output", {}).get(key, {}).get("value")
             if value is None:
-                raise Unresolved(f"{stack.name}: {producer.name} has no output {parts[4]!r}")
-            value = self.resolve(value, producer)
-            for key in parts[5:]:
-                value = value[key]
-            return value
-        if parts[0] == "data":
-            return f"data:{stack.name}:{'.'.join(parts[1:])}"
-        kind, name, attribute = parts[0], parts[1], ".".join(parts[2:])
-        body = stack.resources(kind).get(name)
-        if body is None:
+                raise Unresolved(f"{stack.name}: {producer.name} has no output {key!r}")
+            return _traverse(self.resolve(value, producer), rest[key_step.end() :], expression)
+        if data and kind == "aws_secretsmanager_secret_version" and rest.startswith(".secret_string"):
+            return _traverse(self._secret_string(stack, name), rest[len(".secret_string") :], expression)
+        if data:
+            return f"data:{stack.name}:{kind}.{name}{rest}"
+        if stack.resources(kind).get(name) is None:
             raise Unresolved(f"{stack.name}: no resource {kind}.{name}")
-        return self.attribute(stack, kind, name, attribute)
+        return self.attribute(stack, kind, name, rest.lstrip("."))
 
     def attribute(self, stack: Stack, kind: str, name: str, attribute: str) -> Any:
         """The stand-in of a computed attribute, or the configured value."""
@@ -119,6 +189,8 @@ class Model:
         arn_kind = _ARN_KIND.get(kind)
         if attribute in ("id", "listener_id") and kind in _PREFIXES:
             return short
+        if attribute in ("arn", "id") and kind == "aws_ram_resource_share":  # its id is its ARN
+            return f"arn:aws:ram:{stack.region}:{stack.account}:resource-share/{digest[:8]}-{digest[8:12]}-{digest[12:16]}-{digest[16]}"
         if attribute == "arn" and arn_kind:
             return f"arn:aws:vpc-lattice:{stack.region}:{stack.account}:{arn_kind}/{short}"
         if attribute == "arn" and kind == "aws_lambda_function":
@@ -148,6 +220,33 @@ class Model:
                 return candidate
         raise Unresolved(f"{stack.name}: remote state {data_name} matches no stack's backend")
 
+    def _secret_string(self, stack: Stack, data_name: str) -> str:
+        """The producer's secret value, for a reader's ``aws_secretsmanager_secret_version``.
+
+        The reader names the secret by (partial) ARN: its account, region and name
+        pick the stack whose ``aws_secretsmanager_secret`` has that name."""
+        source = stack.data("aws_secretsmanager_secret_version").get(data_name)
+        if source is None:
+            raise Unresolved(f"{stack.name}: no data source aws_secretsmanager_secret_version.{data_name}")
+        secret_id = str(self.resolve(source["secret_id"], stack))
+        arn = _SECRET_ARN.fullmatch(secret_id)
+        region, account, secret_name = (arn.group(1), arn.group(2), arn.group(3)) if arn else (stack.region, stack.account, secret_id)
+        for producer in self.stacks.values():
+            if (producer.account, producer.region) != (account, region):
+                continue
+            for name, secret in producer.resources("aws_secretsmanager_secret").items():
+                # a full ARN ends in "-" and six random characters; a partial one does not
+                if secret.get("name") not in (secret_name, secret_name[:-7] if secret_name[-7:-6] == "-" else None):
+                    continue
+                secret_ids = {self.attribute(producer, "aws_secretsmanager_secret", name, a) for a in ("id", "arn")}
+                for version in producer.resources("aws_secretsmanager_secret_version").values():
+                    if self.resolve(version["secret_id"], producer) in secret_ids:
+                        self.links.add((stack.name, f"Secrets Manager secret {secret['name']}", producer.name))
+                        value = self.resolve(version["secret_string"], producer)
+                        return value if isinstance(value, str) else json.dumps(value)
+                raise Unresolved(f"{stack.name}: secret {secret_name} of {producer.name} has no secret version")
+        raise Unresolved(f"{stack.name}: no stack in account {account} ({region}) writes the secret {secret_name!r} that {data_name} reads")
+
     def find(self, kind: str, *, where: Optional[dict[str, Any]] = None) -> list[tuple[Stack, str, dict[str, Any]]]:
         """Every resource of ``kind`` (across stacks) whose resolved fields equal ``where``."""
         found = []
@@ -157,3 +256,68 @@ class Model:
                     continue
                 found.append((stack, name, body))
         return found
+
+    # --- RAM ---------------------------------------------------------------------------
+
+    def shares(self) -> list["Share"]:
+        """Every RAM resource share in the output, with its resources, principals and acceptors."""
+        if self._shares is not None:
+            return self._shares
+        found: list[Share] = []
+        for stack in self.stacks.values():
+            for name, body in stack.resources("aws_ram_resource_share").items():
+                arn = self.attribute(stack, "aws_ram_resource_share", name, "arn")
+                found.append(
+                    Share(
+                        stack=stack,
+                        name=body.get("name", name),
+                        arn=arn,
+                        resources=sorted(self._resolved_where(stack, "aws_ram_resource_association", "resource_share_arn", arn, "resource_arn")),
+                        principals=sorted(self._resolved_where(stack, "aws_ram_principal_association", "resource_share_arn", arn, "principal")),
+                        accepted_in=sorted(
+                            reader.name for reader in self.stacks.values()
+                            for accepter in reader.resources("aws_ram_resource_share_accepter").values()
+                            if self.resolve(accepter["share_arn"], reader) == arn
+                        ),
+                        external=bool(body.get("allow_external_principals", False)),  # the provider default
+                    )
+                )
+        self._shares = found
+        return found
+
+    def sharing(self, resource_arn: str, account: str) -> tuple[bool, str]:
+        """Whether ``account`` may use the Lattice resource ``resource_arn`` of another
+        account: a RAM share names it, accepted there unless shared in an organization."""
+        owner = resource_arn.split(":")[4]
+        what = _ARN_NOUN.get(resource_arn.split(":")[5].split("/")[0], "resource")
+        if owner == account:
+            return True, f"the {what} is in account {account}"
+        for share in self.shares():
+            if resource_arn not in share.resources:
+                continue
+            given = f"RAM share {share.name!r} of {share.stack.name} gives the {what} to"
+            if account in share.principals:
+                accepted = [s for s in share.accepted_in if self.stacks[s].account == account]
+                if not share.external:
+                    return True, f"{given} {account} inside the organization (membership is not modeled: assumed)"
+                if not accepted:
+                    return False, f"{given} {account}, but no stack of that account accepts the invitation"
+                return True, f"{given} {account}, accepted in {', '.join(accepted)}"
+            organizations = [p for p in share.principals if ":organizations::" in p]
+            if organizations:
+                return True, f"{given} {organizations[0]} (membership of {account} is not modeled: assumed)"
+        return False, f"no RAM share gives the {what} {resource_arn} to account {account}"
+
+    def _resolved_where(self, stack: Stack, kind: str, key: str, value: str, wanted: str) -> set[str]:
+        return {str(self.resolve(b[wanted], stack)) for b in stack.resources(kind).values() if self.resolve(b[key], stack) == value}
+
+
+@dataclass
+class Share:
+    stack: Stack
+    name: str
+    arn: str
+    resources: list[str]
+    principals: list[str]
+    accepted_in: list[str]
+    external: bool

@@ -1,0 +1,224 @@
+"""``diagram``: accounts, VPCs, service networks, services, associations and RAM shares
+of a cdktf output, as Mermaid (for Markdown) or Graphviz DOT (for SVG).
+
+One picture model, two renderers: each account is a box holding its stacks, each
+stack holds its VPCs, networks and services; associations are solid edges, service
+network endpoints dotted, RAM shares dashed from the shared resource to the account
+that receives it.
+"""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+from typing import Literal
+
+from .graph import Model, Stack
+
+Shape = Literal["vpc", "network", "service"]
+Style = Literal["association", "endpoint", "share"]
+
+
+@dataclass
+class Node:
+    id: str
+    label: str
+    shape: Shape
+
+
+@dataclass
+class Cluster:
+    id: str
+    label: str
+    nodes: list[Node] = field(default_factory=list)
+    children: list["Cluster"] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Edge:
+    source: str
+    target: str
+    label: str
+    style: Style
+
+
+@dataclass
+class Diagram:
+    accounts: list[Cluster]
+    edges: list[Edge]
+    outsiders: dict[str, str] = field(default_factory=dict)  # share principals not in the output: id -> label
+
+
+class GraphvizMissing(RuntimeError):
+    """``dot`` is not installed."""
+
+
+def build(model: Model) -> Diagram:
+    """The picture of ``model``; ids depend only on stack and resource names (stable)."""
+    ids: dict[str, str] = {}  # Lattice id or ARN, VPC id -> node id
+    accounts: dict[str, Cluster] = {}
+    for stack in sorted(model.stacks.values(), key=lambda s: (s.account, s.name)):
+        account = accounts.setdefault(stack.account, Cluster(f"account_{stack.account}", f"account {stack.account}"))
+        box = Cluster(_id("stack", stack.name), f"{stack.name} ({stack.region})")
+        for name, body in sorted(stack.resources("aws_vpc").items()):
+            node = Node(_id(stack.name, name), f"VPC {(body.get('tags') or {}).get('Name', name)}<br/>{body.get('cidr_block', '')}", "vpc")
+            ids[model.attribute(stack, "aws_vpc", name, "id")] = node.id
+            box.nodes.append(node)
+        for kind, shape, noun in (("aws_vpclattice_service_network", "network", "network"), ("aws_vpclattice_service", "service", "service")):
+            for name, body in sorted(stack.resources(kind).items()):
+                node = Node(_id(stack.name, name), f"{noun} {body['name']}<br/>auth {body.get('auth_type', 'NONE')}", shape)  # type: ignore[arg-type]
+                for attribute in ("id", "arn"):
+                    ids[model.attribute(stack, kind, name, attribute)] = node.id
+                box.nodes.append(node)
+        if box.nodes:
+            account.children.append(box)
+    outsiders: dict[str, str] = {}
+    edges = _associations(model, ids) + _shares(model, ids, accounts, outsiders)
+    return Diagram([a for a in accounts.values() if a.children], sorted(set(edges), key=lambda e: (e.style, e.source, e.target)), outsiders)
+
+
+def _associations(model: Model, ids: dict[str, str]) -> list[Edge]:
+    edges = []
+    for stack in model.stacks.values():
+        for body in stack.resources("aws_vpclattice_service_network_vpc_association").values():
+            vpc, network = (_lookup(model, ids, stack, body[k]) for k in ("vpc_identifier", "service_network_identifier"))
+            if vpc and network:
+                edges.append(Edge(vpc, network, "VPC association", "association"))
+        for body in stack.resources("aws_vpc_endpoint").values():
+            if body.get("vpc_endpoint_type") == "ServiceNetwork":
+                vpc, network = (_lookup(model, ids, stack, body[k]) for k in ("vpc_id", "service_network_arn"))
+                if vpc and network:
+                    edges.append(Edge(vpc, network, "service-network endpoint", "endpoint"))
+        for body in stack.resources("aws_vpclattice_service_network_service_association").values():
+            network, service = (_lookup(model, ids, stack, body[k]) for k in ("service_network_identifier", "service_identifier"))
+            if network and service:
+                edges.append(Edge(network, service, "service association", "association"))
+    return edges
+
+
+def _shares(model: Model, ids: dict[str, str], accounts: dict[str, Cluster], outsiders: dict[str, str]) -> list[Edge]:
+    edges = []
+    for share in model.shares():
+        for resource in share.resources:
+            if resource not in ids:
+                continue
+            for principal in share.principals:
+                receiver = accounts.get(principal)
+                target = receiver.id if receiver else _id("principal", principal)
+                if receiver is None:
+                    outsiders[target] = principal
+                accepted = any(model.stacks[s].account == principal for s in share.accepted_in)
+                state = "accepted" if accepted or not share.external else "not accepted"
+                edges.append(Edge(ids[resource], target, f"RAM share {share.name} ({state})", "share"))
+    return edges
+
+
+def _lookup(model: Model, ids: dict[str, str], stack: Stack, value: object) -> str | None:
+    resolved = model.resolve(value, stack)
+    return ids.get(resolved) if isinstance(resolved, str) else None
+
+
+def _nodes(diagram: Diagram) -> list[Node]:
+    return [node for account in diagram.accounts for stack in account.children for node in stack.nodes]
+
+
+def _node_ids(diagram: Diagram) -> set[str]:
+    return {node.id for node in _nodes(diagram)}
+
+
+def _id(*parts: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_]", "_", "_".join(parts))
+
+
+# --- Mermaid ---------------------------------------------------------------------------
+
+_MERMAID_SHAPE = {"vpc": ('["', '"]'), "network": ('{{"', '"}}'), "service": ('(["', '"])')}
+_MERMAID_ARROW = {"association": "-->", "endpoint": "-.->", "share": "-.->"}
+
+
+def mermaid(diagram: Diagram) -> str:
+    lines = ["flowchart LR"]
+
+    def cluster(box: Cluster, indent: str) -> None:
+        lines.append(f'{indent}subgraph {box.id}["{_mermaid_text(box.label)}"]')
+        for node in box.nodes:
+            opening, closing = _MERMAID_SHAPE[node.shape]
+            lines.append(f"{indent}  {node.id}{opening}{_mermaid_text(node.label)}{closing}")
+        for child in box.children:
+            cluster(child, indent + "  ")
+        lines.append(f"{indent}end")
+
+    for account in diagram.accounts:
+        cluster(account, "  ")
+    known = _node_ids(diagram) | {a.id for a in diagram.accounts}
+    for edge in diagram.edges:
+        if edge.target not in known:  # a share principal outside the output (an organization, say)
+            lines.append(f'  {edge.target}["{_mermaid_text(diagram.outsiders[edge.target])}"]')
+            known.add(edge.target)
+        lines.append(f'  {edge.source} {_MERMAID_ARROW[edge.style]}|"{_mermaid_text(edge.label)}"| {edge.target}')
+    lines.append("  classDef vpc fill:#eef6ff,stroke:#3b82f6")
+    lines.append("  classDef network fill:#fff4e5,stroke:#f59e0b")
+    lines.append("  classDef service fill:#ecfdf5,stroke:#10b981")
+    for shape in ("vpc", "network", "service"):
+        members = [n.id for n in _nodes(diagram) if n.shape == shape]
+        if members:
+            lines.append(f"  class {','.join(members)} {shape}")
+    return "\n".join(lines) + "\n"
+
+
+def _mermaid_text(text: str) -> str:
+    return text.replace('"', "#quot;")
+
+
+# --- Graphviz ------------------------------------------------------------------------------
+
+_DOT_SHAPE = {"vpc": "box", "network": "hexagon", "service": "ellipse"}
+_DOT_STYLE = {"association": "solid", "endpoint": "dotted", "share": "dashed"}
+
+
+def dot(diagram: Diagram) -> str:
+    lines = ["digraph lattice {", "  rankdir=LR; compound=true; node [fontname=Helvetica fontsize=10]; edge [fontname=Helvetica fontsize=9];"]
+    anchors: dict[str, str] = {}  # cluster id -> a node inside it (edges to a cluster need one)
+
+    def cluster(box: Cluster, indent: str) -> str:
+        lines.append(f"{indent}subgraph cluster_{box.id} {{")
+        lines.append(f"{indent}  label={_dot_text(box.label)};")
+        first = ""
+        for node in box.nodes:
+            lines.append(f"{indent}  {node.id} [label={_dot_text(node.label.replace('<br/>', chr(10)))} shape={_DOT_SHAPE[node.shape]}];")
+            first = first or node.id
+        for child in box.children:
+            first = cluster(child, indent + "  ") or first
+        lines.append(f"{indent}}}")
+        anchors[box.id] = first
+        return first
+
+    for account in diagram.accounts:
+        cluster(account, "  ")
+    known = _node_ids(diagram)
+    for edge in diagram.edges:
+        target, extra = edge.target, ""
+        if edge.target in anchors:
+            target, extra = anchors[edge.target], f" lhead=cluster_{edge.target}"
+        elif edge.target not in known:  # a share principal outside the output (an organization, say)
+            lines.append(f"  {edge.target} [label={_dot_text(diagram.outsiders[edge.target])} shape=plaintext];")
+            known.add(edge.target)
+        lines.append(f"  {edge.source} -> {target} [label={_dot_text(edge.label)} style={_DOT_STYLE[edge.style]}{extra}];")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def _dot_text(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def svg(dot_source: str) -> bytes:
+    """``dot_source`` rendered by Graphviz; GraphvizMissing when ``dot`` is not installed."""
+    executable = shutil.which("dot")
+    if executable is None:
+        raise GraphvizMissing("Graphviz 'dot' is not installed (Debian: apt-get install graphviz): the Mermaid text needs nothing")
+    result = subprocess.run([executable, "-Tsvg"], input=dot_source.encode(), capture_output=True, check=False)
+    if result.returncode != 0:
+        raise RuntimeError(f"dot failed: {result.stderr.decode(errors='replace').strip()}")
+    return result.stdout

@@ -1,0 +1,110 @@
+"""lattice_check diagram: every account, VPC, network, service, association and share
+of the default app, as Mermaid and as Graphviz SVG."""
+from __future__ import annotations
+
+import copy
+import os
+import re
+import shutil
+import xml.etree.ElementTree as ElementTree
+
+import pytest
+
+from lattice_check import diagram as pictures
+from lattice_check.__main__ import main
+from lattice_check.graph import Model
+
+
+@pytest.fixture(scope="module")
+def model(default_out) -> Model:
+    return Model.load(default_out)
+
+
+def count(model: Model, kind: str) -> int:
+    return sum(len(stack.resources(kind)) for stack in model.stacks.values())
+
+
+def test_every_account_vpc_network_and_service_is_drawn(model) -> None:
+    drawing = pictures.build(model)
+    assert [a.label for a in drawing.accounts] == [f"account {n * 4}" for n in ("111", "222", "333", "444", "555", "666")]
+    nodes = [n for a in drawing.accounts for s in a.children for n in s.nodes]
+    shapes = [n.shape for n in nodes]
+    assert shapes.count("vpc") == count(model, "aws_vpc") == 9
+    assert shapes.count("network") == count(model, "aws_vpclattice_service_network") == 5
+    assert shapes.count("service") == count(model, "aws_vpclattice_service") == 3
+    assert len({n.id for n in nodes}) == len(nodes)
+    stacks = {s.label.split(" ")[0] for a in drawing.accounts for s in a.children}
+    assert stacks == set(model.stacks)
+
+
+def test_every_association_and_share_is_an_edge(model) -> None:
+    edges = pictures.build(model).edges
+    labels = [e.label for e in edges]
+    assert labels.count("VPC association") == count(model, "aws_vpclattice_service_network_vpc_association")
+    assert labels.count("service association") == count(model, "aws_vpclattice_service_network_service_association")
+    shares = [e for e in edges if e.style == "share"]
+    assert [(e.source.split("_account_")[0], e.target) for e in shares] == [
+        ("centralized_service", "account_333333333333"),
+        ("centralized_service_network", "account_222222222222"),
+        ("distributed_service", "account_222222222222"),
+        ("shared_common", "account_444444444444"),
+        ("shared_common", "account_555555555555"),
+    ]
+    assert all(e.label.endswith("(accepted)") for e in shares)
+
+
+def test_an_unaccepted_share_says_so(default_out) -> None:
+    model = copy.deepcopy(Model.load(default_out))
+    model.stacks["shared-blue-account"].document["resource"].pop("aws_ram_resource_share_accepter")
+    labels = {e.target: e.label for e in pictures.build(model).edges if e.style == "share"}
+    assert labels["account_444444444444"] == "RAM share blue-service-network share (not accepted)"
+    assert labels["account_555555555555"] == "RAM share green-service-network share (accepted)"
+
+
+def test_mermaid_is_well_formed_and_stable(model, default_out) -> None:
+    text = pictures.mermaid(pictures.build(model))
+    assert text == pictures.mermaid(pictures.build(Model.load(default_out)))
+    lines = text.splitlines()
+    assert lines[0] == "flowchart LR"
+    assert sum(line.strip().startswith("subgraph ") for line in lines) == sum(line.strip() == "end" for line in lines) == 6 + 8
+    assert '{{"network blue-service-network<br/>auth AWS_IAM"}}' in text
+    assert '(["service lambda-service<br/>auth AWS_IAM"])' in text
+    assert '-.->|"RAM share Amazon VPC Lattice service (accepted)"| account_222222222222' in text
+    defined = set(re.findall(r"^\s+([A-Za-z0-9_]+)(?:\[|\{\{|\(\[)", text, re.M))
+    used = set(re.findall(r"^\s+([A-Za-z0-9_]+) -", text, re.M)) | set(re.findall(r"\| ([A-Za-z0-9_]+)$", text, re.M))
+    accounts = {f"account_{n * 4}" for n in ("111", "222", "333", "444", "555", "666")}
+    assert used <= defined | accounts
+
+
+@pytest.fixture()
+def graphviz() -> str:
+    executable = shutil.which("dot")
+    if executable is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI=true and Graphviz dot is missing: .ci/run installs it")
+        pytest.skip("Graphviz dot is not installed")
+    return executable
+
+
+def test_svg_through_graphviz(model, default_out, tmp_path, graphviz, capsys) -> None:
+    path = tmp_path / "lattice.svg"
+    assert main(["diagram", "--out", str(default_out), "--svg", str(path)]) == 0
+    assert capsys.readouterr().out.startswith("flowchart LR\n")
+    root = ElementTree.fromstring(path.read_bytes())
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    texts = " ".join(t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}text"))
+    for label in ("account 222222222222", "VPC vpc1", "network centralized-service-network", "service shared-service", "RAM share blue-service-network share (accepted)"):
+        assert label in texts
+    clusters = [g for g in root.iter("{http://www.w3.org/2000/svg}g") if g.get("class") == "cluster"]
+    assert len(clusters) == 6 + 8
+
+
+def test_dot_text_and_a_missing_graphviz(default_out, tmp_path, monkeypatch, capsys) -> None:
+    assert main(["diagram", "--out", str(default_out), "--format", "dot"]) == 0
+    text = capsys.readouterr().out
+    assert text.startswith("digraph lattice {") and text.count("subgraph cluster_") == 6 + 8
+    assert "lhead=cluster_account_444444444444" in text
+    monkeypatch.setattr(pictures.shutil, "which", lambda name: None)
+    assert main(["diagram", "--out", str(default_out), "--svg", str(tmp_path / "x.svg")]) == 2
+    assert "Graphviz 'dot' is not installed (Debian: apt-get install graphviz)" in capsys.readouterr().err
+    assert not (tmp_path / "x.svg").exists()

@@ -1,0 +1,135 @@
+"""lattice_check's graph: cross-stack channels (remote state, Secrets Manager), RAM
+shares, the expression subset it evaluates, and what it refuses to guess."""
+from __future__ import annotations
+
+import copy
+import json
+
+import pytest
+
+from conftest import ACCOUNTS, make_config, synth
+from lattice_check.curl import BadInput, curl
+from lattice_check.graph import Model, Unresolved, _traverse
+
+SECRETS = {
+    "distributed": {"discovery": "secrets_manager"},
+    "centralized": {"discovery": "secrets_manager", "service_name": "central-lambda-service", "target_group_name": "central-lambdatarget"},
+}
+
+
+@pytest.fixture(scope="module")
+def secrets_model(tmp_path_factory) -> Model:
+    """Distributed and centralized stacks that pass ids through Secrets Manager only."""
+    config = make_config(accounts={**ACCOUNTS, "network": {"id": "333333333333"}}, patterns=SECRETS)
+    return Model.load(synth(config, tmp_path_factory.mktemp("secrets") / "cdktf.out"))
+
+
+@pytest.fixture()
+def model(default_out) -> Model:
+    """A fresh copy of the default app's model, for tests that change it."""
+    return copy.deepcopy(Model.load(default_out))
+
+
+@pytest.mark.parametrize(
+    "source, url, secrets",
+    [
+        ("distributed-consumer-account/vpc1", "http://lambda-service/", ["vpc_lattice_services of distributed-service-account"]),
+        ("centralized-consumer-account/vpc2", "http://central-lambda-service/", ["central_service_network of centralized-service-network-account", "vpclattice_services of centralized-service-account"]),
+    ],
+)
+def test_ids_passed_through_secrets_manager_are_followed(secrets_model, source, url, secrets) -> None:
+    for stack in secrets_model.stacks.values():
+        assert "terraform_remote_state" not in stack.document.get("data", {})
+    answer = curl(secrets_model, source, url)
+    assert (answer.decision, answer.status, json.loads(answer.body)) == ("ALLOW", 200, "Hello from Lambda!")
+    followed = [r for r in answer.reasons if r.startswith("ids from another stack")]
+    assert [r.split(" reads the Secrets Manager secret ")[1] for r in followed] == secrets
+
+
+def test_the_secret_is_matched_by_account_region_and_name(secrets_model) -> None:
+    model = copy.deepcopy(secrets_model)
+    consumer = model.stacks["distributed-consumer-account"]
+    association = next(iter(consumer.resources("aws_vpclattice_service_network_service_association").values()))
+    resolved = model.resolve(association["service_identifier"], consumer)
+    assert resolved == model.attribute(model.stacks["distributed-service-account"], "aws_vpclattice_service", "lambdaservice_service", "arn")
+    model.stacks["distributed-service-account"].account = "999999999999"
+    with pytest.raises(Unresolved, match=r"no stack in account 111111111111 \(eu-west-1\) writes the secret 'vpc_lattice_services'"):
+        model.resolve(association["service_identifier"], consumer)
+
+
+def test_remote_state_is_matched_by_backend(model) -> None:
+    consumer = model.stacks["distributed-consumer-account"]
+    (name, source), *_ = consumer.data("terraform_remote_state").items()
+    source["config"]["path"] = "../../../terraform-state/elsewhere.tfstate"
+    association = next(iter(consumer.resources("aws_vpclattice_service_network_service_association").values()))
+    with pytest.raises(Unresolved, match=f"remote state {name} matches no stack's backend"):
+        model.resolve(association["service_identifier"], consumer)
+
+
+def test_every_share_of_the_default_app(model) -> None:
+    shares = {(s.stack.name, tuple(s.principals), tuple(s.accepted_in)) for s in model.shares()}
+    assert shares == {
+        ("distributed-service-account", ("222222222222",), ("distributed-consumer-account",)),
+        ("centralized-service-account", ("333333333333",), ("centralized-service-network-account",)),
+        ("centralized-service-network-account", ("222222222222",), ("centralized-consumer-account",)),
+        ("shared-common-account", ("444444444444",), ("shared-blue-account",)),
+        ("shared-common-account", ("555555555555",), ("shared-green-account",)),
+    }
+    for share in model.shares():
+        assert len(share.resources) == 1 and share.resources[0].startswith("arn:aws:vpc-lattice:eu-west-1:")
+
+
+def test_an_unaccepted_share_breaks_the_association(model) -> None:
+    model.stacks["distributed-consumer-account"].document["resource"].pop("aws_ram_resource_share_accepter")
+    answer = curl(model, "distributed-consumer-account/vpc1", "http://lambda-service/")
+    assert (answer.decision, answer.resolution) == ("UNREACHABLE", None)
+    assert "fails at apply: RAM share 'Amazon VPC Lattice service' of distributed-service-account gives the service to 222222222222, but no stack of that account accepts the invitation" in answer.reasons[-2]
+
+
+def test_a_service_shared_with_nobody_breaks_the_association(model) -> None:
+    model.stacks["distributed-service-account"].document["resource"].pop("aws_ram_principal_association")
+    answer = curl(model, "distributed-consumer-account/vpc2", "http://lambda-service/")
+    assert answer.decision == "UNREACHABLE"
+    assert any("no RAM share gives the service arn:aws:vpc-lattice:eu-west-1:111111111111:service/svc-" in r and r.endswith("does not resolve") for r in answer.reasons)
+
+
+def test_a_share_inside_an_organization_needs_no_acceptance(model) -> None:
+    service = model.stacks["distributed-service-account"]
+    next(iter(service.resources("aws_ram_resource_share").values()))["allow_external_principals"] = False
+    model.stacks["distributed-consumer-account"].document["resource"].pop("aws_ram_resource_share_accepter")
+    answer = curl(model, "distributed-consumer-account/vpc1", "http://lambda-service/")
+    assert answer.status == 200
+    assert any("inside the organization (membership is not modeled: assumed)" in r for r in answer.reasons)
+
+
+def test_a_lattice_name_shared_by_two_services_is_refused_unless_the_network_decides(model) -> None:
+    central = model.stacks["centralized-service-account"]
+    central.resources("aws_vpclattice_service")["lambdaservice_service"]["name"] = "lambda-service"
+    assert curl(model, "distributed-consumer-account/vpc1", "http://lambda-service/").status == 200
+    assert curl(model, "centralized-consumer-account/vpc1", "http://lambda-service/").status == 200
+    with pytest.raises(BadInput, match="services of that name are in centralized-service-account, distributed-service-account: use the service's DNS name"):
+        curl(model, "shared-common-account/shared-services-main", "http://lambda-service/")
+
+
+def test_expressions_outside_the_subset_are_reported_not_guessed(model) -> None:
+    stack = model.stacks["distributed-consumer-account"]
+    with pytest.raises(Unresolved, match=r"function element\(\) in \$\{element\(data.aws_availability_zones.x.names, 0\)\} is not modeled"):
+        model.resolve("${element(data.aws_availability_zones.x.names, 0)}", stack)
+    with pytest.raises(Unresolved, match="no resource aws_vpc.nope"):
+        model.resolve("${aws_vpc.nope.id}", stack)
+    with pytest.raises(Unresolved, match="expression .*var.region.* is not modeled"):
+        model.resolve("${var.region}", stack)
+    assert model.resolve('${jsondecode("{\\"a\\": [1, 2]}").a[1]}', stack) == 2
+
+
+@pytest.mark.parametrize(
+    "steps, value",
+    [("", {"a": {"b-c": ["x", "y"]}}), (".a", {"b-c": ["x", "y"]}), ('.a["b-c"][1]', "y"), ('["a"].b-c[0]', "x")],
+)
+def test_traversal_steps(steps, value) -> None:
+    assert _traverse({"a": {"b-c": ["x", "y"]}}, steps, "e") == value
+
+
+def test_traversal_names_the_missing_key() -> None:
+    with pytest.raises(Unresolved, match=r"'services_id' is not in \{\"ram_share\": \"arn\"\}"):
+        _traverse({"ram_share": "arn"}, ".services_id.lambdaservice", "e")

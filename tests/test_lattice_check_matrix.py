@@ -1,0 +1,110 @@
+"""lattice_check matrix: the matrix files of every pattern pass on the default app;
+mismatches fail the run and say what differed; bad files are refused with the field."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from lattice_check.__main__ import main
+from lattice_check.graph import Model
+from lattice_check.matrix import MatrixError, load_matrix, run_matrix
+
+MATRICES = sorted((ROOT / "tests" / "matrices").glob("*.yaml"))
+
+
+def test_every_pattern_of_the_default_app_has_a_matrix(default_config) -> None:
+    enabled = {name for name, pattern in default_config.patterns if pattern is not None and pattern.enabled}
+    assert enabled == {"distributed", "centralized", "shared"}
+    assert {m.stem for m in MATRICES} == enabled
+
+
+@pytest.mark.parametrize("path", MATRICES, ids=lambda p: p.stem)
+def test_matrix_files_pass_on_the_default_app(default_out, path, capsys) -> None:
+    rows = run_matrix(Model.load(default_out), load_matrix(path))
+    failed = [(row.request.name, row.mismatches) for row in rows if not row.passed]
+    assert failed == []
+    assert main(["matrix", "--out", str(default_out), str(path)]) == 0
+    table = capsys.readouterr().out
+    assert f"{len(rows)} passed, 0 failed" in table
+    assert table.count(" pass\n") == len(rows)
+
+
+def test_the_seeds_expectations_are_in_the_matrices() -> None:
+    """The rows the issue asks for, by what they request and expect."""
+    rows = {(r.source, r.url, r.expect.decision, r.expect.status) for m in MATRICES for r in load_matrix(m).requests}
+    assert ("distributed-consumer-account/vpc1", "http://lambda-service/", "ALLOW", 200) in rows
+    assert ("distributed-consumer-account/vpc2", "http://lambda-service/", "ALLOW", 200) in rows
+    assert ("shared-common-account/shared-services-main", "http://lambda-service/", "UNREACHABLE", None) in rows
+    assert ("shared-blue-account/blue-sandbox", "http://shared-service/?q=blue", "ALLOW", 200) in rows
+    assert ("shared-blue-account/blue-sandbox", "http://shared-service/?q=green", "DENY", 403) in rows
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "matrix.yaml"
+    path.write_text(text)
+    return path
+
+
+def test_a_wrong_expectation_fails_the_run_and_says_what_differed(default_out, tmp_path, capsys) -> None:
+    path = write(tmp_path, """
+requests:
+  - name: green asks for blue (wrongly expected to pass)
+    from: shared-green-account/green-sandbox
+    url: http://shared-service/?q=blue
+    expect: {decision: ALLOW, status: 200, body_contains: endpoint, reason_contains: [no such reason]}
+  - name: green asks for green
+    from: shared-green-account/green-sandbox
+    url: http://shared-service/?q=green
+    expect: {status: 200}
+""")
+    assert main(["matrix", "--out", str(default_out), str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "1 passed, 1 failed" in out
+    assert 'decision: expected "ALLOW", got "DENY"' in out
+    assert "status: expected 200, got 403" in out
+    assert 'body: expected to contain "endpoint", got "AccessDeniedException: User: anonymous' in out
+    assert 'reasons: none contains "no such reason"' in out
+    assert "* service auth policy: " in out  # the failing row's reasons follow
+    lines = out.splitlines()
+    assert lines[0].split() == ["#", "request", "from", "expected", "got", "result"]
+    assert lines[2].endswith("FAIL") and lines[3].endswith("pass")
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("requests: [", "not valid YAML"),
+        ("- a list", "expected a mapping with a 'requests' list, got list"),
+        ("requests: []", "requests: List should have at least 1 item"),
+        (
+            "requests:\n  - {name: a, from: s/v, url: 'http://x/', expect: {stauts: 200}}",
+            "requests.0.expect.stauts: unknown key (allowed here: body, body_contains, decision, reachable, reason_contains, status); did you mean 'status'?",
+        ),
+        ("requests:\n  - {name: a, from: s/v, url: 'http://x/', expect: {}}", "expect is empty: give at least one of reachable"),
+        ("requests:\n  - {name: a, from: s/v, url: 'http://x/', expect: {status: '200'}}", "requests.0.expect.status = '200': Input should be a valid integer"),
+        ("requests:\n  - {name: a, from: nostack, url: 'http://x/', expect: {status: 200}}", "requests.0.from = 'nostack': String should match pattern"),
+        ("requests:\n  - {name: a, url: 'http://x/', expect: {status: 200}}", "requests.0.from: required but missing"),
+        ("requests:\n  - {name: a, from: s/v, url: 'http://x/', expect: {decision: MAYBE}}", "requests.0.expect.decision = 'MAYBE': Input should be 'ALLOW', 'DENY', 'UNREACHABLE' or 'UNKNOWN'"),
+    ],
+)
+def test_bad_matrix_files_are_refused_with_the_field(tmp_path, text, message) -> None:
+    with pytest.raises(MatrixError) as error:
+        load_matrix(write(tmp_path, text))
+    assert message in str(error.value)
+    assert str(error.value).startswith(str(tmp_path / "matrix.yaml"))
+
+
+def test_a_request_naming_an_unknown_vpc_is_bad_input(default_out, tmp_path, capsys) -> None:
+    path = write(tmp_path, "requests:\n  - {name: lost, from: distributed-consumer-account/vpc9, url: 'http://lambda-service/', expect: {status: 200}}")
+    assert main(["matrix", "--out", str(default_out), str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "requests.0 (lost): --from 'distributed-consumer-account/vpc9': distributed-consumer-account has no VPC named 'vpc9' (VPCs: vpc1, vpc2)" in err
+
+
+def test_missing_files_exit_2(default_out, tmp_path, capsys) -> None:
+    assert main(["matrix", "--out", str(default_out), str(tmp_path / "none.yaml")]) == 2
+    assert "none.yaml: file not found" in capsys.readouterr().err
+    assert main(["matrix", "--out", str(tmp_path / "no-out"), str(MATRICES[0])]) == 2
+    assert "no manifest.json (synthesize first: make synth)" in capsys.readouterr().err
