@@ -17,14 +17,15 @@ export LATTICE_TF_PROVIDER_MIRROR
 PYTHON ?= python3
 PIPENV := $(PYTHON) -m pipenv
 
-.PHONY: help install synth synth-hcl diff deploy test snapshots docs scan bench bench-1000 clean
+.PHONY: help install synth synth-hcl diff deploy test snapshots docs matrix scan bench bench-1000 clean
 
 help:
 	@echo "make synth      install, then synthesize every stack into cdktf.out/"
 	@echo "make test       install, then run the whole test suite"
 	@echo "make synth-hcl  plain HCL through the cdktf CLI (cdktf synth --hcl)"
 	@echo "make snapshots  rewrite tests/snapshots/ after an intended change"
-	@echo "make docs       regenerate the config reference in README.md"
+	@echo "make docs       regenerate README.md's config reference and lattice_check sessions, docs/lattice.svg"
+	@echo "make matrix     lattice_check matrix of every pattern (tests/matrices/) against cdktf.out"
 	@echo "make scan       checkov over cdktf.out, with the project's suppressions applied"
 	@echo "make bench      synth cost against its floor, scaling to 100 services, terraform per stack"
 	@echo "make bench-1000 the same with the 1,000-service scaling row (several minutes more)"
@@ -58,8 +59,13 @@ test: install
 snapshots: install
 	$(PIPENV) run python -m pytest tests/test_snapshots.py --update-snapshots
 
-docs: install
+docs: synth
 	$(PIPENV) run python -m app_config.reference README.md
+	$(PIPENV) run python -m tools.readme_sessions cdktf.out README.md
+	$(PIPENV) run lattice_check diagram --svg docs/lattice.svg >/dev/null
+
+matrix: synth
+	@status=0; for file in tests/matrices/*.yaml; do $(PIPENV) run lattice_check matrix $$file || status=1; echo; done; exit $$status
 
 scan: synth
 	$(PIPENV) run python -m tools.security_scan cdktf.out

@@ -185,6 +185,18 @@ def _action_matches(patterns: list[str], action: str) -> bool:
     return any(_glob_strict(p.lower(), action.lower()) for p in patterns)
 
 
+def _absence_is_known(key: str, request: Request) -> bool:
+    """Whether a key missing from the request context is really missing. Lattice sets
+    its own keys (an absent header or query key is absent) and aws:PrincipalType; the
+    caller's tags are what the request says; an anonymous caller has no aws:Principal*
+    key. Anything else (aws:PrincipalAccount, which lattice-rules.md marks unconfirmed;
+    aws:ResourceTag/...; aws:SourceIp) is unknown, not absent."""
+    lowered = key.lower()
+    if lowered.startswith(("vpc-lattice-svcs:", "aws:principaltag/")) or lowered == "aws:principaltype":
+        return True
+    return request.principal is None and lowered.startswith("aws:principal")
+
+
 def statement_applies(statement: Mapping[str, Any], request: Request) -> tuple[Tri, tuple[str, ...]]:
     """Whether the statement's principal, action, resource and conditions all match."""
     unmodeled: list[str] = []
@@ -202,7 +214,12 @@ def statement_applies(statement: Mapping[str, Any], request: Request) -> tuple[T
     results: list[Tri] = [principal, action, resource]
     for operator, keys in (statement.get("Condition") or {}).items():
         for key, values in keys.items():
-            result = evaluate_condition(operator, _listify(values), request.context.get(key))
+            present = request.context.get(key)
+            if present is None and not _absence_is_known(key, request):
+                unmodeled.append(f"condition {operator} {key}: the model does not know this key's value")
+                results.append(None)
+                continue
+            result = evaluate_condition(operator, _listify(values), present)
             if result is None:
                 unmodeled.append(f"condition {operator} {key}")
             results.append(result)

@@ -137,8 +137,12 @@ def _reach(model: Model, client: Client, call: HttpCall, involved: set[str]) -> 
     if unshared:
         reasons.append(f"{unshared}: {call.host} does not resolve")
         return answer
-    answer.resolution = f"{call.host} -> {LINK_LOCAL} (link-local, through {net_body['name']})"
-    reasons.append(f"DNS: resolves to a {LINK_LOCAL} address through service network {net_body['name']} ({vpc_link})")
+    dns_name = model.attribute(svc_stack, "aws_vpclattice_service", service[1], "dns_entry[0].domain_name")
+    answer.resolution = f"{dns_name} -> {LINK_LOCAL} (link-local, through {net_body['name']})"
+    named = f"{call.host} (the Lattice name of {dns_name}) " if call.host not in (dns_name, svc_body.get("custom_domain_name")) else ""
+    reasons.append(f"DNS: {named}resolves to a {LINK_LOCAL} address through service network {net_body['name']} ({vpc_link})")
+    if call.host == svc_body.get("custom_domain_name"):
+        reasons.append(_custom_domain(model, call.host, dns_name))
     reasons.extend(shares)
 
     blocked = _security_groups_block(model, client, security_groups, call.port)
@@ -182,7 +186,7 @@ def _reach(model: Model, client: Client, call: HttpCall, involved: set[str]) -> 
         return answer
     answer.decision = "ALLOW"
     if "fixed_response" in action:
-        answer.status = int(action["fixed_response"]["status_code"])
+        answer.status = int(_block(action["fixed_response"])["status_code"])
         reasons.append(f"fixed response {answer.status}")
         return answer
     target = _Target(model, svc_stack, call, client, svc_arn, net_arn)
@@ -190,6 +194,20 @@ def _reach(model: Model, client: Client, call: HttpCall, involved: set[str]) -> 
     answer.status, answer.body = status, body
     reasons.append(how)
     return answer
+
+
+# Terraform JSON writes a nested block as an object or as a list of objects.
+
+
+def _blocks(value: Any) -> list[dict[str, Any]]:
+    if value is None:
+        return []
+    return [value] if isinstance(value, dict) else list(value)
+
+
+def _block(value: Any) -> dict[str, Any]:
+    found = _blocks(value)
+    return found[0] if found else {}
 
 
 # --- the client's side -----------------------------------------------------------------
@@ -258,6 +276,19 @@ def _service_by_host(model: Model, host: str, networks: list[NetworkLink]) -> Op
     return by_name[0] if by_name else None
 
 
+def _custom_domain(model: Model, host: str, dns_name: str) -> str:
+    """How a custom domain name reaches the service's own DNS name (a Route 53 record)."""
+    for stack in model.stacks.values():
+        for name, record in stack.resources("aws_route53_record").items():
+            if str(model.resolve(record.get("name"), stack)).rstrip(".") != host:
+                continue
+            targets = [model.resolve(a.get("name"), stack) for a in _blocks(record.get("alias"))] + list(model.resolve(record.get("records") or [], stack))
+            if dns_name in targets:
+                return f"DNS: {host} is a {record.get('type', 'record')} to {dns_name} (aws_route53_record.{name} in {stack.name}; whether the VPC sees that zone is not modeled)"
+            return f"DNS: aws_route53_record.{name} in {stack.name} names {host} but points elsewhere ({', '.join(map(str, targets))}): not modeled further"
+    return f"DNS: no Route 53 record for the custom domain {host} in this output (a record elsewhere is not modeled)"
+
+
 def _ids(model: Model, service: Found) -> tuple[str, str]:
     stack, name, _ = service
     return model.attribute(stack, "aws_vpclattice_service", name, "id"), model.attribute(stack, "aws_vpclattice_service", name, "arn")
@@ -283,7 +314,7 @@ def _sharing(model: Model, client: Client, vpc_link: str, network: Found, servic
     if service_association:
         assoc_stack, assoc_name, _ = service_association
         checks += [(f"service association {assoc_name}", assoc_stack, net_arn), (f"service association {assoc_name}", assoc_stack, svc_arn)]
-    notes = []
+    notes: list[str] = []
     for what, stack, arn in checks:
         if arn.split(":")[4] == stack.account:
             continue
@@ -335,28 +366,27 @@ def _route(model: Model, stack: Stack, listener_name: str, listener: dict[str, A
         if model.resolve(body["listener_identifier"], stack) == listener_id
     ]
     for rule in sorted(rules, key=lambda r: r["priority"]):
-        if _rule_matches(rule["match"]["http_match"], call):
-            action = rule["action"]
-            forward = action.get("forward")
-            return ({"forward": [forward]} if isinstance(forward, dict) else action), f"rule {rule['name']} (priority {rule['priority']}) matched"
-    return listener["default_action"], "no rule matched: default action"
+        if _rule_matches(_block(_block(rule["match"]).get("http_match")), call):
+            return _block(rule["action"]), f"rule {rule['name']} (priority {rule['priority']}) matched"
+    return _block(listener["default_action"]), "no rule matched: default action"
 
 
 def _rule_matches(match: dict[str, Any], call: HttpCall) -> bool:
     if match.get("method") and match["method"] != call.method:
         return False
-    path_match = match.get("path_match")
+    path_match = _block(match.get("path_match"))
     if path_match:
         sensitive = path_match.get("case_sensitive", True)
-        want = path_match["match"].get("exact") or path_match["match"].get("prefix") or ""
+        how = _block(path_match["match"])
+        want = how.get("exact") or how.get("prefix") or ""
         have, want = (call.path, want) if sensitive else (call.path.lower(), want.lower())
-        if "exact" in path_match["match"] and have != want or "prefix" in path_match["match"] and not have.startswith(want):
+        if "exact" in how and have != want or "prefix" in how and not have.startswith(want):
             return False
-    for header in match.get("header_matches") or []:
+    for header in _blocks(match.get("header_matches")):
         value = call.headers.get(header["name"].lower())
         if value is None:
             return False
-        kind, want = next(iter(header["match"].items()))
+        kind, want = next(iter(_block(header["match"]).items()))
         if not header.get("case_sensitive", False):
             value, want = value.lower(), want.lower()
         if not {"exact": value == want, "prefix": value.startswith(want), "contains": want in value}[kind]:
@@ -381,7 +411,7 @@ class _Target:
 
     def answer(self, action: dict[str, Any]) -> TargetAnswer:
         model, stack = self.model, self.stack
-        groups = [g for forward in action.get("forward") or [] for g in forward.get("target_groups") or []]
+        groups = [g for forward in _blocks(action.get("forward")) for g in _blocks(forward.get("target_groups"))]
         if not groups:
             return None, "", "the action forwards to no target group"
         chosen = max(groups, key=lambda g: g.get("weight", 100))
@@ -389,18 +419,19 @@ class _Target:
         for name, body in stack.resources("aws_vpclattice_target_group").items():
             if model.attribute(stack, "aws_vpclattice_target_group", name, "id") != tg_id:
                 continue
-            targets = [model.resolve(a["target"]["id"], stack) for a in stack.resources("aws_vpclattice_target_group_attachment").values()
-                       if model.resolve(a["target_group_identifier"], stack) == tg_id]
+            attachments = [a for a in stack.resources("aws_vpclattice_target_group_attachment").values()
+                           if model.resolve(a["target_group_identifier"], stack) == tg_id]
+            targets = [model.resolve(_block(a["target"])["id"], stack) for a in attachments]
             if not targets:
                 return 503, "", f"target group {body['name']} has no target"
             tg_arn = model.attribute(stack, "aws_vpclattice_target_group", name, "arn")
+            config = _block(body.get("config"))
             if body["type"] == "LAMBDA":
-                version = (body.get("config") or {}).get("lambda_event_structure_version", "V1")
+                version = config.get("lambda_event_structure_version", "V1")
                 return self._invoke(targets[0], self._lattice_event(version, tg_arn), f"target group {body['name']} (LAMBDA, event {version})")
             if body["type"] == "ALB":
                 return self._through_alb(targets[0], body["name"])
-            port = next((a["target"].get("port") for a in stack.resources("aws_vpclattice_target_group_attachment").values()
-                         if model.resolve(a["target_group_identifier"], stack) == tg_id), None) or (body.get("config") or {}).get("port")
+            port = _block(attachments[0]["target"]).get("port") or config.get("port")
             return None, "", (f"target group {body['name']} ({body['type']}): forwards to {targets[0]} port {port}; "
                               "what that host answers is not modeled")
         return None, "", f"target group {tg_id} is not in this output"
@@ -410,7 +441,7 @@ class _Target:
         for body in stack.resources("aws_lb_listener").values():
             if model.resolve(body["load_balancer_arn"], stack) != alb_arn:
                 continue
-            forward = next((a for a in body.get("default_action") or [] if a.get("type") == "forward"), None)
+            forward = next((a for a in _blocks(body.get("default_action")) if a.get("type") == "forward"), None)
             if not forward:
                 return None, "", "the ALB listener does not forward (not modeled)"
             lb_tg_arn = model.resolve(forward["target_group_arn"], stack)
@@ -457,7 +488,7 @@ class _Target:
                 continue
             package = stack.directory / body["filename"]
             module_name, _, handler_name = body["handler"].rpartition(".")
-            environment = (body.get("environment") or {}).get("variables") or {}
+            environment = _block(body.get("environment")).get("variables") or {}
             with tempfile.TemporaryDirectory() as workdir, _environment(model.resolve(environment, stack)):
                 with zipfile.ZipFile(package) as archive:
                     archive.extractall(workdir)

@@ -205,7 +205,7 @@ class Model:
             return "Z03015023A3ML7CQ8UDS0"
         if attribute in body:
             return self.resolve(body[attribute], stack)
-        if attribute in ("id", "arn", "name", "function_name"):
+        if attribute in ("id", "arn", "name", "function_name", "zone_id"):
             return f"{kind}.{name}.{attribute}@{stack.name}"
         raise Unresolved(f"{stack.name}: attribute {kind}.{name}.{attribute} is not modeled")
 

@@ -73,7 +73,7 @@ class Expectation(BaseModel):
         return found
 
     def summary(self) -> str:
-        parts = [self.decision] if self.decision else []
+        parts: list[str] = [self.decision] if self.decision else []
         if "status" in self.model_fields_set:
             parts.append(str(self.status) if self.status is not None else "no answer")
         if "reachable" in self.model_fields_set and self.decision is None:

@@ -212,3 +212,23 @@ def test_a_matching_explicit_deny_always_wins(allow_first: bool, extra_allows: i
     deny = {"Effect": "Deny", "Principal": "*", "Action": INVOKE, "Resource": "*"}
     statements = [allow] * extra_allows + ([allow, deny] if allow_first else [deny, allow])
     assert evaluate_policy({"Statement": statements}, Request(INVOKE, SVC)).effect == "EXPLICIT_DENY"
+
+
+@pytest.mark.parametrize(
+    "key, principal, effect",
+    [
+        ("aws:PrincipalAccount", "arn:aws:sts::111111111111:assumed-role/app/s", "UNKNOWN"),  # lattice-rules.md: unconfirmed
+        ("aws:PrincipalAccount", None, "IMPLICIT_DENY"),  # an anonymous caller has no principal keys
+        ("aws:SourceIp", None, "UNKNOWN"),
+        ("aws:ResourceTag/team", "arn:aws:sts::111111111111:assumed-role/app/s", "UNKNOWN"),
+        ("aws:PrincipalTag/team", "arn:aws:sts::111111111111:assumed-role/app/s", "IMPLICIT_DENY"),  # the caller has no such tag
+        ("vpc-lattice-svcs:RequestHeader/x-team", None, "IMPLICIT_DENY"),  # the request has no such header
+    ],
+)
+def test_a_key_the_model_cannot_know_is_unknown_not_absent(key, principal, effect) -> None:
+    policy = {"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*", "Condition": {"StringEquals": {key: "x"}}}]}
+    context = request_context(method="GET", path="/", port=80, service_arn=SVC, service_network_arn=None, source_vpc="vpc-1", source_vpc_owner=BLUE, principal=principal)
+    result = evaluate_policy(policy, Request(INVOKE, SVC + "/", principal, context))
+    assert result.effect == effect
+    if effect == "UNKNOWN":
+        assert result.unmodeled == (f"#0: condition StringEquals {key}: the model does not know this key's value",)

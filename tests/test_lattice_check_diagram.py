@@ -108,3 +108,17 @@ def test_dot_text_and_a_missing_graphviz(default_out, tmp_path, monkeypatch, cap
     assert main(["diagram", "--out", str(default_out), "--svg", str(tmp_path / "x.svg")]) == 2
     assert "Graphviz 'dot' is not installed (Debian: apt-get install graphviz)" in capsys.readouterr().err
     assert not (tmp_path / "x.svg").exists()
+
+
+def test_a_hand_written_output_is_drawn_too() -> None:
+    from conftest import ROOT
+
+    drawing = pictures.build(Model.load(ROOT / "tests" / "fixtures" / "multicluster"))
+    assert [a.label for a in drawing.accounts] == ["account 123456789012"]
+    assert sorted(s.label for s in drawing.accounts[0].children) == ["cluster1 (eu-west-1)", "cluster2 (eu-west-1)", "environment (eu-west-1)"]
+    assert sorted((e.source, e.label, e.target) for e in drawing.edges) == [
+        ("cluster1_cluster", "VPC association", "environment_lattice"),
+        ("cluster2_cluster", "VPC association", "environment_lattice"),
+        ("environment_lattice", "service association", "cluster1_demo"),
+        ("environment_lattice", "service association", "cluster2_demo"),
+    ]

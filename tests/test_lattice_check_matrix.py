@@ -108,3 +108,30 @@ def test_missing_files_exit_2(default_out, tmp_path, capsys) -> None:
     assert "none.yaml: file not found" in capsys.readouterr().err
     assert main(["matrix", "--out", str(tmp_path / "no-out"), str(MATRICES[0])]) == 2
     assert "no manifest.json (synthesize first: make synth)" in capsys.readouterr().err
+
+
+MULTICLUSTER = ROOT / "tests" / "fixtures" / "multicluster"
+
+
+def test_hand_written_terraform_of_the_multicluster_seed(capsys) -> None:
+    """Any Terraform JSON of cdktf.out's shape: this one is written by hand (object-form
+    blocks, literal JSON policies, S3 remote state, custom domains with Route 53
+    records, IP targets, a fixed-response rule), with the seed's expectations:
+    cluster1 -> cluster2 allowed, cluster1 -> itself denied, and the reverse."""
+    assert "//" not in (MULTICLUSTER / "stacks" / "cluster1" / "main.tf.json").read_text()
+    rows = run_matrix(Model.load(MULTICLUSTER), load_matrix(MULTICLUSTER / "matrix.yaml"))
+    assert [row.mismatches for row in rows] == [[]] * 7
+    by_name = {row.request.name: row.answer for row in rows}
+    allowed = by_name["cluster1 app1 calls cluster2 app2 (success)"]
+    assert (allowed.decision, allowed.status) == ("ALLOW", None)
+    assert "not modeled: the caller's identity-based policy is not modeled (assumed to allow)" in allowed.reasons
+    assert "ids from another stack: cluster1 reads the remote state of environment" in allowed.reasons
+    assert main(["matrix", "--out", str(MULTICLUSTER), str(MULTICLUSTER / "matrix.yaml")]) == 0
+    assert "7 passed, 0 failed" in capsys.readouterr().out
+
+
+def test_the_command_is_a_script_of_the_project_environment() -> None:
+    import tomllib
+
+    scripts = tomllib.loads((ROOT / "Pipfile").read_text())["scripts"]
+    assert scripts["lattice_check"] == "python -m lattice_check"  # pipenv run lattice_check ...
