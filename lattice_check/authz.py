@@ -185,6 +185,12 @@ def _action_matches(patterns: list[str], action: str) -> bool:
     return any(_glob_strict(p.lower(), action.lower()) for p in patterns)
 
 
+_ALWAYS_SET = {
+    f"vpc-lattice-svcs:{k}".lower()
+    for k in ("Port", "RequestMethod", "RequestPath", "ServiceArn", "SourceVpc", "SourceVpcOwnerAccount")
+}
+
+
 def _absence_is_known(key: str, request: Request) -> bool:
     """Whether a key missing from the request context is really missing. Lattice sets
     its own keys (an absent header or query key is absent) and aws:PrincipalType; the
@@ -192,6 +198,8 @@ def _absence_is_known(key: str, request: Request) -> bool:
     key. Anything else (aws:PrincipalAccount, which lattice-rules.md marks unconfirmed;
     aws:ResourceTag/...; aws:SourceIp) is unknown, not absent."""
     lowered = key.lower()
+    if lowered in _ALWAYS_SET:  # Lattice always sets it: missing here means the model lacks it
+        return False
     if lowered.startswith(("vpc-lattice-svcs:", "aws:principaltag/")) or lowered == "aws:principaltype":
         return True
     return request.principal is None and lowered.startswith("aws:principal")
@@ -341,7 +349,7 @@ def request_context(
     service_arn: str,
     service_network_arn: Optional[str],
     source_vpc: str,
-    source_vpc_owner: str,
+    source_vpc_owner: Optional[str],
     headers: Mapping[str, str] = {},
     query: Mapping[str, Sequence[str]] = {},
     principal: Optional[str] = None,
@@ -355,9 +363,10 @@ def request_context(
         "vpc-lattice-svcs:Port": [str(port)],
         "vpc-lattice-svcs:ServiceArn": [service_arn],
         "vpc-lattice-svcs:SourceVpc": [source_vpc],
-        "vpc-lattice-svcs:SourceVpcOwnerAccount": [source_vpc_owner],
         "aws:PrincipalType": ["Anonymous" if principal is None else "AssumedRole"],
     }
+    if source_vpc_owner:  # None: the model does not know the VPC's account
+        context["vpc-lattice-svcs:SourceVpcOwnerAccount"] = [source_vpc_owner]
     if service_network_arn:
         context["vpc-lattice-svcs:ServiceNetworkArn"] = [service_network_arn]
     for name, value in headers.items():

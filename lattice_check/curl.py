@@ -22,7 +22,7 @@ from typing import Any, Iterator, Optional
 from urllib.parse import parse_qs, urlsplit
 
 from .authz import INVOKE, Layer, Request, authorize, request_context
-from .graph import Model, Stack
+from .graph import UNKNOWN_ACCOUNT, Model, Stack
 
 LINK_LOCAL = "169.254.171.0/24"
 
@@ -59,6 +59,8 @@ class Client:
     vpc_name: str
     vpc_id: str
     cidr: str
+    account: str
+    region: str
 
 
 @dataclass(frozen=True)
@@ -165,7 +167,7 @@ def _reach(model: Model, client: Client, call: HttpCall, involved: set[str]) -> 
         principal=call.principal,
         context=request_context(
             method=call.method, path=call.path, port=call.port, service_arn=svc_arn, service_network_arn=net_arn,
-            source_vpc=client.vpc_id, source_vpc_owner=client.stack.account, headers=call.headers, query=call.query,
+            source_vpc=client.vpc_id, source_vpc_owner=None if client.account == UNKNOWN_ACCOUNT else client.account, headers=call.headers, query=call.query,
             principal=call.principal, principal_tags=call.tags,
         ),
     )
@@ -220,7 +222,7 @@ def _client_vpc(model: Model, source: str) -> Client:
     stack = model.stacks[stack_name]
     for name, body in stack.resources("aws_vpc").items():
         if (body.get("tags") or {}).get("Name") == vpc_name:
-            return Client(stack, vpc_name, model.attribute(stack, "aws_vpc", name, "id"), body["cidr_block"])
+            return Client(stack, vpc_name, model.attribute(stack, "aws_vpc", name, "id"), body["cidr_block"], *stack.placement(body))
     names = sorted((b.get("tags") or {}).get("Name", n) for n, b in stack.resources("aws_vpc").items())
     raise BadInput(f"--from {source!r}: {stack_name} has no VPC named {vpc_name!r} (VPCs: {', '.join(names)})")
 
@@ -310,15 +312,21 @@ def _sharing(model: Model, client: Client, vpc_link: str, network: Found, servic
     the shares that make it work, or why the association would fail at apply."""
     net_stack, net_name, _ = network
     net_arn = model.attribute(net_stack, "aws_vpclattice_service_network", net_name, "arn")
-    checks = [(vpc_link, client.stack, net_arn)]
+    checks = [(vpc_link, client.stack, client.account, net_arn)]
     if service_association:
-        assoc_stack, assoc_name, _ = service_association
-        checks += [(f"service association {assoc_name}", assoc_stack, net_arn), (f"service association {assoc_name}", assoc_stack, svc_arn)]
+        assoc_stack, assoc_name, assoc_body = service_association
+        assoc_account = assoc_stack.placement(assoc_body)[0]
+        checks += [(f"service association {assoc_name}", assoc_stack, assoc_account, arn) for arn in (net_arn, svc_arn)]
     notes: list[str] = []
-    for what, stack, arn in checks:
-        if arn.split(":")[4] == stack.account:
+    for what, stack, account, arn in checks:
+        owner = arn.split(":")[4]
+        if UNKNOWN_ACCOUNT in (owner, account):
+            noun = "service network" if ":servicenetwork/" in arn else "service"
+            notes.append(f"not modeled: whether the {what} in {stack.name} may use the {noun} (a provider pins no account: allowed_account_ids)")
             continue
-        allowed, why = model.sharing(arn, stack.account)
+        if owner == account:
+            continue
+        allowed, why = model.sharing(arn, account)
         if not allowed:
             return notes, f"{what} in {stack.name} fails at apply: {why}"
         notes.append(why)
@@ -469,10 +477,10 @@ class _Target:
                 "requestContext": {
                     "serviceNetworkArn": self.network_arn, "serviceArn": self.service_arn, "targetGroupArn": tg_arn,
                     "identity": {
-                        "sourceVpcArn": f"arn:aws:ec2:{client.stack.region}:{client.stack.account}:vpc/{client.vpc_id}",
+                        "sourceVpcArn": f"arn:aws:ec2:{client.region}:{client.account}:vpc/{client.vpc_id}",
                         **({"type": "AWS_IAM", "principal": call.principal} if call.principal else {"type": "AnonymousIdentity"}),
                     },
-                    "region": client.stack.region, "timeEpoch": str(int(time.time() * 1_000_000)),
+                    "region": client.region, "timeEpoch": str(int(time.time() * 1_000_000)),
                 },
             }
         return {

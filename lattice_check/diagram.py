@@ -108,7 +108,7 @@ def _shares(model: Model, ids: dict[str, str], accounts: dict[str, Cluster], out
                 target = receiver.id if receiver else _id("principal", principal)
                 if receiver is None:
                     outsiders[target] = principal
-                accepted = any(model.stacks[s].account == principal for s in share.accepted_in)
+                accepted = any(account == principal for _, account in share.accepted_in)
                 state = "accepted" if accepted or not share.external else "not accepted"
                 edges.append(Edge(ids[resource], target, f"RAM share {share.name} ({state})", "share"))
     return edges

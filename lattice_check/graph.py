@@ -34,6 +34,7 @@ _ARN_KIND = {
 }
 
 
+UNKNOWN_ACCOUNT = "unknown"  # a provider that pins no account: compared, never guessed equal to a real one
 _ARN_NOUN = {"service": "service", "servicenetwork": "service network"}
 
 
@@ -94,8 +95,16 @@ class Stack:
     name: str
     directory: Path
     document: dict[str, Any]
-    account: str
+    account: str  # of the default aws provider
     region: str
+    # "aws" and "aws.<alias>" -> (account, region); an account is "unknown" when the
+    # provider pins none (allowed_account_ids)
+    providers: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+    def placement(self, body: dict[str, Any]) -> tuple[str, str]:
+        """The account and region a resource is created in (its ``provider`` alias)."""
+        key = str(body.get("provider") or "aws").removeprefix("${").removesuffix("}")
+        return self.providers.get(key, (self.account, self.region))
 
     def resources(self, kind: str) -> dict[str, dict[str, Any]]:
         found: dict[str, dict[str, Any]] = self.document.get("resource", {}).get(kind, {})
@@ -123,9 +132,13 @@ class Model:
         model = cls()
         for name, entry in manifest["stacks"].items():
             document = json.loads((outdir / entry["synthesizedStackPath"]).read_text())
-            (provider,) = document.get("provider", {}).get("aws", [{}])[:1] or [{}]
-            accounts = provider.get("allowed_account_ids") or ["000000000000"]
-            model.stacks[name] = Stack(name, outdir / entry["workingDirectory"], document, accounts[0], provider.get("region", "us-east-1"))
+            configured = document.get("provider", {}).get("aws") or [{}]
+            providers = {}
+            for provider in [configured] if isinstance(configured, dict) else configured:
+                key = f"aws.{provider['alias']}" if provider.get("alias") else "aws"
+                providers[key] = ((provider.get("allowed_account_ids") or [UNKNOWN_ACCOUNT])[0], provider.get("region", "us-east-1"))
+            account, region = providers.get("aws") or next(iter(providers.values()))
+            model.stacks[name] = Stack(name, outdir / entry["workingDirectory"], document, account, region, providers)
         return model
 
     # --- references -------------------------------------------------------------------
@@ -184,24 +197,25 @@ class Model:
     def attribute(self, stack: Stack, kind: str, name: str, attribute: str) -> Any:
         """The stand-in of a computed attribute, or the configured value."""
         body = stack.resources(kind)[name]
+        account, region = stack.placement(body)
         digest = hashlib.sha256(f"{stack.name}/{kind}/{name}".encode()).hexdigest()[:17]
         short = _PREFIXES.get(kind, f"{kind}-") + digest
         arn_kind = _ARN_KIND.get(kind)
         if attribute in ("id", "listener_id") and kind in _PREFIXES:
             return short
         if attribute in ("arn", "id") and kind == "aws_ram_resource_share":  # its id is its ARN
-            return f"arn:aws:ram:{stack.region}:{stack.account}:resource-share/{digest[:8]}-{digest[8:12]}-{digest[12:16]}-{digest[16]}"
+            return f"arn:aws:ram:{region}:{account}:resource-share/{digest[:8]}-{digest[8:12]}-{digest[12:16]}-{digest[16]}"
         if attribute == "arn" and arn_kind:
-            return f"arn:aws:vpc-lattice:{stack.region}:{stack.account}:{arn_kind}/{short}"
+            return f"arn:aws:vpc-lattice:{region}:{account}:{arn_kind}/{short}"
         if attribute == "arn" and kind == "aws_lambda_function":
-            return f"arn:aws:lambda:{stack.region}:{stack.account}:function:{body['function_name']}"
+            return f"arn:aws:lambda:{region}:{account}:function:{body['function_name']}"
         if attribute == "arn" and kind == "aws_lb":
-            return f"arn:aws:elasticloadbalancing:{stack.region}:{stack.account}:loadbalancer/app/{body.get('name', name)}/{digest[:16]}"
+            return f"arn:aws:elasticloadbalancing:{region}:{account}:loadbalancer/app/{body.get('name', name)}/{digest[:16]}"
         if attribute == "arn" and kind == "aws_lb_target_group":
-            return f"arn:aws:elasticloadbalancing:{stack.region}:{stack.account}:targetgroup/{body.get('name', name)}/{digest[:16]}"
+            return f"arn:aws:elasticloadbalancing:{region}:{account}:targetgroup/{body.get('name', name)}/{digest[:16]}"
         if kind == "aws_vpclattice_service" and attribute.startswith("dns_entry[0]."):
             if attribute.endswith("domain_name"):
-                return f"{body['name']}-{short[4:]}.7d67968.vpc-lattice-svcs.{stack.region}.on.aws"
+                return f"{body['name']}-{short[4:]}.7d67968.vpc-lattice-svcs.{region}.on.aws"
             return "Z03015023A3ML7CQ8UDS0"
         if attribute in body:
             return self.resolve(body[attribute], stack)
@@ -230,12 +244,15 @@ class Model:
             raise Unresolved(f"{stack.name}: no data source aws_secretsmanager_secret_version.{data_name}")
         secret_id = str(self.resolve(source["secret_id"], stack))
         arn = _SECRET_ARN.fullmatch(secret_id)
-        region, account, secret_name = (arn.group(1), arn.group(2), arn.group(3)) if arn else (stack.region, stack.account, secret_id)
+        if arn:
+            region, account, secret_name = arn.group(1), arn.group(2), arn.group(3)
+        else:  # a bare name: the reader's own account and region
+            (account, region), secret_name = stack.placement(source), secret_id
         for producer in self.stacks.values():
-            if (producer.account, producer.region) != (account, region):
-                continue
             for name, secret in producer.resources("aws_secretsmanager_secret").items():
                 # a full ARN ends in "-" and six random characters; a partial one does not
+                if producer.placement(secret) != (account, region):
+                    continue
                 if secret.get("name") not in (secret_name, secret_name[:-7] if secret_name[-7:-6] == "-" else None):
                     continue
                 secret_ids = {self.attribute(producer, "aws_secretsmanager_secret", name, a) for a in ("id", "arn")}
@@ -275,7 +292,7 @@ class Model:
                         resources=sorted(self._resolved_where(stack, "aws_ram_resource_association", "resource_share_arn", arn, "resource_arn")),
                         principals=sorted(self._resolved_where(stack, "aws_ram_principal_association", "resource_share_arn", arn, "principal")),
                         accepted_in=sorted(
-                            reader.name for reader in self.stacks.values()
+                            (reader.name, reader.placement(accepter)[0]) for reader in self.stacks.values()
                             for accepter in reader.resources("aws_ram_resource_share_accepter").values()
                             if self.resolve(accepter["share_arn"], reader) == arn
                         ),
@@ -297,7 +314,7 @@ class Model:
                 continue
             given = f"RAM share {share.name!r} of {share.stack.name} gives the {what} to"
             if account in share.principals:
-                accepted = [s for s in share.accepted_in if self.stacks[s].account == account]
+                accepted = [stack for stack, by in share.accepted_in if by == account]
                 if not share.external:
                     return True, f"{given} {account} inside the organization (membership is not modeled: assumed)"
                 if not accepted:
@@ -319,5 +336,5 @@ class Share:
     arn: str
     resources: list[str]
     principals: list[str]
-    accepted_in: list[str]
+    accepted_in: list[tuple[str, str]]  # (stack, account) of each accepter
     external: bool

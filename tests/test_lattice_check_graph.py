@@ -52,7 +52,7 @@ def test_the_secret_is_matched_by_account_region_and_name(secrets_model) -> None
     association = next(iter(consumer.resources("aws_vpclattice_service_network_service_association").values()))
     resolved = model.resolve(association["service_identifier"], consumer)
     assert resolved == model.attribute(model.stacks["distributed-service-account"], "aws_vpclattice_service", "lambdaservice_service", "arn")
-    model.stacks["distributed-service-account"].account = "999999999999"
+    model.stacks["distributed-service-account"].providers["aws"] = ("999999999999", "eu-west-1")
     with pytest.raises(Unresolved, match=r"no stack in account 111111111111 \(eu-west-1\) writes the secret 'vpc_lattice_services'"):
         model.resolve(association["service_identifier"], consumer)
 
@@ -67,7 +67,7 @@ def test_remote_state_is_matched_by_backend(model) -> None:
 
 
 def test_every_share_of_the_default_app(model) -> None:
-    shares = {(s.stack.name, tuple(s.principals), tuple(s.accepted_in)) for s in model.shares()}
+    shares = {(s.stack.name, tuple(s.principals), tuple(stack for stack, _ in s.accepted_in)) for s in model.shares()}
     assert shares == {
         ("distributed-service-account", ("222222222222",), ("distributed-consumer-account",)),
         ("centralized-service-account", ("333333333333",), ("centralized-service-network-account",)),
@@ -133,3 +133,31 @@ def test_traversal_steps(steps, value) -> None:
 def test_traversal_names_the_missing_key() -> None:
     with pytest.raises(Unresolved, match=r"'services_id' is not in \{\"ram_share\": \"arn\"\}"):
         _traverse({"ram_share": "arn"}, ".services_id.lambdaservice", "e")
+
+
+def test_resources_of_an_aliased_provider_live_in_its_account(model) -> None:
+    """A stack with a second provider: resources that name it get its account and
+    region (ARNs, RAM checks, the client's account)."""
+    consumer = model.stacks["distributed-consumer-account"]
+    consumer.providers["aws.other"] = ("777777777777", "us-west-2")
+    vpc = next(b for b in consumer.resources("aws_vpc").values() if b["tags"]["Name"] == "vpc2")
+    network = consumer.resources("aws_vpclattice_service_network")["vpc2-service-network_network"]
+    network["provider"] = vpc["provider"] = "aws.other"
+    arn = model.attribute(consumer, "aws_vpclattice_service_network", "vpc2-service-network_network", "arn")
+    assert arn.startswith("arn:aws:vpc-lattice:us-west-2:777777777777:servicenetwork/sn-")
+    answer = curl(model, "distributed-consumer-account/vpc2", "http://lambda-service/")
+    # the service association is still created with the default provider (222222222222),
+    # but the network it names now belongs to 777777777777 and nobody shares it
+    assert answer.decision == "UNREACHABLE"
+    assert any("no RAM share gives the service network arn:aws:vpc-lattice:us-west-2:777777777777" in r for r in answer.reasons)
+
+
+def test_a_stack_that_pins_no_account_is_reported_not_guessed(model) -> None:
+    from lattice_check.graph import UNKNOWN_ACCOUNT
+
+    model.stacks["distributed-consumer-account"].providers["aws"] = (UNKNOWN_ACCOUNT, "eu-west-1")
+    answer = curl(model, "distributed-consumer-account/vpc1", "http://lambda-service/")
+    assert any(r.startswith("not modeled: whether the VPC association vpc1_service-network-association_association in distributed-consumer-account may use the service network") for r in answer.reasons)
+    # the policies test the VPC's owner account, which is now unknown: no guess either way
+    assert (answer.decision, answer.status) == ("UNKNOWN", None)
+    assert "not modeled: InvokeFromConsumerAccountVpcs: condition StringEquals vpc-lattice-svcs:SourceVpcOwnerAccount: the model does not know this key's value" in answer.reasons
