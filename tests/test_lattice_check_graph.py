@@ -161,3 +161,41 @@ def test_a_stack_that_pins_no_account_is_reported_not_guessed(model) -> None:
     # the policies test the VPC's owner account, which is now unknown: no guess either way
     assert (answer.decision, answer.status) == ("UNKNOWN", None)
     assert "not modeled: InvokeFromConsumerAccountVpcs: condition StringEquals vpc-lattice-svcs:SourceVpcOwnerAccount: the model does not know this key's value" in answer.reasons
+
+
+def test_a_service_network_endpoint_connects_a_vpc_too(model) -> None:
+    consumer = model.stacks["distributed-consumer-account"]
+    associations = consumer.resources("aws_vpclattice_service_network_vpc_association")
+    association = associations.pop("vpc1_service-network-association_association")
+    consumer.document["resource"].setdefault("aws_vpc_endpoint", {})["vpc1_lattice"] = {
+        "vpc_endpoint_type": "ServiceNetwork",
+        "vpc_id": association["vpc_identifier"],
+        "service_network_arn": "${aws_vpclattice_service_network.vpc1-service-network_network.arn}",
+        "security_group_ids": association["security_group_ids"],
+    }
+    answer = curl(model, "distributed-consumer-account/vpc1", "http://lambda-service/")
+    assert answer.status == 200
+    assert "through service network vpc1-service-network (service-network endpoint vpc1_lattice)" in answer.reasons[0]
+
+
+@pytest.mark.parametrize(
+    "match, method, path, headers, expected",
+    [
+        ({"method": "GET"}, "GET", "/", {}, True),
+        ({"method": "GET"}, "POST", "/", {}, False),
+        ({"path_match": {"match": {"prefix": "/api"}}}, "GET", "/api/v1", {}, True),
+        ({"path_match": {"match": {"prefix": "/api"}}}, "GET", "/API/v1", {}, False),
+        ({"path_match": {"match": {"prefix": "/api"}, "case_sensitive": False}}, "GET", "/API/v1", {}, True),
+        ({"path_match": [{"match": [{"exact": "/healthz"}]}]}, "GET", "/healthz/", {}, False),  # list-form blocks
+        ({"header_matches": [{"name": "X-Team", "match": {"exact": "blue"}}]}, "GET", "/", {"x-team": "Blue"}, True),
+        ({"header_matches": [{"name": "X-Team", "match": {"exact": "blue"}, "case_sensitive": True}]}, "GET", "/", {"x-team": "Blue"}, False),
+        ({"header_matches": [{"name": "X-Team", "match": {"contains": "lu"}}]}, "GET", "/", {"x-team": "blue"}, True),
+        ({"header_matches": [{"name": "X-Team", "match": {"prefix": "bl"}}]}, "GET", "/", {}, False),
+        ({"method": "GET", "header_matches": [{"name": "a", "match": {"exact": "1"}}, {"name": "b", "match": {"exact": "2"}}]}, "GET", "/", {"a": "1"}, False),
+    ],
+)
+def test_rule_matching(match, method, path, headers, expected) -> None:
+    from lattice_check.curl import HttpCall, _rule_matches
+
+    call = HttpCall(method=method, host="h", port=80, path=path, query={}, headers=headers, principal=None, tags={})
+    assert _rule_matches(match, call) is expected
