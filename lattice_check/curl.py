@@ -1,9 +1,11 @@
 """``curl`` from a VPC to a Lattice service, answered from the synthesized Terraform.
 
 Layers, in order: name resolution (a service network associated with the client's
-VPC carries the service), the association's security groups, the listener and the
-rule that match, the network and service auth policies, and the target's answer
-(the function's own code, run locally with the event VPC Lattice or an ALB sends).
+VPC, or reached through a service-network endpoint, carries the service), the RAM
+shares the associations need across accounts, the association's security groups,
+the listener and the rule that match, the network and service auth policies, and
+the target's answer (the function's own code, run locally with the event VPC
+Lattice or an ALB sends; other target types are reported as not modeled).
 """
 from __future__ import annotations
 
@@ -12,7 +14,6 @@ import importlib.util
 import ipaddress
 import json
 import os
-import sys
 import tempfile
 import time
 import zipfile

@@ -3,7 +3,6 @@ in-process synth, and HCL that passes `terraform validate` offline."""
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 from pathlib import Path
 
