@@ -148,11 +148,11 @@ def _reach(model: Model, client: Client, call: HttpCall, involved: set[str]) -> 
         reasons.append(_custom_domain(model, call.host, dns_name))
     reasons.extend(shares)
 
-    blocked = _security_groups_block(model, client, security_groups, call.port)
+    blocked, admitted = _security_groups(model, client, security_groups, call.port)
     if blocked:
         reasons.append(blocked)
         return answer
-    reasons.append(f"security groups of the association admit TCP {call.port} from {client.cidr}" if security_groups else "the association has no security group")
+    reasons.append(admitted)
 
     listener = _listener(model, svc_stack, svc_id, svc_arn, call.port)
     if listener is None:
@@ -334,18 +334,76 @@ def _sharing(model: Model, client: Client, vpc_link: str, network: Found, servic
     return notes, None
 
 
-def _security_groups_block(model: Model, client: Client, group_ids: list[str], port: int) -> Optional[str]:
+@dataclass(frozen=True)
+class _Ingress:
+    """One ingress rule, from any of the three ways Terraform writes them."""
+
+    protocol: str  # "tcp", "-1" (all), or anything else
+    from_port: int
+    to_port: int
+    cidrs: tuple[str, ...]
+    groups: tuple[str, ...]  # referenced security groups (clients by group membership)
+    where: str
+
+    def admits_port(self, port: int) -> bool:
+        return self.protocol in ("-1", "all") or (self.protocol in ("tcp", "6") and self.from_port <= port <= self.to_port)
+
+
+def _ingress_rules(model: Model, stack: Stack, group_id: str) -> list[_Ingress]:
+    rules = []
+    for name, body in stack.resources("aws_security_group").items():
+        if model.attribute(stack, "aws_security_group", name, "id") == group_id:
+            for rule in _blocks(body.get("ingress")):
+                rules.append(_ingress(model, stack, rule, rule.get("cidr_blocks"), rule.get("security_groups"), f"aws_security_group.{name}"))
+    for name, rule in stack.resources("aws_security_group_rule").items():
+        if rule.get("type") == "ingress" and model.resolve(rule["security_group_id"], stack) == group_id:
+            rules.append(_ingress(model, stack, rule, rule.get("cidr_blocks"), [rule["source_security_group_id"]] if rule.get("source_security_group_id") else [], f"aws_security_group_rule.{name}"))
+    for name, rule in stack.resources("aws_vpc_security_group_ingress_rule").items():
+        if model.resolve(rule["security_group_id"], stack) == group_id:
+            normalized = {**rule, "protocol": rule.get("ip_protocol"), "from_port": rule.get("from_port", 0), "to_port": rule.get("to_port", 65535)}
+            cidrs = [rule["cidr_ipv4"]] if rule.get("cidr_ipv4") else []
+            groups = [rule["referenced_security_group_id"]] if rule.get("referenced_security_group_id") else []
+            rules.append(_ingress(model, stack, normalized, cidrs, groups, f"aws_vpc_security_group_ingress_rule.{name}"))
+    return rules
+
+
+def _ingress(model: Model, stack: Stack, rule: dict[str, Any], cidrs: Any, groups: Any, where: str) -> _Ingress:
+    return _Ingress(
+        protocol=str(model.resolve(rule.get("protocol"), stack)).lower(),
+        from_port=int(model.resolve(rule.get("from_port", 0), stack)),
+        to_port=int(model.resolve(rule.get("to_port", 0), stack)),
+        cidrs=tuple(str(c) for c in model.resolve(cidrs or [], stack)),
+        groups=tuple(str(g) for g in model.resolve(groups or [], stack)),
+        where=where,
+    )
+
+
+def _security_groups(model: Model, client: Client, group_ids: list[str], port: int) -> tuple[Optional[str], str]:
+    """Whether the association's security groups let the client's VPC in on ``port``:
+    (why the connection times out, or None; what admits it)."""
     if not group_ids:
-        return None
-    source = ipaddress.IPv4Network(client.cidr)
-    for name, body in client.stack.resources("aws_security_group").items():
-        if model.attribute(client.stack, "aws_security_group", name, "id") not in group_ids:
-            continue
-        for rule in body.get("ingress") or []:
-            ports_ok = rule["protocol"] == "-1" or (rule["protocol"] == "tcp" and rule["from_port"] <= port <= rule["to_port"])
-            if ports_ok and any(source.subnet_of(ipaddress.IPv4Network(c)) for c in rule.get("cidr_blocks") or []):
-                return None
-    return f"security groups {', '.join(group_ids)} of the association admit no TCP {port} from {client.cidr}: the connection times out"
+        return None, "the association has no security group"
+    source = ipaddress.ip_network(client.cidr)
+    partial: list[str] = []
+    by_group: list[str] = []
+    for group_id in group_ids:
+        for rule in _ingress_rules(model, client.stack, group_id):
+            if not rule.admits_port(port):
+                continue
+            for cidr in rule.cidrs:
+                allowed = ipaddress.ip_network(cidr)
+                if allowed.version != source.version:
+                    continue
+                if source.subnet_of(allowed):  # type: ignore[arg-type]
+                    return None, f"security group {group_id} admits TCP {port} from {cidr} ({rule.where})"
+                if allowed.subnet_of(source):  # type: ignore[arg-type]
+                    partial.append(cidr)
+            by_group.extend(rule.groups)
+    if partial:
+        return None, f"security groups admit TCP {port} only from {', '.join(partial)}, part of {client.cidr}: clients elsewhere in the VPC time out"
+    if by_group:
+        return None, f"not modeled: TCP {port} is admitted from members of security group {', '.join(by_group)} (which instances are members is not modeled)"
+    return f"security groups {', '.join(group_ids)} of the association admit no TCP {port} from {client.cidr}: the connection times out", ""
 
 
 # --- the service's side -------------------------------------------------------------------

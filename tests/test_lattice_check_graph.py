@@ -199,3 +199,33 @@ def test_rule_matching(match, method, path, headers, expected) -> None:
 
     call = HttpCall(method=method, host="h", port=80, path=path, query={}, headers=headers, principal=None, tags={})
     assert _rule_matches(match, call) is expected
+
+
+SG = "vpc1_lattice-security-group_sg"
+SG_ID = "${aws_security_group.vpc1_lattice-security-group_sg.id}"
+
+
+@pytest.mark.parametrize(
+    "kind, rule, status, reason",
+    [
+        ("aws_vpc_security_group_ingress_rule", {"security_group_id": SG_ID, "ip_protocol": "tcp", "from_port": 80, "to_port": 80, "cidr_ipv4": "10.0.0.0/16"},
+         200, "admits TCP 80 from 10.0.0.0/16 (aws_vpc_security_group_ingress_rule.extra)"),
+        ("aws_vpc_security_group_ingress_rule", {"security_group_id": SG_ID, "ip_protocol": "-1", "cidr_ipv4": "0.0.0.0/0"},
+         200, "admits TCP 80 from 0.0.0.0/0"),
+        ("aws_security_group_rule", {"type": "ingress", "security_group_id": SG_ID, "protocol": "tcp", "from_port": 80, "to_port": 80, "cidr_blocks": ["10.0.0.0/25"]},
+         200, "admit TCP 80 only from 10.0.0.0/25, part of 10.0.0.0/24: clients elsewhere in the VPC time out"),
+        ("aws_security_group_rule", {"type": "ingress", "security_group_id": SG_ID, "protocol": "tcp", "from_port": 80, "to_port": 80, "source_security_group_id": "sg-0123"},
+         200, "not modeled: TCP 80 is admitted from members of security group sg-0123"),
+        ("aws_security_group_rule", {"type": "egress", "security_group_id": SG_ID, "protocol": "-1", "from_port": 0, "to_port": 0, "cidr_blocks": ["0.0.0.0/0"]},
+         None, "admit no TCP 80 from 10.0.0.0/24: the connection times out"),
+        ("aws_vpc_security_group_ingress_rule", {"security_group_id": SG_ID, "ip_protocol": "tcp", "from_port": 443, "to_port": 443, "cidr_ipv4": "10.0.0.0/16"},
+         None, "admit no TCP 80 from 10.0.0.0/24: the connection times out"),
+    ],
+)
+def test_security_group_rules_written_any_way(model, kind, rule, status, reason) -> None:
+    consumer = model.stacks["distributed-consumer-account"]
+    consumer.resources("aws_security_group")[SG]["ingress"] = []
+    consumer.document["resource"].setdefault(kind, {})["extra"] = rule
+    answer = curl(model, "distributed-consumer-account/vpc1", "http://lambda-service/")
+    assert answer.status == status
+    assert any(reason in r for r in answer.reasons), answer.reasons
