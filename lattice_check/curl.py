@@ -119,6 +119,12 @@ def _reach(model: Model, client: Client, call: HttpCall, involved: set[str]) -> 
     networks = _networks_of_vpc(model, client)
     service = _service_by_host(model, call.host, networks)
     if service is None:
+        resource = _resource_configuration(model, call.host)
+        if resource:
+            answer.decision = "UNKNOWN"
+            reasons.append(f"not modeled: {call.host} is the resource configuration {resource} (TCP to a VPC resource); "
+                           "reachability of resource configurations is not modeled")
+            return answer
         reasons.append(f"DNS: no Lattice service is named {call.host}: it does not resolve")
         return answer
     svc_stack, _, svc_body = service
@@ -277,6 +283,17 @@ def _service_by_host(model: Model, host: str, networks: list[NetworkLink]) -> Op
             raise BadInput(f"host {host!r}: services of that name are in {where}: use the service's DNS name")
         return carried[0]
     return by_name[0] if by_name else None
+
+
+def _resource_configuration(model: Model, host: str) -> Optional[str]:
+    """The resource configuration (VPC resource) that ``host`` names, if any."""
+    for stack in model.stacks.values():
+        for name, body in stack.resources("aws_vpclattice_resource_configuration").items():
+            definition = _block(body.get("resource_configuration_definition"))
+            names = {body.get("name"), body.get("custom_domain_name"), _block(definition.get("dns_resource")).get("domain_name")}
+            if host in names:
+                return f"{body.get('name', name)} of {stack.name}"
+    return None
 
 
 def _custom_domain(model: Model, host: str, dns_name: str) -> str:

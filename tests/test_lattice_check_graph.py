@@ -229,3 +229,16 @@ def test_security_group_rules_written_any_way(model, kind, rule, status, reason)
     answer = curl(model, "distributed-consumer-account/vpc1", "http://lambda-service/")
     assert answer.status == status
     assert any(reason in r for r in answer.reasons), answer.reasons
+
+
+def test_a_resource_configuration_is_reported_as_not_modeled(model) -> None:
+    service = model.stacks["distributed-service-account"]
+    service.document["resource"]["aws_vpclattice_resource_configuration"] = {
+        "db": {"name": "orders-db", "port_ranges": ["5432"], "resource_configuration_definition": [{"dns_resource": [{"domain_name": "db.internal.example", "ip_address_type": "IPV4"}]}]}
+    }
+    for host in ("orders-db", "db.internal.example"):
+        answer = curl(model, "distributed-consumer-account/vpc1", f"http://{host}/")
+        assert (answer.decision, answer.status, answer.reachable) == ("UNKNOWN", None, False)
+        assert answer.reasons[0] == (f"not modeled: {host} is the resource configuration orders-db of distributed-service-account "
+                                     "(TCP to a VPC resource); reachability of resource configurations is not modeled")
+    assert curl(model, "distributed-consumer-account/vpc1", "http://nothing-here/").reasons == ["DNS: no Lattice service is named nothing-here: it does not resolve"]
