@@ -264,16 +264,6 @@ class Model:
                 raise Unresolved(f"{stack.name}: secret {secret_name} of {producer.name} has no secret version")
         raise Unresolved(f"{stack.name}: no stack in account {account} ({region}) writes the secret {secret_name!r} that {data_name} reads")
 
-    def find(self, kind: str, *, where: Optional[dict[str, Any]] = None) -> list[tuple[Stack, str, dict[str, Any]]]:
-        """Every resource of ``kind`` (across stacks) whose resolved fields equal ``where``."""
-        found = []
-        for stack in self.stacks.values():
-            for name, body in stack.resources(kind).items():
-                if where and any(self.resolve(body.get(k), stack) != v for k, v in where.items()):
-                    continue
-                found.append((stack, name, body))
-        return found
-
     # --- RAM ---------------------------------------------------------------------------
 
     def shares(self) -> list["Share"]:
