@@ -1,19 +1,22 @@
 """lattice-cdktf: read the config, instantiate one stack per account role, synth.
 
-    python main.py [--config lattice.toml] [--outdir cdktf.out]
+    pipenv run python main.py [--config lattice.toml] [--outdir cdktf.out]
 
 The cdktf CLI runs this file (see cdktf.json) and passes the output directory in
-CDKTF_OUTDIR. A bad config exits with status 2 and a message naming every bad field,
-and no output directory is written.
+CDKTF_OUTDIR. Bad input (config, output directory) exits with status 2 and a
+message naming every problem, before the AWS bindings load, and nothing is written.
 """
 from __future__ import annotations
 
 import argparse
 import os
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app_config import DEFAULT_CONFIG_FILE, ConfigError, LatticeConfig, load_config
+from app_config import DEFAULT_CONFIG_FILE, ConfigError, LatticeConfig, LocalBackendConfig, load_config
+from app_config.project import DEFAULT_OUTDIR, LAMBDA_SOURCES, PROJECT_ROOT
+from constructs_lib.synth import UnsafeOutdir, check_outdir, refuse_protected
 
 if TYPE_CHECKING:
     from constructs_lib.cdk import App
@@ -41,6 +44,39 @@ def build_app(config: LatticeConfig, outdir: str) -> "App":
     return app
 
 
+class OutputGuard:
+    """What the output directory must never be, given this config: the project or
+    an ancestor of it, the config file, the state directory, or anything inside
+    ``.git``, the Lambda sources or the state directory."""
+
+    def __init__(self, config: LatticeConfig, config_file: Path, project_root: Path = PROJECT_ROOT) -> None:
+        self.config_file = str(config_file)
+        backend = config.backend
+        self.state_setting = backend.state_dir if isinstance(backend, LocalBackendConfig) else None
+        self.state_dir = project_root / self.state_setting if self.state_setting is not None else None
+        self.keep = {"the project": project_root, "the config file": config_file}
+        self.keep_out_of = {"the project's .git": project_root / ".git", "the Lambda sources": project_root / LAMBDA_SOURCES.name}
+        if self.state_dir is not None:
+            self.keep["the state directory"] = self.state_dir
+            self.keep_out_of["the state directory"] = self.state_dir
+
+    def check(self, outdir: str | Path) -> Path:
+        """The resolved output directory. ConfigError when the config's state
+        directory lies inside an output directory that is otherwise fine (the state
+        setting is what to change), UnsafeOutdir for every other refusal."""
+        others = {label: path for label, path in self.keep.items() if path != self.state_dir}
+        target = refuse_protected(outdir, keep=others)
+        if self.state_dir is not None and target in self.state_dir.resolve().parents:
+            raise ConfigError(
+                self.config_file,
+                [
+                    f"backend.state_dir = {self.state_setting!r}: is inside the output directory {outdir}, "
+                    "which every synth replaces: keep state outside it (default: terraform-state)"
+                ],
+            )
+        return check_outdir(outdir, keep=self.keep, keep_out_of=self.keep_out_of)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -50,18 +86,33 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--outdir",
-        default=os.environ.get("CDKTF_OUTDIR", "cdktf.out"),
-        help="output directory (default: $CDKTF_OUTDIR or %(default)s)",
+        default=None,
+        help=f"output directory, replaced as a whole (default: $CDKTF_OUTDIR or {DEFAULT_OUTDIR})",
     )
     args = parser.parse_args(argv)
+    if args.outdir is not None:
+        outdir, outdir_source = args.outdir, "--outdir"
+    elif os.environ.get("CDKTF_OUTDIR"):
+        outdir, outdir_source = os.environ["CDKTF_OUTDIR"], "CDKTF_OUTDIR"
+    else:
+        outdir, outdir_source = DEFAULT_OUTDIR, "--outdir"
     try:
         config = load_config(args.config)
     except ConfigError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    guard = OutputGuard(config, Path(args.config))
+    try:
+        guard.check(outdir)
+    except ConfigError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except UnsafeOutdir as refused:
+        print(f"error: {outdir_source} = {refused.outdir!r}: {refused.rule}", file=sys.stderr)
+        return 2
     from constructs_lib.synth import synth_atomically
 
-    synth_atomically(lambda outdir: build_app(config, outdir), args.outdir)
+    synth_atomically(lambda scratch: build_app(config, scratch), outdir, keep=guard.keep, keep_out_of=guard.keep_out_of)
     return 0
 
 

@@ -2,16 +2,12 @@
 default tags naming the project, the pattern and the account role."""
 from __future__ import annotations
 
-from pathlib import Path
-
 from app_config import AccountConfig, LatticeConfig, LocalBackendConfig, PatternConfig
 from constructs_lib.account_provider import AccountProviderProps, account_provider
 from constructs_lib.cdk import Construct
 from constructs_lib.naming import ReadableIdsStack
 from constructs_lib.state import LocalState, S3State, StateLocation, configure_backend
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-LAMBDA_SOURCES = PROJECT_ROOT / "lambda"
 # Stacks run in <outdir>/stacks/<stack>; local state lives beside cdktf.out, three
 # levels up, so that replacing cdktf.out on every synth never deletes state.
 _STACK_DIR_TO_PROJECT = "../../.."

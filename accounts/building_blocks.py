@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Optional, Sequence
 
 from app_config import LatticeConfig
+from app_config.project import LAMBDA_SOURCES
 from constructs_lib.auth_policy import allow_invoke_from_accounts, invoke_resources, open_policy
 from constructs_lib.cdk import Construct, ITerraformDependable
 from constructs_lib.consumer_vpc import ConsumerVpc, ConsumerVpcProps
@@ -14,7 +15,7 @@ from constructs_lib.python_lambda import PythonLambdaProps
 from constructs_lib.ram import RamShare, RamShareAccepter, RamShareProps
 from constructs_lib.ssm_access import AmazonLinux2023Ami, SsmInstanceProfile
 
-from .base import LAMBDA_SOURCES, AccountStack
+from .base import AccountStack
 from .discovery import publish_services
 
 SERVICE_KEY = "lambdaservice"

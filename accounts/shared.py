@@ -15,6 +15,7 @@ from cdktf_cdktf_provider_aws.internet_gateway import InternetGateway
 from cdktf_cdktf_provider_aws.route import Route
 
 from app_config import LatticeConfig, SharedPatternConfig, TenantConfig
+from app_config.project import LAMBDA_SOURCES
 from constructs_lib.alb_lambda import InternalLambdaAlb, InternalLambdaAlbProps
 from constructs_lib.auth_policy import (
     AuthPolicy,
@@ -44,7 +45,7 @@ from constructs_lib.security_group import ALL_TRAFFIC_OUT, Rule, RuledSecurityGr
 from constructs_lib.ssm_access import LATTICE_LINK_LOCAL_CIDR
 from constructs_lib.vpc import TieredVpc, TieredVpcProps
 
-from .base import LAMBDA_SOURCES, AccountStack
+from .base import AccountStack
 from .building_blocks import accept_unless_same_account
 from .discovery import RemoteOutputs
 

@@ -31,6 +31,14 @@ def load_config(path: str | Path = DEFAULT_CONFIG_FILE) -> LatticeConfig:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError(str(path), ["file not found"]) from None
+    except IsADirectoryError:
+        raise ConfigError(str(path), ["is a directory, not a TOML file"]) from None
+    except PermissionError:
+        raise ConfigError(str(path), ["cannot be read: permission denied"]) from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(str(path), [f"is not UTF-8 text (byte {exc.start}): save it as UTF-8"]) from None
+    except OSError as exc:
+        raise ConfigError(str(path), [f"cannot be read: {exc.strerror or exc}"]) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(str(path), [f"not valid TOML: {exc}"]) from None
     return parse_config(raw, source=str(path))

@@ -14,6 +14,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from constructs_lib.subnet_plan import SubnetPlanError, plan_subnets
 
+from .project import DEFAULT_STATE_DIR, NOT_FOR_STATE
+
 ACCOUNT_ID_RULE = "must be exactly 12 digits"
 _ACCOUNT_ID = re.compile(r"^\d{12}$")
 _ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}$")
@@ -94,8 +96,8 @@ class LocalBackendConfig(_Strict):
 
     type: Literal["local"] = "local"
     state_dir: str = Field(
-        default="terraform-state",
-        description="Directory (relative to the project) holding one `<stack>.tfstate` per stack; kept outside cdktf.out so a re-synth never deletes state.",
+        default=DEFAULT_STATE_DIR,
+        description="Directory, relative to the project, holding one `<stack>.tfstate` per stack. Never inside an output directory; `*.tfstate` files are git-ignored wherever they are.",
     )
 
     @field_validator("state_dir")
@@ -103,6 +105,9 @@ class LocalBackendConfig(_Strict):
     def _relative(cls, value: str) -> str:
         if not value or value.startswith("/") or ".." in value.split("/"):
             raise ValueError("must be a relative path inside the project, without '..'")
+        top = value.strip("/").split("/")[0]
+        if top in NOT_FOR_STATE:
+            raise ValueError(f"must not be inside {top}/ ({NOT_FOR_STATE[top]})")
         return value.rstrip("/")
 
 

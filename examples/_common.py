@@ -1,17 +1,22 @@
 """What every example stack has: one AWS provider and readable Terraform names."""
 from __future__ import annotations
 
+import argparse
+import sys
 from typing import Callable
 
 from cdktf_cdktf_provider_aws.provider import AwsProvider
 from cdktf_cdktf_provider_aws.subnet import Subnet
 from cdktf_cdktf_provider_aws.vpc import Vpc
 
+from app_config.project import DEFAULT_OUTDIR, LAMBDA_SOURCES, PROJECT_ROOT
 from constructs_lib.cdk import App, Construct
 from constructs_lib.naming import ReadableIdsStack
+from constructs_lib.synth import UnsafeOutdir, check_outdir, synth_atomically
 
 REGION = "eu-west-1"
 ACCOUNT = "111111111111"
+EXAMPLES_OUTDIR = PROJECT_ROOT / "examples.out"
 
 
 def example_stack(app: App, name: str) -> ReadableIdsStack:
@@ -31,4 +36,22 @@ def small_vpc(scope: Construct, id: str, cidr: str = "10.0.0.0/24") -> tuple[Vpc
 
 
 def run(build: Callable[[str], App]) -> None:
-    build("cdktf.out").synth()
+    """``python -m examples.<name> [--outdir DIR]``: synthesize the example into its
+    own directory, ``examples.out/<name>/`` by default, never the app's cdktf.out."""
+    name = build.__module__.rsplit(".", 1)[-1]
+    parser = argparse.ArgumentParser(description=f"synthesize the {name} example")
+    parser.add_argument("--outdir", default=str(EXAMPLES_OUTDIR / name), help="output directory (default: %(default)s)")
+    outdir = parser.parse_args().outdir
+    keep = {"the project": PROJECT_ROOT}
+    keep_out_of = {
+        "the app's output directory": PROJECT_ROOT / DEFAULT_OUTDIR,
+        "the project's .git": PROJECT_ROOT / ".git",
+        "the Lambda sources": LAMBDA_SOURCES,
+    }
+    try:
+        check_outdir(outdir, keep=keep, keep_out_of=keep_out_of)
+    except UnsafeOutdir as refused:
+        print(f"error: --outdir = {refused.outdir!r}: {refused.rule}", file=sys.stderr)
+        sys.exit(2)
+    written = synth_atomically(build, outdir, keep=keep, keep_out_of=keep_out_of)
+    print(f"synthesized the {name} example into {written}")

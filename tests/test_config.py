@@ -205,3 +205,35 @@ def test_config_errors_do_not_wait_for_the_aws_bindings(tmp_path) -> None:
     assert proc.returncode == 2, proc.stderr
     assert "accounts.service.id = '1': must be exactly 12 digits" in proc.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_main_reports_a_config_that_is_a_directory(tmp_path, capsys) -> None:
+    assert main.main(["--config", str(tmp_path), "--outdir", str(tmp_path / "out")]) == 2
+    assert f"{tmp_path}: invalid configuration (1 problem):\n  - is a directory, not a TOML file" in capsys.readouterr().err
+
+
+def test_main_reports_a_config_that_is_not_utf8(tmp_path, capsys) -> None:
+    config = tmp_path / "latin1.toml"
+    config.write_bytes('project = "caf\xe9"\n'.encode("latin-1"))
+    assert main.main(["--config", str(config), "--outdir", str(tmp_path / "out")]) == 2
+    assert "  - is not UTF-8 text (byte 14): save it as UTF-8" in capsys.readouterr().err
+
+
+def test_main_reports_an_unreadable_config(tmp_path, capsys, monkeypatch) -> None:
+    config = tmp_path / "secret.toml"
+    config.write_text("region = 'eu-west-1'\n")
+
+    def denied(self, *args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(type(config), "read_text", denied)  # root reads any mode, so refuse here
+    assert main.main(["--config", str(config), "--outdir", str(tmp_path / "out")]) == 2
+    assert "  - cannot be read: permission denied" in capsys.readouterr().err
+
+
+def test_main_reports_an_outdir_that_is_a_file(tmp_path, capsys) -> None:
+    target = tmp_path / "out.txt"
+    target.write_text("keep me")
+    assert main.main(["--outdir", str(target)]) == 2
+    assert capsys.readouterr().err == f"error: --outdir = {str(target)!r}: is a file, not a directory: the output directory is replaced as a whole\n"
+    assert target.read_text() == "keep me"
