@@ -57,7 +57,7 @@ test: install
 	$(PIPENV) run python -m pytest
 
 snapshots: install
-	$(PIPENV) run python -m pytest tests/test_snapshots.py --update-snapshots
+	$(PIPENV) run python -m pytest tests/patterns/test_snapshots.py --update-snapshots
 
 docs: synth
 	$(PIPENV) run python -m app_config.reference README.md

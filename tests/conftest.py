@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,25 +12,9 @@ import pytest
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from app_config import LatticeConfig, load_config, parse_config  # noqa: E402
+from app_config import LatticeConfig, load_config  # noqa: E402
+from tests.helpers import ROOT, load_stacks, synth  # noqa: E402
 from tools.terraform_offline import OfflineTerraform, TerraformUnavailable  # noqa: E402
-
-SNAPSHOT_DIR = Path(__file__).parent / "snapshots"
-# Every stack the shipped lattice.toml synthesizes (a test checks the list is complete).
-ALL_STACKS = [
-    "distributed-service-account",
-    "distributed-consumer-account",
-    "centralized-service-account",
-    "centralized-service-network-account",
-    "centralized-consumer-account",
-    "shared-common-account",
-    "shared-blue-account",
-    "shared-green-account",
-]
-ACCOUNTS = {"service": {"id": "111111111111"}, "consumer": {"id": "222222222222"}}
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -51,28 +34,6 @@ def update_snapshots(request: pytest.FixtureRequest) -> bool:
 @pytest.fixture(scope="session")
 def default_config() -> LatticeConfig:
     return load_config(ROOT / "lattice.toml")
-
-
-def make_config(**overrides: object) -> LatticeConfig:
-    """A valid config with fake accounts, plus ``overrides`` merged at the top level."""
-    raw: dict[str, object] = {"accounts": json.loads(json.dumps(ACCOUNTS))}
-    raw.update(overrides)
-    return parse_config(raw)
-
-
-def synth(config: LatticeConfig, outdir: Path) -> Path:
-    from main import build_app
-
-    build_app(config, str(outdir)).synth()
-    return outdir
-
-
-def load_stacks(outdir: Path) -> dict[str, dict]:
-    manifest = json.loads((outdir / "manifest.json").read_text())
-    return {
-        name: json.loads((outdir / entry["synthesizedStackPath"]).read_text())
-        for name, entry in manifest["stacks"].items()
-    }
 
 
 @pytest.fixture(scope="session")

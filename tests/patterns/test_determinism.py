@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import synth
+from tests.helpers import synth
 
 
 def tree(root: Path) -> dict[str, bytes]:

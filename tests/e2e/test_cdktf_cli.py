@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import os
 import subprocess
-from pathlib import Path
 
 import pytest
 
 from tools.terraform_offline import describe_diagnostics
+from tests.helpers import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 CLI = ROOT / "node_modules" / ".bin" / "cdktf"
 
 

@@ -111,9 +111,9 @@ def test_dot_text_and_a_missing_graphviz(default_out, tmp_path, monkeypatch, cap
 
 
 def test_a_hand_written_output_is_drawn_too() -> None:
-    from conftest import ROOT
+    from tests.helpers import FIXTURES
 
-    drawing = pictures.build(Model.load(ROOT / "tests" / "fixtures" / "multicluster"))
+    drawing = pictures.build(Model.load(FIXTURES / "multicluster"))
     assert [a.label for a in drawing.accounts] == ["account 123456789012"]
     assert sorted(s.label for s in drawing.accounts[0].children) == ["cluster1 (eu-west-1)", "cluster2 (eu-west-1)", "environment (eu-west-1)"]
     assert sorted((e.source, e.label, e.target) for e in drawing.edges) == [

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from app_config import ConfigError
-from conftest import load_stacks, make_config, synth
+from tests.helpers import ROOT, load_stacks, make_config, synth
 from tools.tfjson import decode_json_argument
-from wiring import cross_stack_problems, data_sources, forward_problems, resources
+from tests.helpers import cross_stack_problems, data_sources, forward_problems, resources
 
 SERVICE = "centralized-service-account"
 NETWORK = "centralized-service-network-account"
@@ -250,7 +250,7 @@ def test_the_two_patterns_stacks_repeat_no_blocks(tmp_path) -> None:
     tool = shutil.which("duplicates")
     if tool is None:
         pytest.skip("the duplicates command is not installed here")
-    accounts = Path(__file__).resolve().parent.parent / "accounts"
+    accounts = ROOT / "accounts"
     for name in ("distributed.py", "centralized.py"):
         shutil.copy(accounts / name, tmp_path / name)
     report = subprocess.run([tool, "--repo", str(tmp_path)], capture_output=True, text=True, timeout=60).stdout

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import importlib.util
 import json
-from pathlib import Path
 
-LAMBDA_DIR = Path(__file__).resolve().parent.parent / "lambda"
+from tests.helpers import ROOT
+
+LAMBDA_DIR = ROOT / "lambda"
 
 # Event structure V1, as VPC Lattice sends it for `curl http://<service dns>/`.
 LATTICE_EVENT_V1 = {

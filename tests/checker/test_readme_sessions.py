@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import difflib
 
-from conftest import ROOT
+from tests.helpers import ROOT
 from tools.readme_sessions import render
 
 

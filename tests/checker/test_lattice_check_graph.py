@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from conftest import ACCOUNTS, make_config, synth
+from tests.helpers import ACCOUNTS, make_config, synth
 from lattice_check.curl import BadInput, curl
 from lattice_check.graph import Model, Unresolved, _traverse
 

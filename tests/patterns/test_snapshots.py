@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from conftest import ALL_STACKS, SNAPSHOT_DIR
+from tests.helpers import ALL_STACKS, SNAPSHOT_DIR
 
 STACKS = ALL_STACKS
 

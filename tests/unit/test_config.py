@@ -6,7 +6,7 @@ import pytest
 
 import main
 from app_config import ConfigError, parse_config
-from conftest import ACCOUNTS, make_config
+from tests.helpers import ROOT, ACCOUNTS, make_config
 
 
 def problems(raw: dict) -> list[str]:
@@ -181,7 +181,7 @@ def test_readme_config_reference_is_current() -> None:
 
     from app_config.reference import BEGIN, END, markdown
 
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    readme = (ROOT / "README.md").read_text()
     current = readme[readme.index(BEGIN) : readme.index(END) + len(END)]
     assert current == markdown(), "README config reference is stale: run `make docs`"
 
@@ -192,7 +192,7 @@ def test_config_errors_do_not_wait_for_the_aws_bindings(tmp_path) -> None:
     import sys
     from pathlib import Path
 
-    root = Path(__file__).resolve().parent.parent
+    root = ROOT
     bad = tmp_path / "bad.toml"
     bad.write_text('[accounts.service]\nid = "1"\n[accounts.consumer]\nid = "222222222222"\n')
     probe = (

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from tests.helpers import FIXTURES, MATRIX_DIR, ROOT
 from lattice_check.__main__ import main
 from lattice_check.graph import Model
 from lattice_check.matrix import MatrixError, load_matrix, run_matrix
 
-MATRICES = sorted((ROOT / "tests" / "matrices").glob("*.yaml"))
+MATRICES = sorted(MATRIX_DIR.glob("*.yaml"))
 
 
 def test_every_pattern_of_the_default_app_has_a_matrix(default_config) -> None:
@@ -110,7 +110,7 @@ def test_missing_files_exit_2(default_out, tmp_path, capsys) -> None:
     assert "no manifest.json (synthesize first: make synth)" in capsys.readouterr().err
 
 
-MULTICLUSTER = ROOT / "tests" / "fixtures" / "multicluster"
+MULTICLUSTER = FIXTURES / "multicluster"
 
 
 def test_hand_written_terraform_of_the_multicluster_seed(capsys) -> None:

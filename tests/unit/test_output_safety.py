@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from constructs_lib.synth import UnsafeOutdir, check_outdir, synth_atomically
+from tests.helpers import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 # What `python main.py` needs up to the point where the bindings would load.
 _APP_SOURCES = ("main.py", "lattice.toml", "app_config", "constructs_lib", "lambda")
 
@@ -128,7 +128,7 @@ def test_main_refuses_state_inside_the_output_directory(project: Path) -> None:
 )
 def test_state_dir_is_refused_where_something_else_would_delete_or_publish_it(state_dir: str, rule: str) -> None:
     from app_config import ConfigError, parse_config
-    from conftest import ACCOUNTS
+    from tests.helpers import ACCOUNTS
 
     with pytest.raises(ConfigError) as caught:
         parse_config({"accounts": ACCOUNTS, "backend": {"type": "local", "state_dir": state_dir}})

@@ -7,10 +7,10 @@ import re
 
 import pytest
 
-from conftest import load_stacks, make_config, synth
+from tests.helpers import load_stacks, make_config, synth
 from constructs_lib.auth_policy import open_policy
 from tools.tfjson import decode_json_argument
-from wiring import cross_stack_problems, data_sources, forward_problems, resources
+from tests.helpers import cross_stack_problems, data_sources, forward_problems, resources
 
 SERVICE = "distributed-service-account"
 CONSUMER = "distributed-consumer-account"

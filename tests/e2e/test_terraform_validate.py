@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import ALL_STACKS
+from tests.helpers import ALL_STACKS
 from tools.terraform_offline import describe_diagnostics
 
 STACKS = ALL_STACKS

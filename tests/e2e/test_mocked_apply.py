@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ALL_STACKS
+from tests.helpers import ALL_STACKS
 from tools.mock_apply import mocked_output, remote_state_producers, run_mocked
 
 

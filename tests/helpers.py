@@ -1,9 +1,56 @@
-"""Checks on synthesized Terraform JSON that `terraform validate` cannot make:
-how resources and stacks are wired together."""
+"""What the tests share: paths, configs, synthesizing the app, and checks on
+synthesized Terraform JSON that `terraform validate` cannot make (how resources and
+stacks are wired together)."""
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 from typing import Any, Iterator
+
+from app_config import LatticeConfig, parse_config
+
+ROOT = Path(__file__).resolve().parent.parent
+SNAPSHOT_DIR = ROOT / "tests" / "snapshots"
+MATRIX_DIR = ROOT / "tests" / "matrices"
+FIXTURES = ROOT / "tests" / "fixtures"
+# Every stack the shipped lattice.toml synthesizes (a test checks the list is complete).
+ALL_STACKS = [
+    "distributed-service-account",
+    "distributed-consumer-account",
+    "centralized-service-account",
+    "centralized-service-network-account",
+    "centralized-consumer-account",
+    "shared-common-account",
+    "shared-blue-account",
+    "shared-green-account",
+]
+ACCOUNTS = {"service": {"id": "111111111111"}, "consumer": {"id": "222222222222"}}
+
+
+def make_config(**overrides: object) -> LatticeConfig:
+    """A valid config with fake accounts, plus ``overrides`` merged at the top level."""
+    raw: dict[str, object] = {"accounts": json.loads(json.dumps(ACCOUNTS))}
+    raw.update(overrides)
+    return parse_config(raw)
+
+
+def synth(config: LatticeConfig, outdir: Path) -> Path:
+    from main import build_app
+
+    build_app(config, str(outdir)).synth()
+    return outdir
+
+
+def load_stacks(outdir: Path) -> dict[str, dict]:
+    manifest = json.loads((outdir / "manifest.json").read_text())
+    return {
+        name: json.loads((outdir / entry["synthesizedStackPath"]).read_text())
+        for name, entry in manifest["stacks"].items()
+    }
+
+
+# Wiring: checks on synthesized Terraform JSON.
 
 REMOTE_STATE_REF = re.compile(r"data\.terraform_remote_state\.([A-Za-z0-9_-]+)\.outputs\.([A-Za-z0-9_-]+)")
 

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.helpers import ROOT
+
 
 
 def test_constructs_lib_passes_mypy_strict() -> None:

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from tools.terraform_offline import describe_diagnostics
-from wiring import forward_problems
+from tests.helpers import ROOT, forward_problems
 
-EXAMPLES = sorted(p.stem for p in (Path(__file__).resolve().parent.parent / "examples").glob("*.py") if not p.stem.startswith("_"))
+EXAMPLES = sorted(p.stem for p in (ROOT / "examples").glob("*.py") if not p.stem.startswith("_"))
 
 
 def test_there_is_an_example_per_feature_group() -> None:

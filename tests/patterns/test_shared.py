@@ -6,9 +6,9 @@ import json
 import pytest
 
 from app_config import ConfigError
-from conftest import load_stacks, make_config, synth
+from tests.helpers import load_stacks, make_config, synth
 from tools.tfjson import decode_json_argument
-from wiring import cross_stack_problems, data_sources, forward_problems, resources
+from tests.helpers import cross_stack_problems, data_sources, forward_problems, resources
 
 COMMON, BLUE, GREEN = "shared-common-account", "shared-blue-account", "shared-green-account"
 ACCOUNTS = {"service": {"id": "111111111111"}, "consumer": {"id": "222222222222"}, "common": {"id": "666666666666"}}

@@ -4,9 +4,9 @@ from __future__ import annotations
 import json
 import zipfile
 from io import BytesIO
-from pathlib import Path
 
 import pytest
+
 from cdktf_cdktf_provider_aws.lambda_permission import LambdaPermission
 from cdktf_cdktf_provider_aws.provider import AwsProvider
 
@@ -36,8 +36,9 @@ from constructs_lib.ram import RamShare, RamShareAccepter, RamShareProps
 from constructs_lib.state import LocalState, S3State, configure_backend, read_remote_state
 from tools.tfjson import decode_json_argument
 from constructs_lib.vpc import TieredVpc, TieredVpcProps
+from tests.helpers import ROOT
 
-HELLO = Path(__file__).resolve().parent.parent / "lambda" / "hello"
+HELLO = ROOT / "lambda" / "hello"
 
 
 def new_stack(name: str = "unit") -> ReadableIdsStack:
