@@ -1,4 +1,4 @@
-"""lattice-cdktf: read the config, instantiate one stack per account role, synth.
+"""lattice-cdktf: read the config, ask the pattern registry for the stacks, synth.
 
     pipenv run python main.py [--config lattice.toml] [--outdir cdktf.out]
 
@@ -14,7 +14,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app_config import DEFAULT_CONFIG_FILE, ConfigError, LatticeConfig, LocalBackendConfig, load_config
+from app_config.loader import DEFAULT_CONFIG_FILE, ConfigError, load_config
+from app_config.schema import LatticeConfig, LocalBackendConfig
 from app_config.project import DEFAULT_OUTDIR, LAMBDA_SOURCES, PROJECT_ROOT
 from constructs_lib.synth import UnsafeOutdir, check_outdir, refuse_protected
 
@@ -22,25 +23,19 @@ if TYPE_CHECKING:
     from constructs_lib.cdk import App
 
 
-def build_app(config: LatticeConfig, outdir: str) -> "App":
-    """Every stack the config enables, with deploy order declared between them."""
+def build_app(config: LatticeConfig, outdir: str, *, project_root: Path = PROJECT_ROOT) -> "App":
+    """Every stack of every enabled pattern (found through the pattern registry),
+    with deploy order declared between them. Local state is anchored at
+    ``project_root``, whatever ``outdir`` is."""
     # Imported here: loading cdktf and the AWS bindings takes ~20 s, and a bad
     # config should be reported before paying that.
-    import accounts
+    from accounts.base import Deployment
     from constructs_lib.cdk import App
 
     app = App(outdir=outdir)
-    if config.patterns.distributed.enabled:
-        service = accounts.DistributedServiceAccountStack(app, config)
-        accounts.DistributedConsumerAccountStack(app, config, service)
-    if config.patterns.centralized.enabled:
-        service = accounts.CentralizedServiceAccountStack(app, config)
-        network = accounts.CentralizedServiceNetworkAccountStack(app, config, service)
-        accounts.CentralizedConsumerAccountStack(app, config, network)
-    if config.patterns.shared.enabled:
-        common = accounts.SharedCommonAccountStack(app, config)
-        for tenant in config.patterns.shared.tenants:
-            accounts.SharedTenantAccountStack(app, config, tenant, common)
+    deployment = Deployment.of(config, outdir, project_root)
+    for spec in config.enabled_patterns():
+        spec.build(app, deployment, config)
     return app
 
 

@@ -1,11 +1,15 @@
-"""Pieces that several patterns' stacks build from the config: the Lambda-backed
-Lattice service a service account shares, and the consumer account's client VPCs."""
+"""What the distributed and centralized patterns' stacks build alike: the
+Lambda-backed Lattice service a service account shares, the consumer account's
+client VPCs, and RAM share / accept between two accounts (none within one).
+Their names come from hello_settings.py, which the config checks read too."""
 from __future__ import annotations
 
-from typing import Optional, Sequence
+from dataclasses import dataclass
+from typing import Generic, Mapping, Optional, Sequence, TypeVar
 
-from app_config import LatticeConfig
+from app_config.fields import AccountConfig, AuthPolicyMode, VpcConfig
 from app_config.project import LAMBDA_SOURCES
+from app_config.schema import LatticeConfig
 from constructs_lib.auth_policy import allow_invoke_from_accounts, invoke_resources, open_policy
 from constructs_lib.cdk import Construct, ITerraformDependable
 from constructs_lib.consumer_vpc import ConsumerVpc, ConsumerVpcProps
@@ -15,13 +19,23 @@ from constructs_lib.python_lambda import PythonLambdaProps
 from constructs_lib.ram import RamShare, RamShareAccepter, RamShareProps
 from constructs_lib.ssm_access import AmazonLinux2023Ami, SsmInstanceProfile
 
-from .base import AccountStack
-from .discovery import publish_services
+from .base import AccountStack, Deployment
+from .discovery import ServiceIds, ServiceNetworkIds, publish_services
+from .registry import required_account
+from .hello_settings import (
+    AMI_LOOKUP_ID,
+    CONSUMER,
+    SERVICE,
+    INSTANCE_PROFILE_ID,
+    LISTENER_NAME,
+    SERVICE_KEY,
+    SHARE_ACCEPTER_ID,
+    HelloServiceSettings,
+    hello_function_name,
+)
 
-SERVICE_KEY = "lambdaservice"
 
-
-def auth_policy_for_consumer(mode: str, consumer_account: str, service_arns: Sequence[str]) -> str:
+def auth_policy_for_consumer(mode: AuthPolicyMode, consumer_account: str, service_arns: Sequence[str]) -> str:
     """The original open policy, or Invoke on these services from the consumer account's VPCs."""
     if mode == "open":
         return open_policy()
@@ -29,7 +43,7 @@ def auth_policy_for_consumer(mode: str, consumer_account: str, service_arns: Seq
 
 
 def share_unless_same_account(
-    stack: AccountStack, id: str, *, name: str, principal: str, resources: dict[str, str]
+    stack: AccountStack, id: str, *, name: str, principal: str, resources: Mapping[str, str]
 ) -> Optional[RamShare]:
     """A RAM share with ``principal``; none when the principal is this stack's own
     account (RAM cannot share with the owner, and the owner needs no share)."""
@@ -38,80 +52,167 @@ def share_unless_same_account(
     return RamShare(stack, id, RamShareProps(name=name, principals=[principal], resources=resources))
 
 
-def accept_unless_same_account(
-    stack: AccountStack, id: str, *, owner_account: str, share_arn: str
-) -> list[ITerraformDependable]:
+def accept_unless_same_account(stack: AccountStack, *, owner_account: str, share_arn: str) -> list[ITerraformDependable]:
     """Accept a share from ``owner_account``; nothing to accept from oneself."""
     if owner_account == stack.account_id:
         return []
-    return [RamShareAccepter(stack, id, share_arn=share_arn).resource]
+    return [RamShareAccepter(stack, SHARE_ACCEPTER_ID, share_arn=share_arn).resource]
+
+
+@dataclass(frozen=True)
+class HelloServiceProps:
+    """The service account of a reference pattern, as its stack needs it."""
+
+    settings: HelloServiceSettings  # names, auth mode
+    consumer_account_id: str  # whose VPCs may invoke (least privilege)
+    share_with: str  # the account the service is shared with
+    secret_name: str  # the discovery secret the ids are published in
 
 
 class HelloServiceAccountStack(AccountStack):
     """A service account with the "Hello from Lambda!" service of the reference
     patterns: Lambda, target group, service and listener, the auth policy, a RAM
-    share with ``share_with``, and the ids published for the stacks that follow
-    (outputs, plus the discovery secret ``secret_name``)."""
+    share, and the ids published for the stacks that follow (outputs, plus the
+    discovery secret)."""
 
     def __init__(
-        self, scope: Construct, name: str, config: LatticeConfig, pattern: str, *, share_with: str, secret_name: str
+        self, scope: Construct, name: str, *, deployment: Deployment, account: AccountConfig, pattern: str, props: HelloServiceProps
     ) -> None:
-        super().__init__(scope, name, config=config, account=config.accounts.service, pattern=pattern, role="service")
-        settings = self.config_for_pattern
+        super().__init__(scope, name, deployment=deployment, account=account, pattern=pattern, role="service")
+        settings = props.settings
         function = PythonLambdaProps(
-            function_name=f"{pattern}-lambda_function",
+            function_name=hello_function_name(pattern),
             source_dir=LAMBDA_SOURCES / "hello",
             handler="lambda_function.lambda_handler",
             iam_name_prefix=self.iam_name("lambda-service"),
-            region=config.region,
-            account_id=self.account_id,
         )
         self.service: LatticeService = LambdaLatticeService(
             self,
             SERVICE_KEY,
             LambdaLatticeServiceProps(
                 service_name=settings.service_name,
-                listener_name="httplistener",
+                listener_name=LISTENER_NAME,
                 target_group_name=settings.target_group_name,
                 function=function,
             ),
         ).service
         self.service.attach_auth_policy(
-            auth_policy_for_consumer(settings.auth_policy, config.accounts.consumer.id, [self.service.arn])
+            auth_policy_for_consumer(settings.auth_policy, props.consumer_account_id, [self.service.arn])
         )
         share = share_unless_same_account(
-            self, "ram-share", name="Amazon VPC Lattice service", principal=share_with, resources={SERVICE_KEY: self.service.arn}
+            self, "ram-share", name="Amazon VPC Lattice service", principal=props.share_with, resources={SERVICE_KEY: self.service.arn}
         )
         publish_services(
             self,
             services={SERVICE_KEY: self.service},
             ram_share_arn=share.arn if share else "",
-            secret_name=secret_name,
-            reader_account_ids=[share_with],
+            secret_name=props.secret_name,
+            reader_account_ids=[props.share_with],
         )
 
 
-def build_consumer_vpcs(stack: AccountStack) -> dict[str, ConsumerVpc]:
-    """Every VPC of ``config.vpcs`` with its endpoints and client instances, sharing
-    one AMI lookup and one SSM instance profile."""
-    config = stack.config
-    ami = AmazonLinux2023Ami(stack, "amazon-linux")
-    profile = SsmInstanceProfile(stack, "instance-profile", name_prefix=stack.iam_name("consumer"))
+@dataclass(frozen=True)
+class ConsumerProps:
+    """The consumer account of a reference pattern, as its stack needs it."""
+
+    settings: HelloServiceSettings  # discovery channel, auth mode
+    vpcs: Mapping[str, VpcConfig]  # the client VPCs by Name tag
+    secret_name: str  # the producer's discovery secret (with discovery = "secrets_manager")
+
+
+IdsT = TypeVar("IdsT", ServiceIds, ServiceNetworkIds)
+
+
+class ConsumerAccountStack(AccountStack, Generic[IdsT]):
+    """A consumer account of a reference pattern: it reads the ``producer``'s ids
+    (``ids``: what the producer published), accepts the producer's RAM share and
+    builds the client VPCs; the pattern then connects the VPCs (``self.vpcs``) to
+    what it consumes, after the share is accepted (``self.accepted``)."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        name: str,
+        *,
+        deployment: Deployment,
+        account: AccountConfig,
+        pattern: str,
+        props: ConsumerProps,
+        producer: AccountStack,
+        ids: type[IdsT],
+    ) -> None:
+        super().__init__(scope, name, deployment=deployment, account=account, pattern=pattern, role="consumer")
+        self.ids: IdsT = ids(self, producer, channel=props.settings.discovery, secret_name=props.secret_name)
+        self.accepted = accept_unless_same_account(self, owner_account=producer.account_id, share_arn=self.ids.ram_share_arn)
+        self.vpcs = build_consumer_vpcs(self, props.vpcs)
+
+
+def hello_service_stack(
+    app: Construct,
+    deployment: Deployment,
+    config: LatticeConfig,
+    pattern: str,
+    settings: HelloServiceSettings,
+    *,
+    name: str,
+    share_with: str,
+    secret_name: str,
+) -> HelloServiceAccountStack:
+    """The service-account stack of a reference pattern, in ``accounts.service``,
+    admitting ``accounts.consumer``'s VPCs."""
+    return HelloServiceAccountStack(
+        app,
+        name,
+        deployment=deployment,
+        account=required_account(config, SERVICE),
+        pattern=pattern,
+        props=HelloServiceProps(
+            settings=settings,
+            consumer_account_id=required_account(config, CONSUMER).id,
+            share_with=share_with,
+            secret_name=secret_name,
+        ),
+    )
+
+
+def consumer_stack(
+    app: Construct,
+    deployment: Deployment,
+    config: LatticeConfig,
+    pattern: str,
+    settings: HelloServiceSettings,
+    *,
+    name: str,
+    producer: AccountStack,
+    ids: type[IdsT],
+    secret_name: str,
+) -> ConsumerAccountStack[IdsT]:
+    """The consumer-account stack of a reference pattern, in ``accounts.consumer``,
+    with the config's VPCs, reading ``producer``'s ids."""
+    return ConsumerAccountStack(
+        app,
+        name,
+        deployment=deployment,
+        account=required_account(config, CONSUMER),
+        pattern=pattern,
+        props=ConsumerProps(settings=settings, vpcs=config.vpcs, secret_name=secret_name),
+        producer=producer,
+        ids=ids,
+    )
+
+
+def build_consumer_vpcs(stack: AccountStack, vpcs: Mapping[str, VpcConfig]) -> dict[str, ConsumerVpc]:
+    """Every VPC of ``vpcs`` (by Name tag) with its endpoints and client instances,
+    sharing one AMI lookup and one SSM instance profile."""
+    ami = AmazonLinux2023Ami(stack, AMI_LOOKUP_ID)
+    profile = SsmInstanceProfile(stack, INSTANCE_PROFILE_ID, name_prefix=stack.iam_name("consumer"))
     return {
         name: ConsumerVpc(
             stack,
             name,
             ConsumerVpcProps(
-                name=name,
-                cidr_block=vpc.cidr_block,
-                number_azs=vpc.number_azs,
-                workload_subnet_netmask=vpc.workload_subnet_netmask,
-                endpoints_subnet_netmask=vpc.endpoints_subnet_netmask,
-                instance_type=vpc.instance_type,
-                region=config.region,
-                ami_id=ami.id,
-                instance_profile=profile.name,
+                name=name, layout=vpc.layout, instance_type=vpc.instance_type, ami_id=ami.id, instance_profile=profile.name
             ),
         )
-        for name, vpc in config.vpcs.items()
+        for name, vpc in vpcs.items()
     }

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Mapping, Sequence
 
+from app_config.fields import DiscoveryChannel
 from constructs_lib.cdk import Construct, Fn, TerraformOutput, Token
 from constructs_lib.discovery_secret import (
     DiscoverySecret,
@@ -37,15 +38,7 @@ SECRET_NETWORK_ARN = "arn"
 
 def _publish_secret(stack: AccountStack, *, name: str, readers: Sequence[str], payload: Mapping[str, object]) -> None:
     DiscoverySecret(
-        stack,
-        "discovery-secret",
-        DiscoverySecretProps(
-            secret_name=name,
-            owner_account_id=stack.account_id,
-            region=stack.config.region,
-            reader_account_ids=readers,
-            payload=payload,
-        ),
+        stack, "discovery-secret", DiscoverySecretProps(secret_name=name, reader_account_ids=readers, payload=payload)
     )
 
 
@@ -112,9 +105,11 @@ class RemoteOutputs:
 class _Channel:
     """One producer's published values, through remote state or its secret."""
 
-    def __init__(self, reader: AccountStack, producer: AccountStack, *, secret_name: str) -> None:
+    def __init__(
+        self, reader: AccountStack, producer: AccountStack, *, channel: DiscoveryChannel, secret_name: str
+    ) -> None:
         self.producer = producer
-        self.by_state = reader.config_for_pattern.discovery == "remote_state"
+        self.by_state = channel == "remote_state"
         if self.by_state:
             self._outputs = RemoteOutputs(reader, producer)
         else:
@@ -122,7 +117,7 @@ class _Channel:
             self._secret = DiscoverySecretReader(
                 reader,
                 f"{producer.stack_name}-secret",
-                arn=secret_arn(reader.config.region, producer.account_id, secret_name),
+                arn=secret_arn(producer.region, producer.account_id, secret_name),
             )
 
     def output(self, name: str, *path: str) -> str:
@@ -143,8 +138,8 @@ class ServiceIds(_Channel):
         if self.by_state:
             return self.output(SERVICE_ARNS, key)
         # The secret carries ids; across accounts Lattice needs the ARN.
-        region = self.producer.config.region
-        return f"arn:aws:vpc-lattice:{region}:{self.producer.account_id}:service/" + self.secret(SECRET_SERVICE_IDS, key)
+        producer = self.producer
+        return f"arn:aws:vpc-lattice:{producer.region}:{producer.account_id}:service/" + self.secret(SECRET_SERVICE_IDS, key)
 
 
 class ServiceNetworkIds(_Channel):

@@ -9,6 +9,7 @@ from typing import Any, Iterable
 
 from pydantic import BaseModel, ValidationError
 
+from .checks import cross_section_problems
 from .schema import LatticeConfig
 
 DEFAULT_CONFIG_FILE = "lattice.toml"
@@ -44,11 +45,27 @@ def load_config(path: str | Path = DEFAULT_CONFIG_FILE) -> LatticeConfig:
     return parse_config(raw, source=str(path))
 
 
+# The sections the cross-section checks read: they run whenever these are valid.
+CHECKED_SECTIONS = ("accounts", "patterns", "vpcs")
+
+
 def parse_config(raw: dict[str, Any], source: str = "<config>") -> LatticeConfig:
+    """Validate ``raw``; ConfigError with every problem: each bad field, and each
+    rule across sections (app_config.checks) that the valid sections break."""
     try:
-        return LatticeConfig.model_validate(raw)
+        config = LatticeConfig.model_validate(raw)
     except ValidationError as exc:
-        raise ConfigError(source, validation_problems(exc, LatticeConfig)) from None
+        problems = validation_problems(exc, LatticeConfig)
+        failed = {str(error["loc"][0]) for error in exc.errors() if error["loc"]}
+        if failed.isdisjoint(CHECKED_SECTIONS) and all(error["loc"] for error in exc.errors()):
+            # The checks do not read the bad sections: check the rest as it stands.
+            partial = LatticeConfig.model_validate({k: v for k, v in raw.items() if k not in failed})
+            problems += cross_section_problems(partial)
+        raise ConfigError(source, problems) from None
+    problems = cross_section_problems(config)
+    if problems:
+        raise ConfigError(source, problems)
+    return config
 
 
 def validation_problems(exc: ValidationError, root: type[BaseModel]) -> list[str]:

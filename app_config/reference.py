@@ -11,6 +11,9 @@ from typing import Any, Iterator
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
+from accounts.registry import account_roles, patterns
+
+from .fields import AccountConfig
 from .schema import LatticeConfig, LocalBackendConfig, S3BackendConfig
 
 BEGIN = "<!-- config-reference:begin -->"
@@ -21,6 +24,11 @@ def _rows(model: type[BaseModel], prefix: str, note: str = "") -> Iterator[tuple
     for name, field in model.model_fields.items():
         key = f"{prefix}{name}"
         nested = _model_of(field.annotation)
+        if key == "accounts":
+            yield from _account_rows()
+            continue
+        if prefix == "patterns." and nested is not None:
+            yield key, "-", f"{field.description} Its stacks run when `enabled` is true; a section without `enabled`, or no section, means the default below."
         if key == "backend":
             yield key + ".type", "`local`", "`local` or `s3`."
             yield from (r for r in _rows(LocalBackendConfig, "backend.", "(local) ") if r[0] != "backend.type")
@@ -34,6 +42,16 @@ def _rows(model: type[BaseModel], prefix: str, note: str = "") -> Iterator[tuple
             yield from _rows(nested, child_prefix, f"(if `{key}` is set) " if optional else note)
             continue
         yield key, _default(field), note + (field.description or "")
+
+
+def _account_rows() -> Iterator[tuple[str, str, str]]:
+    """One entry per account role of the registered patterns, required by the
+    patterns that use it when they are enabled."""
+    for role in account_roles():
+        users = ", ".join(f"`{spec.name}`" for spec in patterns() if role in spec.roles)
+        key = f"accounts.{role.name}"
+        yield key, f"required by {users}", role.description
+        yield from _rows(AccountConfig, f"{key}.", f"(if `{key}` is set) ")
 
 
 def _model_of(annotation: Any) -> type[BaseModel] | None:

@@ -1,4 +1,5 @@
-"""The AWS provider of one account's stack, pinned to that account."""
+"""The AWS provider of one account's stack, pinned to that account, and the one
+place constructs learn their stack's region and account from."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -10,7 +11,7 @@ from cdktf_cdktf_provider_aws.provider import (
     AwsProviderDefaultTags,
 )
 
-from .cdk import Construct
+from .cdk import Construct, TerraformStack
 
 
 @dataclass(frozen=True)
@@ -44,4 +45,28 @@ def account_provider(scope: Construct, props: AccountProviderProps) -> AwsProvid
         default_tags=[AwsProviderDefaultTags(tags=dict(sorted(props.default_tags.items())))]
         if props.default_tags
         else None,
+    )
+
+
+@dataclass(frozen=True)
+class StackAccount:
+    region: str
+    account_id: str
+
+
+def stack_account(scope: Construct) -> StackAccount:
+    """The region and account of the stack ``scope`` belongs to, read from the
+    stack's default AWS provider (``region`` and its one ``allowed_account_ids``
+    entry, as :func:`account_provider` sets them). Constructs that build ARNs or
+    zone names call this instead of taking region and account as props."""
+    stack = TerraformStack.of(scope)
+    for child in stack.node.children:
+        if isinstance(child, AwsProvider) and child.alias is None:
+            accounts = child.allowed_account_ids or []
+            if child.region and len(accounts) == 1:
+                return StackAccount(region=child.region, account_id=accounts[0])
+            break
+    raise ValueError(
+        f"{scope.node.path}: the stack {stack.node.path} needs a default AWS provider with a region and exactly one "
+        "allowed_account_ids entry (account_provider() makes one): its constructs build ARNs from them"
     )

@@ -11,7 +11,7 @@ from cdktf_cdktf_provider_aws.lb_target_group import LbTargetGroup
 from cdktf_cdktf_provider_aws.lb_target_group_attachment import LbTargetGroupAttachment
 
 from .cdk import Construct
-from .checkov import accept_risk
+from .checkov import accept_risks
 
 
 @dataclass(frozen=True)
@@ -61,9 +61,14 @@ class InternalLambdaAlb(Construct):
             protocol="HTTP",
             default_action=[LbListenerDefaultAction(type="forward", target_group_arn=target_group.arn)],
         )
-        accept_risk(self.alb, "CKV_AWS_150", "a sample load balancer: destroy must succeed without a manual step")
-        accept_risk(self.alb, "CKV_AWS_91", "access logs need a bucket with an ELB policy; VPC Lattice access logs cover the calls")
-        accept_risk(self.alb, "CKV2_AWS_20", "internal, reached only by VPC Lattice over HTTP as in the reference; TLS ends at Lattice")
-        for check in ("CKV_AWS_2", "CKV_AWS_103"):
-            accept_risk(listener, check, "internal listener behind VPC Lattice, as in the reference; TLS ends at Lattice")
+        accept_risks(
+            self.alb,
+            [
+                ("CKV_AWS_150", "a sample load balancer: destroy must succeed without a manual step"),
+                ("CKV_AWS_91", "access logs need a bucket with an ELB policy; VPC Lattice access logs cover the calls"),
+                ("CKV2_AWS_20", "internal, reached only by VPC Lattice over HTTP as in the reference; TLS ends at Lattice"),
+            ],
+        )
+        behind_lattice = "internal listener behind VPC Lattice, as in the reference; TLS ends at Lattice"
+        accept_risks(listener, [("CKV_AWS_2", behind_lattice), ("CKV_AWS_103", behind_lattice)])
         self.arn = self.alb.arn

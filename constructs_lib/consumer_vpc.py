@@ -8,20 +8,17 @@ from typing import Sequence
 from .cdk import Construct, ITerraformDependable
 from .lattice import ServiceNetworkVpcAssociation
 from .lattice.service_network import NetworkLike
-from .security_group import ALL_TRAFFIC_OUT, RuledSecurityGroup, SecurityGroupProps, tcp
+from .security_group import association_security_group, tcp
 from .ssm_access import ClientInstances, ClientInstancesProps, SsmEndpoints, SsmEndpointsProps, client_instance_egress
+from .subnet_plan import VpcLayout
 from .vpc import TieredVpc, TieredVpcProps
 
 
 @dataclass(frozen=True)
 class ConsumerVpcProps:
-    name: str
-    cidr_block: str
-    number_azs: int
-    workload_subnet_netmask: int
-    endpoints_subnet_netmask: int
+    name: str  # the VPC's Name tag
+    layout: VpcLayout  # must have the tiers "workload" (instances) and "endpoints" (SSM endpoints)
     instance_type: str
-    region: str
     ami_id: str
     instance_profile: str
 
@@ -29,28 +26,14 @@ class ConsumerVpcProps:
 class ConsumerVpc(Construct):
     def __init__(self, scope: Construct, id: str, props: ConsumerVpcProps) -> None:
         super().__init__(scope, id)
-        self.vpc = TieredVpc(
-            self,
-            "network",
-            TieredVpcProps(
-                name=props.name,
-                cidr_block=props.cidr_block,
-                number_azs=props.number_azs,
-                tiers={"workload": props.workload_subnet_netmask, "endpoints": props.endpoints_subnet_netmask},
-                region=props.region,
-            ),
-        )
+        cidr = props.layout.cidr_block
+        self.vpc = TieredVpc(self, "network", TieredVpcProps(name=props.name, layout=props.layout))
         self.id = self.vpc.id
         self.name = props.name
         endpoints = SsmEndpoints(
             self,
             "ssm-endpoints",
-            SsmEndpointsProps(
-                region=props.region,
-                vpc_id=self.vpc.id,
-                vpc_cidr=props.cidr_block,
-                subnet_ids=self.vpc.subnet_ids("endpoints"),
-            ),
+            SsmEndpointsProps(vpc_id=self.vpc.id, vpc_cidr=cidr, subnet_ids=self.vpc.subnet_ids("endpoints")),
         )
         ClientInstances(
             self,
@@ -58,26 +41,23 @@ class ConsumerVpc(Construct):
             ClientInstancesProps(
                 vpc_name=props.name,
                 vpc_id=self.vpc.id,
-                vpc_cidr=props.cidr_block,
+                vpc_cidr=cidr,
                 subnet_ids=self.vpc.subnet_ids("workload"),
                 instance_type=props.instance_type,
                 ami_id=props.ami_id,
                 instance_profile=props.instance_profile,
-                egress=client_instance_egress(props.cidr_block),
+                egress=client_instance_egress(cidr),
                 depends_on=endpoints.endpoints,  # SSM agent registers once endpoints exist
             ),
         )
         # Which clients of this VPC may use the service network: HTTP from the VPC.
-        self.lattice_security_group = RuledSecurityGroup(
+        self.lattice_security_group = association_security_group(
             self,
             "lattice-security-group",
-            SecurityGroupProps(
-                name="lattice-vpc-association",
-                description="VPC Lattice VPC association - Security Group",
-                vpc_id=self.vpc.id,
-                ingress=[tcp(80, props.cidr_block, "Allowing HTTP")],
-                egress=[ALL_TRAFFIC_OUT],
-            ),
+            name="lattice-vpc-association",
+            description="VPC Lattice VPC association - Security Group",
+            vpc_id=self.vpc.id,
+            clients=[tcp(80, cidr, "Allowing HTTP")],
         )
 
     def associate(

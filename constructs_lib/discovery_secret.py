@@ -17,8 +17,9 @@ from cdktf_cdktf_provider_aws.kms_key import KmsKey
 from cdktf_cdktf_provider_aws.secretsmanager_secret import SecretsmanagerSecret
 from cdktf_cdktf_provider_aws.secretsmanager_secret_version import SecretsmanagerSecretVersion
 
+from .account_provider import stack_account
 from .cdk import Construct, Fn, Token
-from .checkov import accept_risk
+from .checkov import accept_risks
 from .json_document import json_document
 from .policy import Statement, account_root, policy_document
 
@@ -26,9 +27,7 @@ from .policy import Statement, account_root, policy_document
 @dataclass(frozen=True)
 class DiscoverySecretProps:
     secret_name: str
-    owner_account_id: str
-    region: str
-    reader_account_ids: Sequence[str]
+    reader_account_ids: Sequence[str]  # the owner (this stack's account) needs no grant
     payload: Mapping[str, object]  # JSON-serializable; strings may hold tokens
 
 
@@ -40,14 +39,15 @@ def secret_arn(region: str, account_id: str, secret_name: str) -> str:
 class DiscoverySecret(Construct):
     def __init__(self, scope: Construct, id: str, props: DiscoverySecretProps) -> None:
         super().__init__(scope, id)
+        owner = stack_account(self)
         # The owner reads through its own IAM policies; only other accounts need grants.
-        readers = sorted(set(props.reader_account_ids) - {props.owner_account_id})
-        owner_secrets = f"arn:aws:secretsmanager:{props.region}:{props.owner_account_id}:secret:*"
+        readers = sorted(set(props.reader_account_ids) - {owner.account_id})
+        owner_secrets = f"arn:aws:secretsmanager:{owner.region}:{owner.account_id}:secret:*"
         key_statements = [
             Statement(
                 sid="OwnerAccountAdministers",
                 effect="Allow",
-                principal={"AWS": account_root(props.owner_account_id)},
+                principal={"AWS": account_root(owner.account_id)},
                 actions="kms:*",
                 resources="*",
             )
@@ -61,7 +61,7 @@ class DiscoverySecret(Construct):
                     actions=["kms:Decrypt", "kms:DescribeKey"],
                     resources="*",
                     conditions={
-                        "StringEquals": {"kms:ViaService": f"secretsmanager.{props.region}.amazonaws.com"},
+                        "StringEquals": {"kms:ViaService": f"secretsmanager.{owner.region}.amazonaws.com"},
                         "StringLike": {"kms:EncryptionContext:SecretARN": owner_secrets},
                     },
                 )
@@ -99,7 +99,7 @@ class DiscoverySecret(Construct):
                 ]
             ),
         )
-        accept_risk(self.secret, "CKV2_AWS_57", "holds resource ids, not credentials: nothing to rotate")
+        accept_risks(self.secret, [("CKV2_AWS_57", "holds resource ids, not credentials: nothing to rotate")])
         SecretsmanagerSecretVersion(
             self,
             "value",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .cdk import TerraformStack
+from .cdk import Construct, TerraformStack
 
 _INVALID = re.compile(r"[^A-Za-z0-9_-]")
 
@@ -36,9 +36,13 @@ class ReadableIdsStack(TerraformStack):
     """A stack whose Terraform names are readable construct paths. Two elements
     that would share a name are reported at synth, never silently merged."""
 
+    def __init__(self, scope: Construct, id: str) -> None:
+        super().__init__(scope, id)
+        self._logical_id_owners: dict[str, str] = {}  # "<type>.<name>" -> path of the element using it
+
     def get_logical_id(self, tf_element: Any) -> str:  # jsii override
         name = readable_logical_id(self, tf_element)
-        owners: dict[str, str] = self.__dict__.setdefault("_logical_id_owners", {})
+        owners = self._logical_id_owners
         path = getattr(tf_element, "node", tf_element).path
         # Names only need to be unique per element type, but data sources and
         # resources of one type share this map too: stricter, and simpler to read.

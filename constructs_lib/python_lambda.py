@@ -15,8 +15,9 @@ from cdktf_cdktf_provider_aws.lambda_function import (
     LambdaFunctionVpcConfig,
 )
 
+from .account_provider import stack_account
 from .cdk import AssetType, Construct, TerraformAsset
-from .checkov import accept_risk
+from .checkov import accept_risks
 from .lambda_package import build_package
 from .policy import Statement, policy_document
 
@@ -46,8 +47,6 @@ class PythonLambdaProps:
     source_dir: Path
     handler: str
     iam_name_prefix: str  # unique per pattern, so two patterns can share an account
-    region: str
-    account_id: str
     runtime: str = DEFAULT_RUNTIME
     environment: Mapping[str, str] = field(default_factory=dict)
     vpc: Optional[LambdaVpcPlacement] = None
@@ -87,7 +86,8 @@ class PythonLambda(Construct):
                 ]
             ),
         )
-        log_arn = f"arn:aws:logs:{props.region}:{props.account_id}:log-group:{log_group_name}"
+        where = stack_account(self)
+        log_arn = f"arn:aws:logs:{where.region}:{where.account_id}:log-group:{log_group_name}"
         logging = IamPolicy(
             self,
             "logging-policy",
@@ -134,14 +134,13 @@ class PythonLambda(Construct):
             else None,
             depends_on=depends,  # the log group exists before the first invocation can create it
         )
-        for check, reason in _LAMBDA_ACCEPTED:
-            accept_risk(self.function, check, reason)
+        function_risks = list(_LAMBDA_ACCEPTED)
         if props.vpc is None:
-            accept_risk(self.function, "CKV_AWS_117", "calls nothing in a VPC; reached only through its invokers")
+            function_risks.append(("CKV_AWS_117", "calls nothing in a VPC; reached only through its invokers"))
         if props.environment:
-            accept_risk(self.function, "CKV_AWS_173", "environment holds endpoints, never secrets")
-        for check, reason in _LOG_GROUP_ACCEPTED:
-            accept_risk(log_group, check, reason)
+            function_risks.append(("CKV_AWS_173", "environment holds endpoints, never secrets"))
+        accept_risks(self.function, function_risks)
+        accept_risks(log_group, _LOG_GROUP_ACCEPTED)
         self.role = role
         self.arn = self.function.arn
         self.function_name = self.function.function_name

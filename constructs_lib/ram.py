@@ -30,7 +30,7 @@ class RamShare(Construct):
         self.resource = RamResourceShare(
             self, "share", name=props.name, allow_external_principals=props.allow_external_principals
         )
-        self.arn = self.resource.arn
+        self.arn: str = self.resource.arn
         for principal in props.principals:
             RamPrincipalAssociation(
                 self, f"principal-{principal}", principal=principal, resource_share_arn=self.arn

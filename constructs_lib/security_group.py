@@ -72,3 +72,16 @@ def _rule_args(rule: Rule) -> dict[str, object]:
     if rule.prefix_list_ids:
         args["prefix_list_ids"] = list(rule.prefix_list_ids)
     return args
+
+
+def association_security_group(
+    scope: Construct, id: str, *, name: str, description: str, vpc_id: str, clients: Sequence[Rule]
+) -> RuledSecurityGroup:
+    """The security group of a service-network VPC association: which clients of
+    the VPC may use the network (``clients``: ingress rules, usually HTTP from the
+    VPC's own CIDR); egress open, as in the reference samples."""
+    return RuledSecurityGroup(
+        scope,
+        id,
+        SecurityGroupProps(name=name, description=description, vpc_id=vpc_id, ingress=clients, egress=[ALL_TRAFFIC_OUT]),
+    )

@@ -12,8 +12,9 @@ from cdktf_cdktf_provider_aws.iam_role_policy_attachment import IamRolePolicyAtt
 from cdktf_cdktf_provider_aws.instance import Instance, InstanceMetadataOptions, InstanceRootBlockDevice
 from cdktf_cdktf_provider_aws.vpc_endpoint import VpcEndpoint
 
+from .account_provider import stack_account
 from .cdk import Construct, ITerraformDependable
-from .checkov import accept_risk
+from .checkov import accept_risks
 from .policy import Statement, policy_document
 from .security_group import Rule, RuledSecurityGroup, SecurityGroupProps, tcp
 
@@ -61,7 +62,6 @@ class SsmInstanceProfile(Construct):
 
 @dataclass(frozen=True)
 class SsmEndpointsProps:
-    region: str
     vpc_id: str
     vpc_cidr: str
     subnet_ids: Sequence[str]
@@ -73,6 +73,7 @@ class SsmEndpoints(Construct):
 
     def __init__(self, scope: Construct, id: str, props: SsmEndpointsProps) -> None:
         super().__init__(scope, id)
+        region = stack_account(self).region
         security_group = RuledSecurityGroup(
             self,
             "security-group",
@@ -89,7 +90,7 @@ class SsmEndpoints(Construct):
                 self,
                 service,
                 vpc_id=props.vpc_id,
-                service_name=f"com.amazonaws.{props.region}.{service}",
+                service_name=f"com.amazonaws.{region}.{service}",
                 vpc_endpoint_type="Interface",
                 subnet_ids=list(props.subnet_ids),
                 security_group_ids=[security_group.id],
@@ -151,7 +152,7 @@ class ClientInstances(Construct):
             for index, subnet_id in enumerate(props.subnet_ids)
         ]
         for instance in self.instances:
-            accept_risk(instance, "CKV_AWS_135", "test clients; the default t2.micro does not support EBS optimization")
+            accept_risks(instance, [("CKV_AWS_135", "test clients; the default t2.micro does not support EBS optimization")])
 
 
 def client_instance_egress(vpc_cidr: str) -> list[Rule]:

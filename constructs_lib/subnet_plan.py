@@ -7,10 +7,24 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass
+from typing import Mapping
 
 
 class SubnetPlanError(ValueError):
     """The requested tiers do not fit in the VPC CIDR."""
+
+
+@dataclass(frozen=True)
+class VpcLayout:
+    """The address plan of a VPC: its CIDR, how many AZs, and one subnet per tier
+    per AZ (tier name -> subnet prefix length, in the order written)."""
+
+    cidr_block: str
+    number_azs: int
+    tiers: Mapping[str, int]
+
+    def subnets(self) -> list["PlannedSubnet"]:
+        return plan_subnets(self.cidr_block, dict(self.tiers), self.number_azs)
 
 
 @dataclass(frozen=True)

@@ -30,8 +30,6 @@ def build(outdir: str) -> App:
             source_dir=HELLO,
             handler="lambda_function.lambda_handler",
             iam_name_prefix="example",
-            region=REGION,
-            account_id=ACCOUNT,
         ),
     )
     LambdaTargetGroup(

@@ -12,7 +12,8 @@ import pytest
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
 
-from app_config import LatticeConfig, load_config  # noqa: E402
+from app_config.loader import load_config  # noqa: E402
+from app_config.schema import LatticeConfig  # noqa: E402
 from tests.helpers import ROOT, load_stacks, synth  # noqa: E402
 from tools.terraform_offline import OfflineTerraform, TerraformUnavailable  # noqa: E402
 

@@ -8,23 +8,22 @@ import re
 from pathlib import Path
 from typing import Any, Iterator
 
-from app_config import LatticeConfig, parse_config
+from app_config.loader import load_config, parse_config
+from app_config.schema import LatticeConfig
 
 ROOT = Path(__file__).resolve().parent.parent
 SNAPSHOT_DIR = ROOT / "tests" / "snapshots"
 MATRIX_DIR = ROOT / "tests" / "matrices"
 FIXTURES = ROOT / "tests" / "fixtures"
-# Every stack the shipped lattice.toml synthesizes (a test checks the list is complete).
-ALL_STACKS = [
-    "distributed-service-account",
-    "distributed-consumer-account",
-    "centralized-service-account",
-    "centralized-service-network-account",
-    "centralized-consumer-account",
-    "shared-common-account",
-    "shared-blue-account",
-    "shared-green-account",
-]
+
+
+def stack_names(config: LatticeConfig) -> list[str]:
+    """The stacks ``config`` synthesizes, pattern by pattern, as the registry says."""
+    return [name for spec in config.enabled_patterns() for name in spec.stack_names(spec.settings_of(config))]
+
+
+# Every stack the shipped lattice.toml synthesizes (a test checks the synth agrees).
+ALL_STACKS = stack_names(load_config(ROOT / "lattice.toml"))
 ACCOUNTS = {"service": {"id": "111111111111"}, "consumer": {"id": "222222222222"}}
 
 
@@ -36,9 +35,11 @@ def make_config(**overrides: object) -> LatticeConfig:
 
 
 def synth(config: LatticeConfig, outdir: Path) -> Path:
+    """Synthesize ``config`` into ``outdir`` as if the project were ``outdir``'s
+    parent, so local state paths read as in a real ``make synth``."""
     from main import build_app
 
-    build_app(config, str(outdir)).synth()
+    build_app(config, str(outdir), project_root=outdir.parent).synth()
     return outdir
 
 

@@ -3,7 +3,7 @@
 checkov's ``terraform_json`` runner (3.3) does not read in-line suppressions, so the
 scan runs once over every stack and this module applies checkov's own rule itself:
 a failed check is *suppressed* when a line of the failing block carries
-``checkov:skip=<ID>:<reason>`` (written there by ``constructs_lib.checkov.accept_risk``
+``checkov:skip=<ID>:<reason>`` (written there by ``constructs_lib.checkov.accept_risks``
 in the construct that creates the resource). Any other failure is *failed*.
 
     python -m tools.security_scan cdktf.out     # prints the per-stack table

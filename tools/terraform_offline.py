@@ -14,6 +14,10 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+# A `terraform validate -json` report: valid, error_count, warning_count, diagnostics.
+Report = dict[str, Any]
 
 MIRROR_ENV = "LATTICE_TF_PROVIDER_MIRROR"
 
@@ -91,10 +95,10 @@ class OfflineTerraform:
             raise AssertionError(f"{name}: terraform init failed:\n{result.stdout}\n{result.stderr}")
         return workdir
 
-    def validate(self, stack_dir: Path, name: str) -> dict:
+    def validate(self, stack_dir: Path, name: str) -> Report:
         return self.validate_many({name: stack_dir})[name]
 
-    def validate_many(self, stacks: dict[str, Path]) -> dict[str, dict]:
+    def validate_many(self, stacks: dict[str, Path]) -> dict[str, Report]:
         """``terraform validate`` of several stacks in one Terraform run.
 
         Loading the provider's schema costs ~5 s per run whatever the size, so the
@@ -105,7 +109,7 @@ class OfflineTerraform:
         """
         root = self.workroot / f"validate-{len(list(self.workroot.glob('validate-*')))}"
         root.mkdir()
-        providers: dict[str, object] = {}
+        providers: dict[str, Any] = {}
         for name, stack_dir in stacks.items():
             shutil.copytree(stack_dir, root / name, ignore=shutil.ignore_patterns(".terraform", "*.tfstate*"))
             if not (root / name / "cdk.tf.json").exists():  # HCL (cdktf synth --hcl): used as is
@@ -131,7 +135,9 @@ class OfflineTerraform:
             combined = json.loads(result.stdout)
         except json.JSONDecodeError:
             raise AssertionError(f"terraform validate printed no JSON:\n{result.stdout}\n{result.stderr}")
-        reports = {name: {"valid": True, "error_count": 0, "warning_count": 0, "diagnostics": []} for name in stacks}
+        reports: dict[str, Report] = {
+            name: {"valid": True, "error_count": 0, "warning_count": 0, "diagnostics": []} for name in stacks
+        }
         for diag in combined.get("diagnostics", []):
             filename = (diag.get("range") or {}).get("filename", "")
             owner = filename.split("/", 1)[0] if "/" in filename else None
@@ -147,7 +153,7 @@ class OfflineTerraform:
         return reports
 
 
-def describe_diagnostics(report: dict) -> str:
+def describe_diagnostics(report: Report) -> str:
     lines = []
     for diag in report.get("diagnostics", []):
         where = diag.get("address") or (diag.get("range") or {}).get("filename", "")

@@ -30,7 +30,7 @@ from .target_group import TargetGroup
 from .validation import check_choice, check_name, check_quota, check_range, fail, is_token
 
 if TYPE_CHECKING:
-    from .service import LatticeService
+    from .service import ServiceLike
 
 ListenerProtocol = Literal["HTTP", "HTTPS", "TLS_PASSTHROUGH"]
 DEFAULT_PORTS = {"HTTP": 80, "HTTPS": 443}
@@ -86,7 +86,7 @@ class RuleMatch:
 @dataclass(frozen=True)
 class ListenerProps:
     name: str
-    service: "LatticeService"
+    service: "ServiceLike"  # a LatticeService, or a ServiceReference to one owned elsewhere
     default_action: Action
     protocol: ListenerProtocol = "HTTP"
     port: Optional[int] = None  # HTTP defaults to 80, HTTPS to 443; required for TLS_PASSTHROUGH
@@ -103,6 +103,7 @@ class RuleProps:
 class Listener(Construct):
     def __init__(self, scope: Construct, id: str, props: ListenerProps) -> None:
         super().__init__(scope, id)
+        self._priorities: dict[int, str] = {}  # rule priority -> path of the rule using it
         self.props = props
         self.service = props.service
         self.protocol = props.protocol
@@ -149,10 +150,17 @@ class Listener(Construct):
         )
         self.id = self.resource.listener_id
         self.arn = self.resource.arn
-        self._priorities: dict[int, str] = {}
 
     def add_rule(self, id: str, props: RuleProps) -> "ListenerRule":
         return ListenerRule(self, id, props)
+
+    def claim_priority(self, rule: "ListenerRule", priority: int) -> None:
+        """Record that ``rule`` uses ``priority``: unique per listener, counted
+        against the rules-per-listener quota."""
+        if priority in self._priorities:
+            fail(rule, "priority", priority, f"already used by {self._priorities[priority]} on this listener")
+        self._priorities[priority] = rule.node.path
+        check_quota(rule, "rules_per_listener", len(self._priorities), "rules on one listener")
 
 
 class ListenerRule(Construct):
@@ -162,10 +170,7 @@ class ListenerRule(Construct):
         if listener.protocol == "TLS_PASSTHROUGH":
             fail(self, "listener.protocol", "TLS_PASSTHROUGH", "a TLS_PASSTHROUGH listener takes no rules")
         check_range(self, "priority", props.priority, 1, 100, "a rule priority")
-        if props.priority in listener._priorities:
-            fail(self, "priority", props.priority, f"already used by {listener._priorities[props.priority]} on this listener")
-        listener._priorities[props.priority] = self.node.path
-        check_quota(self, "rules_per_listener", len(listener._priorities), "rules on one listener")
+        listener.claim_priority(self, props.priority)
         match = _check_match(self, props.match)
         action = _check_action(self, "action", props.action, listener)
         self.resource = VpclatticeListenerRule(
@@ -225,11 +230,7 @@ def _check_compatible(where: Construct, field: str, listener: Listener, group: T
             fail(where, f"{field}.protocol", group.protocol or group.type, "a TLS_PASSTHROUGH listener forwards only to TCP target groups")
     elif group.protocol == "TCP":
         fail(where, f"{field}.protocol", "TCP", f"TCP target groups work only behind TLS_PASSTHROUGH listeners, not {listener.protocol}")
-    service_path = listener.service.node.path
-    if group.service_path is None:
-        group.service_path = service_path
-    elif group.service_path != service_path:
-        fail(where, field, group.node.path, f"a target group serves one service; it already serves {group.service_path}")
+    group.bind_service(where, field, listener.service.node.path)
     listener.service.register_target_group(group)
 
 

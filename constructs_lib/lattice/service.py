@@ -3,12 +3,15 @@ domain name (certificate and Route 53 alias records), access logs and RAM share.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal, Optional, Sequence
+from typing import TYPE_CHECKING, Optional, Protocol, Sequence
 
 from cdktf_cdktf_provider_aws.route53_record import Route53Record, Route53RecordAlias
 from cdktf_cdktf_provider_aws.vpclattice_service import VpclatticeService
 
+from constructs import Node
+
 from ..cdk import Construct
+from ..lattice_rules import AUTH_TYPES, AuthType
 from ..ram import RamShare, RamShareProps
 from .access_logs import AuthPolicyAndLogs
 from .validation import check_choice, check_name, check_quota, fail, is_token
@@ -16,8 +19,6 @@ from .validation import check_choice, check_name, check_quota, fail, is_token
 if TYPE_CHECKING:
     from .listener import Listener
     from .target_group import TargetGroup
-
-AuthType = Literal["NONE", "AWS_IAM"]
 
 
 @dataclass(frozen=True)
@@ -37,14 +38,48 @@ class LatticeServiceProps:
     custom_domain: Optional[CustomDomain] = None
 
 
+class ServiceLike(Protocol):
+    """What listeners, rules and associations need of a service, whether it is
+    created here (:class:`LatticeService`) or referenced (:class:`ServiceReference`)."""
+
+    identifier: str  # what resources in this stack name it by (id here, ARN across accounts)
+    arn: str
+    custom_domain_name: Optional[str]  # None: none, or not declared for a reference
+    certificate_arn: Optional[str]
+
+    @property
+    def node(self) -> Node: ...
+
+    def register_listener(self, listener: "Listener") -> None: ...
+
+    def register_target_group(self, group: "TargetGroup") -> None: ...
+
+
+class _ListenerBook:
+    """The listeners and target groups attached to one service, counted against the quotas."""
+
+    def __init__(self) -> None:
+        self._listeners: list[str] = []
+        self._target_groups: set[str] = set()
+
+    def register_listener(self, listener: "Listener") -> None:
+        self._listeners.append(listener.node.path)
+        check_quota(listener, "listeners_per_service", len(self._listeners), "listeners on one service")
+
+    def register_target_group(self, group: "TargetGroup") -> None:
+        self._target_groups.add(group.node.path)
+        check_quota(group, "target_groups_per_service", len(self._target_groups), "target groups on one service")
+
+
 class LatticeService(AuthPolicyAndLogs):
     """A Lattice service created in this stack. Listeners attach through
     :class:`Listener`; the auth policy, access logs and RAM share through methods."""
 
     def __init__(self, scope: Construct, id: str, props: LatticeServiceProps) -> None:
         super().__init__(scope, id)
+        self._book = _ListenerBook()
         check_name(self, "service", props.name)
-        check_choice(self, "auth_type", props.auth_type, ("NONE", "AWS_IAM"))
+        check_choice(self, "auth_type", props.auth_type, AUTH_TYPES)
         domain = props.custom_domain
         if domain is not None and not is_token(domain.name) and not 3 <= len(domain.name) <= 255:
             fail(self, "custom_domain.name", domain.name, "a custom domain name has 3 to 255 characters")
@@ -64,8 +99,6 @@ class LatticeService(AuthPolicyAndLogs):
         self.identifier = self.id
         self.domain_name = self.resource.dns_entry.get(0).domain_name
         self.hosted_zone_id = self.resource.dns_entry.get(0).hosted_zone_id
-        self._listeners: list[str] = []
-        self._target_groups: set[str] = set()
         if domain is not None and domain.hosted_zone_id is not None:
             for record_type in ("A", "AAAA"):
                 Route53Record(
@@ -80,28 +113,64 @@ class LatticeService(AuthPolicyAndLogs):
                 )
 
     @classmethod
-    def from_arn(cls, scope: Construct, id: str, arn: str) -> "ServiceReference":
-        return ServiceReference(scope, id, arn)
+    def from_arn(
+        cls,
+        scope: Construct,
+        id: str,
+        arn: str,
+        *,
+        custom_domain_name: Optional[str] = None,
+        certificate_arn: Optional[str] = None,
+    ) -> "ServiceReference":
+        return ServiceReference(scope, id, arn, custom_domain_name=custom_domain_name, certificate_arn=certificate_arn)
 
-    def share_with(self, id: str, principals: Sequence[str]) -> RamShare:
-        return RamShare(self, id, RamShareProps(name=f"{self.node.id} service", principals=principals, resources={"service": self.arn}))
+    def share_with(
+        self, id: str, principals: Sequence[str], *, name: Optional[str] = None, allow_external_principals: bool = True
+    ) -> RamShare:
+        return RamShare(
+            self,
+            id,
+            RamShareProps(
+                name=name or f"{self.node.id} service",
+                principals=principals,
+                resources={"service": self.arn},
+                allow_external_principals=allow_external_principals,
+            ),
+        )
 
     def register_listener(self, listener: "Listener") -> None:
-        self._listeners.append(listener.node.path)
-        check_quota(listener, "listeners_per_service", len(self._listeners), "listeners on one service")
+        self._book.register_listener(listener)
 
     def register_target_group(self, group: "TargetGroup") -> None:
-        self._target_groups.add(group.node.path)
-        check_quota(group, "target_groups_per_service", len(self._target_groups), "target groups on one service")
+        self._book.register_target_group(group)
 
 
 class ServiceReference(Construct):
     """A service owned elsewhere (another stack or account), named by ARN: that is
-    what associations across accounts need. It creates nothing."""
+    what associations across accounts need. It creates nothing; listeners and rules
+    can still be added to it where its owner allows (declare its custom domain and
+    certificate if it has them: the listener checks use them)."""
 
-    def __init__(self, scope: Construct, id: str, arn: str) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        arn: str,
+        *,
+        custom_domain_name: Optional[str] = None,
+        certificate_arn: Optional[str] = None,
+    ) -> None:
         super().__init__(scope, id)
         if not is_token(arn) and ":service/svc-" not in arn:
             fail(self, "arn", arn, "a service ARN looks like arn:aws:vpc-lattice:<region>:<account>:service/svc-...")
         self.arn = arn
         self.identifier = arn
+        self.custom_domain_name = custom_domain_name
+        self.certificate_arn = certificate_arn
+        self._book = _ListenerBook()
+
+    def register_listener(self, listener: "Listener") -> None:
+        self._book.register_listener(listener)
+
+    def register_target_group(self, group: "TargetGroup") -> None:
+        self._book.register_target_group(group)

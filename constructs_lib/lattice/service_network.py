@@ -4,7 +4,7 @@ resource associations; plus auth policy, access logs and RAM share."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal, Optional, Sequence, Union
+from typing import Optional, Sequence, Union
 
 from cdktf_cdktf_provider_aws.vpc_endpoint import VpcEndpoint
 from cdktf_cdktf_provider_aws.vpclattice_service_network import VpclatticeServiceNetwork
@@ -19,11 +19,11 @@ from cdktf_cdktf_provider_aws.vpclattice_service_network_vpc_association import 
 )
 
 from ..cdk import Construct, DefaultTokenResolver, ITerraformDependable, StringConcat, TerraformStack, Tokenization
+from ..lattice_rules import AUTH_TYPES, SECURITY_GROUPS_PER_ASSOCIATION, AuthType
 from ..ram import RamShare, RamShareProps
 from .access_logs import AuthPolicyAndLogs
-from .validation import app_state, check_choice, check_name, check_quota, fail, is_token
-
-AuthType = Literal["NONE", "AWS_IAM"]
+from .service import ServiceLike
+from .validation import AppChecks, check_choice, check_name, check_quota, fail, is_token
 
 
 @dataclass(frozen=True)
@@ -39,10 +39,14 @@ class _Connectable(Construct):
     identifier: str
     arn: str
 
-    def _count(self, quota: str, what: str, where: Construct) -> None:
-        counts: dict[str, int] = self.__dict__.setdefault("_counts", {})
-        counts[quota] = counts.get(quota, 0) + 1
-        check_quota(where, quota, counts[quota], what)
+    def __init__(self, scope: Construct, id: str) -> None:
+        super().__init__(scope, id)
+        self._counts: dict[str, int] = {}  # quota name -> associations made so far
+
+    def count_association(self, quota: str, what: str, where: Construct) -> None:
+        """Count one more association of this network against ``quota``."""
+        self._counts[quota] = self._counts.get(quota, 0) + 1
+        check_quota(where, quota, self._counts[quota], what)
 
     def associate_vpc(
         self,
@@ -63,12 +67,14 @@ class _Connectable(Construct):
         )
 
     def associate_service(
-        self, id: str, *, service: str, depends_on: Sequence[ITerraformDependable] = ()
+        self, id: str, *, service: Union[ServiceLike, str], depends_on: Sequence[ITerraformDependable] = ()
     ) -> "ServiceNetworkServiceAssociation":
         return ServiceNetworkServiceAssociation(self, id, service_network=self, service=service, depends_on=depends_on)
 
     def associate_resource(self, id: str, *, resource_configuration: str) -> VpclatticeServiceNetworkResourceAssociation:
-        self._count("resource_configurations_per_service_network", "resource configurations on one service network", self)
+        self.count_association(
+            "resource_configurations_per_service_network", "resource configurations on one service network", self
+        )
         return VpclatticeServiceNetworkResourceAssociation(
             self, id, service_network_identifier=self.identifier, resource_configuration_identifier=resource_configuration
         )
@@ -80,7 +86,7 @@ class ServiceNetwork(_Connectable, AuthPolicyAndLogs):
     def __init__(self, scope: Construct, id: str, props: ServiceNetworkProps) -> None:
         super().__init__(scope, id)
         check_name(self, "service network", props.name)
-        check_choice(self, "auth_type", props.auth_type, ("NONE", "AWS_IAM"))
+        check_choice(self, "auth_type", props.auth_type, AUTH_TYPES)
         self.auth_type = props.auth_type
         self.resource = VpclatticeServiceNetwork(self, "network", name=props.name, auth_type=props.auth_type)
         self.id = self.resource.id
@@ -91,11 +97,20 @@ class ServiceNetwork(_Connectable, AuthPolicyAndLogs):
     def from_arn(cls, scope: Construct, id: str, arn: str) -> "ServiceNetworkReference":
         return ServiceNetworkReference(scope, id, arn)
 
-    def share_with(self, id: str, principals: Sequence[str], *, name: Optional[str] = None) -> RamShare:
+    def share_with(
+        self, id: str, principals: Sequence[str], *, name: Optional[str] = None, allow_external_principals: bool = True
+    ) -> RamShare:
+        """A RAM share of this network. ``allow_external_principals=False`` keeps it
+        inside the AWS Organization (no invitation to accept)."""
         return RamShare(
             self,
             id,
-            RamShareProps(name=name or f"{self.node.id} service network", principals=principals, resources={"service-network": self.arn}),
+            RamShareProps(
+                name=name or f"{self.node.id} service network",
+                principals=principals,
+                resources={"service-network": self.arn},
+                allow_external_principals=allow_external_principals,
+            ),
         )
 
 
@@ -144,9 +159,14 @@ class ServiceNetworkVpcAssociation(Construct):
     ) -> None:
         super().__init__(scope, id)
         identifier, network = _network(service_network)
-        if len(security_group_ids) > 5:
-            fail(self, "security_group_ids", len(security_group_ids), "a VPC association takes at most 5 security groups")
-        seen: dict[str, str] = app_state(self, "vpc_associations", {})  # VPC -> associating construct
+        if len(security_group_ids) > SECURITY_GROUPS_PER_ASSOCIATION:
+            fail(
+                self,
+                "security_group_ids",
+                len(security_group_ids),
+                f"a VPC association takes at most {SECURITY_GROUPS_PER_ASSOCIATION} security groups",
+            )
+        seen = AppChecks.of(self).vpc_associations
         key = _vpc_key(self, vpc_id)
         if key in seen:
             fail(
@@ -158,7 +178,7 @@ class ServiceNetworkVpcAssociation(Construct):
             )
         seen[key] = self.node.path
         if network is not None:
-            network._count("vpc_associations_per_service_network", "VPC associations on one service network", self)
+            network.count_association("vpc_associations_per_service_network", "VPC associations on one service network", self)
         self.resource = VpclatticeServiceNetworkVpcAssociation(
             self,
             "association",
@@ -180,18 +200,20 @@ class ServiceNetworkServiceAssociation(Construct):
         id: str,
         *,
         service_network: NetworkLike,
-        service: str,
+        service: Union[ServiceLike, str],
         depends_on: Sequence[ITerraformDependable] = (),
     ) -> None:
         super().__init__(scope, id)
         identifier, network = _network(service_network)
         if network is not None:
-            network._count("service_associations_per_service_network", "service associations on one service network", self)
+            network.count_association(
+                "service_associations_per_service_network", "service associations on one service network", self
+            )
         self.resource = VpclatticeServiceNetworkServiceAssociation(
             self,
             "association",
             service_network_identifier=identifier,
-            service_identifier=service,
+            service_identifier=service if isinstance(service, str) else service.identifier,
             depends_on=list(depends_on) or None,
         )
 

@@ -16,7 +16,7 @@ from cdktf_cdktf_provider_aws.vpclattice_target_group_attachment import (
     VpclatticeTargetGroupAttachmentTarget,
 )
 
-from ..cdk import Construct
+from ..cdk import Construct, ITerraformDependable
 from .validation import check_choice, check_name, check_quota, check_range, fail
 
 TargetGroupType = Literal["LAMBDA", "IP", "INSTANCE", "ALB"]
@@ -82,7 +82,8 @@ class TargetGroup(Construct):
         self.props = props
         self.type = props.type
         self.protocol = props.protocol
-        self.service_path: Optional[str] = None  # set by the first listener or rule using it
+        self.service_path: Optional[str] = None  # the service it serves: set by the first listener or rule using it
+        self._target_count = 0
         self._validate(props)
         self.resource = VpclatticeTargetGroup(
             self,
@@ -96,19 +97,29 @@ class TargetGroup(Construct):
         for index, target in enumerate(props.targets):
             self.add_target(f"target-{index + 1}" if len(props.targets) > 1 else "target", target)
 
-    def add_target(self, id: str, target: Target) -> VpclatticeTargetGroupAttachment:
-        self._targets = getattr(self, "_targets", 0) + 1
-        if self.type == "LAMBDA" and self._targets > 1:
-            fail(self, "targets", self._targets, "a LAMBDA target group holds exactly one function")
+    def add_target(
+        self, id: str, target: Target, *, depends_on: Sequence[ITerraformDependable] = ()
+    ) -> VpclatticeTargetGroupAttachment:
+        self._target_count += 1
+        if self.type == "LAMBDA" and self._target_count > 1:
+            fail(self, "targets", self._target_count, "a LAMBDA target group holds exactly one function")
         check_range(self, "targets.port", target.port, 1, 65535, "a target port")
-        check_quota(self, "targets_per_target_group", self._targets, "targets in one target group")
+        check_quota(self, "targets_per_target_group", self._target_count, "targets in one target group")
         return VpclatticeTargetGroupAttachment(
             self,
             id,
             target_group_identifier=self.id,
             target=VpclatticeTargetGroupAttachmentTarget(id=target.id, port=target.port),
-            depends_on=getattr(self, "_attachment_depends_on", None),
+            depends_on=list(depends_on) or None,
         )
+
+    def bind_service(self, where: Construct, field: str, service_path: str) -> None:
+        """Record the service a listener or rule forwards to this group from: a
+        target group serves one service."""
+        if self.service_path is None:
+            self.service_path = service_path
+        elif self.service_path != service_path:
+            fail(where, field, self.node.path, f"a target group serves one service; it already serves {self.service_path}")
 
     def _validate(self, props: TargetGroupProps) -> None:
         check_name(self, "target group", props.name)
@@ -195,5 +206,4 @@ class LambdaTargetGroup(TargetGroup):
             principal="vpc-lattice.amazonaws.com",
             source_arn=self.arn,
         )
-        self._attachment_depends_on = [permission]
-        self.add_target("target", Target(id=props.function_arn))
+        self.add_target("target", Target(id=props.function_arn), depends_on=[permission])

@@ -8,12 +8,12 @@ raised quota with :func:`declare_quotas` and exceeding *that* is an error.
 from __future__ import annotations
 
 import dataclasses
-import re
 import warnings
 from dataclasses import dataclass
 from typing import Any, NoReturn, Optional
 
 from ..cdk import Annotations, Construct, Token
+from ..lattice_rules import name_problem
 
 
 class LatticeValidationError(ValueError):
@@ -36,29 +36,12 @@ def is_token(value: Any) -> bool:
     return isinstance(value, str) and Token.is_unresolved(value)
 
 
-# resource kind -> (min length, max length, reserved prefix)
-NAME_RULES: dict[str, tuple[int, int, str]] = {
-    "service network": (3, 63, "servicenetwork-"),
-    "service": (3, 40, "svc-"),
-    "target group": (3, 128, "tg-"),
-    "listener": (3, 63, "listener-"),
-    "rule": (3, 63, "rule-"),
-    "resource gateway": (3, 40, "rgw-"),
-    "resource configuration": (3, 40, "rcfg-"),
-}
-_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")  # no leading/trailing or double hyphen
-
-
 def check_name(where: Construct, kind: str, value: str, field: str = "name") -> str:
-    low, high, reserved = NAME_RULES[kind]
     if is_token(value):
         return value
-    rule = (
-        f"a {kind} name is {low}-{high} lowercase letters, digits and hyphens, with no leading, "
-        f"trailing or double hyphen, and does not start with '{reserved}'"
-    )
-    if not (low <= len(value) <= high) or not _NAME.match(value) or value.startswith(reserved):
-        fail(where, field, value, rule)
+    problem = name_problem(kind, value)
+    if problem is not None:
+        fail(where, field, value, problem)
     return value
 
 
@@ -88,25 +71,37 @@ class LatticeQuotas:
     resource_configurations_per_service_network: int = 500
 
 
-_APP_STATE: dict[str, dict[str, Any]] = {}
+class AppChecks(Construct):
+    """The app-wide side of the checks that span stacks: the quotas declared for
+    this app and which construct associates each VPC. One per app, a child of the
+    app's root, found (or made) by :meth:`of`; it synthesizes nothing."""
 
+    ID = "lattice-app-checks"
 
-def app_state(construct: Construct, key: str, default: Any) -> Any:
-    """Per-app bookkeeping of the checks. Keyed by the app's jsii object reference:
-    an App made on the JavaScript side (``Testing.app()``) has no single Python
-    object, and every App in a process (tests included) needs its own state."""
-    root = construct.node.root
-    ref = getattr(getattr(root, "__jsii_ref__", None), "ref", None) or str(id(root))
-    return _APP_STATE.setdefault(ref, {}).setdefault(key, default)
+    def __init__(self, root: Construct) -> None:
+        super().__init__(root, self.ID)
+        self.declared_quotas: Optional[LatticeQuotas] = None
+        self.vpc_associations: dict[str, str] = {}  # VPC key -> path of the associating construct
+
+    @classmethod
+    def of(cls, construct: Construct) -> "AppChecks":
+        root = construct.node.root
+        found = root.node.try_find_child(cls.ID)
+        if found is None:
+            assert isinstance(root, Construct)
+            return cls(root)
+        if not isinstance(found, cls):
+            raise TypeError(f"{root.node.path}: the child {cls.ID!r} is not the app's AppChecks")
+        return found
 
 
 def declare_quotas(app: Construct, quotas: LatticeQuotas) -> None:
     """Tell the checks which quotas this app's accounts have had raised."""
-    app_state(app, "quotas", {})["declared"] = quotas
+    AppChecks.of(app).declared_quotas = quotas
 
 
 def quotas_for(construct: Construct) -> tuple[LatticeQuotas, bool]:
-    declared = app_state(construct, "quotas", {}).get("declared")
+    declared = AppChecks.of(construct).declared_quotas
     return (declared, True) if declared is not None else (LatticeQuotas(), False)
 
 

@@ -13,7 +13,7 @@ from lattice_check.graph import Model, Unresolved, _traverse
 
 SECRETS = {
     "distributed": {"discovery": "secrets_manager"},
-    "centralized": {"discovery": "secrets_manager", "service_name": "central-lambda-service", "target_group_name": "central-lambdatarget"},
+    "centralized": {"enabled": True, "discovery": "secrets_manager"},
 }
 
 

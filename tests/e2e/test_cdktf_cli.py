@@ -3,6 +3,7 @@ in-process synth, and HCL that passes `terraform validate` offline."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 
 import pytest
@@ -25,11 +26,20 @@ def cdktf(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([str(CLI), *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
 
 
-def test_cdktf_synth_matches_the_in_process_synth(default_out, tmp_path) -> None:
-    result = cdktf("synth", "--output", str(tmp_path / "out"))
+@pytest.fixture
+def project_outdir():
+    """An output directory beside the default cdktf.out (local state paths are
+    relative to it), removed afterwards; git ignores `.cdktf.out.*/`."""
+    outdir = ROOT / f".cdktf.out.cli-test-{os.getpid()}"
+    yield outdir
+    shutil.rmtree(outdir, ignore_errors=True)
+
+
+def test_cdktf_synth_matches_the_in_process_synth(default_out, project_outdir) -> None:
+    result = cdktf("synth", "--output", str(project_outdir))
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     for stack_file in sorted((default_out / "stacks").glob("*/cdk.tf.json")):
-        cli_file = tmp_path / "out" / "stacks" / stack_file.parent.name / "cdk.tf.json"
+        cli_file = project_outdir / "stacks" / stack_file.parent.name / "cdk.tf.json"
         assert cli_file.read_bytes() == stack_file.read_bytes(), stack_file.parent.name
 
 

@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from constructs_lib.checkov import accept_risk
+from constructs_lib.checkov import accept_risks
 from tools.security_scan import scan, table
 
 
@@ -39,8 +39,8 @@ def test_a_resource_without_its_suppression_fails(default_out, tmp_path) -> None
     assert ("resource.lambdaservice_function", "CKV_AWS_50") in failed
 
 
-def test_accept_risk_needs_a_real_id_and_a_reason() -> None:
+def test_accept_risks_needs_a_real_id_and_a_reason() -> None:
     with pytest.raises(ValueError, match="not a checkov AWS check id"):
-        accept_risk(object(), "XYZ_1", "because")
+        accept_risks(object(), [("XYZ_1", "because")])
     with pytest.raises(ValueError, match="one line without double quotes"):
-        accept_risk(object(), "CKV_AWS_50", " ")
+        accept_risks(object(), [("CKV_AWS_50", " ")])

@@ -1,11 +1,11 @@
-"""Shared service with isolated networks (seed 001; reference-layouts.md section 3)."""
+"""Shared service with isolated networks (seed 001; docs/reference-layouts.md section 3)."""
 from __future__ import annotations
 
 import json
 
 import pytest
 
-from app_config import ConfigError
+from app_config.loader import ConfigError
 from tests.helpers import load_stacks, make_config, synth
 from tools.tfjson import decode_json_argument
 from tests.helpers import cross_stack_problems, data_sources, forward_problems, resources
@@ -163,11 +163,16 @@ def test_tenants_associate_their_vpc_with_their_network_and_run_a_caller(stacks)
 
 def test_one_vpc_can_never_join_both_networks(tmp_path) -> None:
     """Besides the config rules, the constructs refuse a second network for a VPC."""
-    from accounts import SharedCommonAccountStack
+    from accounts.base import Deployment
+    from accounts.shared.config import PATTERN
+    from accounts.shared.stacks import SharedCommonAccountStack
     from constructs_lib.cdk import App
     from constructs_lib.lattice import LatticeValidationError
 
-    stack = SharedCommonAccountStack(App(outdir=str(tmp_path)), make_config(**shared_config()))
+    config = make_config(**shared_config())
+    stack = SharedCommonAccountStack(
+        App(outdir=str(tmp_path)), deployment=Deployment.of(config, tmp_path), config=config, settings=PATTERN.settings_of(config)
+    )
     with pytest.raises(LatticeValidationError, match=r"vpc_id = '\$\{aws_vpc.blue-network_vpc.id\}': a VPC can be associated with one service network only; shared-common-account/blue-service-network/network-vpc already"):
         stack.tenant_networks["green"].associate_vpc("intruder", vpc_id=stack.tenant_network_vpcs["blue"].id)
 
@@ -188,20 +193,21 @@ def test_open_mode_and_organization_sharing(tmp_path) -> None:
     [
         (
             dict(tenant_changes={"green": {"service_network": "blue-service-network"}}),
-            "patterns.shared: tenants.blue.service_network and tenants.green.service_network are both "
-            "'blue-service-network': isolated tenants must never share a service network",
+            "patterns.shared.tenants.blue.service_network and patterns.shared.tenants.green.service_network both make "
+            "'blue-service-network': Lattice service network names are unique in account 666666666666 (accounts.common)",
         ),
         (
             dict(tenant_changes={"green": {"network_vpc_cidr": "192.168.1.0/24"}}),
-            "patterns.shared: tenants.blue.network_vpc_cidr 192.168.0.0/23 overlaps tenants.green.network_vpc_cidr 192.168.1.0/24",
+            "patterns.shared.tenants.blue.network_vpc_cidr 192.168.0.0/23 overlaps "
+            "patterns.shared.tenants.green.network_vpc_cidr 192.168.1.0/24",
         ),
         (
             dict(tenant_changes={"green": {"account": {"id": "444444444444"}}}),
-            "patterns.shared: tenants.blue.account.id and tenants.green.account.id are both 444444444444",
+            "patterns.shared.tenants.blue.account.id and patterns.shared.tenants.green.account.id are both 444444444444",
         ),
         (
             dict(tenant_changes={"blue": {"network_vpc_cidr": "10.0.0.0/24"}}),
-            "patterns.shared: tenants.blue.network_vpc_cidr 10.0.0.0/24 overlaps main_vpc_cidr 10.0.0.0/16",
+            "patterns.shared.tenants.blue.network_vpc_cidr 10.0.0.0/24 overlaps patterns.shared.main_vpc_cidr 10.0.0.0/16",
         ),
         (
             dict(tenant_changes={"blue": {"account": {"id": "666666666666"}}}),
@@ -230,5 +236,5 @@ def test_one_tenant_is_not_a_shared_service() -> None:
 def test_common_account_is_required() -> None:
     raw = shared_config()
     raw["accounts"] = {k: v for k, v in ACCOUNTS.items() if k != "common"}
-    with pytest.raises(ConfigError, match=r"patterns.shared is enabled: accounts.common \(the common-services account\) is required"):
+    with pytest.raises(ConfigError, match=r"patterns.shared is enabled: accounts.common is required: Common-services account"):
         make_config(**raw)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import main
-from app_config import ConfigError, parse_config
+from app_config.loader import ConfigError, parse_config
 from tests.helpers import ROOT, ACCOUNTS, make_config
 
 
@@ -139,7 +139,6 @@ def test_shipped_config_file_is_valid_and_uses_fake_accounts(default_config) -> 
             },
             "accounts.service: set role_arn or profile, not both",
         ),
-        ({}, "accounts: required but missing"),
     ],
 )
 def test_bad_input_names_field_value_and_rule(raw: dict, expected: str) -> None:
@@ -237,3 +236,15 @@ def test_main_reports_an_outdir_that_is_a_file(tmp_path, capsys) -> None:
     assert main.main(["--outdir", str(target)]) == 2
     assert capsys.readouterr().err == f"error: --outdir = {str(target)!r}: is a file, not a directory: the output directory is replaced as a whole\n"
     assert target.read_text() == "keep me"
+
+
+def test_accounts_are_required_by_the_patterns_that_use_them() -> None:
+    assert problems({}) == [
+        "patterns.distributed is enabled: accounts.service is required: Owns the Lattice services (and the Lambda behind them).",
+        "patterns.distributed is enabled: accounts.consumer is required: Owns the client VPCs (and, in the distributed "
+        "pattern, their service networks).",
+    ]
+    assert problems({"patterns": {"distributed": {"enabled": False}, "shared": {"enabled": True}}}) == [
+        "patterns.shared is enabled: accounts.common is required: Common-services account of the shared-service pattern "
+        "(DirectoryService)."
+    ]

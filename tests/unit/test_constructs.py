@@ -35,6 +35,7 @@ from constructs_lib.python_lambda import LambdaVpcPlacement, PythonLambda, Pytho
 from constructs_lib.ram import RamShare, RamShareAccepter, RamShareProps
 from constructs_lib.state import LocalState, S3State, configure_backend, read_remote_state
 from tools.tfjson import decode_json_argument
+from constructs_lib.subnet_plan import VpcLayout
 from constructs_lib.vpc import TieredVpc, TieredVpcProps
 from tests.helpers import ROOT
 
@@ -43,7 +44,7 @@ HELLO = ROOT / "lambda" / "hello"
 
 def new_stack(name: str = "unit") -> ReadableIdsStack:
     stack = ReadableIdsStack(cdk.Testing.app(), name)
-    AwsProvider(stack, "aws", region="eu-west-1")
+    AwsProvider(stack, "aws", region="eu-west-1", allowed_account_ids=["111111111111"])
     return stack
 
 
@@ -62,8 +63,6 @@ def lambda_props(**overrides) -> PythonLambdaProps:
         source_dir=HELLO,
         handler="lambda_function.lambda_handler",
         iam_name_prefix="p",
-        region="eu-west-1",
-        account_id="111111111111",
     )
     base.update(overrides)
     return PythonLambdaProps(**base)
@@ -249,8 +248,6 @@ def test_discovery_secret_admits_exactly_its_readers() -> None:
         "secret",
         DiscoverySecretProps(
             secret_name="ids",
-            owner_account_id="111111111111",
-            region="eu-west-1",
             reader_account_ids=["333333333333", "222222222222", "333333333333"],
             payload={"b": 1, "a": "x"},
         ),
@@ -277,7 +274,7 @@ def test_discovery_secret_reader_looks_up_nested_keys() -> None:
 
 def test_tiered_vpc_subnets_and_routes() -> None:
     stack = new_stack()
-    vpc = TieredVpc(stack, "net", TieredVpcProps(name="app", cidr_block="10.9.0.0/24", number_azs=3, tiers={"a": 27, "b": 28}, region="eu-west-1"))
+    vpc = TieredVpc(stack, "net", TieredVpcProps(name="app", layout=VpcLayout("10.9.0.0/24", 3, {"a": 27, "b": 28})))
     assert len(vpc.subnet_ids("a")) == 3
     with pytest.raises(KeyError, match="no subnet tier 'c'"):
         vpc.subnet_ids("c")
@@ -297,12 +294,8 @@ def test_consumer_vpc_association_uses_its_security_group() -> None:
         "vpc9",
         ConsumerVpcProps(
             name="vpc9",
-            cidr_block="10.0.0.0/24",
-            number_azs=1,
-            workload_subnet_netmask=28,
-            endpoints_subnet_netmask=28,
+            layout=VpcLayout("10.0.0.0/24", 1, {"workload": 28, "endpoints": 28}),
             instance_type="t3.micro",
-            region="eu-west-1",
             ami_id="ami-1",
             instance_profile="profile",
         ),
@@ -394,3 +387,35 @@ def test_documents_with_references_use_jsonencode_and_read_back() -> None:
     # the HCL rendering keeps the document intact (a JSON string with ${} inside does not)
     hcl = cdk.Testing.synth_hcl(stack)
     assert '"vpc-lattice-svcs:SourceVpc" = aws_vpclattice_service_network.net_network.id' in hcl
+
+
+def test_tiered_vpc_public_tier_owns_its_gateway_and_routes() -> None:
+    stack = new_stack()
+    TieredVpc(stack, "edge", TieredVpcProps(name="edge-vpc", layout=VpcLayout("10.1.0.0/24", 2, {"public": 26, "app": 26}), public_tier="public"))
+    _, doc = synthesized(stack)
+    assert doc["resource"]["aws_internet_gateway"] == {
+        "edge-igw": {"tags": {"Name": "edge-vpc-igw"}, "vpc_id": "${aws_vpc.edge_vpc.id}"}
+    }
+    routes = doc["resource"]["aws_route"]
+    assert sorted(routes) == ["edge-public-internet-1", "edge-public-internet-2"]
+    assert routes["edge-public-internet-1"] == {
+        "destination_cidr_block": "0.0.0.0/0",
+        "gateway_id": "${aws_internet_gateway.edge-igw.id}",
+        "route_table_id": "${aws_route_table.edge_public-1-routes.id}",
+    }
+    private = new_stack("private")
+    TieredVpc(private, "inner", TieredVpcProps(name="inner", layout=VpcLayout("10.1.0.0/24", 1, {"app": 26})))
+    assert "aws_internet_gateway" not in synthesized(private)[1]["resource"]
+    with pytest.raises(ValueError, match=r"public_tier = 'web': not one of the tiers \['app'\]"):
+        TieredVpc(private, "bad", TieredVpcProps(name="bad", layout=VpcLayout("10.2.0.0/24", 1, {"app": 26}), public_tier="web"))
+
+
+def test_constructs_read_region_and_account_from_their_stack() -> None:
+    from constructs_lib.account_provider import StackAccount, stack_account
+
+    stack = new_stack()
+    assert stack_account(Construct(stack, "x")) == StackAccount(region="eu-west-1", account_id="111111111111")
+    bare = ReadableIdsStack(cdk.Testing.app(), "bare")
+    AwsProvider(bare, "aws", region="eu-west-1")  # no allowed_account_ids: ARNs cannot be built
+    with pytest.raises(ValueError, match=r"bare/fn: the stack bare needs a default AWS provider with a region and exactly one allowed_account_ids entry"):
+        PythonLambda(bare, "fn", lambda_props())

@@ -658,3 +658,53 @@ def test_policy_with_references_reads_back() -> None:
     network.attach_auth_policy(AuthPolicy([AuthStatement(resources=[f"{network.arn}/*"], conditions=[source_vpc("vpc-1")])]).render())
     policy = synth(stack)["resource"]["aws_vpclattice_auth_policy"]["net_auth-policy"]["policy"]
     assert decode_json_argument(policy)["Statement"][0]["Resource"] == "${aws_vpclattice_service_network.net_network.arn}/*"
+
+
+# --- interfaces between constructs ------------------------------------------------------
+
+
+def test_listeners_attach_to_a_referenced_service_with_the_same_checks() -> None:
+    stack = new_stack()
+    partner = LatticeService.from_arn(stack, "partner", SVC_ARN)
+    Listener(stack, "http", ListenerProps(name="http", service=partner, default_action=FixedResponse(404)))
+    doc = synth(stack)["resource"]["aws_vpclattice_listener"]["http_listener"]
+    assert doc["service_identifier"] == SVC_ARN
+    group = TargetGroup(stack, "tcp", TargetGroupProps(name="db-tcp", type="IP", port=5432, protocol="TCP", vpc_id="vpc-1"))
+    with breaks(r"unit/tls: service.custom_domain_name = None: a TLS_PASSTHROUGH listener needs a service with a custom domain"):
+        Listener(stack, "tls", ListenerProps(name="tls", service=partner, protocol="TLS_PASSTHROUGH", port=443, default_action=Forward([WeightedTarget(group)])))
+    named = LatticeService.from_arn(stack, "db", SVC_ARN.replace("0123", "4567"), custom_domain_name="db.example.internal")
+    Listener(stack, "tls2", ListenerProps(name="tls", service=named, protocol="TLS_PASSTHROUGH", port=443, default_action=Forward([WeightedTarget(group)])))
+    with pytest.warns(LatticeQuotaWarning, match="3 listeners on one service"):
+        for index in range(2):
+            Listener(stack, f"more{index}", ListenerProps(name=f"more{index}", service=partner, port=81 + index, default_action=FixedResponse(404)))
+
+
+def test_networks_associate_service_objects_by_their_identifier() -> None:
+    stack = new_stack()
+    network = ServiceNetwork(stack, "net", ServiceNetworkProps(name="apps"))
+    network.associate_service("local", service=service(stack))
+    network.associate_service("partner", service=LatticeService.from_arn(stack, "partner", SVC_ARN))
+    associations = synth(stack)["resource"]["aws_vpclattice_service_network_service_association"]
+    assert associations["net_local_association"]["service_identifier"] == "${aws_vpclattice_service.svc_service.id}"
+    assert associations["net_partner_association"]["service_identifier"] == SVC_ARN
+
+
+def test_shares_can_stay_inside_an_organization() -> None:
+    stack = new_stack()
+    network = ServiceNetwork(stack, "net", ServiceNetworkProps(name="apps"))
+    network.share_with("org", ["arn:aws:organizations::111111111111:organization/o-abc"], allow_external_principals=False)
+    service(stack).share_with("ext", ["222222222222"])
+    shares = synth(stack)["resource"]["aws_ram_resource_share"]
+    assert shares["net_org_share"]["allow_external_principals"] is False
+    assert shares["svc_ext_share"] == {"allow_external_principals": True, "name": "svc service"}
+
+
+def test_app_wide_checks_live_in_one_construct_per_app() -> None:
+    from constructs_lib.lattice.validation import AppChecks
+
+    first, second = cdk.Testing.app(), cdk.Testing.app()
+    declare_quotas(first, LatticeQuotas(listeners_per_service=4))
+    assert AppChecks.of(first) is AppChecks.of(ReadableIdsStack(first, "s"))
+    assert AppChecks.of(first).declared_quotas == LatticeQuotas(listeners_per_service=4)
+    assert AppChecks.of(second).declared_quotas is None
+    assert synth(ReadableIdsStack(first, "empty")).get("resource") is None, "it synthesizes nothing"

@@ -15,7 +15,7 @@ from constructs_lib.synth import UnsafeOutdir, check_outdir, synth_atomically
 from tests.helpers import ROOT
 
 # What `python main.py` needs up to the point where the bindings would load.
-_APP_SOURCES = ("main.py", "lattice.toml", "app_config", "constructs_lib", "lambda")
+_APP_SOURCES = ("main.py", "lattice.toml", "app_config", "accounts", "constructs_lib", "lambda")
 
 
 @pytest.fixture
@@ -127,7 +127,7 @@ def test_main_refuses_state_inside_the_output_directory(project: Path) -> None:
     ],
 )
 def test_state_dir_is_refused_where_something_else_would_delete_or_publish_it(state_dir: str, rule: str) -> None:
-    from app_config import ConfigError, parse_config
+    from app_config.loader import ConfigError, parse_config
     from tests.helpers import ACCOUNTS
 
     with pytest.raises(ConfigError) as caught:
@@ -238,3 +238,17 @@ def test_examples_refuse_the_apps_output_directory(monkeypatch, capsys) -> None:
         common.run(service.build)
     assert stopped.value.code == 2
     assert "is inside the app's output directory" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("outdir", ["cdktf.out", "build/out", "a/b/c/out", "../elsewhere/out"])
+def test_local_state_stays_at_the_project_whatever_the_outdir(tmp_path: Path, outdir: str) -> None:
+    from accounts.base import StateLayout
+    from tests.helpers import make_config
+
+    project = tmp_path / "project"
+    layout = StateLayout.of(make_config(), project / outdir, project)
+    location = layout.location("distributed-service-account")
+    working_dir = (project / outdir / "stacks" / "distributed-service-account").resolve()
+    assert (working_dir / location.path).resolve() == project / "terraform-state" / "distributed-service-account.tfstate"
+    if outdir == "cdktf.out":
+        assert location.path == "../../../terraform-state/distributed-service-account.tfstate"

@@ -1,0 +1,1 @@
+"""The distributed pattern: config.py (its config section, names, checks, registration) and stacks.py."""

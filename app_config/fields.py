@@ -1,0 +1,152 @@
+"""What every section of the config is built from: the strict base model,
+accounts, consumer VPCs, Lattice names, CIDRs, regions. Pattern modules build
+their own sections from these. No cdktf import, and nothing from the rest of
+app_config, so a pattern's config module can import it without a cycle."""
+from __future__ import annotations
+
+import ipaddress
+import re
+from typing import Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from constructs_lib.lattice_rules import name_problem
+from constructs_lib.subnet_plan import SubnetPlanError, VpcLayout
+
+ACCOUNT_ID_RULE = "must be exactly 12 digits"
+ACCOUNT_ID = re.compile(r"^\d{12}$")
+ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}$")
+ROLE_ARN_RULE = "must be an IAM role ARN like arn:aws:iam::123456789012:role/name"
+# A VPC or tenant name: it prefixes other names ('<name>-service-network').
+NAME = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,45}[a-z0-9])?$")
+_INSTANCE_TYPE = re.compile(r"^[a-z][a-z0-9-]*\.[a-z0-9]+$")
+
+AuthPolicyMode = Literal["least_privilege", "open"]
+DiscoveryChannel = Literal["remote_state", "secrets_manager"]
+
+
+class StrictModel(BaseModel):
+    """Unknown keys are errors, values are not coerced, models are frozen."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True, strict=True)
+
+
+def vpc_cidr(value: str) -> str:
+    """A VPC CIDR: IPv4, no host bits, /16 to /28."""
+    try:
+        network = ipaddress.IPv4Network(value, strict=True)
+    except ValueError as exc:
+        raise ValueError(f"must be an IPv4 network in CIDR notation with no host bits set ({exc})") from None
+    if not 16 <= network.prefixlen <= 28:
+        raise ValueError("a VPC CIDR must be between /16 and /28")
+    return value
+
+
+def lattice_name(kind: str, value: str) -> str:
+    """``value`` if it is a valid VPC Lattice name of ``kind`` (constructs_lib.lattice_rules)."""
+    problem = name_problem(kind, value)
+    if problem is not None:
+        raise ValueError(problem)
+    return value
+
+
+class AccountConfig(StrictModel):
+    """One AWS account that a stack deploys into."""
+
+    id: str = Field(description="The 12-digit AWS account id. The stack's provider refuses any other account.")
+    role_arn: Optional[str] = Field(
+        default=None, description="IAM role the provider assumes in this account (cross-account deploys)."
+    )
+    profile: Optional[str] = Field(default=None, description="Named AWS CLI profile for this account.")
+
+    @field_validator("id")
+    @classmethod
+    def _account_id(cls, value: str) -> str:
+        if not ACCOUNT_ID.match(value):
+            raise ValueError(ACCOUNT_ID_RULE)
+        return value
+
+    @field_validator("role_arn")
+    @classmethod
+    def _role_arn(cls, value: Optional[str]) -> Optional[str]:
+        if value is not None and not ROLE_ARN.match(value):
+            raise ValueError(ROLE_ARN_RULE)
+        return value
+
+    @field_validator("profile")
+    @classmethod
+    def _profile(cls, value: Optional[str]) -> Optional[str]:
+        if value is not None and not value.strip():
+            raise ValueError("must not be empty")
+        return value
+
+    @model_validator(mode="after")
+    def _one_credential_source(self) -> "AccountConfig":
+        if self.role_arn and self.profile:
+            raise ValueError("set role_arn or profile, not both")
+        if self.role_arn and self.role_arn.split(":")[4] != self.id:
+            raise ValueError(
+                f"role_arn {self.role_arn!r} is in account {self.role_arn.split(':')[4]}, not in {self.id}"
+            )
+        return self
+
+
+class VpcConfig(StrictModel):
+    """A consumer VPC: two subnet tiers per AZ, SSM endpoints and one test instance per AZ."""
+
+    cidr_block: str = Field(default="10.0.0.0/24", description="IPv4 CIDR, /16 to /28. VPCs may overlap: Lattice does not care.")
+    number_azs: int = Field(default=2, description="Availability zones (1-6); one workload instance per AZ.")
+    workload_subnet_netmask: int = Field(default=28, description="Prefix length of each workload subnet (16-28).")
+    endpoints_subnet_netmask: int = Field(default=28, description="Prefix length of each endpoints subnet (16-28).")
+    instance_type: str = Field(default="t2.micro", description="EC2 instance type of the test instances.")
+
+    @field_validator("cidr_block")
+    @classmethod
+    def _cidr(cls, value: str) -> str:
+        return vpc_cidr(value)
+
+    @field_validator("number_azs")
+    @classmethod
+    def _azs(cls, value: int) -> int:
+        if not 1 <= value <= 6:
+            raise ValueError("must be between 1 and 6")
+        return value
+
+    @field_validator("workload_subnet_netmask", "endpoints_subnet_netmask")
+    @classmethod
+    def _netmask(cls, value: int) -> int:
+        if not 16 <= value <= 28:
+            raise ValueError("an AWS subnet netmask must be between 16 and 28")
+        return value
+
+    @field_validator("instance_type")
+    @classmethod
+    def _instance_type(cls, value: str) -> str:
+        if not _INSTANCE_TYPE.match(value):
+            raise ValueError("must be an EC2 instance type such as t3.micro")
+        return value
+
+    @model_validator(mode="after")
+    def _subnets_fit(self) -> "VpcConfig":
+        try:
+            self.layout.subnets()
+        except SubnetPlanError as exc:
+            raise ValueError(f"subnets do not fit: {exc}") from None
+        return self
+
+    @property
+    def layout(self) -> VpcLayout:
+        """The subnet plan the consumer VPC constructs build from this section."""
+        return VpcLayout(
+            cidr_block=self.cidr_block,
+            number_azs=self.number_azs,
+            tiers={"workload": self.workload_subnet_netmask, "endpoints": self.endpoints_subnet_netmask},
+        )
+
+
+class PatternSettings(StrictModel):
+    """What every ``[patterns.<name>]`` section has. A pattern's model sets the
+    default of ``enabled``; that default applies whether the section is written
+    or not."""
+
+    enabled: bool = Field(default=False, description="Synthesize this pattern's stacks.")
