@@ -10,9 +10,12 @@ export PIPENV_VERBOSITY := -1
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 export CHECKPOINT_DISABLE := 1
-# Where terraform finds hashicorp/aws offline: set it yourself, or it is searched for.
-LATTICE_TF_PROVIDER_MIRROR ?= $(shell scripts/find-provider-mirror)
-export LATTICE_TF_PROVIDER_MIRROR
+# Where terraform finds hashicorp/aws offline: set LATTICE_TF_PROVIDER_MIRROR yourself,
+# or the targets that run terraform (test, bench) look for one once and remember it in
+# .build/provider-mirror. Other targets never search.
+FIND_MIRROR ?= scripts/find-provider-mirror
+MIRROR_CACHE := .build/provider-mirror
+provider_mirror = $(or $(LATTICE_TF_PROVIDER_MIRROR),$(shell $(FIND_MIRROR) $(MIRROR_CACHE)))
 
 PYTHON ?= python3
 PIPENV := $(PYTHON) -m pipenv
@@ -23,6 +26,8 @@ help:
 	@echo "make synth      install, then synthesize every stack into cdktf.out/"
 	@echo "make test       install, then run the whole test suite"
 	@echo "make synth-hcl  plain HCL through the cdktf CLI (cdktf synth --hcl)"
+	@echo "make diff       synthesize once, then cdktf diff every stack in deploy order"
+	@echo "make deploy     cdktf deploy '*': every stack, in deploy order"
 	@echo "make snapshots  rewrite tests/snapshots/ after an intended change"
 	@echo "make docs       regenerate README.md's config reference and lattice_check sessions, docs/lattice.svg"
 	@echo "make matrix     lattice_check matrix of every pattern (tests/matrices/) against cdktf.out"
@@ -48,13 +53,15 @@ synth-hcl: install
 	npx cdktf synth --hcl
 
 diff: install
-	npx cdktf diff
+	npx cdktf synth
+	@for stack in $$($(PIPENV) run python -m tools.stack_order cdktf.out); do \
+	  echo "== $$stack"; npx cdktf diff --skip-synth $$stack || exit $$?; done
 
 deploy: install
 	npx cdktf deploy '*'
 
 test: install
-	$(PIPENV) run python -m pytest
+	LATTICE_TF_PROVIDER_MIRROR="$(provider_mirror)" $(PIPENV) run python -m pytest
 
 snapshots: install
 	$(PIPENV) run python -m pytest tests/patterns/test_snapshots.py --update-snapshots
@@ -71,10 +78,10 @@ scan: synth
 	$(PIPENV) run python -m tools.security_scan cdktf.out
 
 bench: install
-	$(PIPENV) run python bench/synth_bench.py
+	LATTICE_TF_PROVIDER_MIRROR="$(provider_mirror)" $(PIPENV) run python bench/synth_bench.py
 
 bench-1000: install
-	$(PIPENV) run python bench/synth_bench.py --scale 1 10 100 1000
+	LATTICE_TF_PROVIDER_MIRROR="$(provider_mirror)" $(PIPENV) run python bench/synth_bench.py --scale 1 10 100 1000
 
 clean:
-	rm -rf cdktf.out .venv node_modules .pytest_cache
+	rm -rf cdktf.out examples.out .build .venv node_modules .pytest_cache

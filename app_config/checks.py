@@ -7,14 +7,18 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Iterable
 
-from accounts.registry import NameClaim
+from accounts.registry import NameClaim, patterns
 
-from .schema import LatticeConfig
+from .regions import known_regions, region_problem
+from .schema import LatticeConfig, S3BackendConfig
 
 
 def cross_section_problems(config: LatticeConfig) -> list[str]:
     problems: list[str] = []
     claims: list[NameClaim] = []
+    if not config.enabled_patterns():
+        names = ", ".join(spec.name for spec in patterns())
+        problems.append(f"patterns: no pattern is enabled, so there is nothing to synthesize: set enabled = true in one of {names}")
     for spec in config.enabled_patterns():
         missing = [role for role in spec.roles if getattr(config.accounts, role.name) is None]
         for role in missing:
@@ -27,6 +31,11 @@ def cross_section_problems(config: LatticeConfig) -> list[str]:
         problems.extend(spec.checks(config, settings))
         claims.extend(spec.claims(config, settings))
     problems.extend(collisions(claims))
+    backend = config.backend
+    if isinstance(backend, S3BackendConfig) and backend.region is not None:
+        problem = region_problem(backend.region, known_regions(), "no such AWS region", config.extra_regions)
+        if problem:
+            problems.append(f"backend.region = {backend.region!r}: {problem}")
     return problems
 
 

@@ -46,7 +46,7 @@ def load_config(path: str | Path = DEFAULT_CONFIG_FILE) -> LatticeConfig:
 
 
 # The sections the cross-section checks read: they run whenever these are valid.
-CHECKED_SECTIONS = ("accounts", "patterns", "vpcs")
+CHECKED_SECTIONS = ("accounts", "patterns", "vpcs", "backend", "extra_regions")
 
 
 def parse_config(raw: dict[str, Any], source: str = "<config>") -> LatticeConfig:

@@ -11,15 +11,19 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Optional, Union
 
-from pydantic import BaseModel, Field, create_model, field_validator
+from pydantic import BaseModel, Discriminator, Field, Tag, ValidationInfo, create_model, field_validator
 
 from accounts.registry import PatternSpec, account_roles, patterns
 
 from .fields import ROLE_ARN, ROLE_ARN_RULE, AccountConfig, StrictModel, VpcConfig
 from .fields import NAME as _VPC_NAME
 from .project import DEFAULT_STATE_DIR, NOT_FOR_STATE
+from .regions import REGION_FORMAT, lattice_regions, region_problem
 
-_REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$")
+# Tags the stacks set themselves (provider default tags), and AWS's rules for tags.
+PROJECT_TAGS = ("Project", "Pattern", "AccountRole")
+_TAG_TEXT = re.compile(r"^[\w .:/=+\-@]*$")  # letters in any script, digits, spaces, _ . : / = + - @
+
 _S3_BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 
 
@@ -65,7 +69,7 @@ class S3BackendConfig(StrictModel):
     @field_validator("region")
     @classmethod
     def _region(cls, value: Optional[str]) -> Optional[str]:
-        if value is not None and not _REGION.match(value):
+        if value is not None and not REGION_FORMAT.match(value):
             raise ValueError("must be an AWS region name such as eu-west-1")
         return value
 
@@ -84,7 +88,17 @@ class S3BackendConfig(StrictModel):
         return value
 
 
-BackendConfig = Annotated[Union[LocalBackendConfig, S3BackendConfig], Field(discriminator="type")]
+def _backend_type(value: Any) -> str:
+    """The backend's `type`; a [backend] section without one is local (its default)."""
+    if isinstance(value, dict):
+        return str(value.get("type", "local"))
+    return str(getattr(value, "type", "local"))
+
+
+BackendConfig = Annotated[
+    Union[Annotated[LocalBackendConfig, Tag("local")], Annotated[S3BackendConfig, Tag("s3")]],
+    Discriminator(_backend_type),
+]
 
 
 def _accounts_model() -> type[BaseModel]:
@@ -113,12 +127,28 @@ def _default_vpcs() -> dict[str, VpcConfig]:
     return {"vpc1": VpcConfig(), "vpc2": VpcConfig()}
 
 
+def _tag_value(value: str) -> str:
+    if len(value) > 256 or not _TAG_TEXT.match(value):
+        raise ValueError("a tag value is at most 256 letters, digits, spaces and _ . : / = + - @")
+    return value
+
+
 class LatticeConfig(StrictModel):
     """The whole configuration file."""
 
-    region: str = Field(default="eu-west-1", description="AWS region of every stack (Lattice resources are regional).")
+    extra_regions: list[str] = Field(
+        default_factory=list,
+        description="Regions to accept although the installed botocore's endpoint data does not list them (yet) for VPC Lattice or S3; normally empty.",
+    )
+    region: str = Field(
+        default="eu-west-1",
+        description="AWS region of every stack (Lattice resources are regional); one where VPC Lattice runs, per AWS's endpoint data in botocore.",
+    )
     project: str = Field(default="lattice-cdktf", description="Value of the Project default tag.")
-    tags: dict[str, str] = Field(default_factory=dict, description="Extra default tags on every resource.")
+    tags: dict[str, str] = Field(
+        default_factory=dict,
+        description="Extra default tags on every resource (AWS tag rules; not `aws:*`, not Project, Pattern or AccountRole, which the stacks set).",
+    )
     accounts: Accounts = Field(default_factory=Accounts, description="The accounts stacks deploy into, by role; each is required by the patterns that use it, when enabled.")
     backend: BackendConfig = Field(default_factory=LocalBackendConfig, description="Where each stack keeps its state.")
     patterns: Patterns = Field(default_factory=Patterns)
@@ -126,11 +156,49 @@ class LatticeConfig(StrictModel):
         default_factory=_default_vpcs, description="Consumer VPCs by Name tag (default: vpc1 and vpc2, 10.0.0.0/24 each)."
     )
 
+    @field_validator("extra_regions")
+    @classmethod
+    def _extra_regions(cls, value: list[str]) -> list[str]:
+        for region in value:
+            if not REGION_FORMAT.match(region):
+                raise ValueError(f"{region!r} must be an AWS region name such as eu-west-1")
+        return value
+
     @field_validator("region")
     @classmethod
-    def _region(cls, value: str) -> str:
-        if not _REGION.match(value):
-            raise ValueError("must be an AWS region name such as eu-west-1")
+    def _region(cls, value: str, info: ValidationInfo) -> str:
+        problem = region_problem(
+            value, lattice_regions(), "VPC Lattice does not run in this region", info.data.get("extra_regions", ())
+        )
+        if problem:
+            raise ValueError(problem)
+        return value
+
+    @field_validator("project")
+    @classmethod
+    def _project(cls, value: str) -> str:
+        if not value:
+            raise ValueError("must not be empty (it is the value of the Project tag)")
+        return _tag_value(value)
+
+    @field_validator("tags")
+    @classmethod
+    def _tags(cls, value: dict[str, str]) -> dict[str, str]:
+        problems = []
+        for key, text in value.items():
+            if not 1 <= len(key) <= 128 or not _TAG_TEXT.match(key):
+                problems.append(f"tag key {key!r}: a tag key is 1-128 letters, digits, spaces and _ . : / = + - @")
+            elif key.lower().startswith("aws:"):
+                problems.append(f"tag key {key!r}: the aws: prefix is reserved for AWS")
+            elif key in PROJECT_TAGS:
+                hint = " (set project = ... for its value)" if key == "Project" else ""
+                problems.append(f"tag key {key!r}: the stacks set it themselves{hint}")
+            try:
+                _tag_value(text)
+            except ValueError as exc:
+                problems.append(f"tag {key!r}: {exc}")
+        if problems:
+            raise ValueError("; ".join(problems))
         return value
 
     @field_validator("vpcs")

@@ -93,7 +93,7 @@ def test_shipped_config_file_is_valid_and_uses_fake_accounts(default_config) -> 
         (with_accounts(vpcs={"Vpc_1": {}}), "vpcs: VPC name 'Vpc_1' must be 1-47 lowercase letters"),
         (
             with_accounts(regoin="eu-west-1"),
-            "regoin: unknown key (allowed here: accounts, backend, patterns, project, region, tags, vpcs); "
+            "regoin: unknown key (allowed here: accounts, backend, extra_regions, patterns, project, region, tags, vpcs); "
             "did you mean 'region'?",
         ),
         (
@@ -248,3 +248,76 @@ def test_accounts_are_required_by_the_patterns_that_use_them() -> None:
         "patterns.shared is enabled: accounts.common is required: Common-services account of the shared-service pattern "
         "(DirectoryService)."
     ]
+
+
+def test_every_problem_is_reported_at_once_fields_and_rules_across_sections() -> None:
+    found = problems(
+        {
+            "region": "xx-mars-1",
+            "tags": {"aws:owner": "me", "Project": "x"},
+            "accounts": {"service": {"id": "111111111111"}, "consumer": {"id": "111111111111"}},
+            "patterns": {"centralized": {"enabled": True, "service_name": "lambda-service"}},
+            "vpcs": {"amazon-linux": {}, "vpc1": {}},
+        }
+    )
+    assert [p.split(" ", 1)[0] for p in found] == [
+        "region",
+        "tags:",
+        "accounts.service.id",
+        "patterns.centralized",
+        "vpcs.amazon-linux:",
+    ]
+    assert "tag key 'aws:owner': the aws: prefix is reserved for AWS; tag key 'Project': the stacks set it themselves" in found[1]
+    assert found[3] == (
+        "patterns.centralized is enabled: accounts.network is required: Central service-network account (centralized pattern only)."
+    )
+
+
+def test_rules_across_sections_wait_for_the_sections_they_read() -> None:
+    """A bad VPC field hides the collision checks that read vpcs (they would judge a
+    default), but not the field problems."""
+    found = problems(with_accounts(vpcs={"amazon-linux": {"number_azs": 0}}))
+    assert found == ["vpcs.amazon-linux.number_azs = 0: must be between 1 and 6"]
+
+
+def test_no_enabled_pattern_is_refused_before_the_import() -> None:
+    assert problems(with_accounts(patterns={"distributed": {"enabled": False}})) == [
+        "patterns: no pattern is enabled, so there is nothing to synthesize: set enabled = true in one of distributed, centralized, shared"
+    ]
+
+
+def test_a_section_without_enabled_means_the_default(default_config) -> None:
+    config = make_config(patterns={"centralized": {"discovery": "secrets_manager"}})
+    assert [spec.name for spec in config.enabled_patterns()] == ["distributed"]
+    both = make_config(accounts={**ACCOUNTS, "network": {"id": "333333333333"}}, patterns={"centralized": {"enabled": True}})
+    assert [spec.name for spec in both.enabled_patterns()] == ["distributed", "centralized"], "the defaults work together"
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        (with_accounts(region="xx-mars-1"), "region = 'xx-mars-1': VPC Lattice does not run in this region per the AWS endpoint data in botocore"),
+        (with_accounts(region="mx-central-1"), "region = 'mx-central-1': VPC Lattice does not run in this region"),
+        (with_accounts(tags={"": "x"}), "tags: tag key '': a tag key is 1-128 letters"),
+        (with_accounts(tags={"AWS:team": "x"}), "tags: tag key 'AWS:team': the aws: prefix is reserved for AWS"),
+        (with_accounts(tags={"Project": "x"}), "tags: tag key 'Project': the stacks set it themselves (set project = ... for its value)"),
+        (with_accounts(tags={"Team": "a\nb"}), "tags: tag 'Team': a tag value is at most 256 letters"),
+        (with_accounts(project=""), "project = '': must not be empty (it is the value of the Project tag)"),
+        (with_accounts(extra_regions=["nowhere"]), "extra_regions: 'nowhere' must be an AWS region name"),
+        (
+            with_accounts(backend={"type": "s3", "bucket": "state", "region": "xx-mars-1"}),
+            "backend.region = 'xx-mars-1': no such AWS region per the AWS endpoint data in botocore",
+        ),
+    ],
+)
+def test_regions_and_tags_follow_aws_rules(raw: dict, expected: str) -> None:
+    (problem,) = problems(raw)
+    assert problem.startswith(expected), problem
+
+
+def test_a_new_region_is_accepted_when_declared() -> None:
+    assert make_config(region="mx-central-1", extra_regions=["mx-central-1"]).region == "mx-central-1"
+
+
+def test_a_backend_without_type_is_local() -> None:
+    assert make_config(backend={"state_dir": "ops/state"}).backend.type == "local"

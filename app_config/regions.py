@@ -1,0 +1,49 @@
+"""Which AWS regions exist and where VPC Lattice runs, from AWS's own endpoint data
+as shipped in botocore (upgrade botocore to learn newer regions; the config's
+``extra_regions`` accepts a region before that)."""
+from __future__ import annotations
+
+import functools
+import re
+from typing import Any, Iterable
+
+from botocore import __version__ as BOTOCORE_VERSION
+from botocore.loaders import Loader
+
+REGION_FORMAT = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$")
+LATTICE_SERVICE = "vpc-lattice"
+
+
+@functools.cache
+def _partitions() -> list[dict[str, Any]]:
+    partitions: list[dict[str, Any]] = Loader().load_data("endpoints")["partitions"]
+    return partitions
+
+
+@functools.cache
+def known_regions() -> frozenset[str]:
+    """Every region of every AWS partition."""
+    return frozenset(region for partition in _partitions() for region in partition["regions"])
+
+
+@functools.cache
+def lattice_regions() -> frozenset[str]:
+    """The regions with a VPC Lattice endpoint."""
+    return frozenset(
+        region
+        for partition in _partitions()
+        for region, endpoint in partition["services"].get(LATTICE_SERVICE, {}).get("endpoints", {}).items()
+        if region in partition["regions"] and not endpoint.get("deprecated")
+    )
+
+
+def region_problem(value: str, allowed: frozenset[str], what: str, extra: Iterable[str]) -> str | None:
+    """None when ``value`` is in ``allowed`` or ``extra``, else the rule it breaks."""
+    if value in allowed or value in set(extra):
+        return None
+    if not REGION_FORMAT.match(value):
+        return "must be an AWS region name such as eu-west-1"
+    return (
+        f"{what} per the AWS endpoint data in botocore {BOTOCORE_VERSION} ({', '.join(sorted(allowed))}); "
+        f"if AWS has added it since, list it in extra_regions = [\"{value}\"] or upgrade botocore"
+    )

@@ -1,0 +1,39 @@
+"""The stacks of a synthesized output in deploy order (each after the stacks it
+depends on; ties by name), read from cdktf's manifest.json.
+
+    python -m tools.stack_order cdktf.out     # one stack name per line
+"""
+from __future__ import annotations
+
+import json
+import sys
+from graphlib import TopologicalSorter
+from pathlib import Path
+
+
+def deploy_order(outdir: Path) -> list[str]:
+    manifest = json.loads((outdir / "manifest.json").read_text(encoding="utf-8"))
+    graph = {name: set(entry.get("dependencies", [])) for name, entry in manifest["stacks"].items()}
+    sorter = TopologicalSorter(graph)
+    sorter.prepare()
+    order: list[str] = []
+    while sorter.is_active():
+        ready = sorted(sorter.get_ready())
+        order.extend(ready)
+        sorter.done(*ready)
+    return order
+
+
+def main(argv: list[str]) -> int:
+    outdir = Path(argv[0] if argv else "cdktf.out")
+    try:
+        order = deploy_order(outdir)
+    except (OSError, ValueError, KeyError) as problem:
+        print(f"error: {outdir}/manifest.json: {problem}: synthesize first (make synth)", file=sys.stderr)
+        return 2
+    print("\n".join(order))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
