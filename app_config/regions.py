@@ -4,11 +4,12 @@ as shipped in botocore (upgrade botocore to learn newer regions; the config's
 from __future__ import annotations
 
 import functools
+import importlib.resources
+import json
 import re
 from typing import Any, Iterable
 
 from botocore import __version__ as BOTOCORE_VERSION
-from botocore.loaders import Loader
 
 REGION_FORMAT = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$")
 LATTICE_SERVICE = "vpc-lattice"
@@ -16,7 +17,9 @@ LATTICE_SERVICE = "vpc-lattice"
 
 @functools.cache
 def _partitions() -> list[dict[str, Any]]:
-    partitions: list[dict[str, Any]] = Loader().load_data("endpoints")["partitions"]
+    # botocore's own data file (what its loader reads), without importing the loader.
+    data = json.loads((importlib.resources.files("botocore") / "data" / "endpoints.json").read_text(encoding="utf-8"))
+    partitions: list[dict[str, Any]] = data["partitions"]
     return partitions
 
 

@@ -35,8 +35,7 @@ def _children_peak_mb() -> float:
 
 def main(count: int) -> None:
     started = time.perf_counter()
-    from cdktf_cdktf_provider_aws.provider import AwsProvider
-
+    from constructs_lib import aws
     from constructs_lib.cdk import App
     from constructs_lib.lattice import (
         FixedResponse,
@@ -56,7 +55,7 @@ def main(count: int) -> None:
         app = App(outdir=outdir)
         declare_quotas(app, LatticeQuotas(service_associations_per_service_network=max(500, count)))
         stack = ReadableIdsStack(app, "scale")
-        AwsProvider(stack, "aws", region="eu-west-1")
+        aws.provider.AwsProvider(stack, "aws", region="eu-west-1")
         network = ServiceNetwork(stack, "network", ServiceNetworkProps(name="scale-network"))
         for index in range(count):
             service = LatticeService(stack, f"svc{index}", LatticeServiceProps(name=f"service-{index}"))

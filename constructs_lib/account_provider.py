@@ -3,14 +3,9 @@ place constructs learn their stack's region and account from."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Mapping, Optional
+from typing import Mapping, Optional, Protocol, runtime_checkable
 
-from cdktf_cdktf_provider_aws.provider import (
-    AwsProvider,
-    AwsProviderAssumeRole,
-    AwsProviderDefaultTags,
-)
-
+from . import aws
 from .cdk import Construct, TerraformStack
 
 
@@ -24,25 +19,25 @@ class AccountProviderProps:
     default_tags: Mapping[str, str] = field(default_factory=dict)
 
 
-def account_provider(scope: Construct, props: AccountProviderProps) -> AwsProvider:
+def account_provider(scope: Construct, props: AccountProviderProps) -> aws.provider.AwsProvider:
     """An AwsProvider that refuses to run against any account but ``props.account_id``.
 
     ``allowed_account_ids`` makes a plan with the wrong credentials fail before it
     touches anything; credentials come from an assume-role ARN, a named profile, or
     the default chain, as the config says.
     """
-    return AwsProvider(
+    return aws.provider.AwsProvider(
         scope,
         "aws",
         region=props.region,
         allowed_account_ids=[props.account_id],
         assume_role=(
-            [AwsProviderAssumeRole(role_arn=props.role_arn, session_name=props.session_name)]
+            [aws.provider.AwsProviderAssumeRole(role_arn=props.role_arn, session_name=props.session_name)]
             if props.role_arn
             else None
         ),
         profile=props.profile,
-        default_tags=[AwsProviderDefaultTags(tags=dict(sorted(props.default_tags.items())))]
+        default_tags=[aws.provider.AwsProviderDefaultTags(tags=dict(sorted(props.default_tags.items())))]
         if props.default_tags
         else None,
     )
@@ -54,14 +49,25 @@ class StackAccount:
     account_id: str
 
 
+@runtime_checkable
+class AccountScoped(Protocol):
+    """A stack that knows its own region and account (the project's AccountStack)."""
+
+    region: str
+    account_id: str
+
+
 def stack_account(scope: Construct) -> StackAccount:
-    """The region and account of the stack ``scope`` belongs to, read from the
-    stack's default AWS provider (``region`` and its one ``allowed_account_ids``
-    entry, as :func:`account_provider` sets them). Constructs that build ARNs or
-    zone names call this instead of taking region and account as props."""
+    """The region and account of the stack ``scope`` belongs to: the stack's own
+    when it declares them (:class:`AccountScoped`), otherwise read from its default
+    AWS provider (``region`` and its one ``allowed_account_ids`` entry, as
+    :func:`account_provider` sets them). Constructs that build ARNs or zone names
+    call this instead of taking region and account as props."""
     stack = TerraformStack.of(scope)
+    if isinstance(stack, AccountScoped):
+        return StackAccount(region=stack.region, account_id=stack.account_id)
     for child in stack.node.children:
-        if isinstance(child, AwsProvider) and child.alias is None:
+        if isinstance(child, aws.provider.AwsProvider) and child.alias is None:
             accounts = child.allowed_account_ids or []
             if child.region and len(accounts) == 1:
                 return StackAccount(region=child.region, account_id=accounts[0])

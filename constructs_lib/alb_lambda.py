@@ -4,12 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
-from cdktf_cdktf_provider_aws.lambda_permission import LambdaPermission
-from cdktf_cdktf_provider_aws.lb import Lb
-from cdktf_cdktf_provider_aws.lb_listener import LbListener, LbListenerDefaultAction
-from cdktf_cdktf_provider_aws.lb_target_group import LbTargetGroup
-from cdktf_cdktf_provider_aws.lb_target_group_attachment import LbTargetGroupAttachment
-
+from . import aws
 from .cdk import Construct
 from .checkov import accept_risks
 
@@ -29,7 +24,7 @@ class InternalLambdaAlb(Construct):
         super().__init__(scope, id)
         if not 1 <= len(props.name) <= 32:
             raise ValueError(f"{self.node.path}: name = {props.name!r}: a load balancer name has 1 to 32 characters")
-        self.alb = Lb(
+        self.alb = aws.lb.Lb(
             self,
             "alb",
             name=props.name,
@@ -40,8 +35,8 @@ class InternalLambdaAlb(Construct):
             drop_invalid_header_fields=True,
             enable_deletion_protection=False,
         )
-        target_group = LbTargetGroup(self, "target-group", name=props.name, target_type="lambda")
-        permission = LambdaPermission(
+        target_group = aws.lb_target_group.LbTargetGroup(self, "target-group", name=props.name, target_type="lambda")
+        permission = aws.lambda_permission.LambdaPermission(
             self,
             "invoke-permission",
             statement_id="AllowAlbInvoke",
@@ -50,16 +45,16 @@ class InternalLambdaAlb(Construct):
             principal="elasticloadbalancing.amazonaws.com",
             source_arn=target_group.arn,
         )
-        LbTargetGroupAttachment(
+        aws.lb_target_group_attachment.LbTargetGroupAttachment(
             self, "target", target_group_arn=target_group.arn, target_id=props.function_arn, depends_on=[permission]
         )
-        listener = LbListener(
+        listener = aws.lb_listener.LbListener(
             self,
             "listener",
             load_balancer_arn=self.alb.arn,
             port=props.port,
             protocol="HTTP",
-            default_action=[LbListenerDefaultAction(type="forward", target_group_arn=target_group.arn)],
+            default_action=[aws.lb_listener.LbListenerDefaultAction(type="forward", target_group_arn=target_group.arn)],
         )
         accept_risks(
             self.alb,

@@ -1,9 +1,13 @@
 """The one place that imports the CDK for Terraform core library.
 
 cdktf is archived upstream; its community fork CDK Terrain (``cdktn``) keeps the same
-API. Swapping is a change to this file (and the AWS bindings' package name in
-the ``cdktf_cdktf_provider_aws`` imports), not a hunt through every construct.
+API. Swapping is a change to this file and to the bindings' package name in
+``aws.py`` (the one place that loads the AWS bindings), not a hunt through every
+construct.
 """
+import re
+from typing import Any
+
 from cdktf import (  # noqa: F401  (re-exported)
     Annotations,
     App,
@@ -18,14 +22,28 @@ from cdktf import (  # noqa: F401  (re-exported)
     S3BackendAssumeRoleConfig,
     StringConcat,
     TerraformAsset,
+    TerraformLocal,
     TerraformOutput,
     TerraformResourceLifecycle,
     TerraformStack,
+    TerraformVariable,
     Testing,
     Token,
     Tokenization,
 )
 from constructs import Construct  # noqa: F401
+
+# cdktf's encoding of a string token (lib/tokens/private/encoding.js), so that a
+# plain string is told apart without a round trip to Node.
+_STRING_TOKEN = re.compile(r"\$\{TfToken\[[a-zA-Z0-9:._-]+\]\}")
+
+
+def is_unresolved(value: Any) -> bool:
+    """``Token.is_unresolved(value)``: for strings decided here (most values are),
+    anything else asked of cdktf."""
+    if isinstance(value, str):
+        return _STRING_TOKEN.search(value) is not None
+    return bool(Token.is_unresolved(value))
 
 __all__ = [
     "Annotations",
@@ -42,10 +60,13 @@ __all__ = [
     "S3BackendAssumeRoleConfig",
     "StringConcat",
     "TerraformAsset",
+    "TerraformLocal",
     "TerraformOutput",
     "TerraformResourceLifecycle",
     "TerraformStack",
+    "TerraformVariable",
     "Testing",
     "Token",
     "Tokenization",
+    "is_unresolved",
 ]

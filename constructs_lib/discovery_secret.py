@@ -10,13 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping, Sequence
 
-from cdktf_cdktf_provider_aws.data_aws_secretsmanager_secret_version import (
-    DataAwsSecretsmanagerSecretVersion,
-)
-from cdktf_cdktf_provider_aws.kms_key import KmsKey
-from cdktf_cdktf_provider_aws.secretsmanager_secret import SecretsmanagerSecret
-from cdktf_cdktf_provider_aws.secretsmanager_secret_version import SecretsmanagerSecretVersion
-
+from . import aws
 from .account_provider import stack_account
 from .cdk import Construct, Fn, Token
 from .checkov import accept_risks
@@ -66,7 +60,7 @@ class DiscoverySecret(Construct):
                     },
                 )
             )
-        self.key = KmsKey(
+        self.key = aws.kms_key.KmsKey(
             self,
             "key",
             description=f"Encrypts the {props.secret_name} discovery secret",
@@ -74,7 +68,7 @@ class DiscoverySecret(Construct):
             enable_key_rotation=True,
             policy=policy_document(key_statements),
         )
-        self.secret = SecretsmanagerSecret(
+        self.secret = aws.secretsmanager_secret.SecretsmanagerSecret(
             self,
             "secret",
             name=props.secret_name,
@@ -100,7 +94,7 @@ class DiscoverySecret(Construct):
             ),
         )
         accept_risks(self.secret, [("CKV2_AWS_57", "holds resource ids, not credentials: nothing to rotate")])
-        SecretsmanagerSecretVersion(
+        aws.secretsmanager_secret_version.SecretsmanagerSecretVersion(
             self,
             "value",
             secret_id=self.secret.id,
@@ -113,7 +107,7 @@ class DiscoverySecretReader(Construct):
 
     def __init__(self, scope: Construct, id: str, *, arn: str) -> None:
         super().__init__(scope, id)
-        self.version = DataAwsSecretsmanagerSecretVersion(self, "version", secret_id=arn)
+        self.version = aws.data_aws_secretsmanager_secret_version.DataAwsSecretsmanagerSecretVersion(self, "version", secret_id=arn)
         # The ids are not secret; nonsensitive keeps plans readable, as in the original.
         self._document = Fn.nonsensitive(Fn.jsondecode(self.version.secret_string))
 

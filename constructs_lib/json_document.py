@@ -11,12 +11,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .cdk import Fn, Token
+from .cdk import Fn, is_unresolved
 
 
 def has_tokens(value: Any) -> bool:
     if isinstance(value, str):
-        return Token.is_unresolved(value)
+        return is_unresolved(value)
     if isinstance(value, dict):
         return any(has_tokens(v) for v in value.values())
     if isinstance(value, (list, tuple)):

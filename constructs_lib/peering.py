@@ -4,13 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
-from cdktf_cdktf_provider_aws.route import Route
-from cdktf_cdktf_provider_aws.vpc_peering_connection import (
-    VpcPeeringConnection,
-    VpcPeeringConnectionAccepter,
-    VpcPeeringConnectionRequester,
-)
-
+from . import aws
 from .cdk import Construct
 
 
@@ -24,18 +18,18 @@ class PeerSide:
 class VpcPeering(Construct):
     def __init__(self, scope: Construct, id: str, *, requester: PeerSide, accepter: PeerSide) -> None:
         super().__init__(scope, id)
-        self.connection = VpcPeeringConnection(
+        self.connection = aws.vpc_peering_connection.VpcPeeringConnection(
             self,
             "connection",
             vpc_id=requester.vpc_id,
             peer_vpc_id=accepter.vpc_id,
             auto_accept=True,  # same account and region
-            accepter=VpcPeeringConnectionAccepter(allow_remote_vpc_dns_resolution=True),
-            requester=VpcPeeringConnectionRequester(allow_remote_vpc_dns_resolution=True),
+            accepter=aws.vpc_peering_connection.VpcPeeringConnectionAccepter(allow_remote_vpc_dns_resolution=True),
+            requester=aws.vpc_peering_connection.VpcPeeringConnectionRequester(allow_remote_vpc_dns_resolution=True),
         )
         for side, other, label in ((requester, accepter, "to-accepter"), (accepter, requester, "to-requester")):
             for index, table in enumerate(side.route_table_ids):
-                Route(
+                aws.route.Route(
                     self,
                     f"{label}-{index + 1}",
                     route_table_id=table,

@@ -5,16 +5,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping, Optional, Sequence
 
-from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
-from cdktf_cdktf_provider_aws.iam_policy import IamPolicy
-from cdktf_cdktf_provider_aws.iam_role import IamRole
-from cdktf_cdktf_provider_aws.iam_role_policy_attachment import IamRolePolicyAttachment
-from cdktf_cdktf_provider_aws.lambda_function import (
-    LambdaFunction,
-    LambdaFunctionEnvironment,
-    LambdaFunctionVpcConfig,
-)
-
+from . import aws
 from .account_provider import stack_account
 from .cdk import AssetType, Construct, TerraformAsset
 from .checkov import accept_risks
@@ -69,10 +60,10 @@ class PythonLambda(Construct):
         asset = TerraformAsset(self, "package", path=str(package.path), type=AssetType.FILE)
 
         log_group_name = f"/aws/lambda/{props.function_name}"
-        log_group = CloudwatchLogGroup(
+        log_group = aws.cloudwatch_log_group.CloudwatchLogGroup(
             self, "logs", name=log_group_name, retention_in_days=props.log_retention_days
         )
-        role = IamRole(
+        role = aws.iam_role.IamRole(
             self,
             "role",
             name=f"{props.iam_name_prefix}-lambda-role",
@@ -88,7 +79,7 @@ class PythonLambda(Construct):
         )
         where = stack_account(self)
         log_arn = f"arn:aws:logs:{where.region}:{where.account_id}:log-group:{log_group_name}"
-        logging = IamPolicy(
+        logging = aws.iam_policy.IamPolicy(
             self,
             "logging-policy",
             name=f"{props.iam_name_prefix}-lambda-logging",
@@ -104,16 +95,16 @@ class PythonLambda(Construct):
                 ]
             ),
         )
-        IamRolePolicyAttachment(self, "logging-attachment", role=role.name, policy_arn=logging.arn)
+        aws.iam_role_policy_attachment.IamRolePolicyAttachment(self, "logging-attachment", role=role.name, policy_arn=logging.arn)
         depends = [log_group]
         if props.vpc is not None:
             depends.append(
-                IamRolePolicyAttachment(
+                aws.iam_role_policy_attachment.IamRolePolicyAttachment(
                     self, "vpc-access-attachment", role=role.name, policy_arn=VPC_ACCESS_POLICY_ARN
                 )
             )
 
-        self.function = LambdaFunction(
+        self.function = aws.lambda_function.LambdaFunction(
             self,
             "function",
             function_name=props.function_name,
@@ -123,10 +114,10 @@ class PythonLambda(Construct):
             filename=asset.path,
             source_code_hash=package.base64_sha256,
             timeout=props.timeout_seconds,
-            environment=LambdaFunctionEnvironment(variables=dict(sorted(props.environment.items())))
+            environment=aws.lambda_function.LambdaFunctionEnvironment(variables=dict(sorted(props.environment.items())))
             if props.environment
             else None,
-            vpc_config=LambdaFunctionVpcConfig(
+            vpc_config=aws.lambda_function.LambdaFunctionVpcConfig(
                 subnet_ids=list(props.vpc.subnet_ids),
                 security_group_ids=list(props.vpc.security_group_ids),
             )

@@ -4,11 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping, Sequence
 
-from cdktf_cdktf_provider_aws.ram_principal_association import RamPrincipalAssociation
-from cdktf_cdktf_provider_aws.ram_resource_association import RamResourceAssociation
-from cdktf_cdktf_provider_aws.ram_resource_share import RamResourceShare
-from cdktf_cdktf_provider_aws.ram_resource_share_accepter import RamResourceShareAccepter
-
+from . import aws
 from .cdk import Construct
 
 
@@ -27,16 +23,16 @@ class RamShare(Construct):
         super().__init__(scope, id)
         if not props.principals:
             raise ValueError(f"{self.node.path}: principals: a share needs at least one principal")
-        self.resource = RamResourceShare(
+        self.resource = aws.ram_resource_share.RamResourceShare(
             self, "share", name=props.name, allow_external_principals=props.allow_external_principals
         )
         self.arn: str = self.resource.arn
         for principal in props.principals:
-            RamPrincipalAssociation(
+            aws.ram_principal_association.RamPrincipalAssociation(
                 self, f"principal-{principal}", principal=principal, resource_share_arn=self.arn
             )
         for key, resource_arn in props.resources.items():
-            RamResourceAssociation(
+            aws.ram_resource_association.RamResourceAssociation(
                 self, f"resource-{key}", resource_arn=resource_arn, resource_share_arn=self.arn
             )
 
@@ -46,4 +42,4 @@ class RamShareAccepter(Construct):
 
     def __init__(self, scope: Construct, id: str, *, share_arn: str) -> None:
         super().__init__(scope, id)
-        self.resource = RamResourceShareAccepter(self, "accepter", share_arn=share_arn)
+        self.resource = aws.ram_resource_share_accepter.RamResourceShareAccepter(self, "accepter", share_arn=share_arn)

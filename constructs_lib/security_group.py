@@ -4,12 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
-from cdktf_cdktf_provider_aws.security_group import (
-    SecurityGroup,
-    SecurityGroupEgress,
-    SecurityGroupIngress,
-)
-
+from . import aws
 from .cdk import Construct
 
 
@@ -48,14 +43,14 @@ class RuledSecurityGroup(Construct):
 
     def __init__(self, scope: Construct, id: str, props: SecurityGroupProps) -> None:
         super().__init__(scope, id)
-        self.resource = SecurityGroup(
+        self.resource = aws.security_group.SecurityGroup(
             self,
             "sg",
             name=props.name,
             description=props.description,
             vpc_id=props.vpc_id,
-            ingress=[SecurityGroupIngress(**_rule_args(r)) for r in props.ingress],
-            egress=[SecurityGroupEgress(**_rule_args(r)) for r in props.egress],
+            ingress=[aws.security_group.SecurityGroupIngress(**_rule_args(r)) for r in props.ingress],
+            egress=[aws.security_group.SecurityGroupEgress(**_rule_args(r)) for r in props.egress],
             tags={"Name": props.name},
         )
         self.id = self.resource.id

@@ -5,13 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
-from cdktf_cdktf_provider_aws.data_aws_ami import DataAwsAmi, DataAwsAmiFilter
-from cdktf_cdktf_provider_aws.iam_instance_profile import IamInstanceProfile
-from cdktf_cdktf_provider_aws.iam_role import IamRole
-from cdktf_cdktf_provider_aws.iam_role_policy_attachment import IamRolePolicyAttachment
-from cdktf_cdktf_provider_aws.instance import Instance, InstanceMetadataOptions, InstanceRootBlockDevice
-from cdktf_cdktf_provider_aws.vpc_endpoint import VpcEndpoint
-
+from . import aws
 from .account_provider import stack_account
 from .cdk import Construct, ITerraformDependable
 from .checkov import accept_risks
@@ -28,15 +22,15 @@ class AmazonLinux2023Ami(Construct):
 
     def __init__(self, scope: Construct, id: str) -> None:
         super().__init__(scope, id)
-        self.resource = DataAwsAmi(
+        self.resource = aws.data_aws_ami.DataAwsAmi(
             self,
             "ami",
             most_recent=True,
             owners=["amazon"],
             filter=[
-                DataAwsAmiFilter(name="name", values=["al2023-ami-2023.*-x86_64"]),
-                DataAwsAmiFilter(name="architecture", values=["x86_64"]),
-                DataAwsAmiFilter(name="virtualization-type", values=["hvm"]),
+                aws.data_aws_ami.DataAwsAmiFilter(name="name", values=["al2023-ami-2023.*-x86_64"]),
+                aws.data_aws_ami.DataAwsAmiFilter(name="architecture", values=["x86_64"]),
+                aws.data_aws_ami.DataAwsAmiFilter(name="virtualization-type", values=["hvm"]),
             ],
         )
         self.id = self.resource.id
@@ -47,7 +41,7 @@ class SsmInstanceProfile(Construct):
 
     def __init__(self, scope: Construct, id: str, *, name_prefix: str) -> None:
         super().__init__(scope, id)
-        role = IamRole(
+        role = aws.iam_role.IamRole(
             self,
             "role",
             name=f"{name_prefix}-ssm-instance-role",
@@ -55,8 +49,8 @@ class SsmInstanceProfile(Construct):
                 [Statement(effect="Allow", actions="sts:AssumeRole", principal={"Service": "ec2.amazonaws.com"})]
             ),
         )
-        IamRolePolicyAttachment(self, "ssm-core", role=role.name, policy_arn=SSM_MANAGED_POLICY_ARN)
-        self.resource = IamInstanceProfile(self, "profile", name=f"{name_prefix}-ssm-instance-profile", role=role.name)
+        aws.iam_role_policy_attachment.IamRolePolicyAttachment(self, "ssm-core", role=role.name, policy_arn=SSM_MANAGED_POLICY_ARN)
+        self.resource = aws.iam_instance_profile.IamInstanceProfile(self, "profile", name=f"{name_prefix}-ssm-instance-profile", role=role.name)
         self.name = self.resource.name
 
 
@@ -86,7 +80,7 @@ class SsmEndpoints(Construct):
             ),
         )
         self.endpoints: list[ITerraformDependable] = [
-            VpcEndpoint(
+            aws.vpc_endpoint.VpcEndpoint(
                 self,
                 service,
                 vpc_id=props.vpc_id,
@@ -134,7 +128,7 @@ class ClientInstances(Construct):
             ),
         )
         self.instances = [
-            Instance(
+            aws.instance.Instance(
                 self,
                 f"instance-{index + 1}",
                 ami=props.ami_id,
@@ -143,8 +137,8 @@ class ClientInstances(Construct):
                 associate_public_ip_address=False,
                 vpc_security_group_ids=[security_group.id],
                 iam_instance_profile=props.instance_profile,
-                metadata_options=InstanceMetadataOptions(http_endpoint="enabled", http_tokens="required"),
-                root_block_device=InstanceRootBlockDevice(encrypted=True),
+                metadata_options=aws.instance.InstanceMetadataOptions(http_endpoint="enabled", http_tokens="required"),
+                root_block_device=aws.instance.InstanceRootBlockDevice(encrypted=True),
                 tags={"Name": f"{props.vpc_name}-instance-{index + 1}"},
                 monitoring=True,
                 depends_on=list(props.depends_on) or None,

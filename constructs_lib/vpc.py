@@ -4,18 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional, TypeVar
 
-from cdktf_cdktf_provider_aws.data_aws_availability_zones import (
-    DataAwsAvailabilityZones,
-    DataAwsAvailabilityZonesFilter,
-)
-from cdktf_cdktf_provider_aws.default_security_group import DefaultSecurityGroup
-from cdktf_cdktf_provider_aws.internet_gateway import InternetGateway
-from cdktf_cdktf_provider_aws.route import Route
-from cdktf_cdktf_provider_aws.route_table import RouteTable
-from cdktf_cdktf_provider_aws.route_table_association import RouteTableAssociation
-from cdktf_cdktf_provider_aws.subnet import Subnet
-from cdktf_cdktf_provider_aws.vpc import Vpc
-
+from . import aws
 from .account_provider import stack_account
 from .cdk import Construct, Fn
 from .checkov import accept_risks
@@ -50,7 +39,7 @@ class TieredVpc(Construct):
             raise ValueError(f"{self.node.path}: public_tier = {props.public_tier!r}: not one of the tiers {list(layout.tiers)}")
         self.name = props.name
         self.cidr_block = layout.cidr_block
-        self.vpc = Vpc(
+        self.vpc = aws.vpc.Vpc(
             self,
             "vpc",
             cidr_block=layout.cidr_block,
@@ -58,60 +47,64 @@ class TieredVpc(Construct):
             enable_dns_hostnames=True,  # private DNS of interface endpoints needs both
             tags={"Name": props.name},
         )
-        self.id = self.vpc.id
+        self.id: str = self.vpc.id  # read once: every read of a resource attribute is a round trip to Node
         # The default security group allows all traffic between its members: empty it.
-        DefaultSecurityGroup(self, "default-security-group", vpc_id=self.vpc.id, tags={"Name": f"{props.name}-default"})
+        aws.default_security_group.DefaultSecurityGroup(self, "default-security-group", vpc_id=self.id, tags={"Name": f"{props.name}-default"})
         accept_risks(self.vpc, [("CKV2_AWS_11", "flow logs are an account-wide choice (destination, retention, cost) left to the operator")])
         # An allowlist of zone names: a zone AWS adds later cannot enter the set and
         # shift which zones the subnets land in.
         region = stack_account(self).region
-        azs = DataAwsAvailabilityZones(
+        azs = aws.data_aws_availability_zones.DataAwsAvailabilityZones(
             self,
             "azs",
             state="available",
-            filter=[DataAwsAvailabilityZonesFilter(name="zone-name", values=[f"{region}{letter}" for letter in "abcdef"])],
+            filter=[aws.data_aws_availability_zones.DataAwsAvailabilityZonesFilter(name="zone-name", values=[f"{region}{letter}" for letter in "abcdef"])],
         )
-        self._subnets: dict[str, list[Subnet]] = {tier: [] for tier in layout.tiers}
-        self._route_tables: dict[str, list[RouteTable]] = {tier: [] for tier in layout.tiers}
+        zone_names = azs.names
+        zones = [Fn.element(zone_names, index) for index in range(layout.number_azs)]
+        self._subnet_ids: dict[str, list[str]] = {tier: [] for tier in layout.tiers}
+        self._route_table_ids: dict[str, list[str]] = {tier: [] for tier in layout.tiers}
         for planned in layout.subnets():
             label = f"{props.name}-{planned.tier}-{planned.az_index + 1}"
-            subnet = Subnet(
+            subnet = aws.subnet.Subnet(
                 self,
                 f"{planned.tier}-{planned.az_index + 1}",
-                vpc_id=self.vpc.id,
+                vpc_id=self.id,
                 cidr_block=planned.cidr,
-                availability_zone=Fn.element(azs.names, planned.az_index),
+                availability_zone=zones[planned.az_index],
                 tags={"Name": label},
             )
-            table = RouteTable(self, f"{planned.tier}-{planned.az_index + 1}-routes", vpc_id=self.vpc.id, tags={"Name": label})
-            RouteTableAssociation(
-                self, f"{planned.tier}-{planned.az_index + 1}-routes-association", subnet_id=subnet.id, route_table_id=table.id
+            table = aws.route_table.RouteTable(self, f"{planned.tier}-{planned.az_index + 1}-routes", vpc_id=self.id, tags={"Name": label})
+            subnet_id, table_id = subnet.id, table.id
+            aws.route_table_association.RouteTableAssociation(
+                self, f"{planned.tier}-{planned.az_index + 1}-routes-association", subnet_id=subnet_id, route_table_id=table_id
             )
-            self._subnets[planned.tier].append(subnet)
-            self._route_tables[planned.tier].append(table)
-        self.internet_gateway: Optional[InternetGateway] = None
+            self._subnet_ids[planned.tier].append(subnet_id)
+            self._route_table_ids[planned.tier].append(table_id)
+        self.internet_gateway: Optional[aws.internet_gateway.InternetGateway] = None
         if props.public_tier is not None:
             self.internet_gateway = self._route_to_internet(scope, id, props.name, props.public_tier)
 
-    def _route_to_internet(self, scope: Construct, id: str, name: str, tier: str) -> InternetGateway:
+    def _route_to_internet(self, scope: Construct, id: str, name: str, tier: str) -> aws.internet_gateway.InternetGateway:
         # Named beside the VPC (main-igw, main-public-internet-1), as a reader of
         # hand-written Terraform expects, rather than under it.
-        gateway = InternetGateway(scope, f"{id}-igw", vpc_id=self.vpc.id, tags={"Name": f"{name}-igw"})
-        for index, table in enumerate(self._route_tables[tier]):
-            Route(
+        gateway = aws.internet_gateway.InternetGateway(scope, f"{id}-igw", vpc_id=self.id, tags={"Name": f"{name}-igw"})
+        gateway_id = gateway.id
+        for index, table_id in enumerate(self._route_table_ids[tier]):
+            aws.route.Route(
                 scope,
                 f"{id}-{tier}-internet-{index + 1}",
-                route_table_id=table.id,
+                route_table_id=table_id,
                 destination_cidr_block="0.0.0.0/0",
-                gateway_id=gateway.id,
+                gateway_id=gateway_id,
             )
         return gateway
 
     def subnet_ids(self, tier: str) -> list[str]:
-        return [s.id for s in self._tier(self._subnets, tier)]
+        return list(self._tier(self._subnet_ids, tier))
 
     def route_table_ids(self, tier: str) -> list[str]:
-        return [t.id for t in self._tier(self._route_tables, tier)]
+        return list(self._tier(self._route_table_ids, tier))
 
     def _tier(self, by_tier: dict[str, list[_T]], tier: str) -> list[_T]:
         if tier not in by_tier:

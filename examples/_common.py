@@ -5,11 +5,8 @@ import argparse
 import sys
 from typing import Callable
 
-from cdktf_cdktf_provider_aws.provider import AwsProvider
-from cdktf_cdktf_provider_aws.subnet import Subnet
-from cdktf_cdktf_provider_aws.vpc import Vpc
-
 from app_config.project import DEFAULT_OUTDIR, LAMBDA_SOURCES, PROJECT_ROOT
+from constructs_lib import aws
 from constructs_lib.cdk import App, Construct
 from constructs_lib.naming import ReadableIdsStack
 from constructs_lib.synth import UnsafeOutdir, check_outdir, synth_atomically
@@ -21,16 +18,16 @@ EXAMPLES_OUTDIR = PROJECT_ROOT / "examples.out"
 
 def example_stack(app: App, name: str) -> ReadableIdsStack:
     stack = ReadableIdsStack(app, name)
-    AwsProvider(stack, "aws", region=REGION, allowed_account_ids=[ACCOUNT])
+    aws.provider.AwsProvider(stack, "aws", region=REGION, allowed_account_ids=[ACCOUNT])
     return stack
 
 
-def small_vpc(scope: Construct, id: str, cidr: str = "10.0.0.0/24") -> tuple[Vpc, list[str]]:
+def small_vpc(scope: Construct, id: str, cidr: str = "10.0.0.0/24") -> tuple[aws.vpc.Vpc, list[str]]:
     """A VPC with two /28 subnets (enough for endpoints and gateways in examples)."""
-    vpc = Vpc(scope, id, cidr_block=cidr, tags={"Name": id})
+    vpc = aws.vpc.Vpc(scope, id, cidr_block=cidr, tags={"Name": id})
     base = cidr.split("/")[0].rsplit(".", 1)[0]
     subnets = [
-        Subnet(scope, f"{id}-subnet-{i + 1}", vpc_id=vpc.id, cidr_block=f"{base}.{16 * i}/28").id for i in range(2)
+        aws.subnet.Subnet(scope, f"{id}-subnet-{i + 1}", vpc_id=vpc.id, cidr_block=f"{base}.{16 * i}/28").id for i in range(2)
     ]
     return vpc, subnets
 

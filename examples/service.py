@@ -3,8 +3,7 @@
 service owned elsewhere referenced by ARN and associated with a local network."""
 from __future__ import annotations
 
-from cdktf_cdktf_provider_aws.route53_zone import Route53Zone, Route53ZoneVpc
-
+from constructs_lib import aws
 from constructs_lib.auth_policy import AuthPolicy, AuthStatement, request_method, source_vpc_owner_account
 from constructs_lib.cdk import App
 from constructs_lib.lattice import CustomDomain, LatticeService, LatticeServiceProps, ServiceNetwork, ServiceNetworkProps
@@ -19,7 +18,7 @@ def build(outdir: str) -> App:
     app = App(outdir=outdir)
     stack = example_stack(app, "example-service")
     vpc, _ = small_vpc(stack, "clients")
-    zone = Route53Zone(stack, "zone", name="example.internal", vpc=[Route53ZoneVpc(vpc_id=vpc.id)])
+    zone = aws.route53_zone.Route53Zone(stack, "zone", name="example.internal", vpc=[aws.route53_zone.Route53ZoneVpc(vpc_id=vpc.id)])
 
     orders = LatticeService(
         stack,

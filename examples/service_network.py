@@ -3,9 +3,7 @@ association with a security group, a service-network VPC endpoint for a second
 network, RAM share, and a network owned elsewhere referenced by ARN."""
 from __future__ import annotations
 
-from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
-from cdktf_cdktf_provider_aws.security_group import SecurityGroup
-
+from constructs_lib import aws
 from constructs_lib.auth_policy import AuthPolicy, AuthStatement, authenticated_only
 from constructs_lib.cdk import App
 from constructs_lib.lattice import ServiceNetwork, ServiceNetworkEndpointProps, ServiceNetworkProps, ServiceNetworkVpcEndpoint
@@ -19,11 +17,11 @@ def build(outdir: str) -> App:
     app = App(outdir=outdir)
     stack = example_stack(app, "example-service-network")
     vpc, subnets = small_vpc(stack, "clients")
-    clients = SecurityGroup(stack, "clients-sg", name="lattice-clients", vpc_id=vpc.id)
+    clients = aws.security_group.SecurityGroup(stack, "clients-sg", name="lattice-clients", vpc_id=vpc.id)
 
     network = ServiceNetwork(stack, "apps", ServiceNetworkProps(name="apps-network"))
     network.attach_auth_policy(AuthPolicy([AuthStatement(conditions=[authenticated_only()])]).render())
-    logs = CloudwatchLogGroup(stack, "access-logs", name="/vpclattice/apps-network", retention_in_days=30)
+    logs = aws.cloudwatch_log_group.CloudwatchLogGroup(stack, "access-logs", name="/vpclattice/apps-network", retention_in_days=30)
     network.log_to("logs-cloudwatch", logs.arn)
     network.log_to("logs-s3", "arn:aws:s3:::example-lattice-logs")
     network.log_to("logs-firehose", "arn:aws:firehose:eu-west-1:111111111111:deliverystream/lattice")

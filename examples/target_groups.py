@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cdktf_cdktf_provider_aws.instance import Instance
-from cdktf_cdktf_provider_aws.lb import Lb
-
+from constructs_lib import aws
 from constructs_lib.cdk import App
 from constructs_lib.lattice import HealthCheck, LambdaTargetGroup, LambdaTargetGroupProps, Target, TargetGroup, TargetGroupProps
 from constructs_lib.python_lambda import PythonLambda, PythonLambdaProps
@@ -52,7 +50,7 @@ def build(outdir: str) -> App:
             targets=[Target("10.0.0.10"), Target("10.0.0.11", port=9443)],
         ),
     )
-    server = Instance(stack, "server", ami="ami-00000000000000000", instance_type="t3.micro", subnet_id=subnets[0])
+    server = aws.instance.Instance(stack, "server", ami="ami-00000000000000000", instance_type="t3.micro", subnet_id=subnets[0])
     TargetGroup(
         stack,
         "instance",
@@ -66,7 +64,7 @@ def build(outdir: str) -> App:
             targets=[Target(server.id)],
         ),
     )
-    balancer = Lb(stack, "alb", name="orders-internal", internal=True, load_balancer_type="application", subnets=subnets)
+    balancer = aws.lb.Lb(stack, "alb", name="orders-internal", internal=True, load_balancer_type="application", subnets=subnets)
     TargetGroup(
         stack,
         "alb-target",

@@ -3,8 +3,7 @@ configurations for a database by DNS name, a host by IP and an RDS cluster by AR
 and their association with a service network shared from another account."""
 from __future__ import annotations
 
-from cdktf_cdktf_provider_aws.security_group import SecurityGroup
-
+from constructs_lib import aws
 from constructs_lib.cdk import App
 from constructs_lib.lattice import (
     ResourceConfiguration,
@@ -23,7 +22,7 @@ def build(outdir: str) -> App:
     app = App(outdir=outdir)
     stack = example_stack(app, "example-vpc-resources")
     vpc, subnets = small_vpc(stack, "databases")
-    gateway_sg = SecurityGroup(stack, "gateway-sg", name="resource-gateway", vpc_id=vpc.id)
+    gateway_sg = aws.security_group.SecurityGroup(stack, "gateway-sg", name="resource-gateway", vpc_id=vpc.id)
     gateway = ResourceGateway(
         stack, "gateway", ResourceGatewayProps(name="databases", vpc_id=vpc.id, subnet_ids=subnets, security_group_ids=[gateway_sg.id])
     )

@@ -11,10 +11,9 @@ tenant here.
 """
 from __future__ import annotations
 
-from cdktf_cdktf_provider_aws.data_aws_ec2_managed_prefix_list import DataAwsEc2ManagedPrefixList
-
 from app_config.project import LAMBDA_SOURCES
 from app_config.schema import LatticeConfig
+from constructs_lib import aws
 from constructs_lib.alb_lambda import InternalLambdaAlb, InternalLambdaAlbProps
 from constructs_lib.auth_policy import (
     AuthPolicy,
@@ -120,7 +119,7 @@ class SharedCommonAccountStack(AccountStack):
 
     def _directory_service(self, settings: SharedSettings, main: TieredVpc) -> LatticeService:
         """Lambda behind an internal ALB, behind a Lattice ALB target group and service."""
-        lattice_prefixes = DataAwsEc2ManagedPrefixList(self, "lattice-prefix-list", name=f"com.amazonaws.{self.region}.vpc-lattice")
+        lattice_prefixes = aws.data_aws_ec2_managed_prefix_list.DataAwsEc2ManagedPrefixList(self, "lattice-prefix-list", name=f"com.amazonaws.{self.region}.vpc-lattice")
         lambda_sg = RuledSecurityGroup(
             self,
             "directory-lambda-sg",

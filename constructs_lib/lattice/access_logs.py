@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import re
 
-from cdktf_cdktf_provider_aws.vpclattice_access_log_subscription import VpclatticeAccessLogSubscription
-from cdktf_cdktf_provider_aws.vpclattice_auth_policy import VpclatticeAuthPolicy
-
+from .. import aws
 from ..cdk import Construct
 from .validation import fail, is_token
 
@@ -26,7 +24,7 @@ class AccessLogs(Construct):
                 destination_arn,
                 "access logs go to a CloudWatch Logs log group, an S3 bucket or a Firehose delivery stream ARN",
             )
-        self.resource = VpclatticeAccessLogSubscription(
+        self.resource = aws.vpclattice_access_log_subscription.VpclatticeAccessLogSubscription(
             self, "subscription", resource_identifier=resource_arn, destination_arn=destination_arn
         )
 
@@ -35,13 +33,16 @@ class AuthPolicyAndLogs(Construct):
     """What services and service networks share: an auth policy (evaluated only
     with auth type AWS_IAM) and access logs. Subclasses set ``arn`` and ``auth_type``."""
 
-    arn: str
     auth_type: str
 
-    def attach_auth_policy(self, policy_json: str) -> VpclatticeAuthPolicy:
+    @property
+    def arn(self) -> str:
+        raise NotImplementedError
+
+    def attach_auth_policy(self, policy_json: str) -> aws.vpclattice_auth_policy.VpclatticeAuthPolicy:
         if self.auth_type != "AWS_IAM":
             fail(self, "auth_type", self.auth_type, "an auth policy is only evaluated when auth_type is AWS_IAM")
-        return VpclatticeAuthPolicy(self, "auth-policy", resource_identifier=self.arn, policy=policy_json)
+        return aws.vpclattice_auth_policy.VpclatticeAuthPolicy(self, "auth-policy", resource_identifier=self.arn, policy=policy_json)
 
     def log_to(self, id: str, destination_arn: str) -> AccessLogs:
         return AccessLogs(self, id, resource_arn=self.arn, destination_arn=destination_arn)

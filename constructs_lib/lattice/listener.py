@@ -2,29 +2,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal, Optional, Sequence, Union
 
-from cdktf_cdktf_provider_aws.vpclattice_listener import (
-    VpclatticeListener,
-    VpclatticeListenerDefaultAction,
-    VpclatticeListenerDefaultActionFixedResponse,
-    VpclatticeListenerDefaultActionForward,
-    VpclatticeListenerDefaultActionForwardTargetGroups,
-)
-from cdktf_cdktf_provider_aws.vpclattice_listener_rule import (
-    VpclatticeListenerRule,
-    VpclatticeListenerRuleAction,
-    VpclatticeListenerRuleActionFixedResponse,
-    VpclatticeListenerRuleActionForward,
-    VpclatticeListenerRuleActionForwardTargetGroups,
-    VpclatticeListenerRuleMatch,
-    VpclatticeListenerRuleMatchHttpMatch,
-    VpclatticeListenerRuleMatchHttpMatchHeaderMatches,
-    VpclatticeListenerRuleMatchHttpMatchHeaderMatchesMatch,
-    VpclatticeListenerRuleMatchHttpMatchPathMatch,
-    VpclatticeListenerRuleMatchHttpMatchPathMatchMatch,
-)
-
+from .. import aws
 from ..cdk import Construct
 from .target_group import TargetGroup
 from .validation import check_choice, check_name, check_quota, check_range, fail, is_token
@@ -132,7 +113,7 @@ class Listener(Construct):
         check_range(self, "port", port, 1, 65535, "a listener port")
         props.service.register_listener(self)
         action = _check_action(self, "default_action", props.default_action)
-        self.resource = VpclatticeListener(
+        self.resource = aws.vpclattice_listener.VpclatticeListener(
             self,
             "listener",
             name=props.name,
@@ -141,15 +122,21 @@ class Listener(Construct):
             port=port,
             default_action=_render_action(
                 action,
-                VpclatticeListenerDefaultAction,
-                VpclatticeListenerDefaultActionForward,
-                VpclatticeListenerDefaultActionForwardTargetGroups,
-                VpclatticeListenerDefaultActionFixedResponse,
+                aws.vpclattice_listener.VpclatticeListenerDefaultAction,
+                aws.vpclattice_listener.VpclatticeListenerDefaultActionForward,
+                aws.vpclattice_listener.VpclatticeListenerDefaultActionForwardTargetGroups,
+                aws.vpclattice_listener.VpclatticeListenerDefaultActionFixedResponse,
                 forward_is_list=True,  # a listener's forward is a list block, a rule's a single one
             ),
         )
-        self.id = self.resource.listener_id
-        self.arn = self.resource.arn
+
+    @cached_property
+    def id(self) -> str:
+        return str(self.resource.listener_id)
+
+    @cached_property
+    def arn(self) -> str:
+        return str(self.resource.arn)
 
     def add_rule(self, id: str, props: RuleProps) -> "ListenerRule":
         return ListenerRule(self, id, props)
@@ -173,7 +160,7 @@ class ListenerRule(Construct):
         listener.claim_priority(self, props.priority)
         match = _check_match(self, props.match)
         action = _check_action(self, "action", props.action, listener)
-        self.resource = VpclatticeListenerRule(
+        self.resource = aws.vpclattice_listener_rule.VpclatticeListenerRule(
             self,
             "rule",
             name=props.name,
@@ -183,10 +170,10 @@ class ListenerRule(Construct):
             match=match,
             action=_render_action(
                 action,
-                VpclatticeListenerRuleAction,
-                VpclatticeListenerRuleActionForward,
-                VpclatticeListenerRuleActionForwardTargetGroups,
-                VpclatticeListenerRuleActionFixedResponse,
+                aws.vpclattice_listener_rule.VpclatticeListenerRuleAction,
+                aws.vpclattice_listener_rule.VpclatticeListenerRuleActionForward,
+                aws.vpclattice_listener_rule.VpclatticeListenerRuleActionForwardTargetGroups,
+                aws.vpclattice_listener_rule.VpclatticeListenerRuleActionFixedResponse,
                 forward_is_list=False,
             ),
         )
@@ -234,7 +221,7 @@ def _check_compatible(where: Construct, field: str, listener: Listener, group: T
     listener.service.register_target_group(group)
 
 
-def _check_match(where: Construct, match: RuleMatch) -> VpclatticeListenerRuleMatch:
+def _check_match(where: Construct, match: RuleMatch) -> aws.vpclattice_listener_rule.VpclatticeListenerRuleMatch:
     if match.method is None and match.path is None and not match.headers:
         fail(where, "match", match, "a rule matches on at least a method, a path or a header")
     if match.method is not None and not is_token(match.method) and not 1 <= len(match.method) <= 16:
@@ -248,20 +235,20 @@ def _check_match(where: Construct, match: RuleMatch) -> VpclatticeListenerRuleMa
         fail(where, "match.headers", len(match.headers), "a rule matches at most 5 headers")
     for index, header in enumerate(match.headers):
         check_choice(where, f"match.headers[{index}].kind", header.kind, ("exact", "prefix", "contains"))
-    return VpclatticeListenerRuleMatch(
-        http_match=VpclatticeListenerRuleMatchHttpMatch(
+    return aws.vpclattice_listener_rule.VpclatticeListenerRuleMatch(
+        http_match=aws.vpclattice_listener_rule.VpclatticeListenerRuleMatchHttpMatch(
             method=match.method,
-            path_match=VpclatticeListenerRuleMatchHttpMatchPathMatch(
+            path_match=aws.vpclattice_listener_rule.VpclatticeListenerRuleMatchHttpMatchPathMatch(
                 case_sensitive=path.case_sensitive,
-                match=VpclatticeListenerRuleMatchHttpMatchPathMatchMatch(**{path.kind: path.value}),
+                match=aws.vpclattice_listener_rule.VpclatticeListenerRuleMatchHttpMatchPathMatchMatch(**{path.kind: path.value}),
             )
             if path
             else None,
             header_matches=[
-                VpclatticeListenerRuleMatchHttpMatchHeaderMatches(
+                aws.vpclattice_listener_rule.VpclatticeListenerRuleMatchHttpMatchHeaderMatches(
                     name=h.name,
                     case_sensitive=h.case_sensitive,
-                    match=VpclatticeListenerRuleMatchHttpMatchHeaderMatchesMatch(**{h.kind: h.value}),
+                    match=aws.vpclattice_listener_rule.VpclatticeListenerRuleMatchHttpMatchHeaderMatchesMatch(**{h.kind: h.value}),
                 )
                 for h in match.headers
             ]

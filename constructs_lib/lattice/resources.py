@@ -5,15 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal, Optional, Sequence
 
-from cdktf_cdktf_provider_aws.vpclattice_resource_configuration import (
-    VpclatticeResourceConfiguration,
-    VpclatticeResourceConfigurationResourceConfigurationDefinition,
-    VpclatticeResourceConfigurationResourceConfigurationDefinitionArnResource,
-    VpclatticeResourceConfigurationResourceConfigurationDefinitionDnsResource,
-    VpclatticeResourceConfigurationResourceConfigurationDefinitionIpResource,
-)
-from cdktf_cdktf_provider_aws.vpclattice_resource_gateway import VpclatticeResourceGateway
-
+from .. import aws
 from ..cdk import Construct
 from .validation import check_choice, check_name, fail, is_token
 
@@ -38,7 +30,7 @@ class ResourceGateway(Construct):
             fail(self, "subnet_ids", [], "a resource gateway needs at least one subnet")
         if len(props.security_group_ids) > 5:
             fail(self, "security_group_ids", len(props.security_group_ids), "a resource gateway takes at most 5 security groups")
-        self.resource = VpclatticeResourceGateway(
+        self.resource = aws.vpclattice_resource_gateway.VpclatticeResourceGateway(
             self,
             "gateway",
             name=props.name,
@@ -78,22 +70,22 @@ class ResourceConfiguration(Construct):
             ok = low.isdigit() and (not high or high.isdigit())
             if not is_token(text) and (not ok or not 1 <= int(low) <= int(high or low) <= 65535):
                 fail(self, "port_ranges", text, "a port range is 'N' or 'N-M' with 1 <= N <= M <= 65535")
-        definition = VpclatticeResourceConfigurationResourceConfigurationDefinition(
+        definition = aws.vpclattice_resource_configuration.VpclatticeResourceConfigurationResourceConfigurationDefinition(
             dns_resource=[
-                VpclatticeResourceConfigurationResourceConfigurationDefinitionDnsResource(
+                aws.vpclattice_resource_configuration.VpclatticeResourceConfigurationResourceConfigurationDefinitionDnsResource(
                     domain_name=props.domain_name, ip_address_type=props.ip_address_type
                 )
             ]
             if props.domain_name
             else None,
-            ip_resource=[VpclatticeResourceConfigurationResourceConfigurationDefinitionIpResource(ip_address=props.ip_address)]
+            ip_resource=[aws.vpclattice_resource_configuration.VpclatticeResourceConfigurationResourceConfigurationDefinitionIpResource(ip_address=props.ip_address)]
             if props.ip_address
             else None,
-            arn_resource=[VpclatticeResourceConfigurationResourceConfigurationDefinitionArnResource(arn=props.arn)]
+            arn_resource=[aws.vpclattice_resource_configuration.VpclatticeResourceConfigurationResourceConfigurationDefinitionArnResource(arn=props.arn)]
             if props.arn
             else None,
         )
-        self.resource = VpclatticeResourceConfiguration(
+        self.resource = aws.vpclattice_resource_configuration.VpclatticeResourceConfiguration(
             self,
             "configuration",
             name=props.name,

@@ -3,11 +3,10 @@ domain name (certificate and Route 53 alias records), access logs and RAM share.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Optional, Protocol, Sequence
 
-from cdktf_cdktf_provider_aws.route53_record import Route53Record, Route53RecordAlias
-from cdktf_cdktf_provider_aws.vpclattice_service import VpclatticeService
-
+from .. import aws
 from constructs import Node
 
 from ..cdk import Construct
@@ -42,10 +41,15 @@ class ServiceLike(Protocol):
     """What listeners, rules and associations need of a service, whether it is
     created here (:class:`LatticeService`) or referenced (:class:`ServiceReference`)."""
 
-    identifier: str  # what resources in this stack name it by (id here, ARN across accounts)
-    arn: str
     custom_domain_name: Optional[str]  # None: none, or not declared for a reference
     certificate_arn: Optional[str]
+
+    @property
+    def identifier(self) -> str:
+        """What resources in this stack name it by (its id here, its ARN across accounts)."""
+
+    @property
+    def arn(self) -> str: ...
 
     @property
     def node(self) -> Node: ...
@@ -59,15 +63,15 @@ class _ListenerBook:
     """The listeners and target groups attached to one service, counted against the quotas."""
 
     def __init__(self) -> None:
-        self._listeners: list[str] = []
-        self._target_groups: set[str] = set()
+        self._listeners = 0
+        self._target_groups: set[int] = set()  # id() of each TargetGroup construct
 
     def register_listener(self, listener: "Listener") -> None:
-        self._listeners.append(listener.node.path)
-        check_quota(listener, "listeners_per_service", len(self._listeners), "listeners on one service")
+        self._listeners += 1
+        check_quota(listener, "listeners_per_service", self._listeners, "listeners on one service")
 
     def register_target_group(self, group: "TargetGroup") -> None:
-        self._target_groups.add(group.node.path)
+        self._target_groups.add(id(group))
         check_quota(group, "target_groups_per_service", len(self._target_groups), "target groups on one service")
 
 
@@ -86,7 +90,7 @@ class LatticeService(AuthPolicyAndLogs):
         self.custom_domain_name = domain.name if domain else None
         self.certificate_arn = domain.certificate_arn if domain else None
         self.auth_type = props.auth_type
-        self.resource = VpclatticeService(
+        self.resource = aws.vpclattice_service.VpclatticeService(
             self,
             "service",
             name=props.name,
@@ -94,23 +98,43 @@ class LatticeService(AuthPolicyAndLogs):
             custom_domain_name=self.custom_domain_name,
             certificate_arn=self.certificate_arn,
         )
-        self.id = self.resource.id
-        self.arn = self.resource.arn
-        self.identifier = self.id
-        self.domain_name = self.resource.dns_entry.get(0).domain_name
-        self.hosted_zone_id = self.resource.dns_entry.get(0).hosted_zone_id
         if domain is not None and domain.hosted_zone_id is not None:
             for record_type in ("A", "AAAA"):
-                Route53Record(
+                aws.route53_record.Route53Record(
                     self,
                     f"dns-{record_type.lower()}",
                     zone_id=domain.hosted_zone_id,
                     name=domain.name,
                     type=record_type,
-                    alias=Route53RecordAlias(
+                    alias=aws.route53_record.Route53RecordAlias(
                         name=self.domain_name, zone_id=self.hosted_zone_id, evaluate_target_health=True
                     ),
                 )
+
+    # Attributes of the resource are read from cdktf on first use (each read is a
+    # round trip to Node and back for the Terraform name).
+    @cached_property
+    def id(self) -> str:
+        return str(self.resource.id)
+
+    @cached_property
+    def arn(self) -> str:
+        return str(self.resource.arn)
+
+    @property
+    def identifier(self) -> str:
+        """What resources in this stack name it by: its id (the reference also makes
+        Terraform destroy them before the service)."""
+        return self.id
+
+    @cached_property
+    def domain_name(self) -> str:
+        """The generated DNS name (``<name>-<id>.<hash>.vpc-lattice-svcs.<region>.on.aws``)."""
+        return str(self.resource.dns_entry.get(0).domain_name)
+
+    @cached_property
+    def hosted_zone_id(self) -> str:
+        return str(self.resource.dns_entry.get(0).hosted_zone_id)
 
     @classmethod
     def from_arn(
@@ -163,8 +187,7 @@ class ServiceReference(Construct):
         super().__init__(scope, id)
         if not is_token(arn) and ":service/svc-" not in arn:
             fail(self, "arn", arn, "a service ARN looks like arn:aws:vpc-lattice:<region>:<account>:service/svc-...")
-        self.arn = arn
-        self.identifier = arn
+        self._arn = arn
         self.custom_domain_name = custom_domain_name
         self.certificate_arn = certificate_arn
         self._book = _ListenerBook()
@@ -174,3 +197,12 @@ class ServiceReference(Construct):
 
     def register_target_group(self, group: "TargetGroup") -> None:
         self._book.register_target_group(group)
+
+    @property
+    def arn(self) -> str:
+        return self._arn
+
+    @property
+    def identifier(self) -> str:
+        """Its ARN: ids do not resolve across accounts."""
+        return self._arn

@@ -4,20 +4,10 @@ resource associations; plus auth policy, access logs and RAM share."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Optional, Sequence, Union
 
-from cdktf_cdktf_provider_aws.vpc_endpoint import VpcEndpoint
-from cdktf_cdktf_provider_aws.vpclattice_service_network import VpclatticeServiceNetwork
-from cdktf_cdktf_provider_aws.vpclattice_service_network_resource_association import (
-    VpclatticeServiceNetworkResourceAssociation,
-)
-from cdktf_cdktf_provider_aws.vpclattice_service_network_service_association import (
-    VpclatticeServiceNetworkServiceAssociation,
-)
-from cdktf_cdktf_provider_aws.vpclattice_service_network_vpc_association import (
-    VpclatticeServiceNetworkVpcAssociation,
-)
-
+from .. import aws
 from ..cdk import Construct, DefaultTokenResolver, ITerraformDependable, StringConcat, TerraformStack, Tokenization
 from ..lattice_rules import AUTH_TYPES, SECURITY_GROUPS_PER_ASSOCIATION, AuthType
 from ..ram import RamShare, RamShareProps
@@ -36,8 +26,14 @@ class _Connectable(Construct):
     """What created and referenced service networks share: the identifier other
     resources use and the association counters the quotas are checked against."""
 
-    identifier: str
-    arn: str
+    @property
+    def identifier(self) -> str:
+        """What associations name it by: its id here, its ARN when owned elsewhere."""
+        raise NotImplementedError
+
+    @property
+    def arn(self) -> str:
+        raise NotImplementedError
 
     def __init__(self, scope: Construct, id: str) -> None:
         super().__init__(scope, id)
@@ -71,11 +67,11 @@ class _Connectable(Construct):
     ) -> "ServiceNetworkServiceAssociation":
         return ServiceNetworkServiceAssociation(self, id, service_network=self, service=service, depends_on=depends_on)
 
-    def associate_resource(self, id: str, *, resource_configuration: str) -> VpclatticeServiceNetworkResourceAssociation:
+    def associate_resource(self, id: str, *, resource_configuration: str) -> aws.vpclattice_service_network_resource_association.VpclatticeServiceNetworkResourceAssociation:
         self.count_association(
             "resource_configurations_per_service_network", "resource configurations on one service network", self
         )
-        return VpclatticeServiceNetworkResourceAssociation(
+        return aws.vpclattice_service_network_resource_association.VpclatticeServiceNetworkResourceAssociation(
             self, id, service_network_identifier=self.identifier, resource_configuration_identifier=resource_configuration
         )
 
@@ -88,10 +84,19 @@ class ServiceNetwork(_Connectable, AuthPolicyAndLogs):
         check_name(self, "service network", props.name)
         check_choice(self, "auth_type", props.auth_type, AUTH_TYPES)
         self.auth_type = props.auth_type
-        self.resource = VpclatticeServiceNetwork(self, "network", name=props.name, auth_type=props.auth_type)
-        self.id = self.resource.id
-        self.arn = self.resource.arn
-        self.identifier = self.id  # referencing the resource makes associations destroy first
+        self.resource = aws.vpclattice_service_network.VpclatticeServiceNetwork(self, "network", name=props.name, auth_type=props.auth_type)
+
+    @cached_property
+    def id(self) -> str:
+        return str(self.resource.id)
+
+    @cached_property
+    def arn(self) -> str:
+        return str(self.resource.arn)
+
+    @property
+    def identifier(self) -> str:
+        return self.id  # referencing the resource makes associations destroy first
 
     @classmethod
     def from_arn(cls, scope: Construct, id: str, arn: str) -> "ServiceNetworkReference":
@@ -122,8 +127,15 @@ class ServiceNetworkReference(_Connectable):
         super().__init__(scope, id)
         if not is_token(arn) and ":servicenetwork/sn-" not in arn:
             fail(self, "arn", arn, "a service network ARN looks like arn:aws:vpc-lattice:<region>:<account>:servicenetwork/sn-...")
-        self.arn = arn
-        self.identifier = arn
+        self._arn = arn
+
+    @property
+    def arn(self) -> str:
+        return self._arn
+
+    @property
+    def identifier(self) -> str:
+        return self._arn  # ids do not resolve across accounts
 
 
 NetworkLike = Union[_Connectable, str]
@@ -179,7 +191,7 @@ class ServiceNetworkVpcAssociation(Construct):
         seen[key] = self.node.path
         if network is not None:
             network.count_association("vpc_associations_per_service_network", "VPC associations on one service network", self)
-        self.resource = VpclatticeServiceNetworkVpcAssociation(
+        self.resource = aws.vpclattice_service_network_vpc_association.VpclatticeServiceNetworkVpcAssociation(
             self,
             "association",
             service_network_identifier=identifier,
@@ -209,7 +221,7 @@ class ServiceNetworkServiceAssociation(Construct):
             network.count_association(
                 "service_associations_per_service_network", "service associations on one service network", self
             )
-        self.resource = VpclatticeServiceNetworkServiceAssociation(
+        self.resource = aws.vpclattice_service_network_service_association.VpclatticeServiceNetworkServiceAssociation(
             self,
             "association",
             service_network_identifier=identifier,
@@ -235,7 +247,7 @@ class ServiceNetworkVpcEndpoint(Construct):
         super().__init__(scope, id)
         if not props.subnet_ids:
             fail(self, "subnet_ids", list(props.subnet_ids), "a service-network endpoint needs at least one subnet")
-        self.resource = VpcEndpoint(
+        self.resource = aws.vpc_endpoint.VpcEndpoint(
             self,
             "endpoint",
             vpc_id=props.vpc_id,

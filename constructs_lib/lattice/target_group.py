@@ -2,20 +2,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal, Optional, Sequence
 
-from cdktf_cdktf_provider_aws.lambda_permission import LambdaPermission
-from cdktf_cdktf_provider_aws.vpclattice_target_group import (
-    VpclatticeTargetGroup,
-    VpclatticeTargetGroupConfigA,  # the `config` block (…Config is the resource's own props)
-    VpclatticeTargetGroupConfigHealthCheck,
-    VpclatticeTargetGroupConfigHealthCheckMatcher,
-)
-from cdktf_cdktf_provider_aws.vpclattice_target_group_attachment import (
-    VpclatticeTargetGroupAttachment,
-    VpclatticeTargetGroupAttachmentTarget,
-)
-
+from .. import aws
 from ..cdk import Construct, ITerraformDependable
 from .validation import check_choice, check_name, check_quota, check_range, fail
 
@@ -85,31 +75,37 @@ class TargetGroup(Construct):
         self.service_path: Optional[str] = None  # the service it serves: set by the first listener or rule using it
         self._target_count = 0
         self._validate(props)
-        self.resource = VpclatticeTargetGroup(
+        self.resource = aws.vpclattice_target_group.VpclatticeTargetGroup(
             self,
             "target-group",
             name=props.name,
             type=props.type,
             config=self._config(props),
         )
-        self.id = self.resource.id
-        self.arn = self.resource.arn
         for index, target in enumerate(props.targets):
             self.add_target(f"target-{index + 1}" if len(props.targets) > 1 else "target", target)
 
+    @cached_property
+    def id(self) -> str:
+        return str(self.resource.id)
+
+    @cached_property
+    def arn(self) -> str:
+        return str(self.resource.arn)
+
     def add_target(
         self, id: str, target: Target, *, depends_on: Sequence[ITerraformDependable] = ()
-    ) -> VpclatticeTargetGroupAttachment:
+    ) -> aws.vpclattice_target_group_attachment.VpclatticeTargetGroupAttachment:
         self._target_count += 1
         if self.type == "LAMBDA" and self._target_count > 1:
             fail(self, "targets", self._target_count, "a LAMBDA target group holds exactly one function")
         check_range(self, "targets.port", target.port, 1, 65535, "a target port")
         check_quota(self, "targets_per_target_group", self._target_count, "targets in one target group")
-        return VpclatticeTargetGroupAttachment(
+        return aws.vpclattice_target_group_attachment.VpclatticeTargetGroupAttachment(
             self,
             id,
             target_group_identifier=self.id,
-            target=VpclatticeTargetGroupAttachmentTarget(id=target.id, port=target.port),
+            target=aws.vpclattice_target_group_attachment.VpclatticeTargetGroupAttachmentTarget(id=target.id, port=target.port),
             depends_on=list(depends_on) or None,
         )
 
@@ -151,9 +147,10 @@ class TargetGroup(Construct):
                 fail(self, "health_check.path", hc.path, "a health check path starts with '/'")
 
     @staticmethod
-    def _config(props: TargetGroupProps) -> VpclatticeTargetGroupConfigA:
+    def _config(props: TargetGroupProps) -> aws.vpclattice_target_group.VpclatticeTargetGroupConfigA:
         hc = props.health_check
-        return VpclatticeTargetGroupConfigA(
+        # ConfigA is the `config` block (VpclatticeTargetGroupConfig is the resource's own props)
+        return aws.vpclattice_target_group.VpclatticeTargetGroupConfigA(
             port=props.port,
             protocol=props.protocol,
             vpc_identifier=props.vpc_id,
@@ -161,7 +158,7 @@ class TargetGroup(Construct):
             ip_address_type=props.ip_address_type,
             lambda_event_structure_version=props.lambda_event_structure_version
             or ("V1" if props.type == "LAMBDA" else None),
-            health_check=VpclatticeTargetGroupConfigHealthCheck(
+            health_check=aws.vpclattice_target_group.VpclatticeTargetGroupConfigHealthCheck(
                 enabled=hc.enabled,
                 path=hc.path,
                 protocol=hc.protocol,
@@ -171,7 +168,7 @@ class TargetGroup(Construct):
                 health_check_timeout_seconds=hc.timeout_seconds,
                 healthy_threshold_count=hc.healthy_threshold,
                 unhealthy_threshold_count=hc.unhealthy_threshold,
-                matcher=VpclatticeTargetGroupConfigHealthCheckMatcher(value=hc.matcher),
+                matcher=aws.vpclattice_target_group.VpclatticeTargetGroupConfigHealthCheckMatcher(value=hc.matcher),
             )
             if hc
             else None,
@@ -197,7 +194,7 @@ class LambdaTargetGroup(TargetGroup):
             id,
             TargetGroupProps(name=props.name, type="LAMBDA", lambda_event_structure_version=props.event_structure_version),
         )
-        permission = LambdaPermission(
+        permission = aws.lambda_permission.LambdaPermission(
             self,
             "invoke-permission",
             statement_id="AllowVpcLatticeInvoke",

@@ -12,7 +12,7 @@ import warnings
 from dataclasses import dataclass
 from typing import Any, NoReturn, Optional
 
-from ..cdk import Annotations, Construct, Token
+from ..cdk import Annotations, Construct, is_unresolved
 from ..lattice_rules import name_problem
 
 
@@ -33,7 +33,7 @@ def fail(where: Construct | str, field: str, value: Any, rule: str) -> NoReturn:
 
 def is_token(value: Any) -> bool:
     """True for values only known at apply (references to other resources)."""
-    return isinstance(value, str) and Token.is_unresolved(value)
+    return isinstance(value, str) and is_unresolved(value)
 
 
 def check_name(where: Construct, kind: str, value: str, field: str = "name") -> str:
@@ -95,8 +95,18 @@ class AppChecks(Construct):
         return found
 
 
+_DEFAULT_QUOTAS = LatticeQuotas()
+
+
 def declare_quotas(app: Construct, quotas: LatticeQuotas) -> None:
-    """Tell the checks which quotas this app's accounts have had raised."""
+    """Tell the checks which quotas this app's accounts have had raised. AWS quotas
+    only go up from their defaults, so a declared quota is at least its default."""
+    for field in dataclasses.fields(LatticeQuotas):
+        declared, default = getattr(quotas, field.name), getattr(_DEFAULT_QUOTAS, field.name)
+        if declared < default:
+            raise ValueError(
+                f"declare_quotas: {field.name} = {declared}: below the default quota of {default} (quotas are only raised)"
+            )
     AppChecks.of(app).declared_quotas = quotas
 
 
@@ -107,6 +117,8 @@ def quotas_for(construct: Construct) -> tuple[LatticeQuotas, bool]:
 
 def check_quota(where: Construct, quota: str, count: int, what: str) -> None:
     """Warn when ``count`` passes the default ``quota``; fail when it passes a declared one."""
+    if count <= getattr(_DEFAULT_QUOTAS, quota):
+        return  # within the default, hence within any declared quota: no need to look
     quotas, declared = quotas_for(where)
     limit = getattr(quotas, quota)
     if count <= limit:

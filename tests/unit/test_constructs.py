@@ -7,9 +7,7 @@ from io import BytesIO
 
 import pytest
 
-from cdktf_cdktf_provider_aws.lambda_permission import LambdaPermission
-from cdktf_cdktf_provider_aws.provider import AwsProvider
-
+from constructs_lib import aws
 from constructs_lib.account_provider import AccountProviderProps, account_provider
 from constructs_lib.auth_policy import allow_invoke_from_accounts, allow_invoke_from_vpcs, invoke_resources
 from constructs_lib import cdk
@@ -44,7 +42,7 @@ HELLO = ROOT / "lambda" / "hello"
 
 def new_stack(name: str = "unit") -> ReadableIdsStack:
     stack = ReadableIdsStack(cdk.Testing.app(), name)
-    AwsProvider(stack, "aws", region="eu-west-1", allowed_account_ids=["111111111111"])
+    aws.provider.AwsProvider(stack, "aws", region="eu-west-1", allowed_account_ids=["111111111111"])
     return stack
 
 
@@ -351,8 +349,8 @@ def test_backends_and_remote_state_agree() -> None:
 def test_readable_ids_report_a_collision() -> None:
     stack = new_stack()
     outer = Construct(stack, "a")
-    LambdaPermission(outer, "b", action="x", function_name="f", principal="p")
-    LambdaPermission(stack, "a_b", action="x", function_name="f", principal="p")
+    aws.lambda_permission.LambdaPermission(outer, "b", action="x", function_name="f", principal="p")
+    aws.lambda_permission.LambdaPermission(stack, "a_b", action="x", function_name="f", principal="p")
     with pytest.raises(Exception, match="Terraform name aws_lambda_permission.a_b is already used by unit/a/b"):
         cdk.Testing.synth(stack)
 
@@ -416,6 +414,6 @@ def test_constructs_read_region_and_account_from_their_stack() -> None:
     stack = new_stack()
     assert stack_account(Construct(stack, "x")) == StackAccount(region="eu-west-1", account_id="111111111111")
     bare = ReadableIdsStack(cdk.Testing.app(), "bare")
-    AwsProvider(bare, "aws", region="eu-west-1")  # no allowed_account_ids: ARNs cannot be built
+    aws.provider.AwsProvider(bare, "aws", region="eu-west-1")  # no allowed_account_ids: ARNs cannot be built
     with pytest.raises(ValueError, match=r"bare/fn: the stack bare needs a default AWS provider with a region and exactly one allowed_account_ids entry"):
         PythonLambda(bare, "fn", lambda_props())

@@ -6,9 +6,8 @@ import json
 import warnings
 
 import pytest
-from cdktf_cdktf_provider_aws.provider import AwsProvider
-
 from constructs_lib import cdk
+from constructs_lib import aws
 from constructs_lib.auth_policy import (
     AuthPolicy,
     AuthStatement,
@@ -68,7 +67,7 @@ SVC_ARN = "arn:aws:vpc-lattice:eu-west-1:111111111111:service/svc-0123456789abcd
 
 def new_stack(name: str = "unit") -> ReadableIdsStack:
     stack = ReadableIdsStack(cdk.Testing.app(), name)
-    AwsProvider(stack, "aws", region="eu-west-1")
+    aws.provider.AwsProvider(stack, "aws", region="eu-west-1")
     return stack
 
 
@@ -144,10 +143,8 @@ def test_one_service_network_per_vpc_across_the_whole_app() -> None:
 
 
 def test_one_service_network_per_vpc_sees_through_references() -> None:
-    from cdktf_cdktf_provider_aws.vpc import Vpc
-
     stack = new_stack()
-    vpc = Vpc(stack, "vpc", cidr_block="10.0.0.0/24")
+    vpc = aws.vpc.Vpc(stack, "vpc", cidr_block="10.0.0.0/24")
     ServiceNetworkVpcAssociation(stack, "one", service_network=SN_ARN, vpc_id=vpc.id)
     with breaks(r"unit/two: vpc_id = '\$\{aws_vpc.vpc.id\}': a VPC can be associated with one service network only"):
         ServiceNetworkVpcAssociation(stack, "two", service_network="sn-2", vpc_id=vpc.id)
@@ -524,24 +521,31 @@ def test_target_groups_per_service_and_targets_per_group_quotas_warn() -> None:
     listener = Listener(stack, "web", ListenerProps(name="web", service=svc, default_action=Forward([WeightedTarget(g, 1) for g in groups[:10]])))
     with pytest.warns(LatticeQuotaWarning, match="11 target groups on one service exceed the default quota of 10"):
         rule(listener, "more", action=Forward([WeightedTarget(groups[10])]))
-    app = cdk.Testing.app()
-    declare_quotas(app, LatticeQuotas(targets_per_target_group=2))
-    stack = ReadableIdsStack(app, "t")
-    with breaks(r"t/tg: targets_per_target_group = 3: targets in one target group: more than the declared quota of 2"):
-        ip_group(stack, "tg", targets=[Target("10.0.0.1"), Target("10.0.0.2"), Target("10.0.0.3")])
+    group = ip_group(stack, "tg")
+    for index in range(1000):
+        group.add_target(f"t{index}", Target(f"10.0.{index // 250}.{index % 250 + 1}"))
+    with pytest.warns(LatticeQuotaWarning, match="1001 targets in one target group exceed the default quota of 1000"):
+        group.add_target("t1000", Target("10.0.4.1"))
 
 
 def test_association_quotas_per_network() -> None:
     app = cdk.Testing.app()
-    declare_quotas(app, LatticeQuotas(service_associations_per_service_network=1, vpc_associations_per_service_network=1))
+    declare_quotas(app, LatticeQuotas(service_associations_per_service_network=500))
     stack = ReadableIdsStack(app, "q")
     network = ServiceNetwork(stack, "net", ServiceNetworkProps(name="net-a"))
-    network.associate_service("one", service=SVC_ARN)
-    with breaks(r"q/net/two: service_associations_per_service_network = 2"):
-        network.associate_service("two", service=SVC_ARN)
-    network.associate_vpc("v1", vpc_id="vpc-1")
-    with breaks(r"q/net/v2: vpc_associations_per_service_network = 2"):
-        network.associate_vpc("v2", vpc_id="vpc-2")
+    for index in range(500):
+        network.associate_service(f"s{index}", service=SVC_ARN)
+    with breaks(r"q/net/s500: service_associations_per_service_network = 501: service associations on one service network: more than the declared quota of 500"):
+        network.associate_service("s500", service=SVC_ARN)
+    for index in range(500):
+        network.associate_vpc(f"v{index}", vpc_id=f"vpc-{index}")
+    with breaks(r"q/net/v500: vpc_associations_per_service_network = 501: VPC associations on one service network: more than the declared quota of 500"):
+        network.associate_vpc("v500", vpc_id="vpc-500")
+
+
+def test_a_quota_is_declared_only_upwards() -> None:
+    with pytest.raises(ValueError, match=r"declare_quotas: listeners_per_service = 1: below the default quota of 2 \(quotas are only raised\)"):
+        declare_quotas(cdk.Testing.app(), LatticeQuotas(listeners_per_service=1))
 
 
 # --- VPC resources -------------------------------------------------------------------

@@ -1,0 +1,84 @@
+"""The AWS bindings load through constructs_lib.aws only: the light load (jsii
+assembly, then each resource module on first use) gives byte-identical output to
+the package's own eager import, which is also the fallback when the installed
+bindings look different."""
+from __future__ import annotations
+
+import ast
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.helpers import ROOT
+
+PACKAGE = "cdktf_cdktf_provider_aws"
+PROJECT_DIRS = ("accounts", "app_config", "constructs_lib", "examples", "lattice_check", "tools", "tests", "bench")
+
+# Synthesizes the default app into argv[1] and prints how the bindings were loaded.
+SYNTH = """
+import sys, json, warnings
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    import constructs_lib.aws as aws
+import main
+code = main.main(["--outdir", sys.argv[1]])
+print(json.dumps({"light": aws.LIGHT, "modules": sum(m.startswith("cdktf_cdktf_provider_aws.") for m in sys.modules),
+                  "warnings": [str(w.message) for w in caught], "code": code}))
+"""
+# The same, after making the layout check see a package without its jsii assembly.
+FALLBACK = """
+import importlib.util
+_real = importlib.util.find_spec
+def _find_spec(name, *args):
+    spec = _real(name, *args)
+    if name == "cdktf_cdktf_provider_aws" and spec is not None:
+        spec.submodule_search_locations = ["/nonexistent"]
+    return spec
+importlib.util.find_spec = _find_spec
+""" + SYNTH
+
+
+def run(script: str, outdir: Path) -> dict:
+    env = {**os.environ, "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20"}
+    env.pop("CDKTF_OUTDIR", None)
+    result = subprocess.run([sys.executable, "-c", script, str(outdir)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_light_and_eager_loads_synthesize_the_same_bytes(tmp_path: Path) -> None:
+    light = run(SYNTH, tmp_path / "light" / "cdktf.out")
+    eager = run(FALLBACK, tmp_path / "eager" / "cdktf.out")
+    assert light["light"] is True and light["warnings"] == [] and light["code"] == 0
+    assert light["modules"] < 100, "only the resource modules the app uses"
+    assert eager["light"] is False and eager["code"] == 0
+    assert eager["modules"] > 2000, "the package's own __init__ imported every module"
+    assert eager["warnings"] == [
+        f"constructs_lib.aws: /nonexistent has no _jsii/ with a jsii assembly; importing all of {PACKAGE} (slower, same output)"
+    ]
+    first, second = tree(tmp_path / "light" / "cdktf.out"), tree(tmp_path / "eager" / "cdktf.out")
+    assert sorted(first) == sorted(second)
+    assert [name for name in first if first[name] != second[name]] == []
+
+
+def test_no_project_file_imports_the_bindings_but_constructs_lib_aws() -> None:
+    offenders = []
+    for directory in PROJECT_DIRS:
+        for path in sorted((ROOT / directory).rglob("*.py")):
+            if path == ROOT / "constructs_lib" / "aws.py":
+                continue
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+                if isinstance(node, ast.ImportFrom) and node.module:
+                    names = [node.module]
+                if any(name == PACKAGE or name.startswith(f"{PACKAGE}.") for name in names):
+                    offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    for path in (ROOT / "main.py",):
+        assert PACKAGE not in path.read_text()
+    assert offenders == [], "import the AWS bindings through constructs_lib.aws"
