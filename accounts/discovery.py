@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Mapping, Sequence
 
 from app_config.fields import DiscoveryChannel
-from constructs_lib.cdk import Construct, Fn, TerraformOutput, Token
+from constructs_lib.cdk import Fn, TerraformOutput, Token
 from constructs_lib.discovery_secret import (
     DiscoverySecret,
     DiscoverySecretProps,

@@ -10,7 +10,7 @@ from constructs_lib.cdk import App
 from constructs_lib.lattice import HealthCheck, LambdaTargetGroup, LambdaTargetGroupProps, Target, TargetGroup, TargetGroupProps
 from constructs_lib.python_lambda import PythonLambda, PythonLambdaProps
 
-from ._common import ACCOUNT, REGION, example_stack, run, small_vpc
+from ._common import example_stack, run, small_vpc
 
 HELLO = Path(__file__).resolve().parent.parent / "lambda" / "hello"
 

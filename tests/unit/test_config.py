@@ -176,7 +176,6 @@ def test_main_reports_a_missing_config_file(tmp_path, capsys) -> None:
 
 
 def test_readme_config_reference_is_current() -> None:
-    from pathlib import Path
 
     from app_config.reference import BEGIN, END, markdown
 
@@ -189,7 +188,6 @@ def test_config_errors_do_not_wait_for_the_aws_bindings(tmp_path) -> None:
     """main.py validates before importing cdktf (a ~20 s jsii start-up)."""
     import subprocess
     import sys
-    from pathlib import Path
 
     root = ROOT
     bad = tmp_path / "bad.toml"
