@@ -103,7 +103,8 @@ def scaling(counts: list[int]) -> list[str]:
 
 
 def terraform_per_stack() -> list[str]:
-    from tools.mock_apply import remote_state_producers, run_mocked
+    from lattice_check.backends import remote_state_producers
+    from tools.mock_apply import run_mocked
     from tools.terraform_offline import OfflineTerraform, TerraformUnavailable
 
     try:

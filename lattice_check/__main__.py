@@ -15,6 +15,8 @@ from . import diagram as pictures
 from .curl import BadInput, curl
 from .graph import Model, Unresolved
 from .matrix import MatrixError, load_matrix, render_table, run_matrix
+from .tfjson import UnreadableOutput
+from .topology import Topology
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -47,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     run: Callable[[argparse.Namespace], int] = args.run
     try:
         return run(args)
-    except (BadInput, MatrixError, FileNotFoundError, Unresolved, pictures.GraphvizMissing) as error:
+    except (BadInput, MatrixError, UnreadableOutput, Unresolved, pictures.GraphvizMissing) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
 
@@ -82,7 +84,7 @@ def _matrix(args: argparse.Namespace) -> int:
 
 
 def _diagram(args: argparse.Namespace) -> int:
-    drawing = pictures.build(Model.load(args.out))
+    drawing = pictures.build(Topology(Model.load(args.out)))
     graphviz = pictures.dot(drawing)
     if args.svg:
         args.svg.write_bytes(pictures.svg(graphviz))

@@ -12,9 +12,12 @@ import re
 import shutil
 import subprocess
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, Sequence, TypeVar
 
-from .graph import Model, Stack
+from .graph import Stack
+from .topology import Network, Service, Topology
+
+_Item = TypeVar("_Item", Network, Service)
 
 Shape = Literal["vpc", "network", "service"]
 Style = Literal["association", "endpoint", "share"]
@@ -54,52 +57,52 @@ class GraphvizMissing(RuntimeError):
     """``dot`` is not installed."""
 
 
-def build(model: Model) -> Diagram:
-    """The picture of ``model``; ids depend only on stack and resource names (stable)."""
+def build(topology: Topology) -> Diagram:
+    """The picture of ``topology``; ids depend only on stack and resource names (stable)."""
     ids: dict[str, str] = {}  # Lattice id or ARN, VPC id -> node id
     accounts: dict[str, Cluster] = {}
-    for stack in sorted(model.stacks.values(), key=lambda s: (s.account, s.name)):
+    for stack in sorted(topology.stacks, key=lambda s: (s.account, s.name)):
         account = accounts.setdefault(stack.account, Cluster(f"account_{stack.account}", f"account {stack.account}"))
         box = Cluster(_id("stack", stack.name), f"{stack.name} ({stack.region})")
-        for name, body in sorted(stack.resources("aws_vpc").items()):
-            node = Node(_id(stack.name, name), f"VPC {(body.get('tags') or {}).get('Name', name)}<br/>{body.get('cidr_block', '')}", "vpc")
-            ids[model.attribute(stack, "aws_vpc", name, "id")] = node.id
+        for vpc in sorted(topology.vpcs(stack), key=lambda v: v.element.name):
+            node = Node(_id(stack.name, vpc.element.name), f"VPC {vpc.label}<br/>{vpc.cidr}", "vpc")
+            ids[vpc.id] = node.id
             box.nodes.append(node)
-        for kind, shape, noun in (("aws_vpclattice_service_network", "network", "network"), ("aws_vpclattice_service", "service", "service")):
-            for name, body in sorted(stack.resources(kind).items()):
-                node = Node(_id(stack.name, name), f"{noun} {body['name']}<br/>auth {body.get('auth_type', 'NONE')}", shape)  # type: ignore[arg-type]
-                for attribute in ("id", "arn"):
-                    ids[model.attribute(stack, kind, name, attribute)] = node.id
-                box.nodes.append(node)
+        lattice: list[tuple[Shape, Network | Service]] = [("network", n) for n in _sorted(topology.networks, stack)]
+        lattice += [("service", s) for s in _sorted(topology.services, stack)]
+        for shape, item in lattice:
+            node = Node(_id(stack.name, item.element.name), f"{shape} {item.name}<br/>auth {item.auth_type}", shape)
+            ids[item.id] = ids[item.arn] = node.id
+            box.nodes.append(node)
         if box.nodes:
             account.children.append(box)
     outsiders: dict[str, str] = {}
-    edges = _associations(model, ids) + _shares(model, ids, accounts, outsiders)
+    edges = _associations(topology, ids) + _shares(topology, ids, accounts, outsiders)
     return Diagram([a for a in accounts.values() if a.children], sorted(set(edges), key=lambda e: (e.style, e.source, e.target)), outsiders)
 
 
-def _associations(model: Model, ids: dict[str, str]) -> list[Edge]:
+def _sorted(items: Sequence[_Item], stack: Stack) -> list[_Item]:
+    return sorted((i for i in items if i.element.stack is stack), key=lambda i: i.element.name)
+
+
+def _associations(topology: Topology, ids: dict[str, str]) -> list[Edge]:
     edges = []
-    for stack in model.stacks.values():
-        for body in stack.resources("aws_vpclattice_service_network_vpc_association").values():
-            vpc, network = (_lookup(model, ids, stack, body[k]) for k in ("vpc_identifier", "service_network_identifier"))
+    for stack in topology.stacks:
+        for link in topology.links(stack):
+            vpc, network = ids.get(link.vpc_id), ids.get(link.network.id)
             if vpc and network:
-                edges.append(Edge(vpc, network, "VPC association", "association"))
-        for body in stack.resources("aws_vpc_endpoint").values():
-            if body.get("vpc_endpoint_type") == "ServiceNetwork":
-                vpc, network = (_lookup(model, ids, stack, body[k]) for k in ("vpc_id", "service_network_arn"))
-                if vpc and network:
-                    edges.append(Edge(vpc, network, "service-network endpoint", "endpoint"))
-        for body in stack.resources("aws_vpclattice_service_network_service_association").values():
-            network, service = (_lookup(model, ids, stack, body[k]) for k in ("service_network_identifier", "service_identifier"))
-            if network and service:
-                edges.append(Edge(network, service, "service association", "association"))
+                endpoint = link.how.startswith("service-network endpoint")
+                edges.append(Edge(vpc, network, "service-network endpoint" if endpoint else "VPC association", "endpoint" if endpoint else "association"))
+    for association in topology.service_associations:
+        network, service = ids.get(association.network_identifier), ids.get(association.service_identifier)
+        if network and service:
+            edges.append(Edge(network, service, "service association", "association"))
     return edges
 
 
-def _shares(model: Model, ids: dict[str, str], accounts: dict[str, Cluster], outsiders: dict[str, str]) -> list[Edge]:
+def _shares(topology: Topology, ids: dict[str, str], accounts: dict[str, Cluster], outsiders: dict[str, str]) -> list[Edge]:
     edges = []
-    for share in model.shares():
+    for share in topology.shares:
         for resource in share.resources:
             if resource not in ids:
                 continue
@@ -112,11 +115,6 @@ def _shares(model: Model, ids: dict[str, str], accounts: dict[str, Cluster], out
                 state = "accepted" if accepted or not share.external else "not accepted"
                 edges.append(Edge(ids[resource], target, f"RAM share {share.name} ({state})", "share"))
     return edges
-
-
-def _lookup(model: Model, ids: dict[str, str], stack: Stack, value: object) -> str | None:
-    resolved = model.resolve(value, stack)
-    return ids.get(resolved) if isinstance(resolved, str) else None
 
 
 def _nodes(diagram: Diagram) -> list[Node]:

@@ -1,41 +1,39 @@
-"""The Lattice graph of a cdktf output directory (any Terraform JSON of that shape).
+"""The references of a cdktf output directory (any Terraform JSON of that shape).
 
 Stacks are attributed to their account (the provider's ``allowed_account_ids``) and
 region. References are resolved to deterministic stand-ins shaped like the real
-values (``vpc-…``, ``svc-…``, service ARNs, generated DNS names), inside a stack
-(``${type.name.attr}``, also inside ``jsonencode`` documents) and across stacks
-(``terraform_remote_state`` outputs, matched to the producing stack by backend).
+values (standins.py), inside a stack (``${type.name.attr}``, also inside
+``jsonencode`` documents) and across stacks (``terraform_remote_state`` outputs,
+matched to the producing stack by backend; a Secrets Manager secret matched by
+account, region and name to the stack that writes it). The typed topology
+(topology.py) is built on this.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any, Callable
 
-from tools.tfjson import decode_json_argument
+from . import standins
+from .backends import backend_key, remote_state_key
+from .tfjson import decode_json_argument, read_output
 
 _REF = re.compile(r"\$\{([^{}]+)\}")
-_PREFIXES = {
-    "aws_vpc": "vpc-",
-    "aws_subnet": "subnet-",
-    "aws_security_group": "sg-",
-    "aws_vpclattice_service": "svc-",
-    "aws_vpclattice_service_network": "sn-",
-    "aws_vpclattice_target_group": "tg-",
-    "aws_vpclattice_listener": "listener-",
-}
-_ARN_KIND = {
-    "aws_vpclattice_service": "service",
-    "aws_vpclattice_service_network": "servicenetwork",
-    "aws_vpclattice_target_group": "targetgroup",
-}
-
+# Types whose id the checker makes up (standins.ID_PREFIXES lists more, for the mocks).
+_MADE_UP_IDS = (
+    "aws_vpc",
+    "aws_subnet",
+    "aws_security_group",
+    "aws_vpclattice_service",
+    "aws_vpclattice_service_network",
+    "aws_vpclattice_target_group",
+    "aws_vpclattice_listener",
+)
+_LATTICE_ARNS = ("aws_vpclattice_service", "aws_vpclattice_service_network", "aws_vpclattice_target_group")
 
 UNKNOWN_ACCOUNT = "unknown"  # a provider that pins no account: compared, never guessed equal to a real one
-_ARN_NOUN = {"service": "service", "servicenetwork": "service network"}
 
 
 class Unresolved(ValueError):
@@ -120,25 +118,20 @@ class Model:
     stacks: dict[str, Stack] = field(default_factory=dict)
     # Cross-stack channels followed so far: (reader, how, producer).
     links: set[tuple[str, str, str]] = field(default_factory=set)
-    _shares: Optional[list["Share"]] = field(default=None, repr=False)
 
     @classmethod
     def load(cls, outdir: Path) -> "Model":
-        outdir = Path(outdir)
-        manifest_path = outdir / "manifest.json"
-        if not manifest_path.exists():
-            raise FileNotFoundError(f"{outdir}: no manifest.json (synthesize first: make synth)")
-        manifest = json.loads(manifest_path.read_text())
+        """The stacks of ``outdir``; UnreadableOutput (tfjson) when it cannot be read."""
         model = cls()
-        for name, entry in manifest["stacks"].items():
-            document = json.loads((outdir / entry["synthesizedStackPath"]).read_text())
+        for synthesized in read_output(Path(outdir)):
+            document = synthesized.document
             configured = document.get("provider", {}).get("aws") or [{}]
             providers = {}
             for provider in [configured] if isinstance(configured, dict) else configured:
                 key = f"aws.{provider['alias']}" if provider.get("alias") else "aws"
                 providers[key] = ((provider.get("allowed_account_ids") or [UNKNOWN_ACCOUNT])[0], provider.get("region", "us-east-1"))
             account, region = providers.get("aws") or next(iter(providers.values()))
-            model.stacks[name] = Stack(name, outdir / entry["workingDirectory"], document, account, region, providers)
+            model.stacks[synthesized.name] = Stack(synthesized.name, synthesized.directory, document, account, region, providers)
         return model
 
     # --- references -------------------------------------------------------------------
@@ -198,25 +191,24 @@ class Model:
         """The stand-in of a computed attribute, or the configured value."""
         body = stack.resources(kind)[name]
         account, region = stack.placement(body)
-        digest = hashlib.sha256(f"{stack.name}/{kind}/{name}".encode()).hexdigest()[:17]
-        short = _PREFIXES.get(kind, f"{kind}-") + digest
-        arn_kind = _ARN_KIND.get(kind)
-        if attribute in ("id", "listener_id") and kind in _PREFIXES:
-            return short
+        suffix = standins.digest(stack.name, kind, name)
+        made_up_id = standins.resource_id(kind, suffix)
+        if attribute in ("id", "listener_id") and kind in _MADE_UP_IDS:
+            return made_up_id
         if attribute in ("arn", "id") and kind == "aws_ram_resource_share":  # its id is its ARN
-            return f"arn:aws:ram:{region}:{account}:resource-share/{digest[:8]}-{digest[8:12]}-{digest[12:16]}-{digest[16]}"
-        if attribute == "arn" and arn_kind:
-            return f"arn:aws:vpc-lattice:{region}:{account}:{arn_kind}/{short}"
+            return standins.ram_share_arn(region, account, standins.share_id(suffix))
+        if attribute == "arn" and kind in _LATTICE_ARNS:
+            return standins.lattice_arn(region, account, kind, made_up_id)
         if attribute == "arn" and kind == "aws_lambda_function":
-            return f"arn:aws:lambda:{region}:{account}:function:{body['function_name']}"
+            return standins.lambda_arn(region, account, body["function_name"])
         if attribute == "arn" and kind == "aws_lb":
-            return f"arn:aws:elasticloadbalancing:{region}:{account}:loadbalancer/app/{body.get('name', name)}/{digest[:16]}"
+            return standins.load_balancer_arn(region, account, body.get("name", name), suffix[:16])
         if attribute == "arn" and kind == "aws_lb_target_group":
-            return f"arn:aws:elasticloadbalancing:{region}:{account}:targetgroup/{body.get('name', name)}/{digest[:16]}"
+            return standins.lb_target_group_arn(region, account, body.get("name", name), suffix[:16])
         if kind == "aws_vpclattice_service" and attribute.startswith("dns_entry[0]."):
             if attribute.endswith("domain_name"):
-                return f"{body['name']}-{short[4:]}.7d67968.vpc-lattice-svcs.{region}.on.aws"
-            return "Z03015023A3ML7CQ8UDS0"
+                return standins.service_dns_name(body["name"], made_up_id, region)
+            return standins.SERVICE_HOSTED_ZONE_ID
         if attribute in body:
             return self.resolve(body[attribute], stack)
         if attribute in ("id", "arn", "name", "function_name", "zone_id"):
@@ -227,10 +219,9 @@ class Model:
         source = stack.data("terraform_remote_state").get(data_name)
         if source is None:
             raise Unresolved(f"{stack.name}: no remote state {data_name}")
-        config = source.get("config", {})
+        wanted = remote_state_key(source)
         for candidate in self.stacks.values():
-            ((kind, settings),) = candidate.document["terraform"]["backend"].items()
-            if kind == source["backend"] and all(settings.get(k) == config.get(k) for k in ("path", "bucket", "key") if k in config or k in settings):
+            if backend_key(candidate.document) == wanted:
                 return candidate
         raise Unresolved(f"{stack.name}: remote state {data_name} matches no stack's backend")
 
@@ -263,68 +254,3 @@ class Model:
                         return value if isinstance(value, str) else json.dumps(value)
                 raise Unresolved(f"{stack.name}: secret {secret_name} of {producer.name} has no secret version")
         raise Unresolved(f"{stack.name}: no stack in account {account} ({region}) writes the secret {secret_name!r} that {data_name} reads")
-
-    # --- RAM ---------------------------------------------------------------------------
-
-    def shares(self) -> list["Share"]:
-        """Every RAM resource share in the output, with its resources, principals and acceptors."""
-        if self._shares is not None:
-            return self._shares
-        found: list[Share] = []
-        for stack in self.stacks.values():
-            for name, body in stack.resources("aws_ram_resource_share").items():
-                arn = self.attribute(stack, "aws_ram_resource_share", name, "arn")
-                found.append(
-                    Share(
-                        stack=stack,
-                        name=body.get("name", name),
-                        arn=arn,
-                        resources=sorted(self._resolved_where(stack, "aws_ram_resource_association", "resource_share_arn", arn, "resource_arn")),
-                        principals=sorted(self._resolved_where(stack, "aws_ram_principal_association", "resource_share_arn", arn, "principal")),
-                        accepted_in=sorted(
-                            (reader.name, reader.placement(accepter)[0]) for reader in self.stacks.values()
-                            for accepter in reader.resources("aws_ram_resource_share_accepter").values()
-                            if self.resolve(accepter["share_arn"], reader) == arn
-                        ),
-                        external=bool(body.get("allow_external_principals", False)),  # the provider default
-                    )
-                )
-        self._shares = found
-        return found
-
-    def sharing(self, resource_arn: str, account: str) -> tuple[bool, str]:
-        """Whether ``account`` may use the Lattice resource ``resource_arn`` of another
-        account: a RAM share names it, accepted there unless shared in an organization."""
-        owner = resource_arn.split(":")[4]
-        what = _ARN_NOUN.get(resource_arn.split(":")[5].split("/")[0], "resource")
-        if owner == account:
-            return True, f"the {what} is in account {account}"
-        for share in self.shares():
-            if resource_arn not in share.resources:
-                continue
-            given = f"RAM share {share.name!r} of {share.stack.name} gives the {what} to"
-            if account in share.principals:
-                accepted = [stack for stack, by in share.accepted_in if by == account]
-                if not share.external:
-                    return True, f"{given} {account} inside the organization (membership is not modeled: assumed)"
-                if not accepted:
-                    return False, f"{given} {account}, but no stack of that account accepts the invitation"
-                return True, f"{given} {account}, accepted in {', '.join(accepted)}"
-            organizations = [p for p in share.principals if ":organizations::" in p]
-            if organizations:
-                return True, f"{given} {organizations[0]} (membership of {account} is not modeled: assumed)"
-        return False, f"no RAM share gives the {what} {resource_arn} to account {account}"
-
-    def _resolved_where(self, stack: Stack, kind: str, key: str, value: str, wanted: str) -> set[str]:
-        return {str(self.resolve(b[wanted], stack)) for b in stack.resources(kind).values() if self.resolve(b[key], stack) == value}
-
-
-@dataclass
-class Share:
-    stack: Stack
-    name: str
-    arn: str
-    resources: list[str]
-    principals: list[str]
-    accepted_in: list[tuple[str, str]]  # (stack, account) of each accepter
-    external: bool

@@ -28,10 +28,10 @@ from typing import Any, Literal, Optional, Union
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from app_config.loader import validation_problems
-
 from .curl import Answer, BadInput, curl
 from .graph import Model
+from .pydantic_errors import validation_problems
+from .topology import Topology
 
 
 class MatrixError(ValueError):
@@ -124,6 +124,10 @@ def load_matrix(path: Path) -> MatrixFile:
         raw: Any = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise MatrixError(f"{path}: file not found") from None
+    except IsADirectoryError:
+        raise MatrixError(f"{path}: is a directory: give a matrix file (YAML), such as tests/matrices/shared.yaml") from None
+    except UnicodeDecodeError:
+        raise MatrixError(f"{path}: not UTF-8 text") from None
     except yaml.YAMLError as error:
         raise MatrixError(f"{path}: not valid YAML: {error}") from None
     if not isinstance(raw, dict):
@@ -137,10 +141,14 @@ def load_matrix(path: Path) -> MatrixFile:
 
 def run_matrix(model: Model, matrix: MatrixFile, *, source: str = "matrix") -> list[Row]:
     """Every request of ``matrix`` asked of ``model``, in file order."""
+    topology = Topology(model)
     rows = []
     for index, request in enumerate(matrix.requests):
         try:
-            answer = curl(model, request.source, request.url, method=request.method, headers=request.headers, principal=request.principal, tags=request.tags)
+            answer = curl(
+                model, request.source, request.url, method=request.method, headers=request.headers,
+                principal=request.principal, tags=request.tags, topology=topology,
+            )
         except BadInput as error:
             raise MatrixError(f"{source}: requests.{index} ({request.name}): {error}") from None
         rows.append(Row(request, answer, request.expect.mismatches(answer)))

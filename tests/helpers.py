@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from app_config.loader import load_config, parse_config
+from lattice_check.backends import remote_state_key, remote_state_producers
 from app_config.schema import LatticeConfig
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -101,35 +102,25 @@ def forward_problems(stack: dict) -> list[str]:
     return problems
 
 
-def backend_of(stack: dict) -> tuple[str, dict]:
-    ((kind, settings),) = stack["terraform"]["backend"].items()
-    return kind, settings
-
-
 def cross_stack_problems(stacks: dict[str, dict], manifest: dict) -> list[str]:
     """Each remote-state reference resolves to an output of a stack that deploys earlier.
 
     The data source's backend settings must point at exactly one synthesized stack's
-    backend (same type, same path or bucket+key), that stack must declare the output,
-    and the reading stack must depend on it (transitively) in the manifest.
+    backend (lattice_check.backends: same type, same path or bucket+key), that stack
+    must declare the output, and the reading stack must depend on it (transitively)
+    in the manifest.
     """
     problems = []
-    by_backend = {}
-    for name, stack in stacks.items():
-        kind, settings = backend_of(stack)
-        by_backend[(kind, settings.get("path"), settings.get("bucket"), settings.get("key"))] = name
+    producers = remote_state_producers(stacks)
     for reader, stack in stacks.items():
         remote_states = data_sources(stack, "terraform_remote_state")
         for ref_name, output in _remote_refs(stack):
-            source = remote_states.get(ref_name)
-            if source is None:
+            if ref_name not in remote_states:
                 problems.append(f"{reader}: reference to undeclared remote state {ref_name}")
                 continue
-            config = source.get("config", {})
-            key = (source["backend"], config.get("path"), config.get("bucket"), config.get("key"))
-            producer = by_backend.get(key)
+            producer = producers.get((reader, ref_name))
             if producer is None:
-                problems.append(f"{reader}: remote state {ref_name} {key} matches no stack's backend")
+                problems.append(f"{reader}: remote state {ref_name} {remote_state_key(remote_states[ref_name])} matches no stack's backend")
                 continue
             if output not in stacks[producer].get("output", {}):
                 problems.append(f"{reader}: {producer} has no output {output!r}")

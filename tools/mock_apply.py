@@ -20,52 +20,78 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from lattice_check import standins
+from lattice_check.backends import remote_state_producers
+
 from .terraform_offline import OfflineTerraform
+
 
 REGION = "eu-west-1"
 ACCOUNT = "111111111111"
 _ID = "0123456789abcdef0"  # 17 of [0-9a-z], as Lattice ids have
-_LATTICE = f"arn:aws:vpc-lattice:{REGION}:{ACCOUNT}"
 _UUID = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
+_LB = "0123456789abcdef"
+
+
+def _ids(resource_type: str) -> dict[str, str]:
+    """``id`` and ``arn`` of a Lattice resource, in the shapes of lattice_check.standins."""
+    made_up = standins.resource_id(resource_type, _ID)
+    return {"id": made_up, "arn": standins.lattice_arn(REGION, ACCOUNT, resource_type, made_up)}
+
+
+_SERVICE = _ids("aws_vpclattice_service")["id"]
+_LISTENER = standins.resource_id("aws_vpclattice_listener", _ID)
+_LISTENER_ARN = standins.listener_arn(REGION, ACCOUNT, _SERVICE, _LISTENER)
+_FUNCTION_ARN = standins.lambda_arn(REGION, ACCOUNT, "mocked")
+
+
+def _ec2(resource_type: str, noun: str) -> dict[str, str]:
+    made_up = standins.resource_id(resource_type, _ID)
+    return {"id": made_up, "arn": f"arn:aws:ec2:{REGION}:{ACCOUNT}:{noun}/{made_up}"}
+
 
 # resource or data source type -> computed attribute -> a value shaped like AWS's
 MOCK_RESOURCES: dict[str, dict[str, Any]] = {
     "aws_vpclattice_service": {
-        "id": f"svc-{_ID}",
-        "arn": f"{_LATTICE}:service/svc-{_ID}",
-        "dns_entry": [{"domain_name": f"lambda-service-{_ID}.7d67968.vpc-lattice-svcs.{REGION}.on.aws", "hosted_zone_id": "Z03015023A3ML7CQ8UDS0"}],
+        **_ids("aws_vpclattice_service"),
+        "dns_entry": [{"domain_name": standins.service_dns_name("lambda-service", _SERVICE, REGION), "hosted_zone_id": standins.SERVICE_HOSTED_ZONE_ID}],
     },
-    "aws_vpclattice_service_network": {"id": f"sn-{_ID}", "arn": f"{_LATTICE}:servicenetwork/sn-{_ID}"},
-    "aws_vpclattice_target_group": {"id": f"tg-{_ID}", "arn": f"{_LATTICE}:targetgroup/tg-{_ID}"},
-    "aws_vpclattice_listener": {"listener_id": f"listener-{_ID}", "arn": f"{_LATTICE}:service/svc-{_ID}/listener/listener-{_ID}"},
-    "aws_vpclattice_listener_rule": {"rule_id": f"rule-{_ID}", "arn": f"{_LATTICE}:service/svc-{_ID}/listener/listener-{_ID}/rule/rule-{_ID}"},
-    "aws_vpclattice_service_network_vpc_association": {"id": f"snva-{_ID}", "arn": f"{_LATTICE}:servicenetworkvpcassociation/snva-{_ID}"},
-    "aws_vpclattice_service_network_service_association": {"id": f"snsa-{_ID}", "arn": f"{_LATTICE}:servicenetworkserviceassociation/snsa-{_ID}"},
-    "aws_vpclattice_resource_gateway": {"id": f"rgw-{_ID}", "arn": f"{_LATTICE}:resourcegateway/rgw-{_ID}"},
-    "aws_vpclattice_resource_configuration": {"id": f"rcfg-{_ID}", "arn": f"{_LATTICE}:resourceconfiguration/rcfg-{_ID}"},
+    "aws_vpclattice_service_network": _ids("aws_vpclattice_service_network"),
+    "aws_vpclattice_target_group": _ids("aws_vpclattice_target_group"),
+    "aws_vpclattice_listener": {"listener_id": _LISTENER, "arn": _LISTENER_ARN},
+    "aws_vpclattice_listener_rule": {"rule_id": standins.resource_id("aws_vpclattice_listener_rule", _ID), "arn": f"{_LISTENER_ARN}/rule/rule-{_ID}"},
+    "aws_vpclattice_service_network_vpc_association": _ids("aws_vpclattice_service_network_vpc_association"),
+    "aws_vpclattice_service_network_service_association": _ids("aws_vpclattice_service_network_service_association"),
+    "aws_vpclattice_resource_gateway": _ids("aws_vpclattice_resource_gateway"),
+    "aws_vpclattice_resource_configuration": _ids("aws_vpclattice_resource_configuration"),
     "aws_lambda_function": {
-        "arn": f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:mocked",
-        "invoke_arn": f"arn:aws:apigateway:{REGION}:lambda:path/2015-03-31/functions/arn:aws:lambda:{REGION}:{ACCOUNT}:function:mocked/invocations",
-        "qualified_arn": f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:mocked:1",
+        "arn": _FUNCTION_ARN,
+        "invoke_arn": f"arn:aws:apigateway:{REGION}:lambda:path/2015-03-31/functions/{_FUNCTION_ARN}/invocations",
+        "qualified_arn": f"{_FUNCTION_ARN}:1",
     },
     "aws_iam_role": {"arn": f"arn:aws:iam::{ACCOUNT}:role/mocked", "unique_id": "AROAEXAMPLEEXAMPLE001"},
     "aws_iam_policy": {"arn": f"arn:aws:iam::{ACCOUNT}:policy/mocked", "policy_id": "ANPAEXAMPLEEXAMPLE001"},
     "aws_iam_instance_profile": {"arn": f"arn:aws:iam::{ACCOUNT}:instance-profile/mocked"},
     "aws_kms_key": {"arn": f"arn:aws:kms:{REGION}:{ACCOUNT}:key/{_UUID}", "key_id": _UUID},
     "aws_secretsmanager_secret": {"id": f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:mocked-AbCdEf", "arn": f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:mocked-AbCdEf"},
-    "aws_ram_resource_share": {"id": f"arn:aws:ram:{REGION}:{ACCOUNT}:resource-share/{_UUID}", "arn": f"arn:aws:ram:{REGION}:{ACCOUNT}:resource-share/{_UUID}"},
+    "aws_ram_resource_share": {"id": standins.ram_share_arn(REGION, ACCOUNT, _UUID), "arn": standins.ram_share_arn(REGION, ACCOUNT, _UUID)},
     "aws_cloudwatch_log_group": {"arn": f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:mocked"},
-    "aws_lb": {"id": f"arn:aws:elasticloadbalancing:{REGION}:{ACCOUNT}:loadbalancer/app/mocked/0123456789abcdef", "arn": f"arn:aws:elasticloadbalancing:{REGION}:{ACCOUNT}:loadbalancer/app/mocked/0123456789abcdef", "dns_name": f"internal-mocked-1234567890.{REGION}.elb.amazonaws.com", "zone_id": "Z32O12XQLNTSW2"},
-    "aws_lb_target_group": {"id": f"arn:aws:elasticloadbalancing:{REGION}:{ACCOUNT}:targetgroup/mocked/0123456789abcdef", "arn": f"arn:aws:elasticloadbalancing:{REGION}:{ACCOUNT}:targetgroup/mocked/0123456789abcdef"},
-    "aws_lb_listener": {"arn": f"arn:aws:elasticloadbalancing:{REGION}:{ACCOUNT}:listener/app/mocked/0123456789abcdef/0123456789abcdef"},
-    "aws_vpc": {"id": "vpc-0123456789abcdef0", "arn": f"arn:aws:ec2:{REGION}:{ACCOUNT}:vpc/vpc-0123456789abcdef0"},
-    "aws_subnet": {"id": "subnet-0123456789abcdef0", "arn": f"arn:aws:ec2:{REGION}:{ACCOUNT}:subnet/subnet-0123456789abcdef0"},
-    "aws_security_group": {"id": "sg-0123456789abcdef0", "arn": f"arn:aws:ec2:{REGION}:{ACCOUNT}:security-group/sg-0123456789abcdef0"},
-    "aws_route_table": {"id": "rtb-0123456789abcdef0"},
-    "aws_internet_gateway": {"id": "igw-0123456789abcdef0"},
-    "aws_vpc_peering_connection": {"id": "pcx-0123456789abcdef0"},
-    "aws_vpc_endpoint": {"id": "vpce-0123456789abcdef0"},
-    "aws_instance": {"id": "i-0123456789abcdef0", "arn": f"arn:aws:ec2:{REGION}:{ACCOUNT}:instance/i-0123456789abcdef0"},
+    "aws_lb": {
+        "id": standins.load_balancer_arn(REGION, ACCOUNT, "mocked", _LB),
+        "arn": standins.load_balancer_arn(REGION, ACCOUNT, "mocked", _LB),
+        "dns_name": f"internal-mocked-1234567890.{REGION}.elb.amazonaws.com",
+        "zone_id": "Z32O12XQLNTSW2",
+    },
+    "aws_lb_target_group": {"id": standins.lb_target_group_arn(REGION, ACCOUNT, "mocked", _LB), "arn": standins.lb_target_group_arn(REGION, ACCOUNT, "mocked", _LB)},
+    "aws_lb_listener": {"arn": f"arn:aws:elasticloadbalancing:{REGION}:{ACCOUNT}:listener/app/mocked/{_LB}/{_LB}"},
+    "aws_vpc": _ec2("aws_vpc", "vpc"),
+    "aws_subnet": _ec2("aws_subnet", "subnet"),
+    "aws_security_group": _ec2("aws_security_group", "security-group"),
+    "aws_route_table": {"id": standins.resource_id("aws_route_table", _ID)},
+    "aws_internet_gateway": {"id": standins.resource_id("aws_internet_gateway", _ID)},
+    "aws_vpc_peering_connection": {"id": standins.resource_id("aws_vpc_peering_connection", _ID)},
+    "aws_vpc_endpoint": {"id": standins.resource_id("aws_vpc_endpoint", _ID)},
+    "aws_instance": _ec2("aws_instance", "instance"),
     "aws_route53_zone": {"zone_id": "Z0123456789ABCDEFGHIJ"},
 }
 MOCK_DATA: dict[str, dict[str, Any]] = {
@@ -115,7 +141,7 @@ def _hcl(value: Any) -> str:
 
 
 def test_file(
-    stacks: dict[str, dict], remote_state_producers: dict[tuple[str, str], str], producers_json: dict[str, dict]
+    stacks: dict[str, dict[str, Any]], producers: dict[tuple[str, str], str], producers_json: dict[str, dict[str, Any]]
 ) -> str:
     """The .tftest.hcl: mocked provider, remote-state overrides, a plan and an apply run."""
     lines = ['mock_provider "aws" {']
@@ -126,7 +152,7 @@ def test_file(
             defaults = ", ".join(f"{k} = {_hcl(v)}" for k, v in table[resource_type].items())
             lines.append(f'  {kind} "{resource_type}" {{\n    defaults = {{ {defaults} }}\n  }}')
     lines.append("}")
-    for (reader, data_name), producer in sorted(remote_state_producers.items()):
+    for (reader, data_name), producer in sorted(producers.items()):
         outputs = {name: mocked_output(o["value"]) for name, o in producers_json[producer].get("output", {}).items()}
         lines.append(
             f"override_data {{\n  target = module.{reader}.data.terraform_remote_state.{data_name}\n"
@@ -137,33 +163,17 @@ def test_file(
     return "\n".join(lines) + "\n"
 
 
-def remote_state_producers(stacks: dict[str, dict]) -> dict[tuple[str, str], str]:
-    """(reading stack, remote-state data source) -> the stack whose backend it reads."""
-    by_backend: dict[tuple[Any, ...], str] = {}
-    for name, stack in stacks.items():
-        ((kind, settings),) = stack["terraform"]["backend"].items()
-        by_backend[(kind, settings.get("path"), settings.get("bucket"), settings.get("key"))] = name
-    found: dict[tuple[str, str], str] = {}
-    for name, stack in stacks.items():
-        for data_name, source in stack.get("data", {}).get("terraform_remote_state", {}).items():
-            config = source.get("config", {})
-            key = (source["backend"], config.get("path"), config.get("bucket"), config.get("key"))
-            if key in by_backend:
-                found[(name, data_name)] = by_backend[key]
-    return found
-
-
 def run_mocked(
     terraform: OfflineTerraform,
     stack_dirs: dict[str, Path],
-    remote_state_producers: dict[tuple[str, str], str],
-    producers_json: dict[str, dict] | None = None,
+    producers: dict[tuple[str, str], str],
+    producers_json: dict[str, dict[str, Any]] | None = None,
 ) -> MockRunReport:
     """Plan and apply ``stack_dirs`` (name -> synthesized stack directory) mocked.
     ``producers_json`` holds producing stacks that are not part of this run."""
     root = terraform.workroot / f"mocked-{len(list(terraform.workroot.glob('mocked-*')))}"
     root.mkdir()
-    stacks: dict[str, dict] = {}
+    stacks: dict[str, dict[str, Any]] = {}
     providers: dict[str, Any] = {}
     for name, directory in stack_dirs.items():
         shutil.copytree(directory, root / name, ignore=shutil.ignore_patterns(".terraform", "*.tfstate*"))
@@ -180,7 +190,7 @@ def run_mocked(
     }
     (root / "main.tf.json").write_text(json.dumps(root_module))
     known = {**(producers_json or {}), **stacks}
-    (root / "lattice.tftest.hcl").write_text(test_file(stacks, remote_state_producers, known))
+    (root / "lattice.tftest.hcl").write_text(test_file(stacks, producers, known))
     init = terraform.run(root, "init", "-backend=false", "-input=false", "-no-color")
     if init.returncode != 0:
         raise AssertionError(f"terraform init failed:\n{init.stdout}\n{init.stderr}")

@@ -13,6 +13,7 @@ import pytest
 from lattice_check import diagram as pictures
 from lattice_check.__main__ import main
 from lattice_check.graph import Model
+from lattice_check.topology import Topology
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +26,7 @@ def count(model: Model, kind: str) -> int:
 
 
 def test_every_account_vpc_network_and_service_is_drawn(model) -> None:
-    drawing = pictures.build(model)
+    drawing = pictures.build(Topology(model))
     assert [a.label for a in drawing.accounts] == [f"account {n * 4}" for n in ("111", "222", "333", "444", "555", "666")]
     nodes = [n for a in drawing.accounts for s in a.children for n in s.nodes]
     shapes = [n.shape for n in nodes]
@@ -38,7 +39,7 @@ def test_every_account_vpc_network_and_service_is_drawn(model) -> None:
 
 
 def test_every_association_and_share_is_an_edge(model) -> None:
-    edges = pictures.build(model).edges
+    edges = pictures.build(Topology(model)).edges
     labels = [e.label for e in edges]
     assert labels.count("VPC association") == count(model, "aws_vpclattice_service_network_vpc_association")
     assert labels.count("service association") == count(model, "aws_vpclattice_service_network_service_association")
@@ -56,14 +57,14 @@ def test_every_association_and_share_is_an_edge(model) -> None:
 def test_an_unaccepted_share_says_so(default_out) -> None:
     model = copy.deepcopy(Model.load(default_out))
     model.stacks["shared-blue-account"].document["resource"].pop("aws_ram_resource_share_accepter")
-    labels = {e.target: e.label for e in pictures.build(model).edges if e.style == "share"}
+    labels = {e.target: e.label for e in pictures.build(Topology(model)).edges if e.style == "share"}
     assert labels["account_444444444444"] == "RAM share blue-service-network share (not accepted)"
     assert labels["account_555555555555"] == "RAM share green-service-network share (accepted)"
 
 
 def test_mermaid_is_well_formed_and_stable(model, default_out) -> None:
-    text = pictures.mermaid(pictures.build(model))
-    assert text == pictures.mermaid(pictures.build(Model.load(default_out)))
+    text = pictures.mermaid(pictures.build(Topology(model)))
+    assert text == pictures.mermaid(pictures.build(Topology(Model.load(default_out))))
     lines = text.splitlines()
     assert lines[0] == "flowchart LR"
     assert sum(line.strip().startswith("subgraph ") for line in lines) == sum(line.strip() == "end" for line in lines) == 6 + 8
@@ -113,7 +114,7 @@ def test_dot_text_and_a_missing_graphviz(default_out, tmp_path, monkeypatch, cap
 def test_a_hand_written_output_is_drawn_too() -> None:
     from tests.helpers import FIXTURES
 
-    drawing = pictures.build(Model.load(FIXTURES / "multicluster"))
+    drawing = pictures.build(Topology(Model.load(FIXTURES / "multicluster")))
     assert [a.label for a in drawing.accounts] == ["account 123456789012"]
     assert sorted(s.label for s in drawing.accounts[0].children) == ["cluster1 (eu-west-1)", "cluster2 (eu-west-1)", "environment (eu-west-1)"]
     assert sorted((e.source, e.label, e.target) for e in drawing.edges) == [

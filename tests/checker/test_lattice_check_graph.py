@@ -10,6 +10,7 @@ import pytest
 from tests.helpers import ACCOUNTS, make_config, synth
 from lattice_check.curl import BadInput, curl
 from lattice_check.graph import Model, Unresolved, _traverse
+from lattice_check.topology import Topology
 
 SECRETS = {
     "distributed": {"discovery": "secrets_manager"},
@@ -67,7 +68,7 @@ def test_remote_state_is_matched_by_backend(model) -> None:
 
 
 def test_every_share_of_the_default_app(model) -> None:
-    shares = {(s.stack.name, tuple(s.principals), tuple(stack for stack, _ in s.accepted_in)) for s in model.shares()}
+    shares = {(s.stack.name, tuple(s.principals), tuple(stack for stack, _ in s.accepted_in)) for s in Topology(model).shares}
     assert shares == {
         ("distributed-service-account", ("222222222222",), ("distributed-consumer-account",)),
         ("centralized-service-account", ("333333333333",), ("centralized-service-network-account",)),
@@ -75,7 +76,7 @@ def test_every_share_of_the_default_app(model) -> None:
         ("shared-common-account", ("444444444444",), ("shared-blue-account",)),
         ("shared-common-account", ("555555555555",), ("shared-green-account",)),
     }
-    for share in model.shares():
+    for share in Topology(model).shares:
         assert len(share.resources) == 1 and share.resources[0].startswith("arn:aws:vpc-lattice:eu-west-1:")
 
 
@@ -195,10 +196,10 @@ def test_a_service_network_endpoint_connects_a_vpc_too(model) -> None:
     ],
 )
 def test_rule_matching(match, method, path, headers, expected) -> None:
-    from lattice_check.curl import HttpCall, _rule_matches
+    from lattice_check.routing import HttpCall, rule_matches
 
     call = HttpCall(method=method, host="h", port=80, path=path, query={}, headers=headers, principal=None, tags={})
-    assert _rule_matches(match, call) is expected
+    assert rule_matches(match, call) is expected
 
 
 SG = "vpc1_lattice-security-group_sg"

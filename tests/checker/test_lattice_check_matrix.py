@@ -107,7 +107,7 @@ def test_missing_files_exit_2(default_out, tmp_path, capsys) -> None:
     assert main(["matrix", "--out", str(default_out), str(tmp_path / "none.yaml")]) == 2
     assert "none.yaml: file not found" in capsys.readouterr().err
     assert main(["matrix", "--out", str(tmp_path / "no-out"), str(MATRICES[0])]) == 2
-    assert "no manifest.json (synthesize first: make synth)" in capsys.readouterr().err
+    assert "no-out: no such directory (synthesize first: make synth, or give --out DIR)" in capsys.readouterr().err
 
 
 MULTICLUSTER = FIXTURES / "multicluster"

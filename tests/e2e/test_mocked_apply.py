@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import ALL_STACKS
-from tools.mock_apply import mocked_output, remote_state_producers, run_mocked
+from lattice_check.backends import remote_state_producers
+from tools.mock_apply import mocked_output, run_mocked
 
 
 def stack_dirs(out: Path) -> dict[str, Path]:

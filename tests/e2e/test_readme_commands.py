@@ -114,8 +114,8 @@ def environment(tmp_path_factory) -> dict[str, str]:
 
 
 def project_copy(directory: Path) -> Path:
-    """The tracked files of the project, with the installed .venv and node_modules linked."""
-    files = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
+    """The files of the project git does not ignore, with the installed .venv and node_modules linked."""
+    files = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
     for name in files:
         if (ROOT / name).is_file():
             (directory / name).parent.mkdir(parents=True, exist_ok=True)

@@ -6,7 +6,7 @@ import pytest
 
 from app_config.loader import ConfigError
 from tests.helpers import ROOT, load_stacks, make_config, synth
-from tools.tfjson import decode_json_argument
+from lattice_check.tfjson import decode_json_argument
 from tests.helpers import cross_stack_problems, data_sources, forward_problems, resources
 
 SERVICE = "centralized-service-account"

@@ -9,7 +9,7 @@ import pytest
 
 from tests.helpers import load_stacks, make_config, synth
 from constructs_lib.auth_policy import open_policy
-from tools.tfjson import decode_json_argument
+from lattice_check.tfjson import decode_json_argument
 from tests.helpers import cross_stack_problems, data_sources, forward_problems, resources
 
 SERVICE = "distributed-service-account"

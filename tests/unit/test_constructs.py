@@ -32,7 +32,7 @@ from constructs_lib.policy import Statement, policy_document
 from constructs_lib.python_lambda import LambdaVpcPlacement, PythonLambda, PythonLambdaProps
 from constructs_lib.ram import RamShare, RamShareAccepter, RamShareProps
 from constructs_lib.state import LocalState, S3State, configure_backend, read_remote_state
-from tools.tfjson import decode_json_argument
+from lattice_check.tfjson import decode_json_argument
 from constructs_lib.subnet_plan import VpcLayout
 from constructs_lib.vpc import TieredVpc, TieredVpcProps
 from tests.helpers import ROOT

@@ -59,7 +59,7 @@ from constructs_lib.lattice import (
     declare_quotas,
 )
 from constructs_lib.naming import ReadableIdsStack
-from tools.tfjson import decode_json_argument
+from lattice_check.tfjson import decode_json_argument
 
 SN_ARN = "arn:aws:vpc-lattice:eu-west-1:333333333333:servicenetwork/sn-0123456789abcdef0"
 SVC_ARN = "arn:aws:vpc-lattice:eu-west-1:111111111111:service/svc-0123456789abcdef0"

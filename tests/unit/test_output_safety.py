@@ -15,7 +15,7 @@ from constructs_lib.synth import UnsafeOutdir, check_outdir, synth_atomically
 from tests.helpers import ROOT
 
 # What `python main.py` needs up to the point where the bindings would load.
-_APP_SOURCES = ("main.py", "lattice.toml", "app_config", "accounts", "constructs_lib", "lambda")
+_APP_SOURCES = ("main.py", "lattice.toml", "app_config", "accounts", "constructs_lib", "lattice_check", "lambda")
 
 
 @pytest.fixture

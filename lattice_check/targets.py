@@ -1,0 +1,135 @@
+"""Hop 6, targets: what the target group an action forwards to answers. A Lambda
+target runs the function's own packaged code with the event VPC Lattice sends (V1
+or V2, docs/lattice-rules.md section 6); an ALB target follows the load balancer's
+listener to its Lambda and sends the ALB's event; IP and INSTANCE targets are
+reported as not modeled (what a host answers is not in the Terraform).
+
+Handlers run in a child process (handler_runner.py) whose environment is exactly
+the function's variables."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Optional
+
+from .graph import Stack
+from .resolution import Client
+from .routing import HttpCall
+from .tfjson import block, blocks
+from .topology import Topology
+
+RUNNER = Path(__file__).with_name("handler_runner.py")
+HANDLER_TIMEOUT_S = 60
+
+# (status or None when not modeled, body, how the answer was found)
+TargetAnswer = tuple[Optional[int], str, str]
+
+
+@dataclass(frozen=True)
+class TargetCall:
+    """The request as it reaches the target, and where it came from."""
+
+    topology: Topology
+    stack: Stack  # the service's stack, where its target groups live
+    call: HttpCall
+    client: Client
+    service_arn: str
+    network_arn: str
+
+    def answer(self, action: dict[str, Any]) -> TargetAnswer:
+        groups = [g for forward in blocks(action.get("forward")) for g in blocks(forward.get("target_groups"))]
+        if not groups:
+            return None, "", "the action forwards to no target group"
+        chosen = max(groups, key=lambda g: g.get("weight", 100))
+        tg_id = self.topology.model.resolve(chosen["target_group_identifier"], self.stack)
+        group = self.topology.target_group(self.stack, tg_id)
+        if group is None:
+            return None, "", f"target group {tg_id} is not in this output"
+        if not group.targets:
+            return 503, "", f"target group {group.name} has no target"
+        first = group.targets[0]
+        if group.type == "LAMBDA":
+            version = group.config.get("lambda_event_structure_version", "V1")
+            return self._invoke(first.id, self._lattice_event(version, group.arn), f"target group {group.name} (LAMBDA, event {version})")
+        if group.type == "ALB":
+            return self._through_alb(first.id, group.name)
+        port = first.port or group.config.get("port")
+        return None, "", (f"target group {group.name} ({group.type}): forwards to {first.id} port {port}; "
+                          "what that host answers is not modeled")
+
+    def _through_alb(self, alb_arn: str, tg_name: str) -> TargetAnswer:
+        call = self.call
+        forward = self.topology.alb_forward(self.stack, alb_arn)
+        if forward is None:
+            if self.topology.has_alb_listener(self.stack, alb_arn):
+                return None, "", "the ALB listener does not forward (not modeled)"
+            return None, "", "the ALB behind the target group is not in this output"
+        group_arn, targets = forward
+        if not targets:
+            return None, "", "the ALB behind the target group is not in this output"
+        event = {
+            "requestContext": {"elb": {"targetGroupArn": group_arn}},
+            "httpMethod": call.method,
+            "path": call.path,
+            "queryStringParameters": {k: v[-1] for k, v in call.query.items()},
+            "headers": call.headers,
+            "body": "",
+            "isBase64Encoded": False,
+        }
+        return self._invoke(targets[0], event, f"target group {tg_name} (ALB) -> internal ALB -> Lambda")
+
+    def _lattice_event(self, version: str, tg_arn: str) -> dict[str, Any]:
+        call, client = self.call, self.client
+        if version == "V2":
+            return {
+                "version": "2.0", "path": call.path, "method": call.method,
+                "headers": {k: [v] for k, v in call.headers.items()}, "queryStringParameters": call.query,
+                "body": None, "isBase64Encoded": False,
+                "requestContext": {
+                    "serviceNetworkArn": self.network_arn, "serviceArn": self.service_arn, "targetGroupArn": tg_arn,
+                    "identity": {
+                        "sourceVpcArn": f"arn:aws:ec2:{client.region}:{client.account}:vpc/{client.vpc_id}",
+                        **({"type": "AWS_IAM", "principal": call.principal} if call.principal else {"type": "AnonymousIdentity"}),
+                    },
+                    "region": client.region, "timeEpoch": str(int(time.time() * 1_000_000)),
+                },
+            }
+        return {
+            "method": call.method, "raw_path": call.path, "headers": call.headers,
+            "query_string_parameters": {k: v[-1] for k, v in call.query.items()},  # last value wins
+            "body": "", "is_base64_encoded": False,
+        }
+
+    def _invoke(self, function_arn: str, event: dict[str, Any], route: str) -> TargetAnswer:
+        function = self.topology.function(self.stack, function_arn)
+        if function is None:
+            return None, "", f"{route}: function {function_arn} is not in this output"
+        result = run_handler(self.stack.directory / function.package, function.handler, event, function.environment)
+        if "missing" in result:
+            return 502, "", f"{route}: {result['missing']}"
+        if "error" in result:
+            return 502, "", f"{route}: {function.function_name} raised {result['error']}"
+        response = result["response"]
+        return int(response.get("statusCode", 200)), str(response.get("body", "")), f"{route}: ran {function.function_name} ({function.handler})"
+
+
+def run_handler(package: Path, handler: str, event: dict[str, Any], environment: dict[str, str]) -> dict[str, Any]:
+    """The handler's reply from a child process (handler_runner.py): ``response``,
+    ``error`` or ``missing``."""
+    child = subprocess.run(
+        [sys.executable, "-I", str(RUNNER)],
+        input=json.dumps({"package": str(package), "handler": handler, "event": event}),
+        env=dict(environment),
+        capture_output=True,
+        text=True,
+        timeout=HANDLER_TIMEOUT_S,
+    )
+    lines = child.stdout.strip().splitlines()
+    if child.returncode != 0 or not lines:
+        return {"error": f"the handler's process failed (exit {child.returncode}): {child.stderr.strip()[-500:]}"}
+    reply: dict[str, Any] = json.loads(lines[-1])
+    return reply

@@ -1,0 +1,152 @@
+"""Reading synthesized Terraform JSON: an output directory's stacks (with one clear
+error for each way it can be unreadable), nested blocks written as an object or a
+list, and JSON-valued arguments.
+
+A JSON-valued argument is either a literal JSON string or ``${jsonencode(<HCL
+object>)}`` as cdktf renders it. In the decoded value a bare reference such as
+``aws_vpc.v.id`` becomes the string ``"${aws_vpc.v.id}"``, so both forms compare the
+same way. tools/ and the tests read Terraform JSON through this module too.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+MANIFEST = "manifest.json"
+
+
+class UnreadableOutput(ValueError):
+    """The output directory cannot be read as Terraform JSON (exit status 2)."""
+
+
+@dataclass(frozen=True)
+class SynthesizedStack:
+    name: str
+    directory: Path  # where Terraform runs: relative paths in the stack start here
+    document: dict[str, Any]
+
+
+def read_output(outdir: Path) -> list[SynthesizedStack]:
+    """Every stack of a cdktf output directory, as its manifest lists them."""
+    outdir = Path(outdir)
+    manifest_path = outdir / MANIFEST
+    if not outdir.is_dir():
+        raise UnreadableOutput(f"{outdir}: no such directory (synthesize first: make synth, or give --out DIR)")
+    if not manifest_path.is_file():
+        raise UnreadableOutput(f"{outdir}: no {MANIFEST} (synthesize first: make synth, or give --out DIR)")
+    manifest = _json_file(manifest_path)
+    stacks = manifest.get("stacks") if isinstance(manifest, dict) else None
+    if not isinstance(stacks, dict):
+        raise UnreadableOutput(f"{manifest_path}: not a cdktf manifest (no 'stacks' object)")
+    found = []
+    for name, entry in stacks.items():
+        directory = outdir / entry["workingDirectory"]
+        document_path = outdir / entry["synthesizedStackPath"]
+        if not document_path.is_file():
+            if (directory / "cdk.tf").is_file():
+                raise UnreadableOutput(
+                    f"{document_path}: missing: {outdir} was synthesized as HCL (cdk.tf); "
+                    "lattice_check reads Terraform JSON: synthesize with make synth (or python main.py)"
+                )
+            raise UnreadableOutput(f"{document_path}: missing (synthesize again: make synth)")
+        document = _json_file(document_path)
+        if not isinstance(document, dict):
+            raise UnreadableOutput(f"{document_path}: not a Terraform JSON object")
+        found.append(SynthesizedStack(name, directory, document))
+    return found
+
+
+def _json_file(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise UnreadableOutput(f"{path}: not UTF-8 text") from None
+    except json.JSONDecodeError as error:
+        raise UnreadableOutput(f"{path}: not valid JSON ({error.msg}, line {error.lineno} column {error.colno})") from None
+
+
+def blocks(value: Any) -> list[dict[str, Any]]:
+    """A nested block, written as an object or as a list of objects, as a list."""
+    if value is None:
+        return []
+    return [value] if isinstance(value, dict) else list(value)
+
+
+def block(value: Any) -> dict[str, Any]:
+    """The first (usually only) object of a nested block; {} when absent."""
+    found = blocks(value)
+    return found[0] if found else {}
+
+_PREFIX = "${jsonencode("
+_SUFFIX = ")}"
+
+
+def decode_json_argument(value: str) -> Any:
+    if value.startswith(_PREFIX) and value.endswith(_SUFFIX):
+        return json.loads(_hcl_to_json(value[len(_PREFIX) : -len(_SUFFIX)]))
+    return json.loads(value)
+
+
+def _hcl_to_json(text: str) -> str:
+    """Translate cdktf's rendering of an HCL object/tuple literal to JSON."""
+    out: list[str] = []
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch == '"':
+            end = _string_end(text, i)
+            out.append(text[i:end])
+            i = end
+        elif ch in "{}[],:":
+            out.append(ch)
+            i += 1
+        elif ch == "=":
+            out.append(":")
+            i += 1
+        elif ch.isspace():
+            i += 1
+        else:  # a bare expression: a reference, a number, true/false/null
+            end = i
+            depth = 0
+            while end < len(text) and (depth or text[end] not in ",}]"):
+                depth += text[end] in "([" and 1 or 0
+                depth -= text[end] in ")]" and 1 or 0
+                end += 1
+            token = text[i:end].strip()
+            if token in ("true", "false", "null") or _is_number(token):
+                out.append(token)
+            else:
+                out.append(json.dumps("${" + token + "}"))
+            i = end
+    return "".join(out)
+
+
+def _string_end(text: str, start: int) -> int:
+    """Index after the closing quote of the string at ``start`` (skips ``${...}``)."""
+    i = start + 1
+    depth = 0
+    while i < len(text):
+        ch = text[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if text.startswith("${", i):
+            depth += 1
+            i += 2
+            continue
+        if ch == "}" and depth:
+            depth -= 1
+        elif ch == '"' and not depth:
+            return i + 1
+        i += 1
+    raise ValueError(f"unterminated string in {text!r}")
+
+
+def _is_number(token: str) -> bool:
+    try:
+        float(token)
+    except ValueError:
+        return False
+    return True

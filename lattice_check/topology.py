@@ -1,0 +1,449 @@
+"""The Lattice topology of an output, typed and built once from the references
+(graph.py): VPCs, service networks and how VPCs reach them, services and their
+associations, listeners with their rules, target groups with their targets, auth
+policies, security-group ingress, RAM shares, and the few other resources a request
+passes (Lambda functions, ALBs, Route 53 records, resource configurations).
+
+``curl``, ``matrix`` and ``diagram`` read this, never the raw JSON. Collections are
+built on first use and kept, so a reference the checker cannot follow is reported
+only when a question needs it.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, Optional
+
+from .graph import Model, Stack
+from .tfjson import block, blocks
+
+_ARN_NOUN = {"service": "service", "servicenetwork": "service network"}
+
+
+@dataclass(frozen=True)
+class Element:
+    """A resource of the output: its stack, Terraform name and (raw) body."""
+
+    stack: Stack
+    name: str
+    body: dict[str, Any] = field(compare=False, hash=False)
+
+    @property
+    def account(self) -> str:
+        return self.stack.placement(self.body)[0]
+
+    @property
+    def region(self) -> str:
+        return self.stack.placement(self.body)[1]
+
+
+@dataclass(frozen=True)
+class Vpc:
+    element: Element
+    id: str
+    cidr: str
+    label: str  # its Name tag (or Terraform name)
+
+
+@dataclass(frozen=True)
+class Network:
+    element: Element
+    id: str
+    arn: str
+    name: str
+    auth_type: str
+
+
+@dataclass(frozen=True)
+class Service:
+    element: Element
+    id: str
+    arn: str
+    name: str
+    dns_name: str
+    custom_domain: Optional[str]
+    auth_type: str
+
+
+@dataclass(frozen=True)
+class VpcLink:
+    """How a VPC reaches a service network: an association or a service-network endpoint."""
+
+    vpc_id: str
+    network: Network
+    security_group_ids: tuple[str, ...]
+    how: str  # "VPC association <name>" or "service-network endpoint <name>"
+    element: Element
+
+
+@dataclass(frozen=True)
+class ServiceAssociation:
+    element: Element
+    network_identifier: str
+    service_identifier: str
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    priority: int
+    match: dict[str, Any]  # the http_match block
+    action: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Listener:
+    element: Element
+    id: str
+    name: str
+    protocol: str
+    port: Optional[int]
+    service_identifier: str
+    default_action: dict[str, Any]
+    rules: tuple[Rule, ...]  # by priority
+
+
+@dataclass(frozen=True)
+class Target:
+    id: str
+    port: Optional[int]
+
+
+@dataclass(frozen=True)
+class TargetGroup:
+    element: Element
+    id: str
+    arn: str
+    name: str
+    type: str
+    config: dict[str, Any]
+    targets: tuple[Target, ...]
+
+
+@dataclass(frozen=True)
+class Ingress:
+    """One ingress rule of a security group, from any of the three ways Terraform writes them."""
+
+    protocol: str  # "tcp", "-1" (all), or anything else
+    from_port: int
+    to_port: int
+    cidrs: tuple[str, ...]
+    groups: tuple[str, ...]  # referenced security groups (clients by group membership)
+    where: str
+
+    def admits_port(self, port: int) -> bool:
+        return self.protocol in ("-1", "all") or (self.protocol in ("tcp", "6") and self.from_port <= port <= self.to_port)
+
+
+@dataclass(frozen=True)
+class Function:
+    element: Element
+    arn: str
+    function_name: str
+    handler: str
+    package: str  # the zip file, relative to the stack's directory
+    environment: dict[str, str]
+
+
+@dataclass
+class Share:
+    stack: Stack
+    name: str
+    arn: str
+    resources: list[str]
+    principals: list[str]
+    accepted_in: list[tuple[str, str]]  # (stack, account) of each accepter
+    external: bool
+
+
+class Topology:
+    def __init__(self, model: Model) -> None:
+        self.model = model
+        self._vpcs: dict[str, list[Vpc]] = {}
+        self._links: dict[str, list[VpcLink]] = {}
+        self._ingress: dict[str, dict[str, list[Ingress]]] = {}
+
+    @property
+    def stacks(self) -> list[Stack]:
+        return list(self.model.stacks.values())
+
+    def _elements(self, kind: str, stack: Optional[Stack] = None) -> list[Element]:
+        chosen = [stack] if stack is not None else self.stacks
+        return [Element(s, name, body) for s in chosen for name, body in s.resources(kind).items()]
+
+    def _resolve(self, value: Any, element: Element) -> Any:
+        return self.model.resolve(value, element.stack)
+
+    def _attribute(self, element: Element, kind: str, attribute: str) -> Any:
+        return self.model.attribute(element.stack, kind, element.name, attribute)
+
+    # --- VPCs and how they reach networks ---------------------------------------------------
+
+    def vpcs(self, stack: Stack) -> list[Vpc]:
+        if stack.name not in self._vpcs:
+            self._vpcs[stack.name] = [
+                Vpc(e, self._attribute(e, "aws_vpc", "id"), e.body.get("cidr_block", ""), (e.body.get("tags") or {}).get("Name", e.name))
+                for e in self._elements("aws_vpc", stack)
+            ]
+        return self._vpcs[stack.name]
+
+    def links(self, stack: Stack) -> list[VpcLink]:
+        """The VPC associations and service-network endpoints declared in ``stack``,
+        to networks of this output."""
+        if stack.name not in self._links:
+            found = []
+            for element in self._elements("aws_vpclattice_service_network_vpc_association", stack):
+                network = self.network(self._resolve(element.body["service_network_identifier"], element))
+                if network:
+                    vpc_id = self._resolve(element.body["vpc_identifier"], element)
+                    groups = tuple(self._resolve(element.body.get("security_group_ids") or [], element))
+                    found.append(VpcLink(vpc_id, network, groups, f"VPC association {element.name}", element))
+            for element in self._elements("aws_vpc_endpoint", stack):
+                if element.body.get("vpc_endpoint_type") != "ServiceNetwork":
+                    continue
+                network = self.network(self._resolve(element.body["service_network_arn"], element))
+                if network:
+                    vpc_id = self._resolve(element.body["vpc_id"], element)
+                    groups = tuple(self._resolve(element.body.get("security_group_ids") or [], element))
+                    found.append(VpcLink(vpc_id, network, groups, f"service-network endpoint {element.name}", element))
+            self._links[stack.name] = found
+        return self._links[stack.name]
+
+    # --- networks and services -----------------------------------------------------------------
+
+    @cached_property
+    def networks(self) -> list[Network]:
+        kind = "aws_vpclattice_service_network"
+        return [
+            Network(e, self._attribute(e, kind, "id"), self._attribute(e, kind, "arn"), e.body["name"], e.body.get("auth_type", "NONE"))
+            for e in self._elements(kind)
+        ]
+
+    def network(self, identifier: str) -> Optional[Network]:
+        """The network of this output named by ``identifier`` (its id or ARN)."""
+        return next((n for n in self.networks if identifier in (n.id, n.arn)), None)
+
+    @cached_property
+    def services(self) -> list[Service]:
+        kind = "aws_vpclattice_service"
+        return [
+            Service(
+                e,
+                self._attribute(e, kind, "id"),
+                self._attribute(e, kind, "arn"),
+                e.body.get("name", e.name),
+                self._attribute(e, kind, "dns_entry[0].domain_name"),
+                e.body.get("custom_domain_name"),
+                e.body.get("auth_type", "NONE"),
+            )
+            for e in self._elements(kind)
+        ]
+
+    @cached_property
+    def service_associations(self) -> list[ServiceAssociation]:
+        return [
+            ServiceAssociation(e, self._resolve(e.body["service_network_identifier"], e), self._resolve(e.body["service_identifier"], e))
+            for e in self._elements("aws_vpclattice_service_network_service_association")
+        ]
+
+    def service_association(self, network: Network, service: Service) -> Optional[ServiceAssociation]:
+        """The association that puts ``service`` in ``network``, wherever it is declared."""
+        return next(
+            (
+                a for a in self.service_associations
+                if a.network_identifier in (network.id, network.arn) and a.service_identifier in (service.id, service.arn)
+            ),
+            None,
+        )
+
+    # --- listeners, rules, targets ---------------------------------------------------------------
+
+    def listeners(self, service: Service) -> list[Listener]:
+        stack = service.element.stack
+        found = []
+        for element in self._elements("aws_vpclattice_listener", stack):
+            identifier = self._resolve(element.body["service_identifier"], element)
+            if identifier not in (service.id, service.arn):
+                continue
+            listener_id = self._attribute(element, "aws_vpclattice_listener", "listener_id")
+            rules = [
+                Rule(r.body["name"], r.body["priority"], block(block(r.body["match"]).get("http_match")), block(r.body["action"]))
+                for r in self._elements("aws_vpclattice_listener_rule", stack)
+                if self._resolve(r.body["listener_identifier"], r) == listener_id
+            ]
+            protocol = element.body["protocol"]
+            found.append(
+                Listener(
+                    element,
+                    listener_id,
+                    element.body["name"],
+                    protocol,
+                    element.body.get("port", {"HTTP": 80, "HTTPS": 443}.get(protocol)),
+                    identifier,
+                    block(element.body["default_action"]),
+                    tuple(sorted(rules, key=lambda r: r.priority)),
+                )
+            )
+        return found
+
+    def target_group(self, stack: Stack, identifier: str) -> Optional[TargetGroup]:
+        kind = "aws_vpclattice_target_group"
+        for element in self._elements(kind, stack):
+            tg_id = self._attribute(element, kind, "id")
+            if tg_id != identifier:
+                continue
+            targets = tuple(
+                Target(self._resolve(block(a.body["target"])["id"], a), block(a.body["target"]).get("port"))
+                for a in self._elements("aws_vpclattice_target_group_attachment", stack)
+                if self._resolve(a.body["target_group_identifier"], a) == tg_id
+            )
+            return TargetGroup(element, tg_id, self._attribute(element, kind, "arn"), element.body["name"], element.body["type"], block(element.body.get("config")), targets)
+        return None
+
+    def function(self, stack: Stack, arn: str) -> Optional[Function]:
+        kind = "aws_lambda_function"
+        for element in self._elements(kind, stack):
+            if self._attribute(element, kind, "arn") == arn:
+                environment = block(element.body.get("environment")).get("variables") or {}
+                return Function(
+                    element,
+                    arn,
+                    element.body["function_name"],
+                    element.body["handler"],
+                    element.body["filename"],
+                    {k: str(v) for k, v in self._resolve(environment, element).items()},
+                )
+        return None
+
+    def alb_forward(self, stack: Stack, load_balancer_arn: str) -> Optional[tuple[str, list[str]]]:
+        """What an ALB's listener forwards to: (its target group ARN, the target ids);
+        None when no listener of that ALB forwards."""
+        for listener in self._elements("aws_lb_listener", stack):
+            if self._resolve(listener.body["load_balancer_arn"], listener) != load_balancer_arn:
+                continue
+            forward = next((a for a in blocks(listener.body.get("default_action")) if a.get("type") == "forward"), None)
+            if not forward:
+                return None
+            group_arn = self._resolve(forward["target_group_arn"], listener)
+            targets = [
+                self._resolve(a.body["target_id"], a)
+                for a in self._elements("aws_lb_target_group_attachment", stack)
+                if self._resolve(a.body["target_group_arn"], a) == group_arn
+            ]
+            return group_arn, targets
+        return None
+
+    def has_alb_listener(self, stack: Stack, load_balancer_arn: str) -> bool:
+        return any(
+            self._resolve(listener.body["load_balancer_arn"], listener) == load_balancer_arn
+            for listener in self._elements("aws_lb_listener", stack)
+        )
+
+    # --- policies and security groups -------------------------------------------------------------
+
+    def auth_policy(self, element: Element, arn: str) -> Optional[dict[str, Any]]:
+        """The auth policy attached to ``arn`` (in the stack of ``element``), parsed."""
+        policy = None
+        for candidate in self._elements("aws_vpclattice_auth_policy", element.stack):
+            if self._resolve(candidate.body["resource_identifier"], candidate) == arn:
+                resolved = self._resolve(candidate.body["policy"], candidate)
+                policy = json.loads(resolved) if isinstance(resolved, str) else resolved  # literal JSON or jsonencode
+        return policy
+
+    def ingress(self, stack: Stack, group_id: str) -> list[Ingress]:
+        """Every ingress rule of the security group ``group_id`` declared in ``stack``."""
+        by_group = self._ingress.setdefault(stack.name, {})
+        if group_id not in by_group:
+            by_group[group_id] = self._ingress_rules(stack, group_id)
+        return by_group[group_id]
+
+    def _ingress_rules(self, stack: Stack, group_id: str) -> list[Ingress]:
+        rules = []
+        for group in self._elements("aws_security_group", stack):
+            if self._attribute(group, "aws_security_group", "id") == group_id:
+                for rule in blocks(group.body.get("ingress")):
+                    rules.append(self._ingress_rule(group, rule, rule.get("cidr_blocks"), rule.get("security_groups"), f"aws_security_group.{group.name}"))
+        for element in self._elements("aws_security_group_rule", stack):
+            rule = element.body
+            if rule.get("type") == "ingress" and self._resolve(rule["security_group_id"], element) == group_id:
+                groups = [rule["source_security_group_id"]] if rule.get("source_security_group_id") else []
+                rules.append(self._ingress_rule(element, rule, rule.get("cidr_blocks"), groups, f"aws_security_group_rule.{element.name}"))
+        for element in self._elements("aws_vpc_security_group_ingress_rule", stack):
+            rule = element.body
+            if self._resolve(rule["security_group_id"], element) == group_id:
+                normalized = {**rule, "protocol": rule.get("ip_protocol"), "from_port": rule.get("from_port", 0), "to_port": rule.get("to_port", 65535)}
+                cidrs = [rule["cidr_ipv4"]] if rule.get("cidr_ipv4") else []
+                groups = [rule["referenced_security_group_id"]] if rule.get("referenced_security_group_id") else []
+                rules.append(self._ingress_rule(element, normalized, cidrs, groups, f"aws_vpc_security_group_ingress_rule.{element.name}"))
+        return rules
+
+    def _ingress_rule(self, element: Element, rule: dict[str, Any], cidrs: Any, groups: Any, where: str) -> Ingress:
+        return Ingress(
+            protocol=str(self._resolve(rule.get("protocol"), element)).lower(),
+            from_port=int(self._resolve(rule.get("from_port", 0), element)),
+            to_port=int(self._resolve(rule.get("to_port", 0), element)),
+            cidrs=tuple(str(c) for c in self._resolve(cidrs or [], element)),
+            groups=tuple(str(g) for g in self._resolve(groups or [], element)),
+            where=where,
+        )
+
+    # --- names outside Lattice ------------------------------------------------------------------------
+
+    @cached_property
+    def route53_records(self) -> list[tuple[Element, str, list[str]]]:
+        """(record, its name without the trailing dot, where it points: alias names and records)."""
+        found = []
+        for element in self._elements("aws_route53_record"):
+            name = str(self._resolve(element.body.get("name"), element)).rstrip(".")
+            targets = [self._resolve(a.get("name"), element) for a in blocks(element.body.get("alias"))]
+            targets += list(self._resolve(element.body.get("records") or [], element))
+            found.append((element, name, targets))
+        return found
+
+    @cached_property
+    def resource_configurations(self) -> list[tuple[Element, set[str]]]:
+        """Each resource configuration and the names it answers to."""
+        found = []
+        for element in self._elements("aws_vpclattice_resource_configuration"):
+            definition = block(element.body.get("resource_configuration_definition"))
+            names = {element.body.get("name"), element.body.get("custom_domain_name"), block(definition.get("dns_resource")).get("domain_name")}
+            found.append((element, {n for n in names if n}))
+        return found
+
+    # --- RAM ------------------------------------------------------------------------------------------
+
+    @cached_property
+    def shares(self) -> list[Share]:
+        """Every RAM resource share in the output, with its resources, principals and acceptors."""
+        found: list[Share] = []
+        for element in self._elements("aws_ram_resource_share"):
+            arn = self._attribute(element, "aws_ram_resource_share", "arn")
+            found.append(
+                Share(
+                    stack=element.stack,
+                    name=element.body.get("name", element.name),
+                    arn=arn,
+                    resources=sorted(self._share_members(element.stack, "aws_ram_resource_association", arn, "resource_arn")),
+                    principals=sorted(self._share_members(element.stack, "aws_ram_principal_association", arn, "principal")),
+                    accepted_in=sorted(
+                        (accepter.stack.name, accepter.account)
+                        for accepter in self._elements("aws_ram_resource_share_accepter")
+                        if self._resolve(accepter.body["share_arn"], accepter) == arn
+                    ),
+                    external=bool(element.body.get("allow_external_principals", False)),  # the provider default
+                )
+            )
+        return found
+
+    def _share_members(self, stack: Stack, kind: str, share_arn: str, wanted: str) -> set[str]:
+        return {
+            str(self._resolve(e.body[wanted], e))
+            for e in self._elements(kind, stack)
+            if self._resolve(e.body["resource_share_arn"], e) == share_arn
+        }
+
+
+def arn_noun(arn: str) -> str:
+    """'service', 'service network' or 'resource', from a Lattice ARN."""
+    return _ARN_NOUN.get(arn.split(":")[5].split("/")[0], "resource")
