@@ -17,7 +17,10 @@ FIND_MIRROR ?= scripts/find-provider-mirror
 MIRROR_CACHE := .build/provider-mirror
 provider_mirror = $(or $(LATTICE_TF_PROVIDER_MIRROR),$(shell $(FIND_MIRROR) $(MIRROR_CACHE)))
 
-PYTHON ?= python3
+# pipenv belongs to the interpreter the virtualenv was made from, not to the virtualenv:
+# under `pipenv shell` or `pipenv run` (the tests run make that way) python3 is the
+# project's .venv, which has no pipenv, so use the base interpreter behind it.
+PYTHON ?= $(shell python3 -c 'import sys; print(getattr(sys, "_base_executable", sys.executable))')
 PIPENV := $(PYTHON) -m pipenv
 
 .PHONY: help install synth synth-hcl diff deploy test snapshots docs matrix scan bench bench-1000 clean

@@ -8,12 +8,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
 from . import diagram as pictures
 from .curl import BadInput, curl
 from .graph import Model, Unresolved
+from .organizations import BadLayout, Organizations
 from .matrix import MatrixError, load_matrix, render_table, run_matrix
 from .tfjson import UnreadableOutput
 from .topology import Topology
@@ -31,12 +33,14 @@ def main(argv: list[str] | None = None) -> int:
     request.add_argument("--principal", help="IAM ARN of a SigV4-signing caller (default: anonymous)")
     request.add_argument("--tag", action="append", default=[], help="principal tag key=value (repeatable)")
     request.add_argument("--json", action="store_true", help="one JSON object")
+    _context_options(request)
     request.add_argument("url", help="http://<service DNS name, custom domain or Lattice service name>/path?query")
     request.set_defaults(run=_curl)
 
     table = commands.add_parser("matrix", help="requests with expected answers from a YAML file: a pass/fail table")
     _out_option(table)
     table.add_argument("file", type=Path, help="matrix file (YAML)")
+    _context_options(table)
     table.set_defaults(run=_matrix)
 
     picture = commands.add_parser("diagram", help="accounts, VPCs, networks, services, associations and shares")
@@ -49,9 +53,25 @@ def main(argv: list[str] | None = None) -> int:
     run: Callable[[argparse.Namespace], int] = args.run
     try:
         return run(args)
-    except (BadInput, MatrixError, UnreadableOutput, Unresolved, pictures.GraphvizMissing) as error:
+    except (BadInput, BadLayout, MatrixError, UnreadableOutput, Unresolved, pictures.GraphvizMissing) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+
+
+def _context_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--time", type=_moment, help="the request's time, ISO 8601 (aws:CurrentTime; default: now)")
+    parser.add_argument(
+        "--org", action="append", default=[], metavar="ORG_ID:ACCOUNT[,ACCOUNT...]",
+        help="accounts of an AWS Organization (repeatable): decides aws:PrincipalOrgID and RAM shares inside it",
+    )
+
+
+def _moment(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an ISO 8601 time, such as 2026-12-01T09:30:00Z") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def _out_option(parser: argparse.ArgumentParser) -> None:
@@ -61,7 +81,10 @@ def _out_option(parser: argparse.ArgumentParser) -> None:
 def _curl(args: argparse.Namespace) -> int:
     headers = dict(_pair(h, ":", "-H") for h in args.headers)
     tags = dict(_pair(t, "=", "--tag") for t in args.tag)
-    answer = curl(Model.load(args.out), args.source, args.url, method=args.method, headers=headers, principal=args.principal, tags=tags)
+    answer = curl(
+        Model.load(args.out), args.source, args.url, method=args.method, headers=headers, principal=args.principal, tags=tags,
+        organizations=Organizations.parse(args.org), now=args.time,
+    )
     if args.json:
         print(json.dumps(answer.as_dict(), indent=2))
     else:
@@ -75,7 +98,8 @@ def _curl(args: argparse.Namespace) -> int:
 
 def _matrix(args: argparse.Namespace) -> int:
     matrix = load_matrix(args.file)  # the file first: a bad file is reported before the model loads
-    rows = run_matrix(Model.load(args.out), matrix, source=str(args.file))
+    organizations = Organizations.parse(args.org) if args.org else None
+    rows = run_matrix(Model.load(args.out), matrix, source=str(args.file), organizations=organizations, now=args.time)
     if matrix.description:
         print(matrix.description.strip())
         print()

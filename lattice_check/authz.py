@@ -1,8 +1,9 @@
-"""VPC Lattice authorization, as described in the project's lattice-rules.md (section 5).
+"""VPC Lattice authorization, as docs/lattice-rules.md section 5 describes it.
 
-Layers: a signed caller's identity policy, then the service network, then the
-service; each layer allows when its auth type is NONE or its policy explicitly
-allows; an explicit Deny anywhere wins; AWS_IAM without a policy denies.
+Layers: a signed caller's identity-based policies, then the service network, then
+the service; each auth layer allows when its auth type is NONE or its policy
+explicitly allows, the identity when one of its policies explicitly allows; an
+explicit Deny anywhere wins; AWS_IAM without a policy denies.
 
 Statements and conditions evaluate to a tri-state: True, False, or ``None`` when
 the policy uses something this model does not cover (an unknown operator, a
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from typing import Any, Literal, Mapping, Optional, Sequence
 
 INVOKE = "vpc-lattice-svcs:Invoke"
@@ -24,9 +26,11 @@ Effect = Literal["ALLOW", "DENY", "UNKNOWN"]
 _STRING_OPS = {"StringEquals", "StringNotEquals", "StringEqualsIgnoreCase", "StringNotEqualsIgnoreCase", "StringLike", "StringNotLike"}
 _NUMERIC_OPS = {"NumericEquals", "NumericNotEquals", "NumericLessThan", "NumericLessThanEquals", "NumericGreaterThan", "NumericGreaterThanEquals"}
 _ARN_OPS = {"ArnEquals", "ArnLike", "ArnNotEquals", "ArnNotLike"}
+_DATE_OPS = {"DateEquals", "DateNotEquals", "DateLessThan", "DateLessThanEquals", "DateGreaterThan", "DateGreaterThanEquals"}
 _OTHER_OPS = {"Bool", "Null"}
-KNOWN_OPERATORS = _STRING_OPS | _NUMERIC_OPS | _ARN_OPS | _OTHER_OPS
-_NEGATED = {"StringNotEquals", "StringNotEqualsIgnoreCase", "StringNotLike", "NumericNotEquals", "ArnNotEquals", "ArnNotLike"}
+KNOWN_OPERATORS = _STRING_OPS | _NUMERIC_OPS | _ARN_OPS | _DATE_OPS | _OTHER_OPS
+_NEGATED = {"StringNotEquals", "StringNotEqualsIgnoreCase", "StringNotLike", "NumericNotEquals", "ArnNotEquals", "ArnNotLike", "DateNotEquals"}
+_ORDER = {"Equals": "==", "NotEquals": "==", "LessThan": "<", "LessThanEquals": "<=", "GreaterThan": ">", "GreaterThanEquals": ">="}
 
 
 @dataclass(frozen=True)
@@ -43,13 +47,44 @@ class Request:
     resource: str
     principal: Optional[str] = None
     context: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    organizations_declared: bool = False  # True: accounts not in a declared organization are in none
 
     @property
     def principal_account(self) -> Optional[str]:
-        if self.principal is None:
-            return None
-        parts = self.principal.split(":")
-        return parts[4] if len(parts) > 4 else None
+        facts = caller(self.principal) if self.principal is not None else None
+        return facts.account if facts else None
+
+
+@dataclass(frozen=True)
+class Caller:
+    """What a signed caller's ARN says: ``aws:PrincipalType``, ``aws:PrincipalAccount``
+    and ``aws:PrincipalArn`` (for a role session, the role's ARN)."""
+
+    type: str
+    account: str
+    arn: str
+
+
+def caller(principal: str) -> Optional[Caller]:
+    """The facts of a caller's ARN; None for a form IAM does not sign with."""
+    parts = principal.split(":", 5)
+    if len(parts) != 6 or parts[0] != "arn" or parts[2] not in ("iam", "sts"):
+        return None
+    partition, service, account, resource = parts[1], parts[2], parts[4], parts[5]
+    if not partition.startswith("aws") or parts[3] or not re.fullmatch(r"\d{12}", account):
+        return None
+    kind, _, rest = resource.partition("/")
+    if service == "iam" and resource == "root":
+        return Caller("Account", account, principal)
+    if service == "iam" and kind == "user" and rest:
+        return Caller("User", account, principal)
+    if service == "iam" and kind == "role" and rest:  # a role named as the caller: one of its sessions
+        return Caller("AssumedRole", account, principal)
+    if service == "sts" and kind == "assumed-role" and "/" in rest:
+        return Caller("AssumedRole", account, f"arn:{partition}:iam::{account}:role/{rest.split('/')[0]}")
+    if service == "sts" and kind == "federated-user" and rest:
+        return Caller("FederatedUser", account, principal)
+    return None
 
 
 @dataclass(frozen=True)
@@ -72,6 +107,43 @@ def _arn_match(pattern: str, value: str) -> bool:
     return all(_glob_strict(p, v) for p, v in zip(p_parts, v_parts))
 
 
+def _resource_matches(pattern: str, resource: str) -> Tri:
+    """A Resource element against the request's resource (``<service ARN>/<path>``):
+    ``*``; an ARN, with ``*`` and ``?`` in each component; or the guide's short form
+    ``<service>/<path>`` (``*/rates``: the path /rates of any service; ``*/*``: any
+    path of any service), whose first segment is matched against the service id and
+    the rest against the path. Anything else is not modeled (None)."""
+    if pattern == "*":
+        return True
+    if pattern.startswith("arn:"):
+        return _arn_match(pattern, resource)
+    service_pattern, slash, path_pattern = pattern.partition("/")
+    located = re.match(r"arn:[^:]*:vpc-lattice:[^:]*:[^:]*:service/([^/]+)(/.*)?$", resource)
+    if not slash or located is None:
+        return None
+    service_id, path = located.group(1), located.group(2) or "/"
+    return _glob_strict(service_pattern, service_id) and _glob_strict("/" + path_pattern, path)
+
+
+def _moment(text: str) -> Optional[datetime]:
+    """A date as IAM reads it: ISO 8601 (a date, or a date and time; UTC unless it
+    says otherwise) or seconds since the epoch."""
+    try:
+        return datetime.fromtimestamp(float(text), tz=timezone.utc)
+    except ValueError:
+        pass
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def _ordered(base: str, prefix: str, policy: Any, request: Any) -> bool:
+    relation = _ORDER[base.removeprefix(prefix)]
+    return bool({"==": request == policy, "<": request < policy, "<=": request <= policy, ">": request > policy, ">=": request >= policy}[relation])
+
+
 def _compare(base: str, policy_value: str, request_value: str) -> Tri:
     """One policy value against one request value, for a non-negated base operator."""
     if base in ("StringEquals", "StringNotEquals"):
@@ -86,17 +158,15 @@ def _compare(base: str, policy_value: str, request_value: str) -> Tri:
         return policy_value.lower() == request_value.lower()
     if base in _NUMERIC_OPS:
         try:
-            p, r = float(policy_value), float(request_value)
+            number, asked = float(policy_value), float(request_value)
         except ValueError:
             return None
-        return {
-            "NumericEquals": r == p,
-            "NumericNotEquals": r == p,
-            "NumericLessThan": r < p,
-            "NumericLessThanEquals": r <= p,
-            "NumericGreaterThan": r > p,
-            "NumericGreaterThanEquals": r >= p,
-        }[base]
+        return _ordered(base, "Numeric", number, asked)
+    if base in _DATE_OPS:
+        moment, asked_at = _moment(policy_value), _moment(request_value)
+        if moment is None or asked_at is None:
+            return None
+        return _ordered(base, "Date", moment, asked_at)
     return None
 
 
@@ -168,16 +238,18 @@ def _principal_matches(statement: Mapping[str, Any], request: Request) -> Tri:
         return None
     if request.principal is None:
         return False  # a named principal never matches an anonymous caller
+    facts = caller(request.principal)
     for arn in _listify(principal.get("AWS")):
-        if arn == "*" or arn == request.principal or arn == request.principal_account:
+        if arn == "*" or arn == request.principal:
             return True
-        if arn.endswith(":root") and arn.split(":")[4] == request.principal_account:
+        if facts is None:
+            continue
+        if arn == facts.account or (arn.endswith(":root") and arn.split(":")[4:5] == [facts.account]):
+            return True  # the account: any of its principals that its own policies allow
+        if arn == facts.arn:
             return True
-        if arn.startswith("arn:aws:iam::") and ":role/" in arn and request.principal.startswith("arn:aws:sts::"):
-            # an assumed-role session is named by its role ARN
-            account, role = arn.split(":")[4], arn.split(":role/")[-1].split("/")[-1]
-            if request.principal.startswith(f"arn:aws:sts::{account}:assumed-role/{role}/"):
-                return True
+        if facts.type == "AssumedRole" and ":role/" in arn and arn.split(":")[4] == facts.account and arn.rsplit("/", 1)[-1] == facts.arn.rsplit("/", 1)[-1]:
+            return True  # a role written with its path; a session's ARN carries only the role's name
     return False
 
 
@@ -188,27 +260,33 @@ def _action_matches(patterns: list[str], action: str) -> bool:
 _ALWAYS_SET = {
     f"vpc-lattice-svcs:{k}".lower()
     for k in ("Port", "RequestMethod", "RequestPath", "ServiceArn", "SourceVpc", "SourceVpcOwnerAccount")
-}
+} | {"aws:currenttime", "aws:epochtime"}
+# Keys set in every signed request, from the caller's own ARN.
+_SIGNED_SET = {"aws:principalaccount", "aws:principalarn", "aws:principaltype"}
 
 
 def _absence_is_known(key: str, request: Request) -> bool:
     """Whether a key missing from the request context is really missing. Lattice sets
-    its own keys (an absent header or query key is absent) and aws:PrincipalType; the
+    its own keys (an absent header or query key is absent); every request has a
+    principal type and a time; a signed request has the caller's account and ARN; the
     caller's tags are what the request says; an anonymous caller has no aws:Principal*
-    key. Anything else (aws:PrincipalAccount, which lattice-rules.md marks unconfirmed;
-    aws:ResourceTag/...; aws:SourceIp) is unknown, not absent."""
+    key; the organization is known when the organizations are declared. Anything else
+    (aws:ResourceTag/..., aws:SourceIp, an undeclared organization) is unknown."""
     lowered = key.lower()
-    if lowered in _ALWAYS_SET:  # Lattice always sets it: missing here means the model lacks it
+    if request.principal is None and lowered.startswith("aws:principal") and lowered != "aws:principaltype":
+        return True  # an unsigned request carries no principal keys
+    if lowered in _ALWAYS_SET or lowered in _SIGNED_SET:  # set whenever known: missing means the model lacks it
         return False
-    if lowered.startswith(("vpc-lattice-svcs:", "aws:principaltag/")) or lowered == "aws:principaltype":
+    if lowered.startswith(("vpc-lattice-svcs:", "aws:principaltag/")):
         return True
-    return request.principal is None and lowered.startswith("aws:principal")
+    return lowered == "aws:principalorgid" and request.organizations_declared
 
 
-def statement_applies(statement: Mapping[str, Any], request: Request) -> tuple[Tri, tuple[str, ...]]:
-    """Whether the statement's principal, action, resource and conditions all match."""
+def statement_applies(statement: Mapping[str, Any], request: Request, *, identity: bool = False) -> tuple[Tri, tuple[str, ...]]:
+    """Whether the statement's principal, action, resource and conditions all match.
+    An identity-based policy names no principal: it is the caller's own."""
     unmodeled: list[str] = []
-    principal = _principal_matches(statement, request)
+    principal = True if identity else _principal_matches(statement, request)
     if principal is None:
         unmodeled.append("NotPrincipal or an unrecognised Principal form")
     if "NotAction" in statement:
@@ -216,9 +294,12 @@ def statement_applies(statement: Mapping[str, Any], request: Request) -> tuple[T
     else:
         action = _action_matches(_listify(statement.get("Action")), request.action)
     if "NotResource" in statement:
-        resource: Tri = not any(_arn_match(p, request.resource) or p == "*" for p in _listify(statement["NotResource"]))
+        named = _any([_resource_matches(p, request.resource) for p in _listify(statement["NotResource"])])
+        resource: Tri = None if named is None else not named
     else:
-        resource = any(p == "*" or _arn_match(p, request.resource) for p in _listify(statement.get("Resource")))
+        resource = _any([_resource_matches(p, request.resource) for p in _listify(statement.get("Resource"))])
+    if resource is None:
+        unmodeled.append("a Resource form that is neither *, an ARN nor <service>/<path>")
     results: list[Tri] = [principal, action, resource]
     for operator, keys in (statement.get("Condition") or {}).items():
         for key, values in keys.items():
@@ -234,8 +315,9 @@ def statement_applies(statement: Mapping[str, Any], request: Request) -> tuple[T
     return _all(results), tuple(unmodeled)
 
 
-def evaluate_policy(policy: Mapping[str, Any], request: Request) -> PolicyResult:
-    """Explicit deny wins; otherwise any allow; otherwise implicit deny."""
+def evaluate_policy(policy: Mapping[str, Any], request: Request, *, identity: bool = False) -> PolicyResult:
+    """Explicit deny wins; otherwise any allow; otherwise implicit deny. ``identity``:
+    the policy is an identity-based one (its statements name no principal)."""
     allow: Optional[str] = None
     unknown: list[str] = []
     unmodeled: list[str] = []
@@ -244,7 +326,7 @@ def evaluate_policy(policy: Mapping[str, Any], request: Request) -> PolicyResult
         statements = [statements]
     for index, statement in enumerate(statements):
         label = statement.get("Sid") or f"#{index}"
-        applies, missing = statement_applies(statement, request)
+        applies, missing = statement_applies(statement, request, identity=identity)
         unmodeled.extend(f"{label}: {m}" for m in missing)
         if applies is None:
             unknown.append(label)
@@ -271,6 +353,18 @@ class Layer:
 
 
 @dataclass(frozen=True)
+class Identity:
+    """A signed caller's identity-based policies, when the output defines its role or
+    user: (label, document) per policy, the document None where the output does not
+    hold it (an AWS managed policy the checker does not know, a policy made
+    elsewhere); ``boundary`` the same for a permissions boundary."""
+
+    name: str  # "role app (aws_iam_role.app in stack-x)"
+    policies: tuple[tuple[str, Optional[Mapping[str, Any]]], ...]
+    boundary: Optional[tuple[str, Optional[Mapping[str, Any]]]] = None
+
+
+@dataclass(frozen=True)
 class Decision:
     effect: Effect
     reasons: tuple[str, ...]
@@ -281,12 +375,12 @@ class Decision:
     def access_denied_message(self, request: Request) -> str:
         """The one-line 403 body VPC Lattice returns for this denial."""
         user = request.principal or "anonymous"
-        if self.denied_by == "identity":
-            tail = f"because no identity-based policy allows the {request.action} action"
-        elif self.explicit:
-            tail = f"with an explicit deny in a {self.denied_by}-based policy"
+        kind = f"{self.denied_by}-based"
+        article = "an" if kind[0] in "aeiou" else "a"
+        if self.explicit:
+            tail = f"with an explicit deny in {article} {kind} policy"
         else:
-            tail = f"because no {self.denied_by}-based policy allows the {request.action} action"
+            tail = f"because no {kind} policy allows the {request.action} action"
         return f"AccessDeniedException: User: {user} is not authorized to perform: {request.action} on resource: {request.resource} {tail}"
 
 
@@ -296,13 +390,58 @@ def _layer(layer: Layer, request: Request) -> tuple[PolicyResult, str]:
     if layer.policy is None:
         return PolicyResult("IMPLICIT_DENY"), f"{layer.kind}: AWS_IAM with no auth policy denies everything"
     result = evaluate_policy(layer.policy, request)
-    what = {
+    return result, f"{layer.kind} auth policy: {_what(result)}"
+
+
+def _what(result: PolicyResult) -> str:
+    return {
         "ALLOW": f"allowed by statement {result.statement}",
         "EXPLICIT_DENY": f"explicitly denied by statement {result.statement}",
         "IMPLICIT_DENY": "no statement allows",
         "UNKNOWN": "depends on what the model does not cover",
     }[result.effect]
-    return result, f"{layer.kind} auth policy: {what}"
+
+
+def _identity(identity: Identity, request: Request) -> tuple[PolicyResult, str]:
+    """IAM's rule for one principal: its policies are read as one (an explicit deny in
+    any wins, else an allow in any), and a permissions boundary must allow as well. A
+    policy the output does not hold could allow: without an allow elsewhere the answer
+    is UNKNOWN; with one it is ALLOW, assuming that policy holds no Deny (said)."""
+    who = f"identity of {identity.name}"
+    held = [(label, document) for label, document in identity.policies if document is not None]
+    missing = [label for label, document in identity.policies if document is None]
+    result = evaluate_policy({"Statement": _labelled_statements(held)}, request, identity=True)
+    unmodeled = [f"{who}: {u}" for u in result.unmodeled]
+    if result.effect == "EXPLICIT_DENY":
+        return PolicyResult("EXPLICIT_DENY", result.statement, tuple(unmodeled)), f"{who}: explicitly denied by {result.statement}"
+    if identity.boundary is not None and result.effect == "ALLOW":
+        label, document = identity.boundary
+        if document is None:
+            return PolicyResult("UNKNOWN", None, (*unmodeled, f"{who}: permissions boundary {label}")), (
+                f"{who}: allowed by {result.statement}, but depends on its permissions boundary {label}"
+            )
+        bound = evaluate_policy(document, request, identity=True)
+        unmodeled.extend(f"{who}, permissions boundary: {u}" for u in bound.unmodeled)
+        if bound.effect != "ALLOW":
+            verdict = {"EXPLICIT_DENY": f"explicitly denies ({bound.statement})", "IMPLICIT_DENY": "does not allow", "UNKNOWN": "may not allow"}[bound.effect]
+            return PolicyResult(bound.effect, bound.statement, tuple(unmodeled)), f"{who}: its permissions boundary {label} {verdict} {request.action}"
+    if result.effect == "ALLOW":
+        unmodeled.extend(f"{who}: {label} is not evaluated (assumed to hold no Deny)" for label in missing)
+        return PolicyResult("ALLOW", result.statement, tuple(unmodeled)), f"{who}: allowed by {result.statement}"
+    if result.effect == "UNKNOWN" or missing:
+        unmodeled.extend(f"{who}: {label} could allow" for label in missing)
+        return PolicyResult("UNKNOWN", None, tuple(unmodeled)), f"{who}: no policy in this output allows {request.action}; depends on what the model does not cover"
+    return PolicyResult("IMPLICIT_DENY", None, tuple(unmodeled)), f"{who}: no identity-based policy allows {request.action}"
+
+
+def _labelled_statements(policies: Sequence[tuple[str, Mapping[str, Any]]]) -> list[Mapping[str, Any]]:
+    """The statements of several policies, each named by its policy and Sid (or index)."""
+    statements: list[Mapping[str, Any]] = []
+    for label, document in policies:
+        listed = document.get("Statement", [])
+        for index, statement in enumerate([listed] if isinstance(listed, Mapping) else listed):
+            statements.append({**statement, "Sid": f"{label}, statement {statement.get('Sid') or f'#{index}'}"})
+    return statements
 
 
 def authorize(
@@ -310,32 +449,37 @@ def authorize(
     *,
     network: Optional[Layer],
     service: Layer,
-    identity_allows: Optional[bool] = None,
+    identity: Optional[Identity] = None,
 ) -> Decision:
     """The decision of VPC Lattice for ``request``. ``network`` is None when the
     client reaches the service without a service network in between (not a case
-    the patterns use). ``identity_allows`` is the signed caller's identity-policy
-    verdict; None means not known (reported, never guessed)."""
+    the patterns use). ``identity``: the signed caller's identity-based policies when
+    the Terraform defines them; None for a caller defined elsewhere (assumed to allow,
+    and said so)."""
     reasons: list[str] = []
     unmodeled: list[str] = []
+    results: list[tuple[str, PolicyResult]] = []
     if request.principal is not None:
-        if identity_allows is False:
-            return Decision("DENY", ("identity policy does not allow the action",), "identity")
-        if identity_allows is None:
-            unmodeled.append("the caller's identity-based policy is not modeled (assumed to allow)")
-    layers = [l for l in (network, service) if l is not None]
-    results = []
-    for layer in layers:
+        if identity is None:
+            unmodeled.append("the caller's identity-based policy is not in this output (assumed to allow)")
+        else:
+            result, reason = _identity(identity, request)
+            reasons.append(reason)
+            unmodeled.extend(result.unmodeled)
+            results.append(("identity", result))
+    for layer in (network, service):
+        if layer is None:
+            continue
         result, reason = _layer(layer, request)
         reasons.append(reason)
         unmodeled.extend(result.unmodeled)
-        results.append((layer, result))
-    for layer, result in results:  # an explicit deny anywhere wins
+        results.append((layer.kind, result))
+    for kind, result in results:  # an explicit deny anywhere wins
         if result.effect == "EXPLICIT_DENY":
-            return Decision("DENY", tuple(reasons), layer.kind, True, tuple(unmodeled))
-    for layer, result in results:
+            return Decision("DENY", tuple(reasons), kind, True, tuple(unmodeled))
+    for kind, result in results:
         if result.effect == "IMPLICIT_DENY":
-            return Decision("DENY", tuple(reasons), layer.kind, False, tuple(unmodeled))
+            return Decision("DENY", tuple(reasons), kind, False, tuple(unmodeled))
     if any(result.effect == "UNKNOWN" for _, result in results):
         return Decision("UNKNOWN", tuple(reasons), None, False, tuple(unmodeled))
     return Decision("ALLOW", tuple(reasons), None, False, tuple(unmodeled))
@@ -355,16 +499,28 @@ def request_context(
     principal: Optional[str] = None,
     principal_tags: Mapping[str, str] = {},
     principal_org: Optional[str] = None,
+    now: Optional[datetime] = None,
 ) -> dict[str, list[str]]:
-    """The condition keys VPC Lattice sets for an HTTP request."""
+    """The condition keys VPC Lattice sets for an HTTP request (``now``: the request's
+    time, for aws:CurrentTime; the present when not given)."""
+    moment = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
     context: dict[str, list[str]] = {
         "vpc-lattice-svcs:RequestMethod": [method],
         "vpc-lattice-svcs:RequestPath": [path],
         "vpc-lattice-svcs:Port": [str(port)],
         "vpc-lattice-svcs:ServiceArn": [service_arn],
         "vpc-lattice-svcs:SourceVpc": [source_vpc],
-        "aws:PrincipalType": ["Anonymous" if principal is None else "AssumedRole"],
+        "aws:CurrentTime": [moment.strftime("%Y-%m-%dT%H:%M:%SZ")],
+        "aws:EpochTime": [str(int(moment.timestamp()))],
     }
+    if principal is None:
+        context["aws:PrincipalType"] = ["Anonymous"]
+    else:
+        facts = caller(principal)
+        if facts is not None:  # an ARN IAM does not sign with leaves these unknown
+            context["aws:PrincipalType"] = [facts.type]
+            context["aws:PrincipalAccount"] = [facts.account]
+            context["aws:PrincipalArn"] = [facts.arn]
     if source_vpc_owner:  # None: the model does not know the VPC's account
         context["vpc-lattice-svcs:SourceVpcOwnerAccount"] = [source_vpc_owner]
     if service_network_arn:

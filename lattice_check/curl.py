@@ -3,19 +3,23 @@
 The request passes the hops in order, each in its own module: name resolution
 (resolution.py), the RAM shares the associations need across accounts
 (sharing.py), the link's security groups (security_groups.py), the listener and
-rule that match (routing.py), the network and service auth policies (authz.py),
-and the target's answer (targets.py). This module checks the request, runs the
+rule that match (routing.py), the caller's identity-based policies (identity.py)
+and the network and service auth policies (authz.py), and the target's answer
+(targets.py). This module checks the request, runs the
 hops and writes the answer.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Optional
 from urllib.parse import parse_qs, urlsplit
 
-from .authz import INVOKE, Layer, Request, authorize, request_context
+from .authz import INVOKE, Layer, Request, authorize, caller, request_context
 from .graph import UNKNOWN_ACCOUNT, Model
+from .identity import caller_identity
+from .organizations import Organizations
 from .resolution import BadInput, Client, client_vpc, custom_domain, networks_reached, resource_configuration, service_by_host
 from .routing import HttpCall, listener_on, route
 from .security_groups import admission
@@ -28,7 +32,6 @@ __all__ = ["Answer", "BadInput", "Client", "HttpCall", "curl"]
 
 LINK_LOCAL = "169.254.171.0/24"
 _TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")  # an HTTP method is a token (RFC 9110)
-_PRINCIPAL = re.compile(r"^arn:aws[a-z-]*:(iam|sts)::\d{12}:[A-Za-z-]+/.+$|^arn:aws[a-z-]*:iam::\d{12}:root$")
 
 
 @dataclass
@@ -61,15 +64,18 @@ def curl(
     principal: Optional[str] = None,
     tags: Optional[dict[str, str]] = None,
     topology: Optional[Topology] = None,
+    organizations: Organizations = Organizations(),
+    now: Optional[datetime] = None,
 ) -> Answer:
-    """What a client in ``source`` (``<stack>/<VPC Name tag>``) gets for ``url``.
+    """What a client in ``source`` (``<stack>/<VPC Name tag>``) gets for ``url`` at
+    ``now`` (default: the present), with accounts in ``organizations`` as declared.
     Pass the ``topology`` of ``model`` to reuse it across requests."""
     call = http_call(url, method=method, headers=headers, principal=principal, tags=tags)
     topology = topology or Topology(model)
     client = client_vpc(topology, source)
     model.links.clear()
     involved = {client.stack.name}  # the stacks on the request's path
-    answer = _reach(topology, client, call, involved)
+    answer = _reach(topology, client, call, involved, organizations, now)
     answer.reasons.extend(
         f"ids from another stack: {reader} reads the {how} of {producer}"
         for reader, how, producer in sorted(model.links) if reader in involved
@@ -97,7 +103,7 @@ def http_call(
         raise BadInput(f"URL {url!r}: port 0 is not a port (1-65535)")
     if not _TOKEN.match(method):
         raise BadInput(f"-X {method!r}: an HTTP method is a token (letters, digits and !#$%&'*+.^_`|~-), such as GET or POST")
-    if principal is not None and not _PRINCIPAL.match(principal):
+    if principal is not None and caller(principal) is None:
         raise BadInput(
             f"--principal {principal!r}: give the caller's IAM ARN, such as arn:aws:iam::111111111111:role/app "
             "or arn:aws:sts::111111111111:assumed-role/app/session"
@@ -114,7 +120,9 @@ def http_call(
     )
 
 
-def _reach(topology: Topology, client: Client, call: HttpCall, involved: set[str]) -> Answer:
+def _reach(
+    topology: Topology, client: Client, call: HttpCall, involved: set[str], organizations: Organizations, now: Optional[datetime]
+) -> Answer:
     answer = Answer(reachable=False, decision="UNREACHABLE")
     reasons = answer.reasons
     links = networks_reached(topology, client)
@@ -140,7 +148,7 @@ def _reach(topology: Topology, client: Client, call: HttpCall, involved: set[str
     network = link.network
     association = topology.service_association(network, service)
     involved.update(e.stack.name for e in (network.element, service.element) + ((association.element,) if association else ()))
-    shares, unshared = association_shares(topology, client, link, association, service)
+    shares, unshared = association_shares(topology, client, link, association, service, organizations)
     if unshared:
         reasons.append(f"{unshared}: {call.host} does not resolve")
         return answer
@@ -164,6 +172,7 @@ def _reach(topology: Topology, client: Client, call: HttpCall, involved: set[str
     action, matched = route(listener, call)
     reasons.append(f"listener {listener.name} ({listener.protocol} {call.port}): {matched}")
 
+    facts = caller(call.principal) if call.principal else None
     request = Request(
         action=INVOKE,
         resource=f"{service.arn}{call.path}",
@@ -172,13 +181,15 @@ def _reach(topology: Topology, client: Client, call: HttpCall, involved: set[str
             method=call.method, path=call.path, port=call.port, service_arn=service.arn, service_network_arn=network.arn,
             source_vpc=client.vpc_id, source_vpc_owner=None if client.account == UNKNOWN_ACCOUNT else client.account,
             headers=call.headers, query=call.query, principal=call.principal, principal_tags=call.tags,
+            principal_org=organizations.of(facts.account if facts else None), now=now,
         ),
+        organizations_declared=organizations.declared,
     )
     decision = authorize(
         request,
         network=_layer(topology, "network", network.element, network.auth_type, network.arn),
         service=_layer(topology, "service", service.element, service.auth_type, service.arn),
-        identity_allows=None,
+        identity=caller_identity(topology, call.principal),
     )
     reasons.extend(decision.reasons)
     reasons.extend(f"not modeled: {u}" for u in decision.unmodeled)

@@ -18,7 +18,7 @@ from typing import Any, Callable
 
 from . import standins
 from .backends import backend_key, remote_state_key
-from .tfjson import decode_json_argument, read_output
+from .tfjson import blocks, decode_json_argument, read_output
 
 _REF = re.compile(r"\$\{([^{}]+)\}")
 # Types whose id the checker makes up (standins.ID_PREFIXES lists more, for the mocks).
@@ -32,6 +32,9 @@ _MADE_UP_IDS = (
     "aws_vpclattice_listener",
 )
 _LATTICE_ARNS = ("aws_vpclattice_service", "aws_vpclattice_service_network", "aws_vpclattice_target_group")
+
+# IAM resource type -> the noun of its ARN
+_IAM_NOUNS = {"aws_iam_role": "role", "aws_iam_user": "user", "aws_iam_policy": "policy"}
 
 UNKNOWN_ACCOUNT = "unknown"  # a provider that pins no account: compared, never guessed equal to a real one
 
@@ -181,6 +184,8 @@ class Model:
             return _traverse(self.resolve(value, producer), rest[key_step.end() :], expression)
         if data and kind == "aws_secretsmanager_secret_version" and rest.startswith(".secret_string"):
             return _traverse(self._secret_string(stack, name), rest[len(".secret_string") :], expression)
+        if data and kind == "aws_iam_policy_document" and rest == ".json":
+            return json.dumps(self._policy_document(stack, name), separators=(",", ":"))
         if data:
             return f"data:{stack.name}:{kind}.{name}{rest}"
         if stack.resources(kind).get(name) is None:
@@ -199,6 +204,10 @@ class Model:
             return standins.ram_share_arn(region, account, standins.share_id(suffix))
         if attribute == "arn" and kind in _LATTICE_ARNS:
             return standins.lattice_arn(region, account, kind, made_up_id)
+        if kind in _IAM_NOUNS and "name" in body and (attribute == "arn" or (attribute == "id" and kind != "aws_iam_policy")):
+            if attribute == "id":  # a role's or user's id is its name
+                return self.resolve(body["name"], stack)
+            return standins.iam_arn(account, _IAM_NOUNS[kind], str(self.resolve(body["name"], stack)), str(body.get("path", "/")))
         if attribute == "arn" and kind == "aws_lambda_function":
             return standins.lambda_arn(region, account, body["function_name"])
         if attribute == "arn" and kind == "aws_lb":
@@ -214,6 +223,18 @@ class Model:
         if attribute in ("id", "arn", "name", "function_name", "zone_id"):
             return f"{kind}.{name}.{attribute}@{stack.name}"
         raise Unresolved(f"{stack.name}: attribute {kind}.{name}.{attribute} is not modeled")
+
+    def _policy_document(self, stack: Stack, data_name: str) -> dict[str, Any]:
+        """The JSON an ``aws_iam_policy_document`` data source renders (its statements;
+        merged source or override documents are not modeled)."""
+        source = stack.data("aws_iam_policy_document").get(data_name)
+        if source is None:
+            raise Unresolved(f"{stack.name}: no data source aws_iam_policy_document.{data_name}")
+        merged = [k for k in ("source_policy_documents", "override_policy_documents", "source_json", "override_json") if k in source]
+        if merged:
+            raise Unresolved(f"{stack.name}: aws_iam_policy_document.{data_name} merges {merged[0]}, which is not modeled")
+        body = self.resolve(source, stack)
+        return {"Version": body.get("version", "2012-10-17"), "Statement": [_policy_statement(s) for s in blocks(body.get("statement"))]}
 
     def _remote_producer(self, stack: Stack, data_name: str) -> Stack:
         source = stack.data("terraform_remote_state").get(data_name)
@@ -254,3 +275,25 @@ class Model:
                         return value if isinstance(value, str) else json.dumps(value)
                 raise Unresolved(f"{stack.name}: secret {secret_name} of {producer.name} has no secret version")
         raise Unresolved(f"{stack.name}: no stack in account {account} ({region}) writes the secret {secret_name!r} that {data_name} reads")
+
+
+def _policy_statement(statement: dict[str, Any]) -> dict[str, Any]:
+    """One ``statement`` block of ``aws_iam_policy_document`` as IAM JSON."""
+    rendered: dict[str, Any] = {"Effect": statement.get("effect", "Allow")}
+    if statement.get("sid"):
+        rendered["Sid"] = statement["sid"]
+    for block_name, key in (("principals", "Principal"), ("not_principals", "NotPrincipal")):
+        named: dict[str, list[str]] = {}
+        for principal in blocks(statement.get(block_name)):
+            named.setdefault(principal["type"], []).extend(principal["identifiers"])
+        if named:
+            rendered[key] = "*" if named == {"*": ["*"]} else named
+    for attribute, key in (("actions", "Action"), ("not_actions", "NotAction"), ("resources", "Resource"), ("not_resources", "NotResource")):
+        if statement.get(attribute):
+            rendered[key] = statement[attribute]
+    conditions: dict[str, dict[str, list[str]]] = {}
+    for condition in blocks(statement.get("condition")):
+        conditions.setdefault(condition["test"], {})[condition["variable"]] = condition["values"]
+    if conditions:
+        rendered["Condition"] = conditions
+    return rendered

@@ -3,11 +3,14 @@
 A matrix file is YAML::
 
     description: what the file proves            # optional
+    time: 2026-12-01T09:30:00Z                   # optional: aws:CurrentTime of every request (default: now)
+    organizations:                               # optional: who is in which AWS Organization
+      o-abc123defg: ["111111111111", "222222222222"]
     requests:
       - name: vpc1 gets Hello from Lambda
         from: distributed-consumer-account/vpc1  # <stack>/<VPC Name tag>
         url: http://lambda-service/              # DNS name, custom domain or Lattice name
-        method: GET                              # optional, as are headers, principal, tags
+        method: GET                              # optional, as are headers, principal, tags, time
         expect:                                  # at least one of:
           reachable: true
           decision: ALLOW                        # ALLOW, DENY, UNREACHABLE or UNKNOWN
@@ -22,6 +25,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Literal, Optional, Union
 
@@ -30,6 +34,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .curl import Answer, BadInput, curl
 from .graph import Model
+from .organizations import BadLayout, Organizations
 from .pydantic_errors import validation_problems
 from .topology import Topology
 
@@ -95,6 +100,7 @@ class MatrixRequest(BaseModel):
     headers: dict[str, str] = Field(default_factory=dict)
     principal: Optional[str] = None
     tags: dict[str, str] = Field(default_factory=dict)
+    time: Optional[datetime] = Field(default=None, strict=False)  # a YAML timestamp or an ISO 8601 string
     expect: Expectation
 
 
@@ -102,6 +108,8 @@ class MatrixFile(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
     description: Optional[str] = None
+    time: Optional[datetime] = Field(default=None, strict=False)
+    organizations: dict[str, list[str]] = Field(default_factory=dict)
     requests: list[MatrixRequest] = Field(min_length=1)
 
 
@@ -139,15 +147,26 @@ def load_matrix(path: Path) -> MatrixFile:
         raise MatrixError(f"{path}: invalid matrix ({len(problems)} problem{'s' if len(problems) != 1 else ''}):\n" + "\n".join(f"  - {p}" for p in problems)) from None
 
 
-def run_matrix(model: Model, matrix: MatrixFile, *, source: str = "matrix") -> list[Row]:
-    """Every request of ``matrix`` asked of ``model``, in file order."""
+def run_matrix(
+    model: Model, matrix: MatrixFile, *, source: str = "matrix", organizations: Optional[Organizations] = None, now: Optional[datetime] = None
+) -> list[Row]:
+    """Every request of ``matrix`` asked of ``model``, in file order. A request's own
+    ``time`` wins over the file's, which wins over ``now``; ``organizations`` (the
+    --org options) replaces the file's layout."""
     topology = Topology(model)
+    if organizations is None:
+        try:
+            organizations = Organizations.from_mapping(matrix.organizations)
+        except BadLayout as error:
+            raise MatrixError(f"{source}: {error}") from None
     rows = []
     for index, request in enumerate(matrix.requests):
+        moment = request.time or matrix.time or now
         try:
             answer = curl(
                 model, request.source, request.url, method=request.method, headers=request.headers,
-                principal=request.principal, tags=request.tags, topology=topology,
+                principal=request.principal, tags=request.tags, topology=topology, organizations=organizations,
+                now=moment if moment is None or moment.tzinfo else moment.replace(tzinfo=timezone.utc),
             )
         except BadInput as error:
             raise MatrixError(f"{source}: requests.{index} ({request.name}): {error}") from None

@@ -76,6 +76,11 @@ def share_id(suffix: str) -> str:
     return f"{suffix[:8]}-{suffix[8:12]}-{suffix[12:16]}-{suffix[16:]}"
 
 
+def iam_arn(account: str, noun: str, name: str, path: str = "/") -> str:
+    """An IAM role, user or customer-managed policy: ``arn:aws:iam::<account>:<noun><path><name>``."""
+    return f"arn:aws:iam::{account}:{noun}{path}{name}"
+
+
 def lambda_arn(region: str, account: str, function_name: str) -> str:
     return f"arn:aws:lambda:{region}:{account}:function:{function_name}"
 

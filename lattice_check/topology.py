@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Optional
 
-from .graph import Model, Stack
+from .graph import Model, Stack, Unresolved
+from .managed_policies import AWS_MANAGED
 from .tfjson import block, blocks
 
 _ARN_NOUN = {"service": "service", "servicenetwork": "service network"}
@@ -144,6 +145,32 @@ class Function:
     handler: str
     package: str  # the zip file, relative to the stack's directory
     environment: dict[str, str]
+
+
+@dataclass(frozen=True)
+class IamPolicy:
+    """One identity-based policy of a role or user: where it comes from, and its
+    document; None when the output does not hold it (a policy made elsewhere or an
+    AWS managed policy the checker does not know, or a document it cannot read)."""
+
+    label: str
+    document: Optional[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class IamIdentity:
+    """An IAM role or user of the output, with the policies that grant it permissions."""
+
+    element: Element
+    kind: str  # "role" or "user"
+    name: str
+    arn: str
+    policies: tuple[IamPolicy, ...]
+    boundary: Optional[IamPolicy]  # the permissions boundary, if set
+
+    @property
+    def label(self) -> str:
+        return f"{self.kind} {self.name} (aws_iam_{self.kind}.{self.element.name} in {self.element.stack.name})"
 
 
 @dataclass
@@ -410,6 +437,73 @@ class Topology:
             names = {element.body.get("name"), element.body.get("custom_domain_name"), block(definition.get("dns_resource")).get("domain_name")}
             found.append((element, {n for n in names if n}))
         return found
+
+    # --- IAM identities -------------------------------------------------------------------------------
+
+    @cached_property
+    def iam_identities(self) -> list[IamIdentity]:
+        """Every IAM role and user of the output that has a fixed name (a generated name
+        cannot be matched to a caller's ARN)."""
+        found = []
+        for kind, noun in (("aws_iam_role", "role"), ("aws_iam_user", "user")):
+            for element in self._elements(kind):
+                if "name" not in element.body:
+                    continue
+                name = str(self._resolve(element.body["name"], element))
+                policies = [
+                    self._iam_policy(element, f"inline policy {p.get('name', '?')} of {kind}.{element.name}", p.get("policy"))
+                    for p in blocks(element.body.get("inline_policy"))
+                    if p.get("policy")
+                ]
+                policies += [self._iam_policy_by_arn(element, arn) for arn in self._resolve(element.body.get("managed_policy_arns") or [], element)]
+                policies += self._attached_policies(element, noun, name)
+                boundary = element.body.get("permissions_boundary")
+                found.append(
+                    IamIdentity(
+                        element, noun, name, str(self._attribute(element, kind, "arn")), tuple(policies),
+                        self._iam_policy_by_arn(element, self._resolve(boundary, element)) if boundary else None,
+                    )
+                )
+        return found
+
+    def _attached_policies(self, identity: Element, noun: str, name: str) -> list[IamPolicy]:
+        """Policies attached to the role or user ``name`` by separate resources of its stack."""
+        stack = identity.stack
+        found = []
+        for element in self._elements(f"aws_iam_{noun}_policy", stack):
+            if self._resolve(element.body.get(noun), element) == name:
+                found.append(self._iam_policy(element, f"aws_iam_{noun}_policy.{element.name}", element.body.get("policy")))
+        for element in self._elements(f"aws_iam_{noun}_policy_attachment", stack):
+            if self._resolve(element.body.get(noun), element) == name:
+                found.append(self._iam_policy_by_arn(element, self._resolve(element.body["policy_arn"], element)))
+        for element in self._elements("aws_iam_policy_attachment", stack):
+            if name in self._resolve(element.body.get(f"{noun}s") or [], element):
+                found.append(self._iam_policy_by_arn(element, self._resolve(element.body["policy_arn"], element)))
+        if noun == "user":
+            for kind, key in (("aws_iam_user_group_membership", "user"), ("aws_iam_group_membership", "users")):
+                for element in self._elements(kind, stack):
+                    members = self._resolve(element.body.get(key), element)
+                    if name == members or (isinstance(members, list) and name in members):
+                        found.append(IamPolicy(f"the policies of the groups of {kind}.{element.name} (groups are not modeled)", None))
+        return found
+
+    def _iam_policy_by_arn(self, where: Element, arn: str) -> IamPolicy:
+        """A managed policy named by ARN: a customer-managed one of the output (same
+        account), an AWS managed one the checker knows, or neither (no document)."""
+        for element in self._elements("aws_iam_policy"):
+            if element.account == where.account and self._attribute(element, "aws_iam_policy", "arn") == arn:
+                return self._iam_policy(element, f"aws_iam_policy.{element.name} ({arn})", element.body.get("policy"))
+        if arn in AWS_MANAGED:
+            return IamPolicy(f"AWS managed policy {arn}", AWS_MANAGED[arn])
+        return IamPolicy(f"policy {arn} (not in this output)", None)
+
+    def _iam_policy(self, element: Element, label: str, policy: Any) -> IamPolicy:
+        try:
+            document = self._resolve(policy, element)
+            parsed = json.loads(document) if isinstance(document, str) else document
+        except (Unresolved, ValueError) as unreadable:
+            return IamPolicy(f"{label} (its document cannot be read: {unreadable})", None)
+        return IamPolicy(label, parsed if isinstance(parsed, dict) else None)
 
     # --- RAM ------------------------------------------------------------------------------------------
 

@@ -2,12 +2,15 @@
 hand-checked cases, the layers, and properties checked with hypothesis."""
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from lattice_check.authz import (
     INVOKE,
+    Identity,
     Layer,
     Request,
     authorize,
@@ -141,15 +144,17 @@ def test_seed_004_principal_tags_and_authenticated_only_network() -> None:
     role = "arn:aws:sts::111111111111:assumed-role/vpc-lattice-sigv4-client/eks-session"
     from_cluster2 = blue_request("x", principal=role, tags={"eks-cluster-name": "eks-cluster2", "kubernetes-namespace": "apps"})
     from_cluster1 = blue_request("x", principal=role, tags={"eks-cluster-name": "eks-cluster1", "kubernetes-namespace": "apps"})
-    assert authorize(from_cluster2, network=network, service=service, identity_allows=True).effect == "ALLOW"
-    denied = authorize(from_cluster1, network=network, service=service, identity_allows=True)
+    invoke_access = Identity("role vpc-lattice-sigv4-client", (("VPCLatticeServicesInvokeAccess", {"Statement": [{"Effect": "Allow", "Action": [INVOKE], "Resource": "*"}]}),))
+    assert authorize(from_cluster2, network=network, service=service, identity=invoke_access).effect == "ALLOW"
+    denied = authorize(from_cluster1, network=network, service=service, identity=invoke_access)
     assert denied.access_denied_message(from_cluster1).startswith(f"AccessDeniedException: User: {role} is not authorized")
     assert denied.access_denied_message(from_cluster1).endswith("because no service-based policy allows the vpc-lattice-svcs:Invoke action")
     anonymous = authorize(blue_request("x"), network=network, service=service)
     assert (anonymous.effect, anonymous.denied_by) == ("DENY", "network")
     unknown_identity = authorize(from_cluster2, network=network, service=service)
-    assert unknown_identity.effect == "ALLOW" and "identity-based policy is not modeled" in unknown_identity.unmodeled[0]
-    assert authorize(from_cluster2, network=network, service=service, identity_allows=False).denied_by == "identity"
+    assert unknown_identity.effect == "ALLOW" and "identity-based policy is not in this output (assumed to allow)" in unknown_identity.unmodeled[0]
+    no_invoke = Identity("role vpc-lattice-sigv4-client", (("logs", {"Statement": [{"Effect": "Allow", "Action": "logs:*", "Resource": "*"}]}),))
+    assert authorize(from_cluster2, network=network, service=service, identity=no_invoke).denied_by == "identity"
 
 
 def test_layers_explicit_deny_and_missing_policy() -> None:
@@ -217,7 +222,8 @@ def test_a_matching_explicit_deny_always_wins(allow_first: bool, extra_allows: i
 @pytest.mark.parametrize(
     "key, principal, effect",
     [
-        ("aws:PrincipalAccount", "arn:aws:sts::111111111111:assumed-role/app/s", "UNKNOWN"),  # lattice-rules.md: unconfirmed
+        ("aws:PrincipalAccount", "arn:aws:sts::111111111111:assumed-role/app/s", "IMPLICIT_DENY"),  # known: 111111111111, not x
+        ("aws:PrincipalOrgID", "arn:aws:sts::111111111111:assumed-role/app/s", "UNKNOWN"),  # no organization layout declared
         ("aws:PrincipalAccount", None, "IMPLICIT_DENY"),  # an anonymous caller has no principal keys
         ("aws:SourceIp", None, "UNKNOWN"),
         ("aws:ResourceTag/team", "arn:aws:sts::111111111111:assumed-role/app/s", "UNKNOWN"),
@@ -232,3 +238,154 @@ def test_a_key_the_model_cannot_know_is_unknown_not_absent(key, principal, effec
     assert result.effect == effect
     if effect == "UNKNOWN":
         assert result.unmodeled == (f"#0: condition StringEquals {key}: the model does not know this key's value",)
+
+
+# --- the documented rules of issue 13: resource forms, principal keys, dates ---------------------
+
+ALLOW_ALL = {"Effect": "Allow", "Principal": "*", "Action": INVOKE}
+
+
+@pytest.mark.parametrize(
+    "pattern, path, expected",
+    [
+        ("*/*", "/anything", "ALLOW"),  # the guide's allow-all short form
+        ("*/rates", "/rates", "ALLOW"),
+        ("*/rates", "/rates/today", "IMPLICIT_DENY"),
+        ("*/rates*", "/rates/today", "ALLOW"),
+        ("svc-0123456789abcdef0/*", "/x", "ALLOW"),  # <service id>/<path>
+        ("svc-ffffffffffffffff0/*", "/x", "IMPLICIT_DENY"),
+        (f"{SVC}/orders/*", "/orders/42", "ALLOW"),  # a full ARN with a path and a wildcard
+        (f"{SVC}/orders/*", "/admin", "IMPLICIT_DENY"),
+        ("arn:aws:vpc-lattice:eu-west-1:666666666666:service/*", "/x", "ALLOW"),
+        ("arn:aws:vpc-lattice:us-east-1:666666666666:service/*", "/x", "IMPLICIT_DENY"),  # another region
+        ("arn:aws:vpc-lattice:eu-west-1:666666666666:service/svc-0123456789abcdef?/?", "/x", "ALLOW"),
+    ],
+)
+def test_resource_element_forms(pattern: str, path: str, expected: str) -> None:
+    result = evaluate_policy({"Statement": [ALLOW_ALL | {"Resource": pattern}]}, Request(INVOKE, SVC + path))
+    assert result.effect == expected
+
+
+def test_a_resource_form_that_is_no_form_is_unknown_and_said() -> None:
+    result = evaluate_policy({"Statement": [ALLOW_ALL | {"Resource": "rates"}]}, Request(INVOKE, SVC + "/rates"))
+    assert result.effect == "UNKNOWN" and "neither *, an ARN nor <service>/<path>" in result.unmodeled[0]
+    not_resource = evaluate_policy({"Statement": [ALLOW_ALL | {"NotResource": "*/admin*"}]}, Request(INVOKE, SVC + "/admin/x"))
+    assert not_resource.effect == "IMPLICIT_DENY"
+
+
+@pytest.mark.parametrize(
+    "principal, principal_type, arn",
+    [
+        ("arn:aws:iam::111111111111:user/alice", "User", "arn:aws:iam::111111111111:user/alice"),
+        ("arn:aws:iam::111111111111:user/team/alice", "User", "arn:aws:iam::111111111111:user/team/alice"),
+        ("arn:aws:sts::111111111111:assumed-role/app/session-1", "AssumedRole", "arn:aws:iam::111111111111:role/app"),
+        ("arn:aws:iam::111111111111:role/app", "AssumedRole", "arn:aws:iam::111111111111:role/app"),
+        ("arn:aws:sts::111111111111:federated-user/bob", "FederatedUser", "arn:aws:sts::111111111111:federated-user/bob"),
+        ("arn:aws:iam::111111111111:root", "Account", "arn:aws:iam::111111111111:root"),
+    ],
+)
+def test_principal_keys_come_from_the_caller(principal: str, principal_type: str, arn: str) -> None:
+    context = request_context(method="GET", path="/", port=80, service_arn=SVC, service_network_arn=None, source_vpc="vpc-1", source_vpc_owner=BLUE, principal=principal)
+    assert context["aws:PrincipalType"] == [principal_type]
+    assert context["aws:PrincipalAccount"] == ["111111111111"]
+    assert context["aws:PrincipalArn"] == [arn]
+    for wanted in ("User", "AssumedRole", "FederatedUser", "Account"):
+        policy = {"Statement": [ALLOW_ALL | {"Resource": "*", "Condition": {"StringEquals": {"aws:PrincipalType": wanted}}}]}
+        expected = "ALLOW" if wanted == principal_type else "IMPLICIT_DENY"
+        assert evaluate_policy(policy, Request(INVOKE, SVC + "/", principal, context)).effect == expected
+
+
+def test_anonymous_callers_have_type_anonymous_and_no_other_principal_key() -> None:
+    context = request_context(method="GET", path="/", port=80, service_arn=SVC, service_network_arn=None, source_vpc="vpc-1", source_vpc_owner=BLUE)
+    assert context["aws:PrincipalType"] == ["Anonymous"] and "aws:PrincipalAccount" not in context
+    for key in ("aws:PrincipalAccount", "aws:PrincipalArn", "aws:PrincipalOrgID"):
+        policy = {"Statement": [ALLOW_ALL | {"Resource": "*", "Condition": {"Null": {key: "true"}}}]}
+        assert evaluate_policy(policy, Request(INVOKE, SVC + "/", None, context)).effect == "ALLOW"
+
+
+def test_principal_account_and_arn_decide_a_policy() -> None:
+    session = "arn:aws:sts::111111111111:assumed-role/app/s"
+    context = request_context(method="GET", path="/", port=80, service_arn=SVC, service_network_arn=None, source_vpc="vpc-1", source_vpc_owner=BLUE, principal=session)
+    by_account = {"Statement": [ALLOW_ALL | {"Resource": "*", "Condition": {"StringEquals": {"aws:PrincipalAccount": "111111111111"}}}]}
+    by_role = {"Statement": [ALLOW_ALL | {"Resource": "*", "Condition": {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::111111111111:role/app"}}}]}
+    by_session = {"Statement": [ALLOW_ALL | {"Resource": "*", "Condition": {"ArnLike": {"aws:PrincipalArn": "arn:aws:sts::*"}}}]}
+    assert evaluate_policy(by_account, Request(INVOKE, SVC + "/", session, context)).effect == "ALLOW"
+    assert evaluate_policy(by_role, Request(INVOKE, SVC + "/", session, context)).effect == "ALLOW"
+    assert evaluate_policy(by_session, Request(INVOKE, SVC + "/", session, context)).effect == "IMPLICIT_DENY"  # the role's ARN, not the session's
+    role_principal = {"Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111111111111:role/teams/app"}, "Action": INVOKE, "Resource": "*"}]}
+    assert evaluate_policy(role_principal, Request(INVOKE, SVC + "/", session, context)).effect == "ALLOW"  # a role written with its path
+
+
+NOON = datetime(2026, 12, 1, 12, 0, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize(
+    "operator, value, expected",
+    [
+        ("DateLessThan", "2027-01-01T00:00:00Z", True),
+        ("DateLessThan", "2026-12-01T12:00:00Z", False),
+        ("DateLessThanEquals", "2026-12-01T12:00:00Z", True),
+        ("DateGreaterThan", "2026-12-01", True),  # a date alone is its midnight, UTC
+        ("DateGreaterThanEquals", "2026-12-01T13:00:00+01:00", True),  # the same moment in another zone
+        ("DateEquals", "2026-12-01T12:00:00Z", True),
+        ("DateNotEquals", "2026-12-01T12:00:00Z", False),
+        ("DateEquals", str(int(NOON.timestamp())), True),  # epoch seconds
+        ("DateLessThan", "next tuesday", None),  # not a date: unknown, not false
+    ],
+)
+def test_date_operators_on_current_time(operator: str, value: str, expected) -> None:
+    context = request_context(method="GET", path="/", port=80, service_arn=SVC, service_network_arn=None, source_vpc="vpc-1", source_vpc_owner=BLUE, now=NOON)
+    assert context["aws:CurrentTime"] == ["2026-12-01T12:00:00Z"]
+    assert evaluate_condition(operator, [value], context["aws:CurrentTime"]) is expected
+
+
+def test_date_if_exists_and_a_time_window_policy() -> None:
+    assert evaluate_condition("DateLessThanIfExists", ["2020-01-01T00:00:00Z"], None) is True
+    assert evaluate_condition("DateLessThan", ["2020-01-01T00:00:00Z"], None) is False
+    window = {"Statement": [ALLOW_ALL | {"Resource": "*", "Condition": {"DateGreaterThan": {"aws:CurrentTime": "2026-12-01T00:00:00Z"}, "DateLessThan": {"aws:CurrentTime": "2026-12-02T00:00:00Z"}}}]}
+    for moment, effect in ((NOON, "ALLOW"), (NOON.replace(day=3), "IMPLICIT_DENY"), (NOON.replace(month=11), "IMPLICIT_DENY")):
+        context = request_context(method="GET", path="/", port=80, service_arn=SVC, service_network_arn=None, source_vpc="vpc-1", source_vpc_owner=BLUE, now=moment)
+        assert evaluate_policy(window, Request(INVOKE, SVC + "/", None, context)).effect == effect
+
+
+LOGS = ("logs", {"Statement": [{"Effect": "Allow", "Action": "logs:*", "Resource": "*"}]})
+INVOKE_ALL = ("invoke", {"Statement": [{"Sid": "Lattice", "Effect": "Allow", "Action": "vpc-lattice-svcs:*", "Resource": "*"}]})
+DENY_ADMIN = ("guard", {"Statement": [{"Sid": "NoAdmin", "Effect": "Deny", "Action": INVOKE, "Resource": "*/admin*"}]})
+
+
+@pytest.mark.parametrize(
+    "policies, boundary, path, effect, reason",
+    [
+        ((LOGS, INVOKE_ALL), None, "/", "ALLOW", "allowed by invoke, statement Lattice"),
+        ((LOGS,), None, "/", "IMPLICIT_DENY", "no identity-based policy allows vpc-lattice-svcs:Invoke"),
+        ((INVOKE_ALL, DENY_ADMIN), None, "/admin/x", "EXPLICIT_DENY", "explicitly denied by guard, statement NoAdmin"),
+        ((LOGS, ("AWS managed policy X", None)), None, "/", "UNKNOWN", "depends on what the model does not cover"),
+        ((INVOKE_ALL, ("AWS managed policy X", None)), None, "/", "ALLOW", "allowed by invoke"),
+        ((INVOKE_ALL,), LOGS, "/", "IMPLICIT_DENY", "its permissions boundary logs does not allow"),
+        ((INVOKE_ALL,), ("boundary", {"Statement": [{"Effect": "Allow", "Action": INVOKE, "Resource": "*"}]}), "/", "ALLOW", "allowed by invoke"),
+        ((INVOKE_ALL,), ("boundary", None), "/", "UNKNOWN", "depends on its permissions boundary boundary"),
+    ],
+)
+def test_the_callers_identity_policies(policies, boundary, path, effect, reason) -> None:
+    caller_arn = "arn:aws:sts::111111111111:assumed-role/app/s"
+    request = Request(INVOKE, SVC + path, caller_arn)
+    open_layer = Layer("service", "NONE")
+    decision = authorize(request, network=None, service=open_layer, identity=Identity("role app", policies, boundary))
+    assert any(reason in r for r in decision.reasons), decision.reasons
+    assert decision.effect == {"ALLOW": "ALLOW", "UNKNOWN": "UNKNOWN"}.get(effect, "DENY")
+    if decision.effect == "DENY":
+        assert decision.denied_by == "identity" and decision.explicit == (effect == "EXPLICIT_DENY")
+        tail = "with an explicit deny in an identity-based policy" if decision.explicit else "because no identity-based policy allows the vpc-lattice-svcs:Invoke action"
+        assert decision.access_denied_message(request).endswith(tail)
+    if policies[-1][1] is None and effect == "ALLOW":
+        assert any("is not evaluated (assumed to hold no Deny)" in u for u in decision.unmodeled)
+
+
+def test_principal_org_id_is_decided_when_organizations_are_declared() -> None:
+    session = "arn:aws:sts::111111111111:assumed-role/app/s"
+    policy = {"Statement": [ALLOW_ALL | {"Resource": "*", "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-abc123defg"}}}]}
+    inside = request_context(method="GET", path="/", port=80, service_arn=SVC, service_network_arn=None, source_vpc="vpc-1", source_vpc_owner=BLUE, principal=session, principal_org="o-abc123defg")
+    outside = request_context(method="GET", path="/", port=80, service_arn=SVC, service_network_arn=None, source_vpc="vpc-1", source_vpc_owner=BLUE, principal=session)
+    assert evaluate_policy(policy, Request(INVOKE, SVC + "/", session, inside, organizations_declared=True)).effect == "ALLOW"
+    assert evaluate_policy(policy, Request(INVOKE, SVC + "/", session, outside, organizations_declared=True)).effect == "IMPLICIT_DENY"
+    assert evaluate_policy(policy, Request(INVOKE, SVC + "/", session, outside)).effect == "UNKNOWN"  # not declared: not known

@@ -124,7 +124,7 @@ def test_hand_written_terraform_of_the_multicluster_seed(capsys) -> None:
     by_name = {row.request.name: row.answer for row in rows}
     allowed = by_name["cluster1 app1 calls cluster2 app2 (success)"]
     assert (allowed.decision, allowed.status) == ("ALLOW", None)
-    assert "not modeled: the caller's identity-based policy is not modeled (assumed to allow)" in allowed.reasons
+    assert "not modeled: the caller's identity-based policy is not in this output (assumed to allow)" in allowed.reasons
     assert "ids from another stack: cluster1 reads the remote state of environment" in allowed.reasons
     assert main(["matrix", "--out", str(MULTICLUSTER), str(MULTICLUSTER / "matrix.yaml")]) == 0
     assert "7 passed, 0 failed" in capsys.readouterr().out
