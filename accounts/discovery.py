@@ -152,3 +152,18 @@ class ServiceNetworkIds(_Channel):
     @property
     def service_network_arn(self) -> str:
         return self.output(SERVICE_NETWORK_ARN) if self.by_state else self.secret(SECRET_NETWORK_ARN)
+
+
+def publish_ids(stack: AccountStack, *, ids: Mapping[str, str], secret_name: str, reader_account_ids: Sequence[str]) -> None:
+    """Each id as a Terraform output of its own name, and all of them in one secret
+    under the same keys (:class:`PublishedIds` reads either)."""
+    for key, value in ids.items():
+        TerraformOutput(stack, key, value=value)
+    _publish_secret(stack, name=secret_name, readers=reader_account_ids, payload=ids)
+
+
+class PublishedIds(_Channel):
+    """Ids of a stack that ran :func:`publish_ids`."""
+
+    def get(self, key: str) -> str:
+        return self.output(key) if self.by_state else self.secret(key)

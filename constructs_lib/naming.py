@@ -51,12 +51,16 @@ class ReadableIdsStack(TerraformStack):
         super().__init__(scope, id)
         self._stack_path = self.node.path
         self._owners: dict[str, list[tuple[str, Any]]] = {}  # name -> (path, element) of each element using it
-        self._names: dict[int, str] = {}  # id() of an element named before (kept alive in _owners) -> its name
+        # id() of an object named before -> (the object, its name). The object is kept
+        # here so its id cannot be reused: jsii may hand over a fresh proxy for an
+        # element already named, and an id freed by the collector once gave a new
+        # element an old element's name.
+        self._names: dict[int, tuple[Any, str]] = {}
 
     def get_logical_id(self, tf_element: Any) -> str:  # jsii override
         known = self._names.get(id(tf_element))
         if known is not None:
-            return known  # asked again for every reference to the element: answer without Node
+            return known[1]  # asked again for every reference to the element: answer without Node
         path = _path_of(tf_element)
         name = readable_parts(_below(self._stack_path, path))
         owners = self._owners.setdefault(name, [])
@@ -69,7 +73,7 @@ class ReadableIdsStack(TerraformStack):
                     if _kind(owner) == kind:
                         raise ValueError(f"{path}: Terraform name {kind}.{name} is already used by {owner_path}")
             owners.append((path, tf_element))
-        self._names[id(tf_element)] = name
+        self._names[id(tf_element)] = (tf_element, name)
         return name
 
 

@@ -43,6 +43,22 @@ class PythonLambdaProps:
     vpc: Optional[LambdaVpcPlacement] = None
     log_retention_days: int = 30
     timeout_seconds: int = 10
+    memory_mb: Optional[int] = None  # None: Lambda's default (128 MB)
+    # What the function may do beyond logging, as one policy of its own role.
+    permissions: Sequence[Statement] = ()
+    # A package built once for several functions of one source (default: one of its
+    # own). cdktf stages assets of equal content under one hash: separate equal
+    # packages lose files and swap names between synths.
+    code: Optional["LambdaCode"] = None
+
+
+class LambdaCode(TerraformAsset):
+    """The zip of ``source_dir``, built deterministically at synth, as a stack asset."""
+
+    def __init__(self, scope: Construct, id: str, *, source_dir: Path, name: str) -> None:
+        package = build_package(source_dir, name)
+        super().__init__(scope, id, path=str(package.path), type=AssetType.FILE)
+        self.base64_sha256 = package.base64_sha256
 
 
 class PythonLambda(Construct):
@@ -56,8 +72,7 @@ class PythonLambda(Construct):
 
     def __init__(self, scope: Construct, id: str, props: PythonLambdaProps) -> None:
         super().__init__(scope, id)
-        package = build_package(props.source_dir, props.function_name)
-        asset = TerraformAsset(self, "package", path=str(package.path), type=AssetType.FILE)
+        code = props.code or LambdaCode(self, "package", source_dir=props.source_dir, name=props.function_name)
 
         log_group_name = f"/aws/lambda/{props.function_name}"
         log_group = aws.cloudwatch_log_group.CloudwatchLogGroup(
@@ -97,6 +112,15 @@ class PythonLambda(Construct):
         )
         aws.iam_role_policy_attachment.IamRolePolicyAttachment(self, "logging-attachment", role=role.name, policy_arn=logging.arn)
         depends = [log_group]
+        if props.permissions:
+            access = aws.iam_policy.IamPolicy(
+                self,
+                "access-policy",
+                name=f"{props.iam_name_prefix}-lambda-access",
+                description=f"What the Lambda function {props.function_name} may do",
+                policy=policy_document(list(props.permissions)),
+            )
+            depends.append(aws.iam_role_policy_attachment.IamRolePolicyAttachment(self, "access-attachment", role=role.name, policy_arn=access.arn))
         if props.vpc is not None:
             depends.append(
                 aws.iam_role_policy_attachment.IamRolePolicyAttachment(
@@ -111,9 +135,10 @@ class PythonLambda(Construct):
             role=role.arn,
             runtime=props.runtime,
             handler=props.handler,
-            filename=asset.path,
-            source_code_hash=package.base64_sha256,
+            filename=code.path,
+            source_code_hash=code.base64_sha256,
             timeout=props.timeout_seconds,
+            memory_size=props.memory_mb,
             environment=aws.lambda_function.LambdaFunctionEnvironment(variables=dict(sorted(props.environment.items())))
             if props.environment
             else None,

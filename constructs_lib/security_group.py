@@ -56,6 +56,44 @@ class RuledSecurityGroup(Construct):
         self.id = self.resource.id
 
 
+class LinkedSecurityGroup(Construct):
+    """A security group whose rules are separate resources, so that two groups can
+    name each other (a load balancer's egress to an endpoint's group, the endpoint's
+    ingress from the balancer's) without a dependency cycle. It has no inline rules:
+    mixing inline and separate rules on one group makes Terraform fight itself.
+    Terraform removes AWS's default allow-all egress rule when it creates the group."""
+
+    def __init__(self, scope: Construct, id: str, *, name: str, description: str, vpc_id: str) -> None:
+        super().__init__(scope, id)
+        self.resource = aws.security_group.SecurityGroup(
+            self, "sg", name=name, description=description, vpc_id=vpc_id, tags={"Name": name}
+        )
+        self.id = self.resource.id
+        self._count = 0
+
+    def ingress_from_cidr(self, port: int, cidr: str, description: str) -> None:
+        aws.vpc_security_group_ingress_rule.VpcSecurityGroupIngressRule(
+            self, self._next("in"), security_group_id=self.id, description=description,
+            ip_protocol="tcp", from_port=port, to_port=port, cidr_ipv4=cidr,
+        )
+
+    def ingress_from(self, other: "LinkedSecurityGroup", port: int, description: str) -> None:
+        aws.vpc_security_group_ingress_rule.VpcSecurityGroupIngressRule(
+            self, self._next("in"), security_group_id=self.id, description=description,
+            ip_protocol="tcp", from_port=port, to_port=port, referenced_security_group_id=other.id,
+        )
+
+    def egress_to(self, other: "LinkedSecurityGroup", port: int, description: str) -> None:
+        aws.vpc_security_group_egress_rule.VpcSecurityGroupEgressRule(
+            self, self._next("out"), security_group_id=self.id, description=description,
+            ip_protocol="tcp", from_port=port, to_port=port, referenced_security_group_id=other.id,
+        )
+
+    def _next(self, direction: str) -> str:
+        self._count += 1
+        return f"{direction}-{self._count}"
+
+
 def _rule_args(rule: Rule) -> dict[str, object]:
     args: dict[str, object] = {
         "description": rule.description,

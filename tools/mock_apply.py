@@ -43,6 +43,8 @@ _SERVICE = _ids("aws_vpclattice_service")["id"]
 _LISTENER = standins.resource_id("aws_vpclattice_listener", _ID)
 _LISTENER_ARN = standins.listener_arn(REGION, ACCOUNT, _SERVICE, _LISTENER)
 _FUNCTION_ARN = standins.lambda_arn(REGION, ACCOUNT, "mocked")
+_CA_ARN = f"arn:aws:acm-pca:{REGION}:{ACCOUNT}:certificate-authority/{_UUID}"
+_API = "a1b2c3d4e5"
 
 
 def _ec2(resource_type: str, noun: str) -> dict[str, str]:
@@ -90,7 +92,24 @@ MOCK_RESOURCES: dict[str, dict[str, Any]] = {
     "aws_route_table": {"id": standins.resource_id("aws_route_table", _ID)},
     "aws_internet_gateway": {"id": standins.resource_id("aws_internet_gateway", _ID)},
     "aws_vpc_peering_connection": {"id": standins.resource_id("aws_vpc_peering_connection", _ID)},
-    "aws_vpc_endpoint": {"id": standins.resource_id("aws_vpc_endpoint", _ID)},
+    "aws_vpc_endpoint": {
+        "id": standins.resource_id("aws_vpc_endpoint", _ID),
+        "network_interface_ids": [f"eni-{_ID}", f"eni-{_ID[::-1]}"],  # one per subnet
+    },
+    "aws_acmpca_certificate_authority": {
+        "arn": _CA_ARN,
+        "certificate_signing_request": "-----BEGIN CERTIFICATE REQUEST-----\nMOCKED\n-----END CERTIFICATE REQUEST-----",
+    },
+    "aws_acmpca_certificate": {"arn": f"{_CA_ARN}/certificate/{_LB}", "certificate": "-----BEGIN CERTIFICATE-----\nMOCKED\n-----END CERTIFICATE-----"},
+    "aws_acm_certificate": {"arn": f"arn:aws:acm:{REGION}:{ACCOUNT}:certificate/{_UUID}"},
+    "aws_api_gateway_rest_api": {"id": _API, "root_resource_id": "abcdef0123", "execution_arn": f"arn:aws:execute-api:{REGION}:{ACCOUNT}:{_API}"},
+    "aws_api_gateway_deployment": {"id": "dpl0123456"},
+    "aws_api_gateway_domain_name": {
+        "arn": f"arn:aws:apigateway:{REGION}::/domainnames/mocked",
+        "regional_domain_name": f"d-0123456789.execute-api.{REGION}.amazonaws.com",
+        "regional_zone_id": "ZLY8HYME6SFDD",
+    },
+    "aws_dynamodb_table": {"arn": f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/mocked"},
     "aws_instance": _ec2("aws_instance", "instance"),
     "aws_route53_zone": {"zone_id": "Z0123456789ABCDEFGHIJ"},
 }
@@ -100,6 +119,7 @@ MOCK_DATA: dict[str, dict[str, Any]] = {
     "aws_ec2_managed_prefix_list": {"id": "pl-0123456789abcdef0"},
     "aws_caller_identity": {"account_id": ACCOUNT},
     "aws_secretsmanager_secret_version": {"secret_string": "{}"},
+    "aws_network_interface": {"private_ip": "192.168.2.10"},
 }
 _REFERENCE = re.compile(r"^\$\{([a-z0-9_]+)\.([A-Za-z0-9_-]+)\.(.+)\}$")
 

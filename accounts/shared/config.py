@@ -4,12 +4,13 @@ tenants that must never share a service network."""
 from __future__ import annotations
 
 import ipaddress
-from typing import TYPE_CHECKING, Iterable, Optional
+from typing import TYPE_CHECKING, Callable, Iterable, Optional
 
 from pydantic import Field, field_validator
 
 from app_config.fields import NAME as NAME_PATTERN
 from app_config.fields import AccountConfig, AuthPolicyMode, PatternSettings, StrictModel, lattice_name, vpc_cidr
+from constructs_lib.subnet_plan import SubnetPlanError, VpcLayout
 
 from ..hello_settings import PROVIDER_ID, account_wide_name
 from ..registry import AccountRole, NameClaim, PatternSpec, required_account
@@ -25,11 +26,37 @@ TARGET_GROUP_NAME = "shared-service-target"
 DIRECTORY_FUNCTION = f"{NAME}-DirectoryService"
 ALB_NAME = "DirectoryServiceLb"
 TENANT_NAME_MAX = 20
+AZS = 2
 # Construct ids of the common stack that are not derived from a tenant name.
 COMMON_FIXED_IDS = (
     PROVIDER_ID, "main", "main-igw", "lattice-prefix-list", "directory-lambda-sg", "directory",
     "directory-alb-sg", "directory-alb", "shared-service-target", "shared-service", "shared-service-listener",
 )
+
+
+def main_layout(cidr: str) -> VpcLayout:
+    """The common account's main VPC: public and app /22s in two zones."""
+    return VpcLayout(cidr, AZS, {"public": 22, "app": 22})
+
+
+def network_vpc_layout(cidr: str) -> VpcLayout:
+    """A tenant's peered network VPC in the common account: peer /24s in two zones."""
+    return VpcLayout(cidr, AZS, {"peer": 24})
+
+
+def tenant_vpc_layout(cidr: str) -> VpcLayout:
+    """A tenant's own VPC: app /24s in two zones."""
+    return VpcLayout(cidr, AZS, {"app": 24})
+
+
+def _fits(cidr: str, layout: Callable[[str], VpcLayout]) -> str:
+    """``cidr`` if the subnets the stacks carve out of it fit (checked before synth)."""
+    cidr = vpc_cidr(cidr)
+    try:
+        layout(cidr).subnets()
+    except SubnetPlanError as exc:
+        raise ValueError(f"subnets do not fit: {exc}") from None
+    return cidr
 
 
 def tenant_stack_name(tenant: str) -> str:
@@ -59,10 +86,15 @@ class TenantConfig(StrictModel):
     def _network_name(cls, value: str) -> str:
         return lattice_name("service network", value)
 
-    @field_validator("network_vpc_cidr", "vpc_cidr")
+    @field_validator("network_vpc_cidr")
+    @classmethod
+    def _network_cidr(cls, value: str) -> str:
+        return _fits(value, network_vpc_layout)
+
+    @field_validator("vpc_cidr")
     @classmethod
     def _cidr(cls, value: str) -> str:
-        return vpc_cidr(value)
+        return _fits(value, tenant_vpc_layout)
 
 
 def tenant_query(name: str, tenant: TenantConfig) -> str:
@@ -91,7 +123,7 @@ class SharedSettings(PatternSettings):
     @field_validator("main_vpc_cidr")
     @classmethod
     def _main_cidr(cls, value: str) -> str:
-        return vpc_cidr(value)
+        return _fits(value, main_layout)
 
 
 def _checks(config: LatticeConfig, settings: SharedSettings) -> Iterable[str]:

@@ -47,7 +47,6 @@ from constructs_lib.security_group import (
     tcp,
 )
 from constructs_lib.ssm_access import LATTICE_LINK_LOCAL_CIDR
-from constructs_lib.subnet_plan import VpcLayout
 from constructs_lib.vpc import TieredVpc, TieredVpcProps
 
 from ..base import AccountStack, Deployment
@@ -64,16 +63,18 @@ from .config import (
     TARGET_GROUP_NAME,
     SharedSettings,
     TenantConfig,
+    main_layout,
+    network_vpc_layout,
     tenant_construct_ids,
     tenant_function_name,
     tenant_query,
     tenant_stack_name,
+    tenant_vpc_layout,
 )
 
 SERVICE_DOMAIN_NAME = "service_domain_name"
 TENANT_NETWORK_ARNS = "tenant_service_network_arns"
 TENANT_SHARE_ARNS = "tenant_ram_share_arns"
-AZS = 2
 
 
 def directory_auth_policy(settings: SharedSettings) -> str:
@@ -104,7 +105,7 @@ class SharedCommonAccountStack(AccountStack):
             "main",
             TieredVpcProps(
                 name="shared-services-main",
-                layout=VpcLayout(settings.main_vpc_cidr, AZS, {"public": 22, "app": 22}),
+                layout=main_layout(settings.main_vpc_cidr),
                 public_tier="public",
             ),
         )
@@ -182,7 +183,7 @@ class SharedCommonAccountStack(AccountStack):
         shared service and that VPC only), and the RAM share with the tenant (its ARN)."""
         vpc_id, peering_id, network_id = tenant_construct_ids(name)
         network_vpc = TieredVpc(
-            self, vpc_id, TieredVpcProps(name=f"{name}-network", layout=VpcLayout(tenant.network_vpc_cidr, AZS, {"peer": 24}))
+            self, vpc_id, TieredVpcProps(name=f"{name}-network", layout=network_vpc_layout(tenant.network_vpc_cidr))
         )
         VpcPeering(
             self,
@@ -240,7 +241,7 @@ class SharedTenantAccountStack(AccountStack):
             if settings.ram_within_organization
             else accept_unless_same_account(self, owner_account=common.account_id, share_arn=outputs.get(TENANT_SHARE_ARNS, name))
         )
-        vpc = TieredVpc(self, "vpc", TieredVpcProps(name=f"{name}-sandbox", layout=VpcLayout(tenant.vpc_cidr, AZS, {"app": 24})))
+        vpc = TieredVpc(self, "vpc", TieredVpcProps(name=f"{name}-sandbox", layout=tenant_vpc_layout(tenant.vpc_cidr)))
         association_sg = association_security_group(
             self,
             "lattice-sg",

@@ -14,10 +14,14 @@ from lattice_check.matrix import MatrixError, load_matrix, run_matrix
 MATRICES = sorted(MATRIX_DIR.glob("*.yaml"))
 
 
+# Patterns whose matrix cannot be written yet, and why; each must have none.
+PENDING = {"microservices": "issue 14: lattice_check does not follow the private API path nor keep orders yet"}
+
+
 def test_every_pattern_of_the_default_app_has_a_matrix(default_config) -> None:
     enabled = {name for name, pattern in default_config.patterns if pattern is not None and pattern.enabled}
-    assert enabled == {"distributed", "centralized", "shared"}
-    assert {m.stem for m in MATRICES} == enabled
+    assert enabled == {"distributed", "centralized", "shared", "microservices"}
+    assert {m.stem for m in MATRICES} == enabled - set(PENDING), "a matrix written: take its pattern out of PENDING"
 
 
 @pytest.mark.parametrize("path", MATRICES, ids=lambda p: p.stem)

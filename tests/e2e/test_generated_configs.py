@@ -67,6 +67,12 @@ POOLS: dict[str, tuple[list[Any], list[Any]]] = {
     "project": (["lattice-cdktf", "net team"] * 3, [""]),
     "tags": ([{}, {}, {"CostCenter": "network"}], [{"aws:owner": "x"}, {"Project": "y"}, {"": "z"}]),
     "extra_regions": ([[], [], ["mx-central-1"]], [["nowhere"]]),
+    "application_name": (["cross-account-microservices", "orders", "a"], ["Bad_Name", "a" * 33]),
+    "domain": (["cross-account-microservices.com", "example.internal"], ["not a domain"]),
+    "consumer_vpc_cidr": (["192.168.0.0/16", "10.0.0.0/22"], ["10.0.0.0/24"]),
+    "options": ([["pizza", "hamburger", "salat"], ["tea"]], [[], ["a", "a"], ["bad!"]]),
+    "certificate_arn": ([None] * 3 + ["arn:aws:acm:eu-west-1:444444444444:certificate/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"], ["not-an-arn"]),
+    "alb_certificate_arn": ([None] * 3 + ["arn:aws:acm:eu-west-1:222222222222:certificate/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"], ["not-an-arn"]),
 }
 
 

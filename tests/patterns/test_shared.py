@@ -197,17 +197,29 @@ def test_open_mode_and_organization_sharing(tmp_path) -> None:
             "'blue-service-network': Lattice service network names are unique in account 666666666666 (accounts.common)",
         ),
         (
-            dict(tenant_changes={"green": {"network_vpc_cidr": "192.168.1.0/24"}}),
+            dict(tenant_changes={"green": {"network_vpc_cidr": "192.168.0.0/22"}}),
             "patterns.shared.tenants.blue.network_vpc_cidr 192.168.0.0/23 overlaps "
-            "patterns.shared.tenants.green.network_vpc_cidr 192.168.1.0/24",
+            "patterns.shared.tenants.green.network_vpc_cidr 192.168.0.0/22",
         ),
         (
             dict(tenant_changes={"green": {"account": {"id": "444444444444"}}}),
             "patterns.shared.tenants.blue.account.id and patterns.shared.tenants.green.account.id are both 444444444444",
         ),
         (
-            dict(tenant_changes={"blue": {"network_vpc_cidr": "10.0.0.0/24"}}),
-            "patterns.shared.tenants.blue.network_vpc_cidr 10.0.0.0/24 overlaps patterns.shared.main_vpc_cidr 10.0.0.0/16",
+            dict(tenant_changes={"blue": {"network_vpc_cidr": "10.0.0.0/23"}}),
+            "patterns.shared.tenants.blue.network_vpc_cidr 10.0.0.0/23 overlaps patterns.shared.main_vpc_cidr 10.0.0.0/16",
+        ),
+        (
+            dict(tenant_changes={"blue": {"vpc_cidr": "10.100.0.0/24"}}),  # found by the generated-config test: crashed at synth
+            "patterns.shared.tenants.blue.vpc_cidr = '10.100.0.0/24': subnets do not fit: 2 AZs x tiers app /24 need 512 addresses",
+        ),
+        (
+            dict(tenant_changes={"blue": {"network_vpc_cidr": "192.168.0.0/24"}}),
+            "patterns.shared.tenants.blue.network_vpc_cidr = '192.168.0.0/24': subnets do not fit",
+        ),
+        (
+            dict(main_vpc_cidr="10.0.0.0/21"),
+            "patterns.shared.main_vpc_cidr = '10.0.0.0/21': subnets do not fit",
         ),
         (
             dict(tenant_changes={"blue": {"account": {"id": "666666666666"}}}),
