@@ -1,4 +1,4 @@
-"""An internal Application Load Balancer whose HTTP listener invokes a Lambda."""
+"""Internal Application Load Balancers: the one both ALB constructs build on, and one whose HTTP listener invokes a Lambda."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -19,21 +19,48 @@ class InternalLambdaAlbProps:
     port: int = 80
 
 
+def internal_alb(
+    scope: Construct, *, name: str, subnet_ids: Sequence[str], security_group_ids: Sequence[str], risks: Sequence[tuple[str, str]]
+) -> aws.lb.Lb:
+    """An internal application load balancer named ``alb`` in ``scope``: invalid
+    header fields dropped, no deletion protection (a sample must destroy cleanly),
+    no access logs (they need a bucket with an ELB policy); ``risks``: what else its
+    use accepts, recorded for checkov."""
+    if not 1 <= len(name) <= 32:
+        raise ValueError(f"{scope.node.path}: name = {name!r}: a load balancer name has 1 to 32 characters")
+    alb = aws.lb.Lb(
+        scope,
+        "alb",
+        name=name,
+        internal=True,
+        load_balancer_type="application",
+        subnets=list(subnet_ids),
+        security_groups=list(security_group_ids),
+        drop_invalid_header_fields=True,
+        enable_deletion_protection=False,
+    )
+    accept_risks(
+        alb,
+        [
+            ("CKV_AWS_150", "a sample load balancer: destroy must succeed without a manual step"),
+            *risks,
+        ],
+    )
+    return alb
+
+
 class InternalLambdaAlb(Construct):
     def __init__(self, scope: Construct, id: str, props: InternalLambdaAlbProps) -> None:
         super().__init__(scope, id)
-        if not 1 <= len(props.name) <= 32:
-            raise ValueError(f"{self.node.path}: name = {props.name!r}: a load balancer name has 1 to 32 characters")
-        self.alb = aws.lb.Lb(
+        self.alb = internal_alb(
             self,
-            "alb",
             name=props.name,
-            internal=True,
-            load_balancer_type="application",
-            subnets=list(props.subnet_ids),
-            security_groups=list(props.security_group_ids),
-            drop_invalid_header_fields=True,
-            enable_deletion_protection=False,
+            subnet_ids=props.subnet_ids,
+            security_group_ids=props.security_group_ids,
+            risks=[
+                ("CKV_AWS_91", "access logs need a bucket with an ELB policy; VPC Lattice access logs cover the calls"),
+                ("CKV2_AWS_20", "internal, reached only by VPC Lattice over HTTP as in the reference; TLS ends at Lattice"),
+            ],
         )
         target_group = aws.lb_target_group.LbTargetGroup(self, "target-group", name=props.name, target_type="lambda")
         permission = aws.lambda_permission.LambdaPermission(
@@ -55,14 +82,6 @@ class InternalLambdaAlb(Construct):
             port=props.port,
             protocol="HTTP",
             default_action=[aws.lb_listener.LbListenerDefaultAction(type="forward", target_group_arn=target_group.arn)],
-        )
-        accept_risks(
-            self.alb,
-            [
-                ("CKV_AWS_150", "a sample load balancer: destroy must succeed without a manual step"),
-                ("CKV_AWS_91", "access logs need a bucket with an ELB policy; VPC Lattice access logs cover the calls"),
-                ("CKV2_AWS_20", "internal, reached only by VPC Lattice over HTTP as in the reference; TLS ends at Lattice"),
-            ],
         )
         behind_lattice = "internal listener behind VPC Lattice, as in the reference; TLS ends at Lattice"
         accept_risks(listener, [("CKV_AWS_2", behind_lattice), ("CKV_AWS_103", behind_lattice)])

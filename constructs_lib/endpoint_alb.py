@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from . import aws
+from .alb_lambda import internal_alb
 from .cdk import Construct, Fn
-from .checkov import accept_risks
 
 TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"  # the original's: TLS 1.3 and 1.2 only
 HTTPS = 443
@@ -35,18 +35,15 @@ class EndpointAlb(Construct):
 
     def __init__(self, scope: Construct, id: str, props: EndpointAlbProps) -> None:
         super().__init__(scope, id)
-        if not 1 <= len(props.name) <= 32:
-            raise ValueError(f"{self.node.path}: name = {props.name!r}: a load balancer name has 1 to 32 characters")
-        self.alb = aws.lb.Lb(
+        self.alb = internal_alb(
             self,
-            "alb",
             name=props.name,
-            internal=True,
-            load_balancer_type="application",
-            subnets=list(props.subnet_ids),
-            security_groups=list(props.security_group_ids),
-            drop_invalid_header_fields=True,
-            enable_deletion_protection=False,
+            subnet_ids=props.subnet_ids,
+            security_group_ids=props.security_group_ids,
+            risks=[
+                ("CKV_AWS_91", "access logs need a bucket with an ELB policy, left to the operator"),
+                ("CKV2_AWS_28", "internal, reachable from the consumer VPC only; a WAF is left to the operator"),
+            ],
         )
         target_group = aws.lb_target_group.LbTargetGroup(
             self,
@@ -75,14 +72,6 @@ class EndpointAlb(Construct):
             ssl_policy=TLS_POLICY,
             certificate_arn=props.certificate_arn,
             default_action=[aws.lb_listener.LbListenerDefaultAction(type="forward", target_group_arn=target_group.arn)],
-        )
-        accept_risks(
-            self.alb,
-            [
-                ("CKV_AWS_150", "a sample load balancer: destroy must succeed without a manual step"),
-                ("CKV_AWS_91", "access logs need a bucket with an ELB policy, left to the operator"),
-                ("CKV2_AWS_28", "internal, reachable from the consumer VPC only; a WAF is left to the operator"),
-            ],
         )
         self.arn: str = self.alb.arn
         self.dns_name: str = self.alb.dns_name
