@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from typing import Literal, Optional
+from typing import Callable, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -39,6 +39,22 @@ def vpc_cidr(value: str) -> str:
         raise ValueError(f"must be an IPv4 network in CIDR notation with no host bits set ({exc})") from None
     if not 16 <= network.prefixlen <= 28:
         raise ValueError("a VPC CIDR must be between /16 and /28")
+    return value
+
+
+def subnets_fit(layout: VpcLayout) -> None:
+    """ValueError naming the plan when the subnets the stacks carve out do not fit."""
+    try:
+        layout.subnets()
+    except SubnetPlanError as exc:
+        raise ValueError(f"subnets do not fit: {exc}") from None
+
+
+def vpc_cidr_that_fits(value: str, layout: Callable[[str], VpcLayout]) -> str:
+    """``value`` if it is a VPC CIDR whose subnets, as ``layout`` plans them, fit:
+    checked before synth, so the plan never fails in a stack."""
+    value = vpc_cidr(value)
+    subnets_fit(layout(value))
     return value
 
 
@@ -128,10 +144,7 @@ class VpcConfig(StrictModel):
 
     @model_validator(mode="after")
     def _subnets_fit(self) -> "VpcConfig":
-        try:
-            self.layout.subnets()
-        except SubnetPlanError as exc:
-            raise ValueError(f"subnets do not fit: {exc}") from None
+        subnets_fit(self.layout)
         return self
 
     @property

@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING, Iterable, Literal, Optional
 from pydantic import Field, field_validator
 
 from app_config.fields import NAME as NAME_PATTERN
-from app_config.fields import AccountConfig, DiscoveryChannel, PatternSettings, StrictModel, vpc_cidr
+from app_config.fields import AccountConfig, DiscoveryChannel, PatternSettings, StrictModel, vpc_cidr_that_fits
 from constructs_lib.lattice_rules import name_problem
-from constructs_lib.subnet_plan import SubnetPlanError, VpcLayout
+from constructs_lib.subnet_plan import VpcLayout
 
 from ..hello_settings import CONSUMER, PROVIDER_ID, account_wide_name
 from ..registry import NameClaim, PatternSpec, required_account
@@ -57,21 +57,14 @@ def service_domain(settings: "MicroservicesSettings", service: str) -> str:
     return f"{service}.{settings.domain}"
 
 
-def consumer_layout(settings: "MicroservicesSettings") -> VpcLayout:
+def consumer_layout(cidr: str) -> VpcLayout:
     """The original's consumer VPC: public and private /24s in two zones."""
-    return VpcLayout(settings.consumer_vpc_cidr, AZS, {"public": SUBNET_PREFIX, "private": SUBNET_PREFIX})
+    return VpcLayout(cidr, AZS, {"public": SUBNET_PREFIX, "private": SUBNET_PREFIX})
 
 
-def service_layout(service: "MicroserviceConfig") -> VpcLayout:
+def service_layout(cidr: str) -> VpcLayout:
     """A microservice VPC: private /24s in two zones, nothing routes out."""
-    return VpcLayout(service.vpc_cidr, AZS, {"private": SUBNET_PREFIX})
-
-
-def _fits(layout: VpcLayout) -> None:
-    try:
-        layout.subnets()
-    except SubnetPlanError as exc:
-        raise ValueError(f"subnets do not fit: {exc}") from None
+    return VpcLayout(cidr, AZS, {"private": SUBNET_PREFIX})
 
 
 def _certificate_arn(value: Optional[str]) -> Optional[str]:
@@ -106,9 +99,7 @@ class MicroserviceConfig(StrictModel):
     @field_validator("vpc_cidr")
     @classmethod
     def _cidr(cls, value: str) -> str:
-        value = vpc_cidr(value)
-        _fits(VpcLayout(value, AZS, {"private": SUBNET_PREFIX}))
-        return value
+        return vpc_cidr_that_fits(value, service_layout)
 
     @field_validator("certificate_arn")
     @classmethod
@@ -167,9 +158,7 @@ class MicroservicesSettings(PatternSettings):
     @field_validator("consumer_vpc_cidr")
     @classmethod
     def _consumer_cidr(cls, value: str) -> str:
-        value = vpc_cidr(value)
-        _fits(VpcLayout(value, AZS, {"public": SUBNET_PREFIX, "private": SUBNET_PREFIX}))
-        return value
+        return vpc_cidr_that_fits(value, consumer_layout)
 
     @field_validator("alb_certificate_arn")
     @classmethod

@@ -106,7 +106,7 @@ class MicroservicesConsumerAccountStack(AccountStack):
         self.settings = settings
         readers = [service.account.id for service in settings.services.values()]
         self.vpc = TieredVpc(
-            self, "vpc", TieredVpcProps(name=settings.application_name, layout=consumer_layout(settings), public_tier="public")
+            self, "vpc", TieredVpcProps(name=settings.application_name, layout=consumer_layout(settings.consumer_vpc_cidr), public_tier="public")
         )
         ids = {VPC_ID: self.vpc.id}
         if settings.transport == "private_api":
@@ -240,7 +240,7 @@ class MicroserviceAccountStack(AccountStack):
         self.name, self.service, self.settings = name, service, settings
         self.consumer_ids = PublishedIds(self, consumer, channel=settings.discovery, secret_name=settings.application_name)
         self.consumer_account = consumer.account_id
-        vpc = TieredVpc(self, "vpc", TieredVpcProps(name=f"private-{qualified(settings, name)}", layout=service_layout(service)))
+        vpc = TieredVpc(self, "vpc", TieredVpcProps(name=f"private-{qualified(settings, name)}", layout=service_layout(service.vpc_cidr)))
         route_tables = vpc.route_table_ids("private")
         aws.vpc_endpoint.VpcEndpoint(
             self,

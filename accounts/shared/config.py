@@ -4,13 +4,13 @@ tenants that must never share a service network."""
 from __future__ import annotations
 
 import ipaddress
-from typing import TYPE_CHECKING, Callable, Iterable, Optional
+from typing import TYPE_CHECKING, Iterable, Optional
 
 from pydantic import Field, field_validator
 
 from app_config.fields import NAME as NAME_PATTERN
-from app_config.fields import AccountConfig, AuthPolicyMode, PatternSettings, StrictModel, lattice_name, vpc_cidr
-from constructs_lib.subnet_plan import SubnetPlanError, VpcLayout
+from app_config.fields import AccountConfig, AuthPolicyMode, PatternSettings, StrictModel, lattice_name, vpc_cidr_that_fits
+from constructs_lib.subnet_plan import VpcLayout
 
 from ..hello_settings import PROVIDER_ID, account_wide_name
 from ..registry import AccountRole, NameClaim, PatternSpec, required_account
@@ -49,16 +49,6 @@ def tenant_vpc_layout(cidr: str) -> VpcLayout:
     return VpcLayout(cidr, AZS, {"app": 24})
 
 
-def _fits(cidr: str, layout: Callable[[str], VpcLayout]) -> str:
-    """``cidr`` if the subnets the stacks carve out of it fit (checked before synth)."""
-    cidr = vpc_cidr(cidr)
-    try:
-        layout(cidr).subnets()
-    except SubnetPlanError as exc:
-        raise ValueError(f"subnets do not fit: {exc}") from None
-    return cidr
-
-
 def tenant_stack_name(tenant: str) -> str:
     return f"{NAME}-{tenant}-account"
 
@@ -89,12 +79,12 @@ class TenantConfig(StrictModel):
     @field_validator("network_vpc_cidr")
     @classmethod
     def _network_cidr(cls, value: str) -> str:
-        return _fits(value, network_vpc_layout)
+        return vpc_cidr_that_fits(value, network_vpc_layout)
 
     @field_validator("vpc_cidr")
     @classmethod
     def _cidr(cls, value: str) -> str:
-        return _fits(value, tenant_vpc_layout)
+        return vpc_cidr_that_fits(value, tenant_vpc_layout)
 
 
 def tenant_query(name: str, tenant: TenantConfig) -> str:
@@ -123,7 +113,7 @@ class SharedSettings(PatternSettings):
     @field_validator("main_vpc_cidr")
     @classmethod
     def _main_cidr(cls, value: str) -> str:
-        return _fits(value, main_layout)
+        return vpc_cidr_that_fits(value, main_layout)
 
 
 def _checks(config: LatticeConfig, settings: SharedSettings) -> Iterable[str]:
