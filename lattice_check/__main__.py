@@ -14,6 +14,7 @@ from typing import Callable
 
 from . import diagram as pictures
 from .curl import BadInput, curl
+from .dynamodb import BadState, Tables
 from .graph import Model, Unresolved
 from .organizations import BadLayout, Organizations
 from .matrix import MatrixError, load_matrix, render_table, run_matrix
@@ -28,10 +29,15 @@ def main(argv: list[str] | None = None) -> int:
     request = commands.add_parser("curl", help="what a client in a VPC would get from a Lattice service")
     _out_option(request)
     request.add_argument("--from", dest="source", required=True, help="<stack>/<VPC Name tag>")
-    request.add_argument("-X", dest="method", default="GET", help="HTTP method (default: %(default)s)")
+    request.add_argument("-X", dest="method", help="HTTP method (default: GET, or POST with -d, as curl)")
     request.add_argument("-H", dest="headers", action="append", default=[], help="'Name: value' (repeatable)")
     request.add_argument("--principal", help="IAM ARN of a SigV4-signing caller (default: anonymous)")
     request.add_argument("--tag", action="append", default=[], help="principal tag key=value (repeatable)")
+    request.add_argument("-d", "--data", default="", help="request body (as curl -d; say -H 'Content-Type: application/json' for JSON)")
+    request.add_argument(
+        "--state", type=Path,
+        help="a file that keeps the DynamoDB items the handlers write from one curl to the next (created when missing)",
+    )
     request.add_argument("--json", action="store_true", help="one JSON object")
     _context_options(request)
     request.add_argument("url", help="http://<service DNS name, custom domain or Lattice service name>/path?query")
@@ -53,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     run: Callable[[argparse.Namespace], int] = args.run
     try:
         return run(args)
-    except (BadInput, BadLayout, MatrixError, UnreadableOutput, Unresolved, pictures.GraphvizMissing) as error:
+    except (BadInput, BadLayout, BadState, MatrixError, UnreadableOutput, Unresolved, pictures.GraphvizMissing) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
 
@@ -81,9 +87,12 @@ def _out_option(parser: argparse.ArgumentParser) -> None:
 def _curl(args: argparse.Namespace) -> int:
     headers = dict(_pair(h, ":", "-H") for h in args.headers)
     tags = dict(_pair(t, "=", "--tag") for t in args.tag)
+    if args.data and not any(k.lower() == "content-type" for k in headers):
+        headers["Content-Type"] = "application/x-www-form-urlencoded"  # what curl -d sends
+    tables = Tables.load(args.state) if args.state else Tables()
     answer = curl(
-        Model.load(args.out), args.source, args.url, method=args.method, headers=headers, principal=args.principal, tags=tags,
-        organizations=Organizations.parse(args.org), now=args.time,
+        Model.load(args.out), args.source, args.url, method=args.method if args.method is not None else ("POST" if args.data else "GET"), headers=headers, principal=args.principal, tags=tags,
+        organizations=Organizations.parse(args.org), now=args.time, data=args.data, tables=tables,
     )
     if args.json:
         print(json.dumps(answer.as_dict(), indent=2))

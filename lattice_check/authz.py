@@ -303,7 +303,7 @@ def statement_applies(statement: Mapping[str, Any], request: Request, *, identit
     results: list[Tri] = [principal, action, resource]
     for operator, keys in (statement.get("Condition") or {}).items():
         for key, values in keys.items():
-            present = request.context.get(key)
+            present = _context_value(request.context, key)
             if present is None and not _absence_is_known(key, request):
                 unmodeled.append(f"condition {operator} {key}: the model does not know this key's value")
                 results.append(None)
@@ -313,6 +313,14 @@ def statement_applies(statement: Mapping[str, Any], request: Request, *, identit
                 unmodeled.append(f"condition {operator} {key}")
             results.append(result)
     return _all(results), tuple(unmodeled)
+
+
+def _context_value(context: Mapping[str, Sequence[str]], key: str) -> Optional[Sequence[str]]:
+    """A condition key's values; key names are case-insensitive (aws:sourceVpce is aws:SourceVpce)."""
+    if key in context:
+        return context[key]
+    lowered = key.lower()
+    return next((values for name, values in context.items() if name.lower() == lowered), None)
 
 
 def evaluate_policy(policy: Mapping[str, Any], request: Request, *, identity: bool = False) -> PolicyResult:
@@ -402,7 +410,7 @@ def _what(result: PolicyResult) -> str:
     }[result.effect]
 
 
-def _identity(identity: Identity, request: Request) -> tuple[PolicyResult, str]:
+def evaluate_identity(identity: Identity, request: Request) -> tuple[PolicyResult, str]:
     """IAM's rule for one principal: its policies are read as one (an explicit deny in
     any wins, else an allow in any), and a permissions boundary must allow as well. A
     policy the output does not hold could allow: without an allow elsewhere the answer
@@ -463,7 +471,7 @@ def authorize(
         if identity is None:
             unmodeled.append("the caller's identity-based policy is not in this output (assumed to allow)")
         else:
-            result, reason = _identity(identity, request)
+            result, reason = evaluate_identity(identity, request)
             reasons.append(reason)
             unmodeled.extend(result.unmodeled)
             results.append(("identity", result))

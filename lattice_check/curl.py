@@ -11,11 +11,13 @@ hops and writes the answer.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Optional
+from typing import Optional
 from urllib.parse import parse_qs, urlsplit
 
+from . import front_door
+from .answer import Answer
+from .dynamodb import Tables
 from .authz import INVOKE, Layer, Request, authorize, caller, request_context
 from .graph import UNKNOWN_ACCOUNT, Model
 from .identity import caller_identity
@@ -34,26 +36,6 @@ LINK_LOCAL = "169.254.171.0/24"
 _TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")  # an HTTP method is a token (RFC 9110)
 
 
-@dataclass
-class Answer:
-    reachable: bool
-    decision: str  # ALLOW, DENY, UNREACHABLE or UNKNOWN
-    status: Optional[int] = None
-    body: str = ""
-    resolution: Optional[str] = None
-    reasons: list[str] = field(default_factory=list)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "reachable": self.reachable,
-            "decision": self.decision,
-            "status": self.status,
-            "body": self.body,
-            "resolution": self.resolution,
-            "reasons": self.reasons,
-        }
-
-
 def curl(
     model: Model,
     source: str,
@@ -63,19 +45,22 @@ def curl(
     headers: Optional[dict[str, str]] = None,
     principal: Optional[str] = None,
     tags: Optional[dict[str, str]] = None,
+    data: str = "",
     topology: Optional[Topology] = None,
     organizations: Organizations = Organizations(),
     now: Optional[datetime] = None,
+    tables: Optional[Tables] = None,
 ) -> Answer:
-    """What a client in ``source`` (``<stack>/<VPC Name tag>``) gets for ``url`` at
-    ``now`` (default: the present), with accounts in ``organizations`` as declared.
-    Pass the ``topology`` of ``model`` to reuse it across requests."""
-    call = http_call(url, method=method, headers=headers, principal=principal, tags=tags)
+    """What a client in ``source`` (``<stack>/<VPC Name tag>``) gets for ``url`` (with
+    the request body ``data``) at ``now`` (default: the present), with accounts in
+    ``organizations`` as declared. Pass the ``topology`` of ``model`` to reuse it
+    across requests, and the same ``tables`` for items to outlive one request."""
+    call = http_call(url, method=method, headers=headers, principal=principal, tags=tags, data=data)
     topology = topology or Topology(model)
     client = client_vpc(topology, source)
     model.links.clear()
     involved = {client.stack.name}  # the stacks on the request's path
-    answer = _reach(topology, client, call, involved, organizations, now)
+    answer = _reach(topology, client, call, involved, organizations, now, tables if tables is not None else Tables())
     answer.reasons.extend(
         f"ids from another stack: {reader} reads the {how} of {producer}"
         for reader, how, producer in sorted(model.links) if reader in involved
@@ -90,6 +75,7 @@ def http_call(
     headers: Optional[dict[str, str]] = None,
     principal: Optional[str] = None,
     tags: Optional[dict[str, str]] = None,
+    data: str = "",
 ) -> HttpCall:
     """The request, checked: BadInput names what is wrong with it."""
     try:
@@ -117,17 +103,27 @@ def http_call(
         headers={k.lower(): v for k, v in (headers or {}).items()},
         principal=principal,
         tags=dict(tags or {}),
+        body=data,
+        scheme=parts.scheme,
     )
 
 
 def _reach(
-    topology: Topology, client: Client, call: HttpCall, involved: set[str], organizations: Organizations, now: Optional[datetime]
+    topology: Topology, client: Client, call: HttpCall, involved: set[str], organizations: Organizations, now: Optional[datetime],
+    tables: Tables,
 ) -> Answer:
     answer = Answer(reachable=False, decision="UNREACHABLE")
     reasons = answer.reasons
     links = networks_reached(topology, client)
     service = service_by_host(topology, call.host, links)
     if service is None:
+        alias = front_door.private_alias(topology, client, call.host, reasons)
+        if alias is not None:
+            reached = front_door.reach(topology, client, call, alias, involved, tables, now)
+            reached.reasons[:0] = reasons  # how the name resolved comes first
+            return reached
+        if reasons:  # a private zone would have named it
+            return answer
         resource = resource_configuration(topology, call.host)
         if resource:
             answer.decision = "UNKNOWN"
@@ -205,7 +201,7 @@ def _reach(
         answer.status = int(block(action["fixed_response"])["status_code"])
         reasons.append(f"fixed response {answer.status}")
         return answer
-    target = TargetCall(topology, service.element.stack, call, client, service.arn, network.arn)
+    target = TargetCall(topology, service.element.stack, call, client, service.arn, network.arn, tables)
     status, body, how = target.answer(action)
     answer.status, answer.body = status, body
     reasons.append(how)

@@ -4,7 +4,9 @@ of a cdktf output, as Mermaid (for Markdown) or Graphviz DOT (for SVG).
 One picture model, two renderers: each account is a box holding its stacks, each
 stack holds its VPCs, networks and services; associations are solid edges, service
 network endpoints dotted, RAM shares dashed from the shared resource to the account
-that receives it.
+that receives it. Paths outside Lattice (seed 002's original) are drawn too: an
+internal load balancer a private zone names, the interface endpoint it targets, and
+the private APIs bound to that endpoint, joined by bold edges.
 """
 from __future__ import annotations
 
@@ -15,12 +17,13 @@ from dataclasses import dataclass, field
 from typing import Literal, Sequence, TypeVar
 
 from .graph import Stack
+from .tfjson import block, blocks
 from .topology import Network, Service, Topology
 
 _Item = TypeVar("_Item", Network, Service)
 
-Shape = Literal["vpc", "network", "service"]
-Style = Literal["association", "endpoint", "share"]
+Shape = Literal["vpc", "network", "service", "balancer", "interface", "api"]
+Style = Literal["association", "endpoint", "share", "front"]
 
 
 @dataclass
@@ -74,10 +77,11 @@ def build(topology: Topology) -> Diagram:
             node = Node(_id(stack.name, item.element.name), f"{shape} {item.name}<br/>auth {item.auth_type}", shape)
             ids[item.id] = ids[item.arn] = node.id
             box.nodes.append(node)
+        box.nodes.extend(_front_door_nodes(topology, stack, ids))
         if box.nodes:
             account.children.append(box)
     outsiders: dict[str, str] = {}
-    edges = _associations(topology, ids) + _shares(topology, ids, accounts, outsiders)
+    edges = _associations(topology, ids) + _shares(topology, ids, accounts, outsiders) + _front_door_edges(topology, ids)
     return Diagram([a for a in accounts.values() if a.children], sorted(set(edges), key=lambda e: (e.style, e.source, e.target)), outsiders)
 
 
@@ -117,6 +121,75 @@ def _shares(topology: Topology, ids: dict[str, str], accounts: dict[str, Cluster
     return edges
 
 
+def _front_door_nodes(topology: Topology, stack: Stack, ids: dict[str, str]) -> list[Node]:
+    """Load balancers, execute-api interface endpoints and private REST APIs of ``stack``."""
+    nodes = []
+    for element in topology.elements("aws_lb", stack):
+        node = Node(_id(stack.name, element.name), f"load balancer {element.body.get('name', element.name)}<br/>{'internal' if element.body.get('internal') else 'internet-facing'}", "balancer")
+        ids[topology.model.attribute(stack, "aws_lb", element.name, "dns_name")] = node.id
+        nodes.append(node)
+    for element in topology.elements("aws_vpc_endpoint", stack):
+        service = str(topology.resolve(element.body.get("service_name", ""), element))
+        if element.body.get("vpc_endpoint_type") == "Interface" and service.endswith(".execute-api"):
+            node = Node(_id(stack.name, element.name), "interface endpoint<br/>execute-api", "interface")
+            ids[topology.model.attribute(stack, "aws_vpc_endpoint", element.name, "id")] = node.id
+            nodes.append(node)
+    for element in topology.elements("aws_api_gateway_rest_api", stack):
+        domains = [
+            f"{topology.resolve(m.body.get('domain_name'), m)}/{topology.resolve(m.body.get('base_path') or '', m)}"
+            for m in topology.elements("aws_api_gateway_base_path_mapping", stack)
+            if topology.resolve(m.body.get("api_id"), m) == topology.model.attribute(stack, "aws_api_gateway_rest_api", element.name, "id")
+        ]
+        node = Node(_id(stack.name, element.name), "<br/>".join([f"private API {element.body.get('name', element.name)}", *domains]), "api")
+        ids[f"api:{stack.name}:{element.name}"] = node.id
+        nodes.append(node)
+    return nodes
+
+
+def _front_door_edges(topology: Topology, ids: dict[str, str]) -> list[Edge]:
+    """VPC -> load balancer (the private zone's names), load balancer -> endpoint (its IP
+    targets), endpoint -> private API (the APIs bound to it)."""
+    edges = []
+    for zone in topology.elements("aws_route53_zone"):
+        zone_name = str(topology.resolve(zone.body.get("name", ""), zone)).rstrip(".")
+        zone_id = topology.model.attribute(zone.stack, "aws_route53_zone", zone.name, "zone_id")
+        by_target: dict[str, list[str]] = {}
+        for record in topology.elements("aws_route53_record", zone.stack):
+            alias = block(record.body.get("alias"))
+            if alias and topology.resolve(record.body.get("zone_id"), record) == zone_id:
+                by_target.setdefault(str(topology.resolve(alias["name"], record)), []).append(str(topology.resolve(record.body["name"], record)))
+        for vpc in blocks(zone.body.get("vpc")):
+            source = ids.get(topology.resolve(vpc.get("vpc_id"), zone))
+            for target, names in by_target.items():
+                if source and target in ids:
+                    edges.append(Edge(source, ids[target], f"private zone {zone_name}: {', '.join(sorted(names))}", "front"))
+    for stack in topology.stacks:
+        for attachment in topology.elements("aws_lb_target_group_attachment", stack):
+            found = _INTERFACE.search(str(stack.data("aws_network_interface").get(_DATA_NAME.sub(r"\1", str(attachment.body.get("target_id", ""))), {}).get("id", "")))
+            if not found:
+                continue
+            endpoint = ids.get(topology.model.attribute(stack, "aws_vpc_endpoint", found.group(1), "id"))
+            group = topology.resolve(attachment.body["target_group_arn"], attachment)
+            for listener in topology.elements("aws_lb_listener", stack):
+                if not any(topology.resolve(a.get("target_group_arn"), listener) == group for a in blocks(listener.body.get("default_action"))):
+                    continue
+                balancer_arn = topology.resolve(listener.body["load_balancer_arn"], listener)
+                for balancer in topology.elements("aws_lb", stack):
+                    source = ids.get(topology.model.attribute(stack, "aws_lb", balancer.name, "dns_name"))
+                    if source and endpoint and topology.model.attribute(stack, "aws_lb", balancer.name, "arn") == balancer_arn:
+                        edges.append(Edge(source, endpoint, "IP targets: the endpoint's interfaces", "front"))
+        for api in topology.elements("aws_api_gateway_rest_api", stack):
+            bound = topology.resolve(block(api.body.get("endpoint_configuration")).get("vpc_endpoint_ids") or [], api)
+            for endpoint_id in bound:
+                if endpoint_id in ids:
+                    edges.append(Edge(ids[endpoint_id], ids[f"api:{stack.name}:{api.name}"], "Host header: its custom domain", "front"))
+    return edges
+
+
+_INTERFACE = re.compile(r"aws_vpc_endpoint\.([A-Za-z0-9_-]+)\.network_interface_ids")
+_DATA_NAME = re.compile(r"^\$\{data\.aws_network_interface\.([A-Za-z0-9_-]+)\.private_ip\}$")
+
+
 def _nodes(diagram: Diagram) -> list[Node]:
     return [node for account in diagram.accounts for stack in account.children for node in stack.nodes]
 
@@ -131,8 +204,11 @@ def _id(*parts: str) -> str:
 
 # --- Mermaid ---------------------------------------------------------------------------
 
-_MERMAID_SHAPE = {"vpc": ('["', '"]'), "network": ('{{"', '"}}'), "service": ('(["', '"])')}
-_MERMAID_ARROW = {"association": "-->", "endpoint": "-.->", "share": "-.->"}
+_MERMAID_SHAPE = {
+    "vpc": ('["', '"]'), "network": ('{{"', '"}}'), "service": ('(["', '"])'),
+    "balancer": ('[/"', '"/]'), "interface": ('(("', '"))'), "api": ('[["', '"]]'),
+}
+_MERMAID_ARROW = {"association": "-->", "endpoint": "-.->", "share": "-.->", "front": "==>"}
 
 
 def mermaid(diagram: Diagram) -> str:
@@ -158,7 +234,10 @@ def mermaid(diagram: Diagram) -> str:
     lines.append("  classDef vpc fill:#eef6ff,stroke:#3b82f6")
     lines.append("  classDef network fill:#fff4e5,stroke:#f59e0b")
     lines.append("  classDef service fill:#ecfdf5,stroke:#10b981")
-    for shape in ("vpc", "network", "service"):
+    lines.append("  classDef balancer fill:#f5f3ff,stroke:#8b5cf6")
+    lines.append("  classDef interface fill:#f5f3ff,stroke:#8b5cf6")
+    lines.append("  classDef api fill:#fdf2f8,stroke:#db2777")
+    for shape in ("vpc", "network", "service", "balancer", "interface", "api"):
         members = [n.id for n in _nodes(diagram) if n.shape == shape]
         if members:
             lines.append(f"  class {','.join(members)} {shape}")
@@ -171,8 +250,8 @@ def _mermaid_text(text: str) -> str:
 
 # --- Graphviz ------------------------------------------------------------------------------
 
-_DOT_SHAPE = {"vpc": "box", "network": "hexagon", "service": "ellipse"}
-_DOT_STYLE = {"association": "solid", "endpoint": "dotted", "share": "dashed"}
+_DOT_SHAPE = {"vpc": "box", "network": "hexagon", "service": "ellipse", "balancer": "trapezium", "interface": "circle", "api": "component"}
+_DOT_STYLE = {"association": "solid", "endpoint": "dotted", "share": "dashed", "front": "bold"}
 
 
 def dot(diagram: Diagram) -> str:

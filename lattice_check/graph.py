@@ -30,6 +30,7 @@ _MADE_UP_IDS = (
     "aws_vpclattice_service_network",
     "aws_vpclattice_target_group",
     "aws_vpclattice_listener",
+    "aws_vpc_endpoint",
 )
 _LATTICE_ARNS = ("aws_vpclattice_service", "aws_vpclattice_service_network", "aws_vpclattice_target_group")
 
@@ -214,6 +215,15 @@ class Model:
             return standins.load_balancer_arn(region, account, body.get("name", name), suffix[:16])
         if attribute == "arn" and kind == "aws_lb_target_group":
             return standins.lb_target_group_arn(region, account, body.get("name", name), suffix[:16])
+        if kind == "aws_lb" and attribute in ("dns_name", "zone_id"):
+            if attribute == "zone_id":
+                return standins.LOAD_BALANCER_HOSTED_ZONE_ID
+            return standins.load_balancer_dns_name(body.get("name", name), bool(body.get("internal")), suffix, region)
+        if kind == "aws_api_gateway_rest_api" and attribute in ("id", "execution_arn"):
+            api_id = standins.rest_api_id(suffix)
+            return api_id if attribute == "id" else standins.execute_api_arn(region, account, api_id)
+        if kind == "aws_dynamodb_table" and attribute == "arn":
+            return standins.dynamodb_table_arn(region, account, str(self.resolve(body["name"], stack)))
         if kind == "aws_vpclattice_service" and attribute.startswith("dns_entry[0]."):
             if attribute.endswith("domain_name"):
                 return standins.service_dns_name(body["name"], made_up_id, region)

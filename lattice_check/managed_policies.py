@@ -15,4 +15,21 @@ AWS_MANAGED: dict[str, dict[str, Any]] = {
         "Version": "2012-10-17",
         "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}],
     },
+    # "Provides minimum permissions for a Lambda function to execute while accessing a
+    # resource within a VPC" (version v3, edited 2024-01-05)
+    "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole": {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "AWSLambdaVPCAccessExecutionPermissions",
+                "Effect": "Allow",
+                "Action": [
+                    "logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "ec2:CreateNetworkInterface",
+                    "ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets", "ec2:DeleteNetworkInterface",
+                    "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses",
+                ],
+                "Resource": "*",
+            }
+        ],
+    },
 }

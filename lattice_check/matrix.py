@@ -17,13 +17,30 @@ A matrix file is YAML::
           status: 200                            # null: no HTTP answer at all
           body: '"Hello from Lambda!"'           # the whole body
           body_contains: Hello
+          json: "Hello from Lambda!"             # the body, read as JSON, equals this
+          json_includes: {...}                   # the JSON body holds this: an object these keys
+                                                 # (values included in turn), a list such an item
           reason_contains: [InvokeFromAssociatedVpcs]
+      - id: place                                # a row others refer to
+        from: ...
+        method: POST
+        url: https://food.example.com/v1/orders
+        body: {food: pizza}                      # a mapping or list is sent as JSON
+        expect: {status: 200}
+      - from: ...
+        url: https://food.example.com/v1/orders/{{ place.json.order.orderId }}
+        expect: {json: "{{ place.json.order }}"}
+
+``{{ <id>.status }}``, ``{{ <id>.body }}`` and ``{{ <id>.json.<key>...}}`` are what an
+earlier row got; a value that is one reference keeps its type. The tables the
+handlers write (dynamodb.py) live as long as the run, so rows build on each other.
 
 Only the expectations written down are compared.
 """
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -33,6 +50,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .curl import Answer, BadInput, curl
+from .dynamodb import Tables
 from .graph import Model
 from .organizations import BadLayout, Organizations
 from .pydantic_errors import validation_problems
@@ -44,13 +62,15 @@ class MatrixError(ValueError):
 
 
 class Expectation(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
+    model_config = ConfigDict(extra="forbid", strict=True, populate_by_name=True)
 
     reachable: Optional[bool] = None
     decision: Optional[Literal["ALLOW", "DENY", "UNREACHABLE", "UNKNOWN"]] = None
     status: Optional[int] = None
     body: Optional[str] = None
     body_contains: Optional[str] = None
+    json_body: Any = Field(default=None, alias="json")
+    json_includes: Any = None
     reason_contains: list[str] = Field(default_factory=list)
 
     @field_validator("reason_contains", mode="before")
@@ -61,7 +81,7 @@ class Expectation(BaseModel):
     @model_validator(mode="after")
     def _says_something(self) -> "Expectation":
         if not self.model_fields_set:
-            raise ValueError("expect is empty: give at least one of " + ", ".join(type(self).model_fields))
+            raise ValueError("expect is empty: give at least one of " + ", ".join(f.alias or n for n, f in type(self).model_fields.items()))
         return self
 
     def mismatches(self, answer: Answer) -> list[str]:
@@ -72,6 +92,16 @@ class Expectation(BaseModel):
                 found.append(f"{key}: expected {_show(getattr(self, key))}, got {_show(getattr(answer, key))}")
         if self.body_contains is not None and self.body_contains not in answer.body:
             found.append(f"body: expected to contain {_show(self.body_contains)}, got {_show(answer.body)}")
+        if {"json_body", "json_includes"} & self.model_fields_set:
+            try:
+                document = json.loads(answer.body)
+            except json.JSONDecodeError:
+                found.append(f"body: expected JSON, got {_show(answer.body)}")
+                return found
+            if "json_body" in self.model_fields_set and document != self.json_body:
+                found.append(f"json: expected {_show(self.json_body)}, got {_show(document)}")
+            if "json_includes" in self.model_fields_set and not _includes(document, self.json_includes):
+                found.append(f"json: expected to include {_show(self.json_includes)}, got {_show(document)}")
         for text in self.reason_contains:
             if not any(text in reason for reason in answer.reasons):
                 found.append(f"reasons: none contains {_show(text)}")
@@ -87,6 +117,10 @@ class Expectation(BaseModel):
             parts.append(f"body {_clip(self.body, 32)}")
         elif self.body_contains is not None:
             parts.append(f"body ~ {_clip(self.body_contains, 32)}")
+        elif "json_body" in self.model_fields_set:
+            parts.append(f"json {_clip(json.dumps(self.json_body), 32)}")
+        elif "json_includes" in self.model_fields_set:
+            parts.append(f"json ∋ {_clip(json.dumps(self.json_includes), 30)}")
         return " ".join(parts) or "reasons"
 
 
@@ -94,10 +128,12 @@ class MatrixRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, populate_by_name=True)
 
     name: str = Field(min_length=1)
+    id: Optional[str] = Field(default=None, pattern=r"^[A-Za-z][A-Za-z0-9_-]*$", description="how later rows refer to this one")
     source: str = Field(alias="from", pattern=r"^[^/]+/.+$", description="<stack>/<VPC Name tag>")
     url: str = Field(min_length=1)
     method: str = "GET"
     headers: dict[str, str] = Field(default_factory=dict)
+    body: Union[str, dict[str, Any], list[Any], None] = None  # a mapping or list is sent as JSON
     principal: Optional[str] = None
     tags: dict[str, str] = Field(default_factory=dict)
     time: Optional[datetime] = Field(default=None, strict=False)  # a YAML timestamp or an ISO 8601 string
@@ -111,6 +147,22 @@ class MatrixFile(BaseModel):
     time: Optional[datetime] = Field(default=None, strict=False)
     organizations: dict[str, list[str]] = Field(default_factory=dict)
     requests: list[MatrixRequest] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _references_name_earlier_rows(self) -> "MatrixFile":
+        seen: set[str] = set()
+        for index, request in enumerate(self.requests):
+            for reference in _REFERENCE.finditer(json.dumps(request.model_dump(mode="json", by_alias=True, exclude_unset=True))):
+                row, field_name = reference.group(1), reference.group(2)
+                if row not in seen:
+                    raise ValueError(f"requests.{index} ({request.name}): {reference.group(0)} names no earlier row (ids so far: {', '.join(sorted(seen)) or 'none'})")
+                if field_name not in ("status", "body", "json"):
+                    raise ValueError(f"requests.{index} ({request.name}): {reference.group(0)}: refer to <id>.status, <id>.body or <id>.json.<key>...")
+            if request.id is not None:
+                if request.id in seen:
+                    raise ValueError(f"requests.{index} ({request.name}): id {request.id!r} is used by an earlier row")
+                seen.add(request.id)
+        return self
 
 
 @dataclass(frozen=True)
@@ -160,18 +212,95 @@ def run_matrix(
         except BadLayout as error:
             raise MatrixError(f"{source}: {error}") from None
     rows = []
+    tables = Tables()  # the handlers' items live as long as the run
+    answers: dict[str, Answer] = {}
     for index, request in enumerate(matrix.requests):
         moment = request.time or matrix.time or now
         try:
+            sent, expect = _with_references(request, answers)
+        except _Unanswerable as missing:
+            unsent = Answer(reachable=False, decision="UNKNOWN", reasons=[f"not sent: {missing}"])
+            rows.append(Row(request, unsent, [f"not sent: {missing}"]))
+            continue
+        headers = dict(sent.headers)
+        data = sent.body if isinstance(sent.body, str) or sent.body is None else json.dumps(sent.body)
+        if not isinstance(sent.body, (str, type(None))) and not any(k.lower() == "content-type" for k in headers):
+            headers["Content-Type"] = "application/json"
+        try:
             answer = curl(
-                model, request.source, request.url, method=request.method, headers=request.headers,
-                principal=request.principal, tags=request.tags, topology=topology, organizations=organizations,
-                now=moment if moment is None or moment.tzinfo else moment.replace(tzinfo=timezone.utc),
+                model, sent.source, sent.url, method=sent.method, headers=headers, data=data or "",
+                principal=sent.principal, tags=sent.tags, topology=topology, organizations=organizations,
+                now=moment if moment is None or moment.tzinfo else moment.replace(tzinfo=timezone.utc), tables=tables,
             )
         except BadInput as error:
             raise MatrixError(f"{source}: requests.{index} ({request.name}): {error}") from None
-        rows.append(Row(request, answer, request.expect.mismatches(answer)))
+        if request.id is not None:
+            answers[request.id] = answer
+        rows.append(Row(request, answer, expect.mismatches(answer)))
     return rows
+
+
+_REFERENCE = re.compile(r"\{\{\s*([A-Za-z][A-Za-z0-9_-]*)\.([A-Za-z_]+)((?:\.[^.\s}]+)*)\s*\}\}")
+
+
+class _Unanswerable(ValueError):
+    """A reference to a value the earlier row did not get."""
+
+
+def _with_references(request: MatrixRequest, answers: dict[str, Answer]) -> tuple[MatrixRequest, Expectation]:
+    """The request and its expectation with every ``{{ <id>.<field>... }}`` replaced."""
+    url = _substitute(request.url, answers)
+    sent = request.model_copy(update={
+        "url": url if isinstance(url, str) else json.dumps(url),
+        "headers": {k: str(v) for k, v in _substitute(request.headers, answers).items()},
+        "body": _substitute(request.body, answers),
+    })
+    expect = Expectation.model_validate(_substitute(request.expect.model_dump(by_alias=True, exclude_unset=True), answers))
+    return sent, expect
+
+
+def _substitute(value: Any, answers: dict[str, Answer]) -> Any:
+    if isinstance(value, dict):
+        return {k: _substitute(v, answers) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_substitute(v, answers) for v in value]
+    if not isinstance(value, str) or "{{" not in value:
+        return value
+    whole = _REFERENCE.fullmatch(value.strip())
+    if whole:
+        return _referenced(whole, answers)
+    return _REFERENCE.sub(lambda m: (lambda v: v if isinstance(v, str) else json.dumps(v))(_referenced(m, answers)), value)
+
+
+def _referenced(reference: "re.Match[str]", answers: dict[str, Answer]) -> Any:
+    row, field_name, path = reference.group(1), reference.group(2), [k for k in reference.group(3).split(".") if k]
+    answer = answers[row]
+    if field_name == "status":
+        return answer.status
+    if field_name == "body":
+        return answer.body
+    try:
+        value: Any = json.loads(answer.body)
+    except json.JSONDecodeError:
+        raise _Unanswerable(f"{reference.group(0)}: the body {row} got is not JSON ({_show(answer.body)})") from None
+    for key in path:
+        if isinstance(value, list) and key.isdigit() and int(key) < len(value):
+            value = value[int(key)]
+        elif isinstance(value, dict) and key in value:
+            value = value[key]
+        else:
+            raise _Unanswerable(f"{reference.group(0)}: {key!r} is not in {_show(value)}")
+    return value
+
+
+def _includes(document: Any, part: Any) -> bool:
+    """``part`` is in ``document``: an object has its keys, each value including
+    ``part``'s; a list has an item that includes it; anything else is equal."""
+    if isinstance(part, dict) and isinstance(document, dict):
+        return all(k in document and _includes(document[k], v) for k, v in part.items())
+    if isinstance(document, list) and not isinstance(part, list):
+        return any(_includes(item, part) for item in document)
+    return bool(document == part)
 
 
 def render_table(rows: list[Row]) -> str:

@@ -56,7 +56,7 @@ def _walk(root: type[BaseModel], loc: tuple[Any, ...]) -> tuple[list[Any], list[
         following: list[Any] = []
         for candidate in candidates:
             for cls in _models_in(candidate):
-                found = cls.model_fields.get(str(part))
+                found = cls.model_fields.get(str(part)) or next((f for f in cls.model_fields.values() if f.alias == part), None)
                 if found is not None:
                     following.append(found.annotation)
             # dict[str, Model] keyed by a user name, list[Model] by index: step into the item type
@@ -77,7 +77,7 @@ def _fields_at(model: type[BaseModel], path: tuple[Any, ...]) -> set[str]:
     names: set[str] = set()
     for candidate in _walk(model, path)[1]:
         for cls in _models_in(candidate):
-            names.update(cls.model_fields)
+            names.update(f.alias or name for name, f in cls.model_fields.items())  # as written in the file
     return names
 
 

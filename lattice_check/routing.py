@@ -20,6 +20,8 @@ class HttpCall:
     headers: dict[str, str]  # lower-case names
     principal: Optional[str]
     tags: dict[str, str]
+    body: str = ""
+    scheme: str = "http"
 
 
 def listener_on(topology: Topology, service: Service, port: int) -> Optional[Listener]:

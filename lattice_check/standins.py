@@ -41,6 +41,8 @@ LATTICE_ARN_KINDS = {
     "aws_vpclattice_resource_gateway": "resourcegateway",
     "aws_vpclattice_resource_configuration": "resourceconfiguration",
 }
+# Route 53 zone of internal and internet-facing ALBs (one per region in AWS; one here)
+LOAD_BALANCER_HOSTED_ZONE_ID = "Z32O12XQLNTSW2"
 SERVICE_DNS_HASH = "7d67968"  # the 7 characters between a service's id and vpc-lattice-svcs
 SERVICE_HOSTED_ZONE_ID = "Z03015023A3ML7CQ8UDS0"
 
@@ -91,3 +93,23 @@ def load_balancer_arn(region: str, account: str, name: str, suffix: str) -> str:
 
 def lb_target_group_arn(region: str, account: str, name: str, suffix: str) -> str:
     return f"arn:aws:elasticloadbalancing:{region}:{account}:targetgroup/{name}/{suffix}"
+
+
+def load_balancer_dns_name(name: str, internal: bool, suffix: str, region: str) -> str:
+    """``internal-<name>-<digits>.<region>.elb.amazonaws.com`` (no ``internal-`` when internet-facing)."""
+    digits = str(int(suffix[:8], 16)).rjust(10, "0")[:10]
+    return f"{'internal-' if internal else ''}{name}-{digits}.{region}.elb.amazonaws.com"
+
+
+def rest_api_id(suffix: str) -> str:
+    """An API Gateway REST API id: 10 lower-case letters and digits."""
+    return suffix[:10]
+
+
+def execute_api_arn(region: str, account: str, api_id: str) -> str:
+    """A REST API's ``execution_arn``; methods are ``<it>/<stage>/<METHOD>/<path>``."""
+    return f"arn:aws:execute-api:{region}:{account}:{api_id}"
+
+
+def dynamodb_table_arn(region: str, account: str, name: str) -> str:
+    return f"arn:aws:dynamodb:{region}:{account}:table/{name}"

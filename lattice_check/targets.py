@@ -4,26 +4,21 @@ or V2, docs/lattice-rules.md section 6); an ALB target follows the load balancer
 listener to its Lambda and sends the ALB's event; IP and INSTANCE targets are
 reported as not modeled (what a host answers is not in the Terraform).
 
-Handlers run in a child process (handler_runner.py) whose environment is exactly
-the function's variables."""
+Functions run as functions.py says: their own code, against the DynamoDB stand-in."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import time
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Optional
 
+from .dynamodb import Tables
+from .functions import invoke
 from .graph import Stack
 from .resolution import Client
 from .routing import HttpCall
 from .tfjson import block, blocks
 from .topology import Topology
-
-RUNNER = Path(__file__).with_name("handler_runner.py")
-HANDLER_TIMEOUT_S = 60
 
 # (status or None when not modeled, body, how the answer was found)
 TargetAnswer = tuple[Optional[int], str, str]
@@ -39,6 +34,7 @@ class TargetCall:
     client: Client
     service_arn: str
     network_arn: str
+    tables: Tables
 
     def answer(self, action: dict[str, Any]) -> TargetAnswer:
         groups = [g for forward in blocks(action.get("forward")) for g in blocks(forward.get("target_groups"))]
@@ -77,7 +73,7 @@ class TargetCall:
             "path": call.path,
             "queryStringParameters": {k: v[-1] for k, v in call.query.items()},
             "headers": call.headers,
-            "body": "",
+            "body": call.body,
             "isBase64Encoded": False,
         }
         return self._invoke(targets[0], event, f"target group {tg_name} (ALB) -> internal ALB -> Lambda")
@@ -88,7 +84,7 @@ class TargetCall:
             return {
                 "version": "2.0", "path": call.path, "method": call.method,
                 "headers": {k: [v] for k, v in call.headers.items()}, "queryStringParameters": call.query,
-                "body": None, "isBase64Encoded": False,
+                "body": call.body or None, "isBase64Encoded": False,
                 "requestContext": {
                     "serviceNetworkArn": self.network_arn, "serviceArn": self.service_arn, "targetGroupArn": tg_arn,
                     "identity": {
@@ -101,35 +97,15 @@ class TargetCall:
         return {
             "method": call.method, "raw_path": call.path, "headers": call.headers,
             "query_string_parameters": {k: v[-1] for k, v in call.query.items()},  # last value wins
-            "body": "", "is_base64_encoded": False,
+            "body": call.body, "is_base64_encoded": False,
         }
 
     def _invoke(self, function_arn: str, event: dict[str, Any], route: str) -> TargetAnswer:
-        function = self.topology.function(self.stack, function_arn)
-        if function is None:
-            return None, "", f"{route}: function {function_arn} is not in this output"
-        result = run_handler(self.stack.directory / function.package, function.handler, event, function.environment)
-        if "missing" in result:
-            return 502, "", f"{route}: {result['missing']}"
-        if "error" in result:
-            return 502, "", f"{route}: {function.function_name} raised {result['error']}"
-        response = result["response"]
-        return int(response.get("statusCode", 200)), str(response.get("body", "")), f"{route}: ran {function.function_name} ({function.handler})"
-
-
-def run_handler(package: Path, handler: str, event: dict[str, Any], environment: dict[str, str]) -> dict[str, Any]:
-    """The handler's reply from a child process (handler_runner.py): ``response``,
-    ``error`` or ``missing``."""
-    child = subprocess.run(
-        [sys.executable, "-I", str(RUNNER)],
-        input=json.dumps({"package": str(package), "handler": handler, "event": event}),
-        env=dict(environment),
-        capture_output=True,
-        text=True,
-        timeout=HANDLER_TIMEOUT_S,
-    )
-    lines = child.stdout.strip().splitlines()
-    if child.returncode != 0 or not lines:
-        return {"error": f"the handler's process failed (exit {child.returncode}): {child.stderr.strip()[-500:]}"}
-    reply: dict[str, Any] = json.loads(lines[-1])
-    return reply
+        invocation = invoke(self.topology, self.stack, function_arn, event, self.tables)
+        if invocation.failure is not None:
+            return 502, "", f"{route}: " + "; ".join([*invocation.reasons, invocation.failure])
+        how = f"{route}: " + "; ".join(invocation.reasons)
+        response = invocation.response
+        if not isinstance(response, dict):  # Lattice passes a bare value through as the body
+            return 200, "" if response is None else json.dumps(response), how
+        return int(response.get("statusCode", 200)), str(response.get("body", "")), how

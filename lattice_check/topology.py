@@ -123,15 +123,17 @@ class TargetGroup:
 
 
 @dataclass(frozen=True)
-class Ingress:
-    """One ingress rule of a security group, from any of the three ways Terraform writes them."""
+class SecurityRule:
+    """One ingress or egress rule of a security group, from any of the three ways
+    Terraform writes them; ``cidrs``, ``groups`` and ``prefix_lists`` are the peers."""
 
     protocol: str  # "tcp", "-1" (all), or anything else
     from_port: int
     to_port: int
     cidrs: tuple[str, ...]
-    groups: tuple[str, ...]  # referenced security groups (clients by group membership)
+    groups: tuple[str, ...]  # referenced security groups (peers by group membership)
     where: str
+    prefix_lists: tuple[str, ...] = ()
 
     def admits_port(self, port: int) -> bool:
         return self.protocol in ("-1", "all") or (self.protocol in ("tcp", "6") and self.from_port <= port <= self.to_port)
@@ -145,6 +147,11 @@ class Function:
     handler: str
     package: str  # the zip file, relative to the stack's directory
     environment: dict[str, str]
+    role_arn: str
+    timeout_s: int
+    memory_mb: int
+    subnet_ids: tuple[str, ...]  # empty: not in a VPC
+    security_group_ids: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -189,11 +196,19 @@ class Topology:
         self.model = model
         self._vpcs: dict[str, list[Vpc]] = {}
         self._links: dict[str, list[VpcLink]] = {}
-        self._ingress: dict[str, dict[str, list[Ingress]]] = {}
+        self._rules: dict[tuple[str, str, str], list[SecurityRule]] = {}
 
     @property
     def stacks(self) -> list[Stack]:
         return list(self.model.stacks.values())
+
+    def elements(self, kind: str, stack: Optional[Stack] = None) -> list[Element]:
+        """The resources of ``kind`` in ``stack`` (every stack when None)."""
+        return self._elements(kind, stack)
+
+    def resolve(self, value: Any, element: Element) -> Any:
+        """``value`` (part of ``element``'s body) with its references resolved."""
+        return self.model.resolve(value, element.stack)
 
     def _elements(self, kind: str, stack: Optional[Stack] = None) -> list[Element]:
         chosen = [stack] if stack is not None else self.stacks
@@ -333,6 +348,7 @@ class Topology:
         for element in self._elements(kind, stack):
             if self._attribute(element, kind, "arn") == arn:
                 environment = block(element.body.get("environment")).get("variables") or {}
+                network = block(element.body.get("vpc_config"))
                 return Function(
                     element,
                     arn,
@@ -340,6 +356,11 @@ class Topology:
                     element.body["handler"],
                     element.body["filename"],
                     {k: str(v) for k, v in self._resolve(environment, element).items()},
+                    str(self._resolve(element.body["role"], element)),
+                    int(element.body.get("timeout", 3)),
+                    int(element.body.get("memory_size", 128)),
+                    tuple(self._resolve(network.get("subnet_ids") or [], element)),
+                    tuple(self._resolve(network.get("security_group_ids") or [], element)),
                 )
         return None
 
@@ -378,41 +399,53 @@ class Topology:
                 policy = json.loads(resolved) if isinstance(resolved, str) else resolved  # literal JSON or jsonencode
         return policy
 
-    def ingress(self, stack: Stack, group_id: str) -> list[Ingress]:
+    def ingress(self, stack: Stack, group_id: str) -> list[SecurityRule]:
         """Every ingress rule of the security group ``group_id`` declared in ``stack``."""
-        by_group = self._ingress.setdefault(stack.name, {})
-        if group_id not in by_group:
-            by_group[group_id] = self._ingress_rules(stack, group_id)
-        return by_group[group_id]
+        return self.security_rules(stack, group_id, "ingress")
 
-    def _ingress_rules(self, stack: Stack, group_id: str) -> list[Ingress]:
+    def egress(self, stack: Stack, group_id: str) -> list[SecurityRule]:
+        """Every egress rule of the security group ``group_id`` declared in ``stack``."""
+        return self.security_rules(stack, group_id, "egress")
+
+    def security_rules(self, stack: Stack, group_id: str, direction: str) -> list[SecurityRule]:
+        key = (stack.name, group_id, direction)
+        if key not in self._rules:
+            self._rules[key] = self._security_rules(stack, group_id, direction)
+        return self._rules[key]
+
+    def _security_rules(self, stack: Stack, group_id: str, direction: str) -> list[SecurityRule]:
         rules = []
         for group in self._elements("aws_security_group", stack):
             if self._attribute(group, "aws_security_group", "id") == group_id:
-                for rule in blocks(group.body.get("ingress")):
-                    rules.append(self._ingress_rule(group, rule, rule.get("cidr_blocks"), rule.get("security_groups"), f"aws_security_group.{group.name}"))
+                for rule in blocks(group.body.get(direction)):
+                    peers = list(rule.get("security_groups") or []) + ([group_id] if rule.get("self") else [])
+                    rules.append(self._rule(group, rule, rule.get("cidr_blocks"), peers, rule.get("prefix_list_ids"), f"aws_security_group.{group.name}"))
         for element in self._elements("aws_security_group_rule", stack):
             rule = element.body
-            if rule.get("type") == "ingress" and self._resolve(rule["security_group_id"], element) == group_id:
-                groups = [rule["source_security_group_id"]] if rule.get("source_security_group_id") else []
-                rules.append(self._ingress_rule(element, rule, rule.get("cidr_blocks"), groups, f"aws_security_group_rule.{element.name}"))
-        for element in self._elements("aws_vpc_security_group_ingress_rule", stack):
+            if rule.get("type") == direction and self._resolve(rule["security_group_id"], element) == group_id:
+                peers = [rule["source_security_group_id"]] if rule.get("source_security_group_id") else []
+                peers += [group_id] if rule.get("self") else []
+                rules.append(self._rule(element, rule, rule.get("cidr_blocks"), peers, rule.get("prefix_list_ids"), f"aws_security_group_rule.{element.name}"))
+        kind = f"aws_vpc_security_group_{direction}_rule"
+        for element in self._elements(kind, stack):
             rule = element.body
             if self._resolve(rule["security_group_id"], element) == group_id:
                 normalized = {**rule, "protocol": rule.get("ip_protocol"), "from_port": rule.get("from_port", 0), "to_port": rule.get("to_port", 65535)}
                 cidrs = [rule["cidr_ipv4"]] if rule.get("cidr_ipv4") else []
-                groups = [rule["referenced_security_group_id"]] if rule.get("referenced_security_group_id") else []
-                rules.append(self._ingress_rule(element, normalized, cidrs, groups, f"aws_vpc_security_group_ingress_rule.{element.name}"))
+                peers = [rule["referenced_security_group_id"]] if rule.get("referenced_security_group_id") else []
+                lists = [rule["prefix_list_id"]] if rule.get("prefix_list_id") else []
+                rules.append(self._rule(element, normalized, cidrs, peers, lists, f"{kind}.{element.name}"))
         return rules
 
-    def _ingress_rule(self, element: Element, rule: dict[str, Any], cidrs: Any, groups: Any, where: str) -> Ingress:
-        return Ingress(
+    def _rule(self, element: Element, rule: dict[str, Any], cidrs: Any, groups: Any, prefix_lists: Any, where: str) -> SecurityRule:
+        return SecurityRule(
             protocol=str(self._resolve(rule.get("protocol"), element)).lower(),
             from_port=int(self._resolve(rule.get("from_port", 0), element)),
             to_port=int(self._resolve(rule.get("to_port", 0), element)),
             cidrs=tuple(str(c) for c in self._resolve(cidrs or [], element)),
             groups=tuple(str(g) for g in self._resolve(groups or [], element)),
             where=where,
+            prefix_lists=tuple(str(p) for p in self._resolve(prefix_lists or [], element)),
         )
 
     # --- names outside Lattice ------------------------------------------------------------------------

@@ -62,6 +62,20 @@ def test_an_unaccepted_share_says_so(default_out) -> None:
     assert labels["account_555555555555"] == "RAM share green-service-network share (accepted)"
 
 
+def test_the_original_seed_002_path_is_drawn(model) -> None:
+    """Private zone -> internal ALB -> execute-api endpoint -> each microservice's private API."""
+    text = pictures.mermaid(pictures.build(Topology(model)))
+    consumer, food, beverage = "microservices_consumer_account", "microservices_food_account", "microservices_beverage_account"
+    assert f'{consumer}_alb[/"load balancer cross-account-microservices<br/>internal"/]' in text
+    assert f'{consumer}_execute_api_endpoint(("interface endpoint<br/>execute-api"))' in text
+    assert f'{food}_api[["private API cross-account-microservices-food<br/>food.cross-account-microservices.com/v1"]]' in text
+    assert f'{consumer}_vpc ==>|"private zone cross-account-microservices.com: beverage, food"| {consumer}_alb' in text
+    assert f'{consumer}_alb ==>|"IP targets: the endpoint\'s interfaces"| {consumer}_execute_api_endpoint' in text
+    for api in (food, beverage):
+        assert f'{consumer}_execute_api_endpoint ==>|"Host header: its custom domain"| {api}_api' in text
+    assert "bold" in pictures.dot(pictures.build(Topology(model)))
+
+
 def test_mermaid_is_well_formed_and_stable(model, default_out) -> None:
     text = pictures.mermaid(pictures.build(Topology(model)))
     assert text == pictures.mermaid(pictures.build(Topology(Model.load(default_out))))
@@ -71,7 +85,7 @@ def test_mermaid_is_well_formed_and_stable(model, default_out) -> None:
     assert '{{"network blue-service-network<br/>auth AWS_IAM"}}' in text
     assert '(["service lambda-service<br/>auth AWS_IAM"])' in text
     assert '-.->|"RAM share Amazon VPC Lattice service (accepted)"| account_222222222222' in text
-    defined = set(re.findall(r"^\s+([A-Za-z0-9_]+)(?:\[|\{\{|\(\[)", text, re.M))
+    defined = set(re.findall(r"^\s+([A-Za-z0-9_]+)(?:\[|\{\{|\(\[|\(\()", text, re.M))
     used = set(re.findall(r"^\s+([A-Za-z0-9_]+) -", text, re.M)) | set(re.findall(r"\| ([A-Za-z0-9_]+)$", text, re.M))
     accounts = {f"account_{n * 4}" for n in ("111", "222", "333", "444", "555", "666", "777", "888")}
     assert used <= defined | accounts

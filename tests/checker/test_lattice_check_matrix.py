@@ -2,11 +2,14 @@
 mismatches fail the run and say what differed; bad files are refused with the field."""
 from __future__ import annotations
 
+import json
+import tomllib
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import FIXTURES, MATRIX_DIR, ROOT
+from tests.helpers import FIXTURES, MATRIX_DIR, ROOT, synth
+from tools.matrix_variants import VARIANTS, config_with, variant_config
 from lattice_check.__main__ import main
 from lattice_check.graph import Model
 from lattice_check.matrix import MatrixError, load_matrix, run_matrix
@@ -14,18 +17,29 @@ from lattice_check.matrix import MatrixError, load_matrix, run_matrix
 MATRICES = sorted(MATRIX_DIR.glob("*.yaml"))
 
 
-# Patterns whose matrix cannot be written yet, and why; each must have none.
-PENDING = {"microservices": "issue 14: lattice_check does not follow the private API path nor keep orders yet"}
+
+@pytest.fixture(scope="module")
+def outputs(default_out, tmp_path_factory) -> dict[str, Path]:
+    """The output each matrix file runs on."""
+    found = {}
+    for path in MATRICES:
+        if path.stem not in VARIANTS:
+            found[path.stem] = default_out
+            continue
+        found[path.stem] = synth(variant_config(path.stem), tmp_path_factory.mktemp(path.stem) / "cdktf.out")
+    return found
 
 
 def test_every_pattern_of_the_default_app_has_a_matrix(default_config) -> None:
     enabled = {name for name, pattern in default_config.patterns if pattern is not None and pattern.enabled}
     assert enabled == {"distributed", "centralized", "shared", "microservices"}
-    assert {m.stem for m in MATRICES} == enabled - set(PENDING), "a matrix written: take its pattern out of PENDING"
+    assert {m.stem.split("-")[0] for m in MATRICES} == enabled
+    assert set(VARIANTS) <= {m.stem for m in MATRICES}
 
 
 @pytest.mark.parametrize("path", MATRICES, ids=lambda p: p.stem)
-def test_matrix_files_pass_on_the_default_app(default_out, path, capsys) -> None:
+def test_matrix_files_pass_on_the_default_app(outputs, path, capsys) -> None:
+    default_out = outputs[path.stem]
     rows = run_matrix(Model.load(default_out), load_matrix(path))
     failed = [(row.request.name, row.mismatches) for row in rows if not row.passed]
     assert failed == []
@@ -43,6 +57,25 @@ def test_the_seeds_expectations_are_in_the_matrices() -> None:
     assert ("shared-common-account/shared-services-main", "http://lambda-service/", "UNREACHABLE", None) in rows
     assert ("shared-blue-account/blue-sandbox", "http://shared-service/?q=blue", "ALLOW", 200) in rows
     assert ("shared-blue-account/blue-sandbox", "http://shared-service/?q=green", "DENY", 403) in rows
+
+
+@pytest.mark.parametrize("stem, base", [("microservices", "https://food.cross-account-microservices.com/v1/orders"),
+                                        ("microservices-lattice", "https://cross-account-microservices-food/v1/orders")])
+def test_the_ordering_rows_of_issue_14_are_in_both_transports(stem, base) -> None:
+    rows = load_matrix(MATRIX_DIR / f"{stem}.yaml").requests
+    client = "microservices-consumer-account/cross-account-microservices"
+    wanted = [
+        ("POST", base, '{"food": "pizza", "fullName": "Jane Doe"}', 200),
+        ("GET", base + "/{{ pizza.json.order.orderId }}", None, 200),
+        ("GET", base + "?orderDate={{ pizza.json.order.orderDate }}", None, 200),
+        ("POST", base, '{"food": "sushi", "fullName": "Jane Doe"}', 400),
+    ]
+    found = [(r.method, r.url, json.dumps(r.body) if r.body is not None else None, r.expect.status) for r in rows if r.source == client]
+    assert all(w in found for w in wanted)
+    by_url = {r.url: r for r in rows}
+    assert by_url[base + "/{{ pizza.json.order.orderId }}"].expect.json_body == "{{ pizza.json.order }}"
+    assert by_url[base + "?orderDate={{ pizza.json.order.orderDate }}"].expect.json_includes == "{{ pizza.json.order }}"
+    assert any(r.source.startswith("microservices-food-account/") and r.expect.decision == "UNREACHABLE" for r in rows)
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -84,13 +117,27 @@ requests:
         ("requests: []", "requests: List should have at least 1 item"),
         (
             "requests:\n  - {name: a, from: s/v, url: 'http://x/', expect: {stauts: 200}}",
-            "requests.0.expect.stauts: unknown key (allowed here: body, body_contains, decision, reachable, reason_contains, status); did you mean 'status'?",
+            "requests.0.expect.stauts: unknown key (allowed here: body, body_contains, decision, json, json_includes, reachable, reason_contains, status); did you mean 'status'?",
         ),
         ("requests:\n  - {name: a, from: s/v, url: 'http://x/', expect: {}}", "expect is empty: give at least one of reachable"),
         ("requests:\n  - {name: a, from: s/v, url: 'http://x/', expect: {status: '200'}}", "requests.0.expect.status = '200': Input should be a valid integer"),
         ("requests:\n  - {name: a, from: nostack, url: 'http://x/', expect: {status: 200}}", "requests.0.from = 'nostack': String should match pattern"),
         ("requests:\n  - {name: a, url: 'http://x/', expect: {status: 200}}", "requests.0.from: required but missing"),
         ("requests:\n  - {name: a, from: s/v, url: 'http://x/', expect: {decision: MAYBE}}", "requests.0.expect.decision = 'MAYBE': Input should be 'ALLOW', 'DENY', 'UNREACHABLE' or 'UNKNOWN'"),
+        ("requests:\n  - {name: a, from: s/v, url: 'http://x/{{ b.json.id }}', expect: {status: 200}}", "requests.0 (a): {{ b.json.id }} names no earlier row (ids so far: none)"),
+        (
+            "requests:\n  - {name: a, id: a, from: s/v, url: 'http://x/', expect: {status: 200}}\n  - {name: b, from: s/v, url: 'http://x/', expect: {json: '{{ c.json }}'}}",
+            "requests.1 (b): {{ c.json }} names no earlier row (ids so far: a)",
+        ),
+        (
+            "requests:\n  - {name: a, id: a, from: s/v, url: 'http://x/', expect: {status: 200}}\n  - {name: b, from: s/v, url: 'http://x/{{ a.headers }}', expect: {status: 200}}",
+            "requests.1 (b): {{ a.headers }}: refer to <id>.status, <id>.body or <id>.json.<key>...",
+        ),
+        (
+            "requests:\n  - {name: a, id: a, from: s/v, url: 'http://x/', expect: {status: 200}}\n  - {name: b, id: a, from: s/v, url: 'http://x/', expect: {status: 200}}",
+            "requests.1 (b): id 'a' is used by an earlier row",
+        ),
+        ("requests:\n  - {name: a, id: 1a, from: s/v, url: 'http://x/', expect: {status: 200}}", "requests.0.id = '1a': String should match pattern"),
     ],
 )
 def test_bad_matrix_files_are_refused_with_the_field(tmp_path, text, message) -> None:
@@ -139,3 +186,53 @@ def test_the_command_is_a_script_of_the_project_environment() -> None:
 
     scripts = tomllib.loads((ROOT / "Pipfile").read_text())["scripts"]
     assert scripts["lattice_check"] == "python -m lattice_check"  # pipenv run lattice_check ...
+
+
+def test_rows_refer_to_what_earlier_rows_got(default_out, tmp_path) -> None:
+    """A reference in the URL, the body and the expectations; a whole-value reference
+    keeps its type; a missing key fails that row without sending it."""
+    path = write(tmp_path, """
+requests:
+  - name: place
+    id: place
+    from: microservices-consumer-account/cross-account-microservices
+    method: POST
+    url: https://food.cross-account-microservices.com/v1/orders
+    body: {food: salat, fullName: Ann}
+    expect: {status: 200}
+  - name: again, by its id, with the name from the first answer
+    id: again
+    from: microservices-consumer-account/cross-account-microservices
+    method: POST
+    url: https://food.cross-account-microservices.com/v1/orders
+    body: {food: "{{ place.json.order.food }}", fullName: "{{ place.json.order.fullName }} {{ place.status }}"}
+    expect: {status: 200, json_includes: {order: {food: salat}}}
+  - name: expected wrongly
+    from: microservices-consumer-account/cross-account-microservices
+    url: https://food.cross-account-microservices.com/v1/orders/{{ again.json.order.orderId }}
+    expect: {json: "{{ place.json.order }}", json_includes: {fullName: Bob}}
+  - name: a key that is not there
+    from: microservices-consumer-account/cross-account-microservices
+    url: https://food.cross-account-microservices.com/v1/orders/{{ again.json.order.id }}
+    expect: {status: 200}
+""")
+    rows = run_matrix(Model.load(default_out), load_matrix(path))
+    assert [row.passed for row in rows] == [True, True, False, False]
+    second = json.loads(rows[1].answer.body)["order"]
+    assert second["fullName"] == "Ann 200"
+    third = rows[2].mismatches
+    assert third[0].startswith('json: expected {"orderId": "' + json.loads(rows[0].answer.body)["order"]["orderId"])
+    assert third[1].startswith('json: expected to include {"fullName": "Bob"}, got {"')
+    assert rows[3].mismatches == [f"not sent: {{{{ again.json.order.id }}}}: 'id' is not in {json.dumps(second)[:79]}…"]
+    assert rows[3].answer.reasons == ["not sent: " + rows[3].mismatches[0].removeprefix("not sent: ")]
+
+
+@pytest.mark.parametrize("stem", ["microservices", "microservices-lattice"])
+def test_the_ordering_matrices_pass_over_the_secret_channel_too(stem, tmp_path) -> None:
+    """discovery = "secrets_manager": the ids reach the microservices through the
+    consumer's secret instead of remote state; every row answers the same."""
+    out = synth(config_with("microservices", {**VARIANTS.get(stem, {}), "discovery": "secrets_manager"}), tmp_path / "cdktf.out")
+    rows = run_matrix(Model.load(out), load_matrix(MATRIX_DIR / f"{stem}.yaml"))
+    assert [(row.request.name, row.mismatches) for row in rows if not row.passed] == []
+    assert any("reads the Secrets Manager secret cross-account-microservices of microservices-consumer-account" in r for r in rows[0].answer.reasons)
+    assert not any("remote state" in r for r in rows[0].answer.reasons)

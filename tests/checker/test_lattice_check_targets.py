@@ -7,7 +7,7 @@ import os
 import zipfile
 from pathlib import Path
 
-from lattice_check.targets import run_handler
+from lattice_check.functions import run_handler
 
 HANDLER = '''
 import os, sys
@@ -31,7 +31,7 @@ def test_the_handler_sees_only_its_own_environment(tmp_path: Path, monkeypatch) 
     monkeypatch.setenv("SECRET_OF_PARENT", "leaked")
     before = dict(os.environ)
     reply = run_handler(package(tmp_path), "app.handler", {"x": 1}, {"GREETING": "hello"})
-    assert reply == {"response": {"statusCode": 200, "body": "hello|None|1"}}
+    assert reply == {"response": {"statusCode": 200, "body": "hello|None|1"}, "calls": [], "items": {}}
     assert dict(os.environ) == before, "the checker's environment is untouched"
     assert "GREETING" not in os.environ
 

@@ -1,0 +1,243 @@
+"""Hosts outside Lattice, the original seed 002 path: a Route 53 private hosted zone
+of the client's VPC names an internal Application Load Balancer (an alias record);
+the balancer's security groups, its listener and certificate on the request's port;
+its target group, whose IP targets are the network interfaces of an interface VPC
+endpoint; the security groups between balancer and endpoint; then the endpoint's
+service (execute-api: api_gateway.py, which goes on to the function).
+
+The balancer passes the request on unchanged, ``Host`` header included, which is how
+API Gateway finds the custom domain behind one endpoint (seed-002 inventory)."""
+from __future__ import annotations
+
+import fnmatch
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Optional
+
+from . import api_gateway
+from .answer import Answer
+from .dynamodb import Tables
+from .graph import Stack
+from .resolution import Client
+from .routing import HttpCall
+from .security_groups import admission, between_groups
+from .tfjson import block, blocks
+from .topology import Element, Topology
+
+_INTERFACE_OF_ENDPOINT = re.compile(r"aws_vpc_endpoint\.([A-Za-z0-9_-]+)\.network_interface_ids")
+_DATA_INTERFACE = re.compile(r"^\$\{data\.aws_network_interface\.([A-Za-z0-9_-]+)\.private_ip\}$")
+
+
+@dataclass(frozen=True)
+class Alias:
+    zone: Element
+    record: Element
+    target: str  # the DNS name the alias points to
+
+
+def private_alias(topology: Topology, client: Client, host: str, reasons: list[str]) -> Optional[Alias]:
+    """The record of a private zone associated with the client's VPC that answers
+    ``host`` (None when none does: the reasons say which zone would have)."""
+    zones = []
+    for zone in topology.elements("aws_route53_zone"):
+        name = str(topology.resolve(zone.body.get("name", ""), zone)).rstrip(".")
+        if host != name and not host.endswith(f".{name}"):
+            continue
+        vpcs = [topology.resolve(v.get("vpc_id"), zone) for v in blocks(zone.body.get("vpc"))]
+        if not vpcs:
+            continue  # a public zone: not how these names are served here
+        vpcs += [
+            topology.resolve(a.body["vpc_id"], a)
+            for a in topology.elements("aws_route53_zone_association")
+            if topology.resolve(a.body["zone_id"], a) == topology.model.attribute(zone.stack, "aws_route53_zone", zone.name, "zone_id")
+        ]
+        zones.append((len(name), zone, name, client.vpc_id in vpcs))
+    if not zones:
+        return None
+    _, zone, zone_name, associated = max(zones, key=lambda z: (z[3], z[0]))
+    where = f"private zone {zone_name} (aws_route53_zone.{zone.name} in {zone.stack.name})"
+    if not associated:
+        reasons.append(f"DNS: {where} is not associated with {client.vpc_name}: {host} does not resolve there")
+        return None
+    zone_id = topology.model.attribute(zone.stack, "aws_route53_zone", zone.name, "zone_id")
+    for record in topology.elements("aws_route53_record", zone.stack):
+        if topology.resolve(record.body.get("zone_id"), record) != zone_id:
+            continue
+        name = str(topology.resolve(record.body.get("name", ""), record)).rstrip(".")
+        full = name if name == zone_name or name.endswith(f".{zone_name}") else f"{name}.{zone_name}"
+        if full == host or (full.startswith("*.") and fnmatch.fnmatchcase(host, full)):
+            alias = block(record.body.get("alias"))
+            if not alias:
+                reasons.append(f"DNS: {host} is a {record.body.get('type')} record (aws_route53_record.{record.name}) without an alias: not modeled further")
+                return None
+            target = str(topology.resolve(alias["name"], record)).rstrip(".")
+            reasons.append(f"DNS: {host} is an alias to {target} in {where}, associated with {client.vpc_name}")
+            return Alias(zone, record, target)
+    reasons.append(f"DNS: {where} has no record {host}: NXDOMAIN")
+    return None
+
+
+def reach(topology: Topology, client: Client, call: HttpCall, alias: Alias, involved: set[str], tables: Tables, now: Optional[datetime] = None) -> Answer:
+    """The request through the load balancer the alias names."""
+    answer = Answer(reachable=False, decision="UNREACHABLE")
+    reasons = answer.reasons
+    balancer = next(
+        (e for e in topology.elements("aws_lb") if topology.model.attribute(e.stack, "aws_lb", e.name, "dns_name") == alias.target), None
+    )
+    if balancer is None:
+        answer.decision = "UNKNOWN"
+        reasons.append(f"not modeled: {alias.target} is not a load balancer of this output")
+        return answer
+    stack = balancer.stack
+    involved.add(stack.name)
+    name = balancer.body.get("name", balancer.name)
+    answer.resolution = f"{call.host} -> {alias.target} (load balancer {name})"
+    subnets = tuple(topology.resolve(balancer.body.get("subnets") or [], balancer))
+    vpcs = {_subnet(topology, stack, s)[0] for s in subnets}
+    if vpcs != {client.vpc_id}:
+        reasons.append(f"load balancer {name} is not in {client.vpc_name} (its subnets are in {', '.join(sorted(map(str, vpcs)))}): no route")
+        return answer
+    groups = tuple(topology.resolve(balancer.body.get("security_groups") or [], balancer))
+    blocked, admitted = admission(topology, client, groups, call.port, stack=stack, what=f"load balancer {name}")
+    if blocked:
+        reasons.append(blocked)
+        return answer
+    reasons.append(admitted)
+    balancer_arn = topology.model.attribute(stack, "aws_lb", balancer.name, "arn")
+    listener = next(
+        (
+            e for e in topology.elements("aws_lb_listener", stack)
+            if topology.resolve(e.body["load_balancer_arn"], e) == balancer_arn and int(e.body.get("port", 0)) == call.port
+        ),
+        None,
+    )
+    if listener is None:
+        reasons.append(f"load balancer {name} has no listener on port {call.port}: connection refused")
+        return answer
+    protocol = listener.body.get("protocol", "HTTP")
+    if protocol == "HTTPS" and call.scheme == "http":
+        answer.reachable, answer.decision, answer.status = True, "ALLOW", 400
+        answer.body = "400 The plain HTTP request was sent to HTTPS port"
+        reasons.append(f"listener aws_lb_listener.{listener.name} is HTTPS on {call.port}: a plain HTTP request gets 400")
+        return answer
+    if protocol == "HTTP" and call.scheme == "https":
+        reasons.append(f"listener aws_lb_listener.{listener.name} is plain HTTP on {call.port}: the TLS handshake fails")
+        return answer
+    if protocol == "HTTPS":
+        failed = _certificate(topology, listener, call.host, reasons)
+        if failed:
+            reasons.append(failed)
+            return answer
+    listener_arn = topology.model.attribute(stack, "aws_lb_listener", listener.name, "arn")
+    if any(topology.resolve(r.body.get("listener_arn"), r) == listener_arn for r in topology.elements("aws_lb_listener_rule", stack)):
+        answer.decision = "UNKNOWN"
+        reasons.append(f"not modeled: listener rules of aws_lb_listener.{listener.name}")
+        return answer
+    forward = next((a for a in blocks(listener.body.get("default_action")) if a.get("type") == "forward"), None)
+    if forward is None or not forward.get("target_group_arn"):
+        answer.decision = "UNKNOWN"
+        reasons.append(f"not modeled: the default action of aws_lb_listener.{listener.name} is not a forward to one target group")
+        return answer
+    group_arn = topology.resolve(forward["target_group_arn"], listener)
+    group = next((e for e in topology.elements("aws_lb_target_group", stack) if topology.model.attribute(stack, "aws_lb_target_group", e.name, "arn") == group_arn), None)
+    if group is None:
+        answer.decision = "UNKNOWN"
+        reasons.append(f"not modeled: target group {group_arn} is not in this output")
+        return answer
+    reasons.append(f"listener aws_lb_listener.{listener.name} ({protocol} {call.port}) forwards to target group {group.body.get('name', group.name)}")
+    if group.body.get("target_type") != "ip":
+        answer.decision = "UNKNOWN"
+        reasons.append(f"not modeled: target type {group.body.get('target_type', 'instance')} behind a load balancer of a private zone")
+        return answer
+    attachments = [a for a in topology.elements("aws_lb_target_group_attachment", stack) if topology.resolve(a.body["target_group_arn"], a) == group_arn]
+    endpoints = {_endpoint_behind(stack.data("aws_network_interface"), a.body.get("target_id", "")) for a in attachments}
+    if not attachments:
+        answer.reachable, answer.decision, answer.status, answer.body = True, "ALLOW", 503, "503 Service Temporarily Unavailable"
+        reasons.append(f"target group {group.body.get('name')} has no target: the load balancer answers 503")
+        return answer
+    if None in endpoints or len(endpoints) != 1:
+        answer.decision = "UNKNOWN"
+        reasons.append("not modeled: IP targets that are not the interfaces of one VPC endpoint")
+        return answer
+    (endpoint_name,) = endpoints
+    endpoint = Element(stack, str(endpoint_name), stack.resources("aws_vpc_endpoint")[str(endpoint_name)])
+    endpoint_subnets = tuple(topology.resolve(endpoint.body.get("subnet_ids") or [], endpoint))
+    reasons.append(
+        f"its {len(attachments)} IP targets are the addresses of aws_vpc_endpoint.{endpoint.name} "
+        f"({len(endpoint_subnets)} interfaces, one per subnet){_health(group)}"
+    )
+    port = int(group.body.get("port", call.port))
+    blocked, between = between_groups(
+        topology, stack, groups, tuple(_subnet(topology, stack, s)[1] for s in subnets),
+        tuple(topology.resolve(endpoint.body.get("security_group_ids") or [], endpoint)),
+        tuple(_subnet(topology, stack, s)[1] for s in endpoint_subnets), port,
+    )
+    if blocked:
+        reasons.append(f"load balancer to endpoint: {blocked}: the load balancer's requests time out (it answers 504)")
+        answer.reachable, answer.decision, answer.status, answer.body = True, "ALLOW", 504, "504 Gateway Time-out"
+        return answer
+    reasons.append(f"load balancer to endpoint: {'; '.join(between)}")
+    service_name = str(topology.resolve(endpoint.body.get("service_name", ""), endpoint))
+    if not service_name.endswith(".execute-api"):
+        answer.decision = "UNKNOWN"
+        reasons.append(f"not modeled: what {service_name} answers through an interface endpoint")
+        return answer
+    involved.update(e.stack.name for e in topology.elements("aws_api_gateway_domain_name") if topology.resolve(e.body.get("domain_name"), e) == call.host)
+    return api_gateway.reach(topology, call, endpoint, tables, answer, now)
+
+
+def _subnet(topology: Topology, stack: Stack, subnet_id: str) -> tuple[str, str]:
+    """(VPC id, CIDR) of a subnet of ``stack``."""
+    for element in topology.elements("aws_subnet", stack):
+        if topology.model.attribute(stack, "aws_subnet", element.name, "id") == subnet_id:
+            return str(topology.resolve(element.body["vpc_id"], element)), str(topology.resolve(element.body.get("cidr_block", ""), element))
+    return f"the VPC of {subnet_id}", ""
+
+
+def _endpoint_behind(interfaces: dict[str, dict[str, Any]], target_id: str) -> Optional[str]:
+    """The VPC endpoint whose interface address ``target_id`` is: a
+    ``data.aws_network_interface`` looked up from the endpoint's network_interface_ids."""
+    found = _DATA_INTERFACE.match(str(target_id))
+    if found is None or found.group(1) not in interfaces:
+        return None
+    endpoint = _INTERFACE_OF_ENDPOINT.search(str(interfaces[found.group(1)].get("id", "")))
+    return endpoint.group(1) if endpoint else None
+
+
+def _health(group: Element) -> str:
+    """What the health check makes of execute-api, which answers 403 to a request naming no API."""
+    check = block(group.body.get("health_check"))
+    matcher = str(check.get("matcher", "200"))
+    codes: set[int] = set()
+    for part in matcher.split(","):
+        low, _, high = part.strip().partition("-")
+        if low.isdigit():
+            codes.update(range(int(low), int(high or low) + 1))
+    if 403 in codes:
+        return f"; the health check (matcher {matcher}) passes: execute-api answers 403 to {check.get('path', '/')}"
+    return f"; the health check (matcher {matcher}) fails (execute-api answers 403): every target is unhealthy and the load balancer fails open"
+
+
+def _certificate(topology: Topology, listener: Element, host: str, reasons: list[str]) -> Optional[str]:
+    """Why TLS to ``host`` fails on this listener (None when the certificate covers it)."""
+    arn = topology.resolve(listener.body.get("certificate_arn"), listener)
+    for element in topology.elements("aws_acm_certificate", listener.stack):
+        if topology.model.attribute(listener.stack, "aws_acm_certificate", element.name, "arn") != arn:
+            continue
+        body = topology.resolve(element.body, element)
+        names = [body.get("domain_name")] + list(body.get("subject_alternative_names") or [])
+        names = [str(n) for n in names if n]
+        if body.get("certificate_body"):
+            issuer = "imported"
+        elif body.get("certificate_authority_arn"):
+            issuer = "issued by a private CA: clients trust it with curl --cacert <the CA certificate>"
+        else:
+            issuer = "issued by ACM (publicly trusted once validated)"
+        covered = [n for n in names if n == host or (n.startswith("*.") and host.count(".") == n.count(".") and host.endswith(n[1:]))]
+        if not covered:
+            return f"TLS: the listener's certificate (aws_acm_certificate.{element.name}: {', '.join(names)}) does not name {host}: curl fails"
+        reasons.append(f"TLS: the certificate aws_acm_certificate.{element.name} names {covered[0]} ({issuer})")
+        return None
+    reasons.append("not modeled: the listener's certificate is not in this output (its names are not checked)")
+    return None

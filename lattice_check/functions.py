@@ -1,0 +1,208 @@
+"""A Lambda function answering an event, the last hop of every path: its own packaged
+code runs in a child process (handler_runner.py) with its environment and what
+Lambda adds, against the DynamoDB stand-in (dynamodb.py). Every AWS call the
+handler made is then checked as AWS would: the function's role must allow it
+(identity-based policies, authz.py), and a function in a VPC must have a way to the
+service (a gateway endpoint on its subnets' route tables, or a NAT route, and
+security-group egress on 443). A call that would fail makes the invocation fail,
+and what it wrote is not kept."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Optional, Sequence
+
+from .authz import Request, evaluate_identity
+from .dynamodb import Items, Tables, table_definitions
+from .graph import Stack
+from .identity import caller_identity
+from .topology import Function, Topology
+
+RUNNER = Path(__file__).with_name("handler_runner.py")
+HANDLER_TIMEOUT_S = 60
+HTTPS = 443
+
+
+@dataclass
+class Invocation:
+    """What came of invoking a function: its return value, or why it failed."""
+
+    function: Optional[Function]
+    response: Any = None
+    failure: Optional[str] = None  # set when the function did not return a value
+    reasons: list[str] = field(default_factory=list)
+
+
+def invoke(topology: Topology, stack: Stack, function_arn: str, event: dict[str, Any], tables: Tables) -> Invocation:
+    """Run the function ``function_arn`` of ``stack`` with ``event``."""
+    function = topology.function(stack, function_arn)
+    if function is None:
+        return Invocation(None, failure=f"function {function_arn} is not in this output")
+    account, region = function.element.account, function.element.region
+    definitions = table_definitions(topology, account, region)
+    reply = run_handler(
+        stack.directory / function.package, function.handler, event, _lambda_environment(function, account, region),
+        definitions, tables.of(account, region),
+    )
+    invocation = Invocation(function)
+    if "missing" in reply:
+        invocation.failure = reply["missing"]
+        return invocation
+    for call in reply.get("calls", []):
+        failed = _call_fails(topology, function, call, invocation.reasons)
+        if failed:
+            invocation.failure = f"{function.function_name}: {failed}"
+            return invocation  # the writes of a call that would fail are not kept
+    if "error" in reply:
+        invocation.failure = f"{function.function_name} raised {reply['error']}"
+        return invocation
+    if definitions:
+        tables.keep(account, region, reply.get("items", {}))
+    invocation.response = reply["response"]
+    invocation.reasons.insert(0, f"ran {function.function_name} ({function.handler})")
+    return invocation
+
+
+def _lambda_environment(function: Function, account: str, region: str) -> dict[str, str]:
+    """The function's variables, and those the Lambda runtime sets (credentials are
+    stand-ins; MOTO_ACCOUNT_ID makes the stand-in tables the account's own)."""
+    return {
+        **function.environment,
+        "AWS_REGION": region,
+        "AWS_DEFAULT_REGION": region,
+        "AWS_LAMBDA_FUNCTION_NAME": function.function_name,
+        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(function.memory_mb),
+        "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
+        "AWS_ACCESS_KEY_ID": "ASIASTANDINSTANDIN00",
+        "AWS_SECRET_ACCESS_KEY": "stand-in",
+        "AWS_SESSION_TOKEN": "stand-in",
+        "TZ": ":UTC",
+        "MOTO_ACCOUNT_ID": account if account.isdigit() else "123456789012",
+    }
+
+
+def _call_fails(topology: Topology, function: Function, call: dict[str, Any], reasons: list[str]) -> Optional[str]:
+    """Why the AWS call the handler made would fail in AWS, or None (reasons noted)."""
+    service, operation = call["service"], call["operation"]
+    what = f"{service}:{operation}" + (f" on {call['table']}" if call.get("table") else "")
+    blocked = _network_path(topology, function, service, reasons)
+    if blocked:
+        return f"{what} times out after {function.timeout_s} s: {blocked}"
+    account, region = function.element.account, function.element.region
+    resource = "*"
+    if call.get("table"):
+        resource = f"arn:aws:dynamodb:{region}:{account}:table/{call['table']}" + (f"/index/{call['index']}" if call.get("index") else "")
+    role = function.role_arn.rsplit("/", 1)[-1]
+    session = f"arn:aws:sts::{account}:assumed-role/{role}/{function.function_name}"
+    identity = caller_identity(topology, session)
+    if identity is None:
+        reasons.append(f"{what}: the role {function.role_arn} is not in this output (assumed to allow)")
+        return None
+    moment = datetime.now(timezone.utc)
+    request = Request(
+        action=f"{service}:{operation}",
+        resource=resource,
+        principal=session,
+        context={
+            "aws:PrincipalType": ["AssumedRole"], "aws:PrincipalAccount": [account], "aws:PrincipalArn": [function.role_arn],
+            "aws:CurrentTime": [moment.strftime("%Y-%m-%dT%H:%M:%SZ")], "aws:EpochTime": [str(int(moment.timestamp()))],
+        },
+    )
+    result, reason = evaluate_identity(identity, request)
+    reasons.append(f"{what}: {reason}")
+    reasons.extend(f"not modeled: {u}" for u in result.unmodeled)
+    if result.effect in ("EXPLICIT_DENY", "IMPLICIT_DENY"):
+        return f"AccessDeniedException: {session} is not authorized to perform {service}:{operation} on {resource}"
+    return None
+
+
+def _network_path(topology: Topology, function: Function, service: str, reasons: list[str]) -> Optional[str]:
+    """Why a function in a VPC cannot reach ``service`` (None when it can; the way is noted)."""
+    if not function.subnet_ids:
+        reasons.append(f"{service}: {function.function_name} is not in a VPC: it reaches the public endpoint")
+        return None
+    stack = function.element.stack
+    tables = _route_tables(topology, stack, function.subnet_ids)
+    endpoint = _gateway_endpoint(topology, stack, service, tables)
+    if endpoint is not None:
+        name, prefix_lists = endpoint
+        peers = ("prefix list", prefix_lists)
+        way = f"gateway endpoint aws_vpc_endpoint.{name} on the route tables of its subnets"
+    elif _nat_route(topology, stack, tables):
+        peers, way = ("address", ()), "a NAT route of its subnets"
+    else:
+        return f"its subnets' route tables lead to no {service} gateway endpoint and no NAT gateway"
+    for group_id in function.security_group_ids:
+        for rule in topology.egress(stack, group_id):
+            if not rule.admits_port(HTTPS):
+                continue
+            if "0.0.0.0/0" in rule.cidrs or (peers[0] == "prefix list" and set(rule.prefix_lists) & set(peers[1])):
+                reasons.append(f"{service}: reached through {way}; egress on {HTTPS} by {rule.where}")
+                return None
+    return f"its security groups allow no egress on {HTTPS} to {service} ({way} exists)"
+
+
+def _route_tables(topology: Topology, stack: Stack, subnet_ids: tuple[str, ...]) -> set[str]:
+    return {
+        str(topology.resolve(element.body["route_table_id"], element))
+        for element in topology.elements("aws_route_table_association", stack)
+        if topology.resolve(element.body.get("subnet_id"), element) in subnet_ids
+    }
+
+
+def _gateway_endpoint(topology: Topology, stack: Stack, service: str, route_tables: set[str]) -> Optional[tuple[str, tuple[str, ...]]]:
+    """(the gateway endpoint of ``service`` on one of ``route_tables``, the ids its
+    prefix list goes by in this output)."""
+    for element in topology.elements("aws_vpc_endpoint", stack):
+        body = element.body
+        service_name = str(topology.resolve(body.get("service_name", ""), element))
+        if body.get("vpc_endpoint_type") != "Gateway" or not service_name.endswith(f".{service}"):
+            continue
+        attached = set(topology.resolve(body.get("route_table_ids") or [], element))
+        attached |= {
+            str(topology.resolve(a.body["route_table_id"], a))
+            for a in topology.elements("aws_vpc_endpoint_route_table_association", stack)
+            if topology.resolve(a.body["vpc_endpoint_id"], a) == topology.model.attribute(stack, "aws_vpc_endpoint", element.name, "id")
+        }
+        if attached & route_tables:
+            lists = tuple(
+                f"data:{stack.name}:aws_ec2_managed_prefix_list.{name}.id"
+                for name, source in stack.data("aws_ec2_managed_prefix_list").items()
+                if topology.model.resolve(source.get("name"), stack) == service_name
+            )
+            return element.name, lists
+    return None
+
+
+def _nat_route(topology: Topology, stack: Stack, route_tables: set[str]) -> bool:
+    for element in topology.elements("aws_route", stack):
+        body = element.body
+        if body.get("destination_cidr_block") == "0.0.0.0/0" and body.get("nat_gateway_id"):
+            if topology.resolve(body["route_table_id"], element) in route_tables:
+                return True
+    return False
+
+
+def run_handler(
+    package: Path, handler: str, event: dict[str, Any], environment: dict[str, str],
+    tables: Sequence[dict[str, Any]] = (), items: Optional[Items] = None,
+) -> dict[str, Any]:
+    """The handler's reply from a child process (handler_runner.py): ``response``,
+    ``error`` or ``missing``, with the ``calls`` it made and the tables' ``items``."""
+    child = subprocess.run(
+        [sys.executable, "-I", str(RUNNER)],
+        input=json.dumps({"package": str(package), "handler": handler, "event": event, "tables": list(tables), "items": items or {}}),
+        env=dict(environment),
+        capture_output=True,
+        text=True,
+        timeout=HANDLER_TIMEOUT_S,
+    )
+    lines = child.stdout.strip().splitlines()
+    if child.returncode != 0 or not lines:
+        return {"error": f"the handler's process failed (exit {child.returncode}): {child.stderr.strip()[-500:]}"}
+    reply: dict[str, Any] = json.loads(lines[-1])
+    return reply
