@@ -14,7 +14,7 @@ from constructs_lib.auth_policy import allow_invoke_from_accounts, invoke_resour
 from constructs_lib.cdk import Construct, ITerraformDependable
 from constructs_lib.consumer_vpc import ConsumerVpc, ConsumerVpcProps
 from constructs_lib.lambda_service import LambdaLatticeService, LambdaLatticeServiceProps
-from constructs_lib.lattice import LatticeService
+from constructs_lib.lattice import CustomDomain, LatticeService
 from constructs_lib.python_lambda import PythonLambdaProps
 from constructs_lib.ram import RamShare, RamShareAccepter, RamShareProps
 from constructs_lib.ssm_access import AmazonLinux2023Ami, SsmInstanceProfile
@@ -27,6 +27,7 @@ from .hello_settings import (
     CONSUMER,
     SERVICE,
     INSTANCE_PROFILE_ID,
+    HTTPS_LISTENER_NAME,
     LISTENER_NAME,
     SERVICE_KEY,
     SHARE_ACCEPTER_ID,
@@ -59,6 +60,32 @@ def accept_unless_same_account(stack: AccountStack, *, owner_account: str, share
     return [RamShareAccepter(stack, SHARE_ACCEPTER_ID, share_arn=share_arn).resource]
 
 
+def hello_service(
+    stack: AccountStack, settings: HelloServiceSettings, *, custom_domain: Optional[CustomDomain] = None, https: bool = False
+) -> LatticeService:
+    """The "Hello from Lambda!" service of ``stack``'s pattern: function, target group,
+    service, HTTP listener (and an HTTPS one with ``https``), under the construct id
+    ``SERVICE_KEY``."""
+    function = PythonLambdaProps(
+        function_name=hello_function_name(stack.pattern),
+        source_dir=LAMBDA_SOURCES / "hello",
+        handler="lambda_function.lambda_handler",
+        iam_name_prefix=stack.iam_name("lambda-service"),
+    )
+    return LambdaLatticeService(
+        stack,
+        SERVICE_KEY,
+        LambdaLatticeServiceProps(
+            service_name=settings.service_name,
+            listener_name=LISTENER_NAME,
+            target_group_name=settings.target_group_name,
+            function=function,
+            custom_domain=custom_domain,
+            https_listener_name=HTTPS_LISTENER_NAME if https else None,
+        ),
+    ).service
+
+
 @dataclass(frozen=True)
 class HelloServiceProps:
     """The service account of a reference pattern, as its stack needs it."""
@@ -80,22 +107,7 @@ class HelloServiceAccountStack(AccountStack):
     ) -> None:
         super().__init__(scope, name, deployment=deployment, account=account, pattern=pattern, role="service")
         settings = props.settings
-        function = PythonLambdaProps(
-            function_name=hello_function_name(pattern),
-            source_dir=LAMBDA_SOURCES / "hello",
-            handler="lambda_function.lambda_handler",
-            iam_name_prefix=self.iam_name("lambda-service"),
-        )
-        self.service: LatticeService = LambdaLatticeService(
-            self,
-            SERVICE_KEY,
-            LambdaLatticeServiceProps(
-                service_name=settings.service_name,
-                listener_name=LISTENER_NAME,
-                target_group_name=settings.target_group_name,
-                function=function,
-            ),
-        ).service
+        self.service: LatticeService = hello_service(self, settings)
         self.service.attach_auth_policy(
             auth_policy_for_consumer(settings.auth_policy, props.consumer_account_id, [self.service.arn])
         )

@@ -19,6 +19,7 @@ CONSUMER = AccountRole(
 
 SERVICE_KEY = "lambdaservice"  # the service's key in published ids, and its construct id
 LISTENER_NAME = "httplistener"
+HTTPS_LISTENER_NAME = "httpslistener"
 # Fixed construct ids of a consumer stack beside one construct per VPC: a VPC may not be named so.
 AMI_LOOKUP_ID = "amazon-linux"
 INSTANCE_PROFILE_ID = "instance-profile"

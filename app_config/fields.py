@@ -50,6 +50,27 @@ def subnets_fit(layout: VpcLayout) -> None:
         raise ValueError(f"subnets do not fit: {exc}") from None
 
 
+_ACM_ARN = re.compile(r"^arn:aws[a-z-]*:acm:([a-z0-9-]+):(\d{12}):certificate/[0-9a-f-]{36}$")
+
+
+def acm_certificate_arn(value: Optional[str]) -> Optional[str]:
+    """``value`` if it is an ACM certificate ARN (or None)."""
+    if value is not None and not _ACM_ARN.match(value):
+        raise ValueError("must be an ACM certificate ARN like arn:aws:acm:eu-west-1:123456789012:certificate/<uuid>")
+    return value
+
+
+def certificate_placement_problem(key: str, arn: str, account: str, region: str, used_by: str) -> Optional[str]:
+    """Why the certificate ``arn`` (a valid ACM ARN) cannot serve ``used_by`` in
+    ``account`` and ``region``: ACM certificates are used where they are."""
+    found = _ACM_ARN.match(arn)
+    assert found is not None, "validated by acm_certificate_arn"
+    owner_region, owner = found.groups()
+    if owner == account and owner_region == region:
+        return None
+    return f"{key} = {arn!r}: is in account {owner}, region {owner_region}; it must be in account {account}, region {region} ({used_by})"
+
+
 def vpc_cidr_that_fits(value: str, layout: Callable[[str], VpcLayout]) -> str:
     """``value`` if it is a VPC CIDR whose subnets, as ``layout`` plans them, fit:
     checked before synth, so the plan never fails in a stack."""

@@ -8,7 +8,8 @@ from typing import Sequence
 
 from . import aws
 from .alb_lambda import internal_alb
-from .cdk import Construct, Fn
+from .cdk import Construct
+from .endpoint_addresses import endpoint_addresses
 
 TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"  # the original's: TLS 1.3 and 1.2 only
 HTTPS = 443
@@ -29,9 +30,7 @@ class EndpointAlb(Construct):
     """The health check asks the endpoint for ``/`` and counts any HTTP answer as
     healthy: execute-api answers a request that names no API with 403, so the
     original's ``/login`` with matcher 200 never passed, and the balancer, with every
-    target unhealthy, routed to all of them by accident. The endpoint's addresses are
-    looked up from its interfaces in sorted order, so each is attached once whatever
-    order AWS lists them in."""
+    target unhealthy, routed to all of them by accident."""
 
     def __init__(self, scope: Construct, id: str, props: EndpointAlbProps) -> None:
         super().__init__(scope, id)
@@ -55,13 +54,9 @@ class EndpointAlb(Construct):
             vpc_id=props.vpc_id,
             health_check=aws.lb_target_group.LbTargetGroupHealthCheck(protocol="HTTPS", path="/", matcher="200-499"),
         )
-        interfaces = Fn.sort(props.endpoint_network_interface_ids)  # cdktf converts the set to a list
-        for index in range(props.endpoint_count):
-            interface = aws.data_aws_network_interface.DataAwsNetworkInterface(
-                self, f"endpoint-interface-{index + 1}", id=Fn.element(interfaces, index)
-            )
+        for index, address in enumerate(endpoint_addresses(self, props.endpoint_network_interface_ids, props.endpoint_count)):
             aws.lb_target_group_attachment.LbTargetGroupAttachment(
-                self, f"endpoint-address-{index + 1}", target_group_arn=target_group.arn, target_id=interface.private_ip, port=HTTPS
+                self, f"endpoint-address-{index + 1}", target_group_arn=target_group.arn, target_id=address, port=HTTPS
             )
         listener = aws.lb_listener.LbListener(
             self,

@@ -3,9 +3,11 @@ group (with its invoke permission), service and an HTTP listener forwarding to i
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Optional
 
 from .cdk import Construct
 from .lattice import (
+    CustomDomain,
     Forward,
     LambdaTargetGroup,
     LambdaTargetGroupProps,
@@ -25,6 +27,10 @@ class LambdaLatticeServiceProps:
     target_group_name: str
     function: PythonLambdaProps
     listener_port: int = 80
+    custom_domain: Optional[CustomDomain] = None
+    # With a name: an HTTPS listener on 443 too, forwarding to the same function (a
+    # custom domain needs its certificate for it).
+    https_listener_name: Optional[str] = None
 
 
 class LambdaLatticeService(Construct):
@@ -40,7 +46,7 @@ class LambdaLatticeService(Construct):
                 function_name=self.function.function_name,
             ),
         )
-        self.service = LatticeService(self, "service", LatticeServiceProps(name=props.service_name))
+        self.service = LatticeService(self, "service", LatticeServiceProps(name=props.service_name, custom_domain=props.custom_domain))
         Listener(
             self,
             "listener",
@@ -52,3 +58,15 @@ class LambdaLatticeService(Construct):
                 default_action=Forward([WeightedTarget(target_group, weight=100)]),
             ),
         )
+        if props.https_listener_name is not None:
+            Listener(
+                self,
+                "https-listener",
+                ListenerProps(
+                    name=props.https_listener_name,
+                    service=self.service,
+                    protocol="HTTPS",
+                    port=443,
+                    default_action=Forward([WeightedTarget(target_group, weight=100)]),
+                ),
+            )

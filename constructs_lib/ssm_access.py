@@ -156,3 +156,37 @@ def client_instance_egress(vpc_cidr: str) -> list[Rule]:
         tcp(443, vpc_cidr, "HTTPS to the SSM interface endpoints"),
         tcp(80, LATTICE_LINK_LOCAL_CIDR, "HTTP to VPC Lattice services"),
     ]
+
+
+@dataclass(frozen=True)
+class SsmTestClientProps:
+    vpc_id: str
+    vpc_cidr: str
+    subnet_ids: Sequence[str]  # the endpoints' subnets; the instance goes in the first
+    instance_type: str
+    iam_name_prefix: str
+    egress: Sequence[Rule]  # what the instance may call (443 to the VPC for SSM at least)
+
+
+def ssm_test_client(scope: Construct, props: SsmTestClientProps) -> None:
+    """One private instance to test from, reached through Session Manager: the SSM
+    endpoints (``ssm``), its instance profile (``client-profile``), the Amazon Linux
+    2023 lookup (``amazon-linux``) and the instance (``client``), made directly in
+    ``scope`` (a stack), named as a reader of hand-written Terraform expects."""
+    ssm = SsmEndpoints(scope, "ssm", SsmEndpointsProps(vpc_id=props.vpc_id, vpc_cidr=props.vpc_cidr, subnet_ids=props.subnet_ids))
+    profile = SsmInstanceProfile(scope, "client-profile", name_prefix=props.iam_name_prefix)
+    ClientInstances(
+        scope,
+        "client",
+        ClientInstancesProps(
+            vpc_name="client",
+            vpc_id=props.vpc_id,
+            vpc_cidr=props.vpc_cidr,
+            subnet_ids=list(props.subnet_ids)[:1],
+            instance_type=props.instance_type,
+            ami_id=AmazonLinux2023Ami(scope, "amazon-linux").id,
+            instance_profile=profile.name,
+            egress=props.egress,
+            depends_on=ssm.endpoints,
+        ),
+    )

@@ -28,7 +28,12 @@ def main(argv: list[str] | None = None) -> int:
 
     request = commands.add_parser("curl", help="what a client in a VPC would get from a Lattice service")
     _out_option(request)
-    request.add_argument("--from", dest="source", required=True, help="<stack>/<VPC Name tag>")
+    where = request.add_mutually_exclusive_group(required=True)
+    where.add_argument("--from", dest="source", help="<stack>/<VPC Name tag>: any client of that VPC")
+    where.add_argument("--via", help="with --from-cidr: <stack>/<VPC Name tag> the addresses are in or arrive through")
+    request.add_argument(
+        "--from-cidr", help="the client's address or CIDR (an on-premises host over VPN or Direct Connect, a peer, one subnet of the VPC)"
+    )
     request.add_argument("-X", dest="method", help="HTTP method (default: GET, or POST with -d, as curl)")
     request.add_argument("-H", dest="headers", action="append", default=[], help="'Name: value' (repeatable)")
     request.add_argument("--principal", help="IAM ARN of a SigV4-signing caller (default: anonymous)")
@@ -90,8 +95,10 @@ def _curl(args: argparse.Namespace) -> int:
     if args.data and not any(k.lower() == "content-type" for k in headers):
         headers["Content-Type"] = "application/x-www-form-urlencoded"  # what curl -d sends
     tables = Tables.load(args.state) if args.state else Tables()
+    if (args.via is None) != (args.from_cidr is None):
+        raise BadInput("--from-cidr and --via go together: --from-cidr 172.16.5.10 --via <stack>/<VPC Name tag> (or --from <stack>/<VPC Name tag>)")
     answer = curl(
-        Model.load(args.out), args.source, args.url, method=args.method if args.method is not None else ("POST" if args.data else "GET"), headers=headers, principal=args.principal, tags=tags,
+        Model.load(args.out), args.source or args.via, args.url, from_cidr=args.from_cidr, method=args.method if args.method is not None else ("POST" if args.data else "GET"), headers=headers, principal=args.principal, tags=tags,
         organizations=Organizations.parse(args.org), now=args.time, data=args.data, tables=tables,
     )
     if args.json:

@@ -22,13 +22,13 @@ from .authz import INVOKE, Layer, Request, authorize, caller, request_context
 from .graph import UNKNOWN_ACCOUNT, Model
 from .identity import caller_identity
 from .organizations import Organizations
-from .resolution import BadInput, Client, client_vpc, custom_domain, networks_reached, resource_configuration, service_by_host
+from .resolution import BadInput, Client, arrival, client_vpc, custom_domain, networks_reached, resource_configuration, service_by_host
 from .routing import HttpCall, listener_on, route
 from .security_groups import admission
 from .sharing import association_shares
 from .targets import TargetCall
 from .tfjson import block
-from .topology import Element, Topology
+from .topology import Element, Topology, VpcLink
 
 __all__ = ["Answer", "BadInput", "Client", "HttpCall", "curl"]
 
@@ -50,14 +50,17 @@ def curl(
     organizations: Organizations = Organizations(),
     now: Optional[datetime] = None,
     tables: Optional[Tables] = None,
+    from_cidr: Optional[str] = None,
 ) -> Answer:
     """What a client in ``source`` (``<stack>/<VPC Name tag>``) gets for ``url`` (with
     the request body ``data``) at ``now`` (default: the present), with accounts in
-    ``organizations`` as declared. Pass the ``topology`` of ``model`` to reuse it
-    across requests, and the same ``tables`` for items to outlive one request."""
+    ``organizations`` as declared. With ``from_cidr``, the client is those addresses,
+    in ``source`` or arriving through it (on premises over a VPN, a peer). Pass the
+    ``topology`` of ``model`` to reuse it across requests, and the same ``tables`` for
+    items to outlive one request."""
     call = http_call(url, method=method, headers=headers, principal=principal, tags=tags, data=data)
     topology = topology or Topology(model)
-    client = client_vpc(topology, source)
+    client = client_vpc(topology, source, from_cidr, option="--via" if from_cidr else "--from")
     model.links.clear()
     involved = {client.stack.name}  # the stacks on the request's path
     answer = _reach(topology, client, call, involved, organizations, now, tables if tables is not None else Tables())
@@ -114,15 +117,33 @@ def _reach(
 ) -> Answer:
     answer = Answer(reachable=False, decision="UNREACHABLE")
     reasons = answer.reasons
+    if client.outside and not arrival(topology, client, reasons):
+        return answer
+    named: list[str] = []  # what a private zone says of the host
+    alias = front_door.private_alias(topology, client, call.host, named)
+    if alias is not None and front_door.balancer(topology, alias) is not None:
+
+        def onward(link: VpcLink, seen: Client, answer: Answer) -> Answer:
+            """Past a load balancer whose targets are a service-network endpoint."""
+            return _lattice(topology, seen, call, [link], involved, organizations, now, tables, answer, through_balancer=True)
+
+        reached = front_door.reach(topology, client, call, alias, involved, tables, now, onward)
+        reached.reasons[:0] = reasons + named  # how the client arrived and the name resolved come first
+        return reached
     links = networks_reached(topology, client)
-    service = service_by_host(topology, call.host, links)
-    if service is None:
-        alias = front_door.private_alias(topology, client, call.host, reasons)
-        if alias is not None:
-            reached = front_door.reach(topology, client, call, alias, involved, tables, now)
-            reached.reasons[:0] = reasons  # how the name resolved comes first
-            return reached
-        if reasons:  # a private zone would have named it
+    if client.outside:
+        inside_only = [link for link in links if not link.is_endpoint]
+        links = [link for link in links if link.is_endpoint]
+        reasons.extend(
+            f"{link.how} of {client.vpc_name}: its addresses ({LINK_LOCAL}) are reachable only from inside the VPC, not from {client.cidr}"
+            for link in inside_only
+        )
+    if service_by_host(topology, call.host, links) is None:
+        if named:  # a private zone would have named it
+            reasons.extend(named)
+            if alias is not None:
+                answer.decision = "UNKNOWN"
+                reasons.append(f"not modeled: {alias.target} is not a load balancer of this output")
             return answer
         resource = resource_configuration(topology, call.host)
         if resource:
@@ -131,6 +152,19 @@ def _reach(
                            "reachability of resource configurations is not modeled")
             return answer
         reasons.append(f"DNS: no Lattice service is named {call.host}: it does not resolve")
+        return answer
+    return _lattice(topology, client, call, links, involved, organizations, now, tables, answer)
+
+
+def _lattice(
+    topology: Topology, client: Client, call: HttpCall, links: list[VpcLink], involved: set[str], organizations: Organizations,
+    now: Optional[datetime], tables: Tables, answer: Answer, *, through_balancer: bool = False,
+) -> Answer:
+    """The request from ``client`` over one of ``links`` to the service its host names."""
+    reasons = answer.reasons
+    service = service_by_host(topology, call.host, links)
+    if service is None:
+        reasons.append(f"no Lattice service behind {call.host} is carried through these links: it is not routed")
         return answer
     if not links:
         reasons.append(f"DNS: {client.vpc_name} is connected to no service network: {call.host} does not resolve")
@@ -148,14 +182,20 @@ def _reach(
     if unshared:
         reasons.append(f"{unshared}: {call.host} does not resolve")
         return answer
-    answer.resolution = f"{service.dns_name} -> {LINK_LOCAL} (link-local, through {network.name})"
     named = f"{call.host} (the Lattice name of {service.dns_name}) " if call.host not in (service.dns_name, service.custom_domain) else ""
-    reasons.append(f"DNS: {named}resolves to a {LINK_LOCAL} address through service network {network.name} ({link.how})")
-    if call.host == service.custom_domain:
+    if through_balancer:
+        reasons.append(f"the endpoint carries it to service network {network.name} ({link.how}), Host {call.host}")
+    elif link.is_endpoint:
+        answer.resolution = f"{service.dns_name} -> the addresses of {link.how} (through {network.name})"
+        reasons.append(f"DNS: {named}resolves to the addresses of {link.how} (its private DNS), through service network {network.name}")
+    else:
+        answer.resolution = f"{service.dns_name} -> {LINK_LOCAL} (link-local, through {network.name})"
+        reasons.append(f"DNS: {named}resolves to a {LINK_LOCAL} address through service network {network.name} ({link.how})")
+    if call.host == service.custom_domain and not through_balancer:
         reasons.append(custom_domain(topology, call.host, service.dns_name))
     reasons.extend(shares)
 
-    blocked, admitted = admission(topology, client, link.security_group_ids, call.port)
+    blocked, admitted = admission(topology, client, link.security_group_ids, call.port, what=link.how if link.is_endpoint else "the association")
     if blocked:
         reasons.append(blocked)
         return answer

@@ -169,6 +169,10 @@ def _front_door_edges(topology: Topology, ids: dict[str, str]) -> list[Edge]:
             if not found:
                 continue
             endpoint = ids.get(topology.model.attribute(stack, "aws_vpc_endpoint", found.group(1), "id"))
+            label = "IP targets: the endpoint's interfaces"
+            link = next((l for l in topology.links(stack) if l.element.name == found.group(1)), None)
+            if endpoint is None and link is not None:  # a service-network endpoint: drawn as its link to the network
+                endpoint, label = ids.get(link.network.id), "IP targets: the service-network endpoint's interfaces"
             group = topology.resolve(attachment.body["target_group_arn"], attachment)
             for listener in topology.elements("aws_lb_listener", stack):
                 if not any(topology.resolve(a.get("target_group_arn"), listener) == group for a in blocks(listener.body.get("default_action"))):
@@ -177,7 +181,7 @@ def _front_door_edges(topology: Topology, ids: dict[str, str]) -> list[Edge]:
                 for balancer in topology.elements("aws_lb", stack):
                     source = ids.get(topology.model.attribute(stack, "aws_lb", balancer.name, "dns_name"))
                     if source and endpoint and topology.model.attribute(stack, "aws_lb", balancer.name, "arn") == balancer_arn:
-                        edges.append(Edge(source, endpoint, "IP targets: the endpoint's interfaces", "front"))
+                        edges.append(Edge(source, endpoint, label, "front"))
         for api in topology.elements("aws_api_gateway_rest_api", stack):
             bound = topology.resolve(block(api.body.get("endpoint_configuration")).get("vpc_endpoint_ids") or [], api)
             for endpoint_id in bound:

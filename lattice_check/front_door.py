@@ -10,10 +10,11 @@ API Gateway finds the custom domain behind one endpoint (seed-002 inventory)."""
 from __future__ import annotations
 
 import fnmatch
+import ipaddress
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from . import api_gateway
 from .answer import Answer
@@ -23,7 +24,7 @@ from .resolution import Client
 from .routing import HttpCall
 from .security_groups import admission, between_groups
 from .tfjson import block, blocks
-from .topology import Element, Topology
+from .topology import Element, Topology, VpcLink
 
 _INTERFACE_OF_ENDPOINT = re.compile(r"aws_vpc_endpoint\.([A-Za-z0-9_-]+)\.network_interface_ids")
 _DATA_INTERFACE = re.compile(r"^\$\{data\.aws_network_interface\.([A-Za-z0-9_-]+)\.private_ip\}$")
@@ -78,33 +79,50 @@ def private_alias(topology: Topology, client: Client, host: str, reasons: list[s
     return None
 
 
-def reach(topology: Topology, client: Client, call: HttpCall, alias: Alias, involved: set[str], tables: Tables, now: Optional[datetime] = None) -> Answer:
+def balancer(topology: Topology, alias: Alias) -> Optional[Element]:
+    """The load balancer of this output the alias points to, if any."""
+    return next(
+        (e for e in topology.elements("aws_lb") if topology.model.attribute(e.stack, "aws_lb", e.name, "dns_name") == alias.target), None
+    )
+
+
+# Past a load balancer whose targets are a service-network endpoint: the Lattice hops,
+# for the endpoint's link, with the client as the endpoint sees it.
+Onward = Callable[[VpcLink, Client, Answer], Answer]
+
+
+def reach(
+    topology: Topology, client: Client, call: HttpCall, alias: Alias, involved: set[str], tables: Tables,
+    now: Optional[datetime] = None, onward: Optional[Onward] = None,
+) -> Answer:
     """The request through the load balancer the alias names."""
     answer = Answer(reachable=False, decision="UNREACHABLE")
     reasons = answer.reasons
-    balancer = next(
-        (e for e in topology.elements("aws_lb") if topology.model.attribute(e.stack, "aws_lb", e.name, "dns_name") == alias.target), None
-    )
-    if balancer is None:
+    found = balancer(topology, alias)
+    if found is None:
         answer.decision = "UNKNOWN"
         reasons.append(f"not modeled: {alias.target} is not a load balancer of this output")
         return answer
-    stack = balancer.stack
+    stack = found.stack
     involved.add(stack.name)
-    name = balancer.body.get("name", balancer.name)
+    name = found.body.get("name", found.name)
+    network_balancer = found.body.get("load_balancer_type", "application") == "network"
     answer.resolution = f"{call.host} -> {alias.target} (load balancer {name})"
-    subnets = tuple(topology.resolve(balancer.body.get("subnets") or [], balancer))
+    subnets = tuple(topology.resolve(found.body.get("subnets") or [], found))
     vpcs = {_subnet(topology, stack, s)[0] for s in subnets}
     if vpcs != {client.vpc_id}:
         reasons.append(f"load balancer {name} is not in {client.vpc_name} (its subnets are in {', '.join(sorted(map(str, vpcs)))}): no route")
         return answer
-    groups = tuple(topology.resolve(balancer.body.get("security_groups") or [], balancer))
-    blocked, admitted = admission(topology, client, groups, call.port, stack=stack, what=f"load balancer {name}")
-    if blocked:
-        reasons.append(blocked)
-        return answer
-    reasons.append(admitted)
-    balancer_arn = topology.model.attribute(stack, "aws_lb", balancer.name, "arn")
+    groups = tuple(topology.resolve(found.body.get("security_groups") or [], found))
+    if groups or not network_balancer:
+        blocked, admitted = admission(topology, client, groups, call.port, stack=stack, what=f"load balancer {name}")
+        if blocked:
+            reasons.append(blocked)
+            return answer
+        reasons.append(admitted)
+    else:
+        reasons.append(f"load balancer {name} (network) has no security group: it takes any source; what it forwards to decides")
+    balancer_arn = topology.model.attribute(stack, "aws_lb", found.name, "arn")
     listener = next(
         (
             e for e in topology.elements("aws_lb_listener", stack)
@@ -115,7 +133,7 @@ def reach(topology: Topology, client: Client, call: HttpCall, alias: Alias, invo
     if listener is None:
         reasons.append(f"load balancer {name} has no listener on port {call.port}: connection refused")
         return answer
-    protocol = listener.body.get("protocol", "HTTP")
+    protocol = listener.body.get("protocol", "TCP" if network_balancer else "HTTP")
     if protocol == "HTTPS" and call.scheme == "http":
         answer.reachable, answer.decision, answer.status = True, "ALLOW", 400
         answer.body = "400 The plain HTTP request was sent to HTTPS port"
@@ -124,7 +142,7 @@ def reach(topology: Topology, client: Client, call: HttpCall, alias: Alias, invo
     if protocol == "HTTP" and call.scheme == "https":
         reasons.append(f"listener aws_lb_listener.{listener.name} is plain HTTP on {call.port}: the TLS handshake fails")
         return answer
-    if protocol == "HTTPS":
+    if protocol in ("HTTPS", "TLS"):
         failed = _certificate(topology, listener, call.host, reasons)
         if failed:
             reasons.append(failed)
@@ -163,15 +181,18 @@ def reach(topology: Topology, client: Client, call: HttpCall, alias: Alias, invo
     (endpoint_name,) = endpoints
     endpoint = Element(stack, str(endpoint_name), stack.resources("aws_vpc_endpoint")[str(endpoint_name)])
     endpoint_subnets = tuple(topology.resolve(endpoint.body.get("subnet_ids") or [], endpoint))
+    subnet_cidrs = tuple(_subnet(topology, stack, s)[1] for s in subnets)
+    endpoint_groups = tuple(topology.resolve(endpoint.body.get("security_group_ids") or [], endpoint))
+    health = _nlb_health(topology, group, subnet_cidrs, endpoint_groups) if network_balancer else _health(group)
     reasons.append(
         f"its {len(attachments)} IP targets are the addresses of aws_vpc_endpoint.{endpoint.name} "
-        f"({len(endpoint_subnets)} interfaces, one per subnet){_health(group)}"
+        f"({len(endpoint_subnets)} interfaces, one per subnet){health}"
     )
+    if endpoint.body.get("vpc_endpoint_type") == "ServiceNetwork":
+        return _into_service_network(topology, client, endpoint, group, subnet_cidrs, answer, onward)
     port = int(group.body.get("port", call.port))
     blocked, between = between_groups(
-        topology, stack, groups, tuple(_subnet(topology, stack, s)[1] for s in subnets),
-        tuple(topology.resolve(endpoint.body.get("security_group_ids") or [], endpoint)),
-        tuple(_subnet(topology, stack, s)[1] for s in endpoint_subnets), port,
+        topology, stack, groups, subnet_cidrs, endpoint_groups, tuple(_subnet(topology, stack, s)[1] for s in endpoint_subnets), port,
     )
     if blocked:
         reasons.append(f"load balancer to endpoint: {blocked}: the load balancer's requests time out (it answers 504)")
@@ -185,6 +206,57 @@ def reach(topology: Topology, client: Client, call: HttpCall, alias: Alias, invo
         return answer
     involved.update(e.stack.name for e in topology.elements("aws_api_gateway_domain_name") if topology.resolve(e.body.get("domain_name"), e) == call.host)
     return api_gateway.reach(topology, call, endpoint, tables, answer, now)
+
+
+def _into_service_network(
+    topology: Topology, client: Client, endpoint: Element, group: Element, balancer_cidrs: tuple[str, ...], answer: Answer, onward: Optional[Onward]
+) -> Answer:
+    """Through a service-network endpoint: the Lattice hops go on from there. The
+    endpoint sees the client's own address when the target group preserves it, else
+    the balancer's (each of its subnets must then be admitted)."""
+    link = next((l for l in topology.links(endpoint.stack) if l.element.name == endpoint.name), None)
+    if link is None or onward is None:
+        answer.decision = "UNKNOWN"
+        answer.reasons.append(f"not modeled: aws_vpc_endpoint.{endpoint.name} leads to no service network of this output")
+        return answer
+    preserved = str(group.body.get("preserve_client_ip", "false")).lower() == "true"
+    if preserved:
+        answer.reasons.append(f"the target group preserves client addresses: the endpoint sees {client.cidr}")
+        return onward(link, client, answer)
+    answer.reasons.append(f"the target group does not preserve client addresses: the endpoint sees the load balancer's ({', '.join(balancer_cidrs)})")
+    for cidr in balancer_cidrs[1:]:
+        blocked, _ = admission(topology, client.seen_from(cidr), link.security_group_ids, _group_port(group), stack=endpoint.stack, what=link.how)
+        if blocked:
+            answer.reasons.append(blocked)
+            return answer
+    return onward(link, client.seen_from(balancer_cidrs[0]), answer)
+
+
+def _group_port(group: Element) -> int:
+    return int(group.body.get("port", 80))
+
+
+def _nlb_health(topology: Topology, group: Element, balancer_cidrs: tuple[str, ...], endpoint_groups: tuple[str, ...]) -> str:
+    """NLB health checks come from the balancer's own subnets: the endpoint must admit them."""
+    check = block(group.body.get("health_check"))
+    port = int(str(check.get("port") or "").replace("traffic-port", "") or _group_port(group))
+    where = group.stack
+    unadmitted = [
+        cidr for cidr in balancer_cidrs
+        if not any(
+            rule.admits_port(port) and any(_covers(c, cidr) for c in rule.cidrs)
+            for g in endpoint_groups for rule in topology.ingress(where, g)
+        )
+    ]
+    if unadmitted:
+        return (f"; the health checks from {', '.join(unadmitted)} are not admitted on {port}: "
+                "those targets are unhealthy (with none healthy, the load balancer fails open)")
+    return f"; the health checks ({check.get('protocol', 'TCP')} {port}) come from the balancer's subnets, which the endpoint admits"
+
+
+def _covers(outer: str, inner: str) -> bool:
+    a, b = ipaddress.ip_network(outer), ipaddress.ip_network(inner)
+    return a.version == b.version and b.subnet_of(a)  # type: ignore[arg-type]
 
 
 def _subnet(topology: Topology, stack: Stack, subnet_id: str) -> tuple[str, str]:

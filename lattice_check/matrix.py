@@ -8,7 +8,9 @@ A matrix file is YAML::
       o-abc123defg: ["111111111111", "222222222222"]
     requests:
       - name: vpc1 gets Hello from Lambda
-        from: distributed-consumer-account/vpc1  # <stack>/<VPC Name tag>
+        from: distributed-consumer-account/vpc1  # <stack>/<VPC Name tag>; or, for given addresses
+                                                 # (on premises, a peer): from_cidr: 172.16.5.10
+                                                 # with via: <stack>/<VPC Name tag>
         url: http://lambda-service/              # DNS name, custom domain or Lattice name
         method: GET                              # optional, as are headers, principal, tags, time
         expect:                                  # at least one of:
@@ -129,7 +131,9 @@ class MatrixRequest(BaseModel):
 
     name: str = Field(min_length=1)
     id: Optional[str] = Field(default=None, pattern=r"^[A-Za-z][A-Za-z0-9_-]*$", description="how later rows refer to this one")
-    source: str = Field(alias="from", pattern=r"^[^/]+/.+$", description="<stack>/<VPC Name tag>")
+    source: Optional[str] = Field(default=None, alias="from", pattern=r"^[^/]+/.+$", description="<stack>/<VPC Name tag>")
+    via: Optional[str] = Field(default=None, pattern=r"^[^/]+/.+$", description="with from_cidr: <stack>/<VPC Name tag> the addresses are in or arrive through")
+    from_cidr: Optional[str] = Field(default=None, description="the client's address or CIDR, in or through the via VPC")
     url: str = Field(min_length=1)
     method: str = "GET"
     headers: dict[str, str] = Field(default_factory=dict)
@@ -138,6 +142,19 @@ class MatrixRequest(BaseModel):
     tags: dict[str, str] = Field(default_factory=dict)
     time: Optional[datetime] = Field(default=None, strict=False)  # a YAML timestamp or an ISO 8601 string
     expect: Expectation
+
+    @model_validator(mode="after")
+    def _one_origin(self) -> "MatrixRequest":
+        if (self.source is None) == (self.via is None):
+            raise ValueError("give from: <stack>/<VPC Name tag>, or via: <stack>/<VPC Name tag> with from_cidr (not both)")
+        if (self.via is None) != (self.from_cidr is None):
+            raise ValueError("via and from_cidr go together: from_cidr: 172.16.5.10, via: <stack>/<VPC Name tag>")
+        return self
+
+    @property
+    def origin(self) -> str:
+        """Where the row's request comes from, as the table shows it."""
+        return self.source or f"{self.from_cidr} via {self.via}"
 
 
 class MatrixFile(BaseModel):
@@ -228,7 +245,7 @@ def run_matrix(
             headers["Content-Type"] = "application/json"
         try:
             answer = curl(
-                model, sent.source, sent.url, method=sent.method, headers=headers, data=data or "",
+                model, sent.source or sent.via or "", sent.url, from_cidr=sent.from_cidr, method=sent.method, headers=headers, data=data or "",
                 principal=sent.principal, tags=sent.tags, topology=topology, organizations=organizations,
                 now=moment if moment is None or moment.tzinfo else moment.replace(tzinfo=timezone.utc), tables=tables,
             )
@@ -307,7 +324,7 @@ def render_table(rows: list[Row]) -> str:
     """A plain-text pass/fail table, then what differed in each failing row."""
     header = ("#", "request", "from", "expected", "got", "result")
     lines = [
-        (str(i + 1), row.request.name, row.request.source, row.request.expect.summary(), row.got(), "pass" if row.passed else "FAIL")
+        (str(i + 1), row.request.name, row.request.origin, row.request.expect.summary(), row.got(), "pass" if row.passed else "FAIL")
         for i, row in enumerate(rows)
     ]
     widths = [max(len(cells[c]) for cells in [header, *lines]) for c in range(len(header))]

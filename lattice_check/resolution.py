@@ -4,7 +4,8 @@ URL's host names (its generated DNS name, its custom domain, or offline its
 Lattice name), and how a custom domain reaches the generated name (Route 53)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+import ipaddress
+from dataclasses import dataclass, replace
 from typing import Optional
 
 from .graph import Stack
@@ -17,7 +18,9 @@ class BadInput(ValueError):
 
 @dataclass(frozen=True)
 class Client:
-    """The VPC a request leaves from."""
+    """Where a request leaves from: a VPC (any client in it: ``cidr`` is the VPC's),
+    or given addresses in or through that VPC (``cidr`` is theirs; ``outside`` when
+    they are not the VPC's own, such as an on-premises host arriving over a VPN)."""
 
     stack: Stack
     vpc_name: str
@@ -25,19 +28,33 @@ class Client:
     cidr: str
     account: str
     region: str
+    outside: bool = False
+
+    def seen_from(self, cidr: str) -> "Client":
+        """The same client as a hop that sees it come from ``cidr`` (a load balancer's subnet, say)."""
+        return replace(self, cidr=cidr)
 
 
-def client_vpc(topology: Topology, source: str) -> Client:
-    """``<stack>/<VPC Name tag>`` as a client."""
+def client_vpc(topology: Topology, source: str, address: Optional[str] = None, *, option: str = "--from") -> Client:
+    """``<stack>/<VPC Name tag>`` as a client; with ``address`` (an address or a CIDR),
+    those hosts, in the VPC or arriving through it."""
     stack_name, _, vpc_name = source.partition("/")
     stack = topology.model.stacks.get(stack_name)
     if stack is None or not vpc_name:
-        raise BadInput(f"--from {source!r}: give <stack>/<VPC Name tag>; stacks: {', '.join(topology.model.stacks)}")
+        raise BadInput(f"{option} {source!r}: give <stack>/<VPC Name tag>; stacks: {', '.join(topology.model.stacks)}")
     for vpc in topology.vpcs(stack):
         if (vpc.element.body.get("tags") or {}).get("Name") == vpc_name:
-            return Client(stack, vpc_name, vpc.id, vpc.cidr, vpc.element.account, vpc.element.region)
+            client = Client(stack, vpc_name, vpc.id, vpc.cidr, vpc.element.account, vpc.element.region)
+            if address is None:
+                return client
+            try:
+                hosts = ipaddress.IPv4Network(address, strict=True)
+            except ValueError as error:
+                raise BadInput(f"--from-cidr {address!r}: give an IPv4 address or CIDR with no host bits set, such as 172.16.5.10 ({error})") from None
+            inside = hosts.subnet_of(ipaddress.IPv4Network(vpc.cidr)) if vpc.cidr else False
+            return replace(client, cidr=str(hosts), outside=not inside)
     names = sorted(vpc.label for vpc in topology.vpcs(stack))
-    raise BadInput(f"--from {source!r}: {stack_name} has no VPC named {vpc_name!r} (VPCs: {', '.join(names)})")
+    raise BadInput(f"{option} {source!r}: {stack_name} has no VPC named {vpc_name!r} (VPCs: {', '.join(names)})")
 
 
 def networks_reached(topology: Topology, client: Client) -> list[VpcLink]:
@@ -82,3 +99,42 @@ def custom_domain(topology: Topology, host: str, dns_name: str) -> str:
             return f"DNS: {host} is a {element.body.get('type', 'record')} to {dns_name} ({where}; whether the VPC sees that zone is not modeled)"
         return f"DNS: {where} names {host} but points elsewhere ({', '.join(map(str, targets))}): not modeled further"
     return f"DNS: no Route 53 record for the custom domain {host} in this output (a record elsewhere is not modeled)"
+
+
+def arrival(topology: Topology, client: Client, reasons: list[str]) -> bool:
+    """How hosts outside the VPC (``client.outside``) get into it: a Site-to-Site VPN
+    of this output attached to the VPC, whose static routes must cover them; else a
+    way made elsewhere (Direct Connect, peering, Transit Gateway) is assumed, and said.
+    False (the reasons say why) when they cannot arrive."""
+    hosts = ipaddress.IPv4Network(client.cidr)
+    gateways = [
+        e for e in topology.elements("aws_vpn_gateway", client.stack) if topology.resolve(e.body.get("vpc_id"), e) == client.vpc_id
+    ]
+    gateway_ids = {topology.model.attribute(client.stack, "aws_vpn_gateway", e.name, "id") for e in gateways}
+    connections = [
+        e for e in topology.elements("aws_vpn_connection", client.stack) if topology.resolve(e.body.get("vpn_gateway_id"), e) in gateway_ids
+    ]
+    if not connections:
+        reasons.append(
+            f"not modeled: how {client.cidr} reaches {client.vpc_name} (no Site-to-Site VPN to it in this output: Direct Connect, "
+            "a peering or a Transit Gateway made elsewhere is assumed), nor how it resolves the VPC's private names (assumed: a "
+            "Route 53 Resolver inbound endpoint or a forwarder)"
+        )
+        return True
+    for connection in connections:
+        connection_id = topology.model.attribute(client.stack, "aws_vpn_connection", connection.name, "id")
+        routes = [
+            str(topology.resolve(r.body.get("destination_cidr_block"), r))
+            for r in topology.elements("aws_vpn_connection_route", client.stack)
+            if topology.resolve(r.body.get("vpn_connection_id"), r) == connection_id
+        ]
+        covering = [r for r in routes if hosts.subnet_of(ipaddress.IPv4Network(r))]
+        if covering or not connection.body.get("static_routes_only"):
+            how = f"static route {covering[0]}" if covering else "BGP routes (not modeled: assumed to cover it)"
+            reasons.append(
+                f"{client.cidr} arrives in {client.vpc_name} over Site-to-Site VPN aws_vpn_connection.{connection.name} ({how}); "
+                "how it resolves the VPC's private names is not modeled (assumed: a Route 53 Resolver inbound endpoint or a forwarder)"
+            )
+            return True
+    reasons.append(f"the Site-to-Site VPN of {client.vpc_name} routes only {', '.join(routes) or 'nothing'}: {client.cidr} does not get in")
+    return False

@@ -77,6 +77,12 @@ class VpcLink:
     how: str  # "VPC association <name>" or "service-network endpoint <name>"
     element: Element
 
+    @property
+    def is_endpoint(self) -> bool:
+        """A service-network endpoint: its addresses are in the VPC's subnets, so hosts
+        outside the VPC (over a VPN, a peering, a load balancer) can reach it too."""
+        return self.element.body.get("vpc_endpoint_type") == "ServiceNetwork"
+
 
 @dataclass(frozen=True)
 class ServiceAssociation:

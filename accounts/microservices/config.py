@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Iterable, Literal, Optional
 from pydantic import Field, field_validator
 
 from app_config.fields import NAME as NAME_PATTERN
-from app_config.fields import AccountConfig, DiscoveryChannel, PatternSettings, StrictModel, vpc_cidr_that_fits
+from app_config.fields import AccountConfig, DiscoveryChannel, PatternSettings, StrictModel, acm_certificate_arn, certificate_placement_problem, vpc_cidr_that_fits
 from constructs_lib.lattice_rules import name_problem
 from constructs_lib.subnet_plan import VpcLayout
 
@@ -33,7 +33,6 @@ LAMBDA_NAME_MAX = 64
 DYNAMODB_INDEX = "orderDateIndex"
 API_STAGE = "v1"
 _DOMAIN = re.compile(r"^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
-_ACM_ARN = re.compile(r"^arn:aws[a-z-]*:acm:([a-z0-9-]+):(\d{12}):certificate/[0-9a-f-]{36}$")
 _OPTION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _-]{0,63}$")
 
 Transport = Literal["private_api", "lattice"]
@@ -67,12 +66,6 @@ def service_layout(cidr: str) -> VpcLayout:
     return VpcLayout(cidr, AZS, {"private": SUBNET_PREFIX})
 
 
-def _certificate_arn(value: Optional[str]) -> Optional[str]:
-    if value is not None and not _ACM_ARN.match(value):
-        raise ValueError("must be an ACM certificate ARN like arn:aws:acm:eu-west-1:123456789012:certificate/<uuid>")
-    return value
-
-
 class MicroserviceConfig(StrictModel):
     """One order microservice in an account of its own."""
 
@@ -104,7 +97,7 @@ class MicroserviceConfig(StrictModel):
     @field_validator("certificate_arn")
     @classmethod
     def _certificate(cls, value: Optional[str]) -> Optional[str]:
-        return _certificate_arn(value)
+        return acm_certificate_arn(value)
 
 
 def _default_services() -> dict[str, MicroserviceConfig]:
@@ -163,7 +156,7 @@ class MicroservicesSettings(PatternSettings):
     @field_validator("alb_certificate_arn")
     @classmethod
     def _alb_certificate(cls, value: Optional[str]) -> Optional[str]:
-        return _certificate_arn(value)
+        return acm_certificate_arn(value)
 
 
 def _checks(config: LatticeConfig, settings: MicroservicesSettings) -> Iterable[str]:
@@ -210,9 +203,9 @@ def _certificate_problems(
         reason = "the lattice transport uses the domain and certificate VPC Lattice generates" if settings.transport == "lattice" else 'certificates = "private_ca" issues every certificate'
         yield f"{key} = {arn!r}: not used: {reason}; remove it, or set certificates = \"acm\""
         return
-    region, owner = _ACM_ARN.match(arn).groups()  # type: ignore[union-attr]
-    if owner != account or region != config.region:
-        yield f"{key} = {arn!r}: is in account {owner}, region {region}; it must be in account {account}, region {config.region} (ACM certificates are used where they are)"
+    misplaced = certificate_placement_problem(key, arn, account, config.region, "ACM certificates are used where they are")
+    if misplaced:
+        yield misplaced
 
 
 def _claims(config: LatticeConfig, settings: MicroservicesSettings) -> Iterable[NameClaim]:

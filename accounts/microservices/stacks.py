@@ -49,15 +49,7 @@ from constructs_lib.private_rest_api import ApiCustomDomain, InvokedFunction, Pr
 from constructs_lib.private_zone import PrivateZone
 from constructs_lib.python_lambda import LambdaCode, LambdaVpcPlacement, PythonLambda, PythonLambdaProps
 from constructs_lib.security_group import LinkedSecurityGroup, Rule, RuledSecurityGroup, SecurityGroupProps, association_security_group, tcp
-from constructs_lib.ssm_access import (
-    LATTICE_LINK_LOCAL_CIDR,
-    AmazonLinux2023Ami,
-    ClientInstances,
-    ClientInstancesProps,
-    SsmEndpoints,
-    SsmEndpointsProps,
-    SsmInstanceProfile,
-)
+from constructs_lib.ssm_access import LATTICE_LINK_LOCAL_CIDR, SsmTestClientProps, ssm_test_client
 from constructs_lib.vpc import TieredVpc, TieredVpcProps
 
 from ..base import AccountStack, Deployment
@@ -198,26 +190,19 @@ class MicroservicesConsumerAccountStack(AccountStack):
     def _test_client(self, port: int, cidr: str) -> None:
         """The original's client sat in a public subnet with a public address; this one
         is private and reached through Session Manager's endpoints."""
-        settings = self.settings
-        private = self.vpc.subnet_ids("private")
-        ssm = SsmEndpoints(self, "ssm", SsmEndpointsProps(vpc_id=self.vpc.id, vpc_cidr=settings.consumer_vpc_cidr, subnet_ids=private))
-        profile = SsmInstanceProfile(self, "client-profile", name_prefix=self.iam_name("client"))
-        ClientInstances(
+        vpc_cidr = self.settings.consumer_vpc_cidr
+        ssm_test_client(
             self,
-            "client",
-            ClientInstancesProps(
-                vpc_name="client",
+            SsmTestClientProps(
                 vpc_id=self.vpc.id,
-                vpc_cidr=settings.consumer_vpc_cidr,
-                subnet_ids=private[:1],
+                vpc_cidr=vpc_cidr,
+                subnet_ids=self.vpc.subnet_ids("private"),
                 instance_type=CLIENT_INSTANCE_TYPE,
-                ami_id=AmazonLinux2023Ami(self, "amazon-linux").id,
-                instance_profile=profile.name,
+                iam_name_prefix=self.iam_name("client"),
                 egress=[
-                    tcp(HTTPS, settings.consumer_vpc_cidr, "HTTPS to the SSM endpoints and the load balancer"),
-                    *([] if cidr == settings.consumer_vpc_cidr else [tcp(port, cidr, "HTTPS to VPC Lattice services")]),
+                    tcp(HTTPS, vpc_cidr, "HTTPS to the SSM endpoints and the load balancer"),
+                    *([] if cidr == vpc_cidr else [tcp(port, cidr, "HTTPS to VPC Lattice services")]),
                 ],
-                depends_on=ssm.endpoints,
             ),
         )
 

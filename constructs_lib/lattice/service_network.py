@@ -237,11 +237,14 @@ class ServiceNetworkEndpointProps:
     subnet_ids: Sequence[str]  # a free /28 per AZ
     security_group_ids: Sequence[str] = ()
     private_dns_enabled: bool = True
+    # e.g. the RAM share accepter that makes a shared network visible to this account
+    depends_on: Sequence[ITerraformDependable] = ()
 
 
 class ServiceNetworkVpcEndpoint(Construct):
     """A VPC endpoint of type ``ServiceNetwork``: connects a VPC to a service network
-    without an association, so one VPC can reach several networks."""
+    without an association, so one VPC can reach several networks. It has a network
+    interface per subnet, which a load balancer can target."""
 
     def __init__(self, scope: Construct, id: str, props: ServiceNetworkEndpointProps) -> None:
         super().__init__(scope, id)
@@ -256,4 +259,7 @@ class ServiceNetworkVpcEndpoint(Construct):
             subnet_ids=list(props.subnet_ids),
             security_group_ids=list(props.security_group_ids) or None,
             private_dns_enabled=props.private_dns_enabled,
+            depends_on=list(props.depends_on) or None,
         )
+        self.id: str = self.resource.id
+        self.network_interface_ids: str = self.resource.network_interface_ids

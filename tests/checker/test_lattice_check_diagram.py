@@ -27,12 +27,13 @@ def count(model: Model, kind: str) -> int:
 
 def test_every_account_vpc_network_and_service_is_drawn(model) -> None:
     drawing = pictures.build(Topology(model))
-    assert [a.label for a in drawing.accounts] == [f"account {n * 4}" for n in ("111", "222", "333", "444", "555", "666", "777", "888")]
+    assert [a.label for a in drawing.accounts] == [f"account {n * 4}" for n in ("111", "222", "333", "444", "555", "666", "777", "888", "999")]
     nodes = [n for a in drawing.accounts for s in a.children for n in s.nodes]
     shapes = [n.shape for n in nodes]
-    assert shapes.count("vpc") == count(model, "aws_vpc") == 12
-    assert shapes.count("network") == count(model, "aws_vpclattice_service_network") == 5
-    assert shapes.count("service") == count(model, "aws_vpclattice_service") == 3
+    assert shapes.count("vpc") == count(model, "aws_vpc") == 13
+    assert shapes.count("network") == count(model, "aws_vpclattice_service_network") == 6
+    assert shapes.count("service") == count(model, "aws_vpclattice_service") == 4
+    assert shapes.count("balancer") == count(model, "aws_lb") == 3
     assert len({n.id for n in nodes}) == len(nodes)
     stacks = {s.label.split(" ")[0] for a in drawing.accounts for s in a.children}
     assert stacks == set(model.stacks)
@@ -48,6 +49,7 @@ def test_every_association_and_share_is_an_edge(model) -> None:
         ("centralized_service", "account_333333333333"),
         ("centralized_service_network", "account_222222222222"),
         ("distributed_service", "account_222222222222"),
+        ("ingress_service", "account_999999999999"),
         ("shared_common", "account_444444444444"),
         ("shared_common", "account_555555555555"),
     ]
@@ -76,18 +78,28 @@ def test_the_original_seed_002_path_is_drawn(model) -> None:
     assert "bold" in pictures.dot(pictures.build(Topology(model)))
 
 
+def test_the_ingress_path_is_drawn(model) -> None:
+    """Seed 003: the edge VPC's private zone names the NLB, whose targets are the service-network endpoint."""
+    text = pictures.mermaid(pictures.build(Topology(model)))
+    edge, service = "ingress_edge_account", "ingress_service_account"
+    assert f'{edge}_nlb[/"load balancer ingress-service-edge<br/>internal"/]' in text
+    assert f'{edge}_vpc ==>|"private zone lattice-ingress.internal: hello"| {edge}_nlb' in text
+    assert f'{edge}_nlb ==>|"IP targets: the service-network endpoint\'s interfaces"| {service}_service_network_network' in text
+    assert f'{edge}_vpc -.->|"service-network endpoint"| {service}_service_network_network' in text
+
+
 def test_mermaid_is_well_formed_and_stable(model, default_out) -> None:
     text = pictures.mermaid(pictures.build(Topology(model)))
     assert text == pictures.mermaid(pictures.build(Topology(Model.load(default_out))))
     lines = text.splitlines()
     assert lines[0] == "flowchart LR"
-    assert sum(line.strip().startswith("subgraph ") for line in lines) == sum(line.strip() == "end" for line in lines) == 8 + 11
+    assert sum(line.strip().startswith("subgraph ") for line in lines) == sum(line.strip() == "end" for line in lines) == 9 + 13
     assert '{{"network blue-service-network<br/>auth AWS_IAM"}}' in text
     assert '(["service lambda-service<br/>auth AWS_IAM"])' in text
     assert '-.->|"RAM share Amazon VPC Lattice service (accepted)"| account_222222222222' in text
     defined = set(re.findall(r"^\s+([A-Za-z0-9_]+)(?:\[|\{\{|\(\[|\(\()", text, re.M))
     used = set(re.findall(r"^\s+([A-Za-z0-9_]+) -", text, re.M)) | set(re.findall(r"\| ([A-Za-z0-9_]+)$", text, re.M))
-    accounts = {f"account_{n * 4}" for n in ("111", "222", "333", "444", "555", "666", "777", "888")}
+    accounts = {f"account_{n * 4}" for n in ("111", "222", "333", "444", "555", "666", "777", "888", "999")}
     assert used <= defined | accounts
 
 
@@ -111,13 +123,13 @@ def test_svg_through_graphviz(model, default_out, tmp_path, graphviz, capsys) ->
     for label in ("account 222222222222", "VPC vpc1", "network centralized-service-network", "service shared-service", "RAM share blue-service-network share (accepted)"):
         assert label in texts
     clusters = [g for g in root.iter("{http://www.w3.org/2000/svg}g") if g.get("class") == "cluster"]
-    assert len(clusters) == 8 + 11
+    assert len(clusters) == 9 + 13
 
 
 def test_dot_text_and_a_missing_graphviz(default_out, tmp_path, monkeypatch, capsys) -> None:
     assert main(["diagram", "--out", str(default_out), "--format", "dot"]) == 0
     text = capsys.readouterr().out
-    assert text.startswith("digraph lattice {") and text.count("subgraph cluster_") == 8 + 11
+    assert text.startswith("digraph lattice {") and text.count("subgraph cluster_") == 9 + 13
     assert "lhead=cluster_account_444444444444" in text
     monkeypatch.setattr(pictures.shutil, "which", lambda name: None)
     assert main(["diagram", "--out", str(default_out), "--svg", str(tmp_path / "x.svg")]) == 2

@@ -76,6 +76,7 @@ def test_every_share_of_the_default_app(model) -> None:
         ("shared-common-account", ("444444444444",), ("shared-blue-account",)),
         ("shared-common-account", ("555555555555",), ("shared-green-account",)),
         ("microservices-consumer-account", ("777777777777", "888888888888"), ("microservices-beverage-account", "microservices-food-account")),
+        ("ingress-service-account", ("999999999999",), ("ingress-edge-account",)),
     }
     for share in Topology(model).shares:
         assert len(share.resources) == 1
@@ -179,7 +180,8 @@ def test_a_service_network_endpoint_connects_a_vpc_too(model) -> None:
     }
     answer = curl(model, "distributed-consumer-account/vpc1", "http://lambda-service/")
     assert answer.status == 200
-    assert "through service network vpc1-service-network (service-network endpoint vpc1_lattice)" in answer.reasons[0]
+    assert "resolves to the addresses of service-network endpoint vpc1_lattice (its private DNS), through service network vpc1-service-network" in answer.reasons[0]
+    assert answer.resolution.endswith("-> the addresses of service-network endpoint vpc1_lattice (through vpc1-service-network)")
 
 
 @pytest.mark.parametrize(

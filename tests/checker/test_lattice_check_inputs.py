@@ -98,3 +98,25 @@ def test_lattice_check_stands_alone() -> None:
             if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
                 names = [node.module]
             assert not [n for n in names if n.split(".")[0] in project], f"{path.name} imports {names}"
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--via", "ingress-edge-account/ingress-edge", "--from-cidr", "172.16.5.1/16"], "--from-cidr '172.16.5.1/16': give an IPv4 address or CIDR with no host bits set"),
+        (["--via", "ingress-edge-account/ingress-edge", "--from-cidr", "somewhere"], "--from-cidr 'somewhere': give an IPv4 address or CIDR"),
+        (["--via", "ingress-edge-account/nowhere", "--from-cidr", "172.16.5.10"], "--via 'ingress-edge-account/nowhere': ingress-edge-account has no VPC named 'nowhere'"),
+        (["--via", "ingress-edge-account/ingress-edge"], "--from-cidr and --via go together"),
+        (["--from", VPC1, "--from-cidr", "172.16.5.10"], "--from-cidr and --via go together"),
+    ],
+)
+def test_bad_client_addresses(default_out: Path, args: list[str], message: str, capsys) -> None:
+    assert main(["curl", "--out", str(default_out), *args, "http://hello.lattice-ingress.internal/"]) == 2
+    assert message in one_error(capsys)
+
+
+def test_a_state_file_that_is_not_json_is_bad_input(default_out: Path, tmp_path: Path, capsys) -> None:
+    state = tmp_path / "orders.json"
+    state.write_text("{not json")
+    assert main(["curl", "--out", str(default_out), "--from", VPC1, "--state", str(state), "http://lambda-service/"]) == 2
+    assert f"--state {state}: not a state file lattice_check wrote" in one_error(capsys)

@@ -32,7 +32,7 @@ def outputs(default_out, tmp_path_factory) -> dict[str, Path]:
 
 def test_every_pattern_of_the_default_app_has_a_matrix(default_config) -> None:
     enabled = {name for name, pattern in default_config.patterns if pattern is not None and pattern.enabled}
-    assert enabled == {"distributed", "centralized", "shared", "microservices"}
+    assert enabled == {"distributed", "centralized", "shared", "microservices", "ingress"}
     assert {m.stem.split("-")[0] for m in MATRICES} == enabled
     assert set(VARIANTS) <= {m.stem for m in MATRICES}
 
@@ -122,7 +122,9 @@ requests:
         ("requests:\n  - {name: a, from: s/v, url: 'http://x/', expect: {}}", "expect is empty: give at least one of reachable"),
         ("requests:\n  - {name: a, from: s/v, url: 'http://x/', expect: {status: '200'}}", "requests.0.expect.status = '200': Input should be a valid integer"),
         ("requests:\n  - {name: a, from: nostack, url: 'http://x/', expect: {status: 200}}", "requests.0.from = 'nostack': String should match pattern"),
-        ("requests:\n  - {name: a, url: 'http://x/', expect: {status: 200}}", "requests.0.from: required but missing"),
+        ("requests:\n  - {name: a, url: 'http://x/', expect: {status: 200}}", "requests.0: give from: <stack>/<VPC Name tag>, or via: <stack>/<VPC Name tag> with from_cidr (not both)"),
+        ("requests:\n  - {name: a, from: s/v, via: s/v, from_cidr: 10.0.0.1, url: 'http://x/', expect: {status: 200}}", "requests.0: give from: <stack>/<VPC Name tag>, or via:"),
+        ("requests:\n  - {name: a, via: s/v, url: 'http://x/', expect: {status: 200}}", "requests.0: via and from_cidr go together"),
         ("requests:\n  - {name: a, from: s/v, url: 'http://x/', expect: {decision: MAYBE}}", "requests.0.expect.decision = 'MAYBE': Input should be 'ALLOW', 'DENY', 'UNREACHABLE' or 'UNKNOWN'"),
         ("requests:\n  - {name: a, from: s/v, url: 'http://x/{{ b.json.id }}', expect: {status: 200}}", "requests.0 (a): {{ b.json.id }} names no earlier row (ids so far: none)"),
         (

@@ -73,6 +73,11 @@ POOLS: dict[str, tuple[list[Any], list[Any]]] = {
     "options": ([["pizza", "hamburger", "salat"], ["tea"]], [[], ["a", "a"], ["bad!"]]),
     "certificate_arn": ([None] * 3 + ["arn:aws:acm:eu-west-1:444444444444:certificate/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"], ["not-an-arn"]),
     "alb_certificate_arn": ([None] * 3 + ["arn:aws:acm:eu-west-1:222222222222:certificate/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"], ["not-an-arn"]),
+    "custom_domain_name": (["hello.lattice-ingress.internal", "api.example.internal"], ["hello", "Hello.Example.Internal"]),
+    "edge_vpc_cidr": (["10.100.0.0/24", "172.16.0.0/24", "10.0.0.0/16"], ["10.100.0.0/26"]),
+    "onprem_cidrs": ([["172.16.0.0/16"], [], ["192.168.0.0/16", "172.16.0.0/12"]], [["172.16.0.1/16"], ["10.0.0.0/8", "10.1.0.0/16"]]),
+    "customer_gateway_ip": (["203.0.113.10", "198.51.100.7"], ["10.0.0.1", "not-an-address"]),
+    "bgp_asn": ([65000, 64512], [0]),
 }
 
 
@@ -81,9 +86,10 @@ def _names_in_use() -> list[str]:
     claims of a config with every pattern on: good candidates for collisions."""
     config = parse_config(
         {
-            "accounts": {role: {"id": account} for role, account in zip(("service", "consumer", "network", "common"), GOOD_ACCOUNTS)},
+            "accounts": {role: {"id": account} for role, account in zip(("service", "consumer", "network", "common", "edge"), GOOD_ACCOUNTS)},
             "patterns": {
                 "centralized": {"enabled": True},
+                "ingress": {"enabled": True},
                 "shared": {
                     "enabled": True,
                     "tenants": {

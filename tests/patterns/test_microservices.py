@@ -10,7 +10,7 @@ import pytest
 
 from app_config.loader import ConfigError
 from lattice_check.tfjson import decode_json_argument
-from tests.helpers import cross_stack_problems, data_sources, load_stacks, make_config, resources, synth
+from tests.helpers import assert_variants_validate_and_apply, cross_stack_problems, data_sources, load_stacks, make_config, resources, synth
 
 CONSUMER, FOOD, BEVERAGE = "microservices-consumer-account", "microservices-food-account", "microservices-beverage-account"
 APP = "cross-account-microservices"
@@ -290,17 +290,4 @@ def variants(tmp_path_factory) -> dict[str, Path]:
 
 
 def test_the_other_variants_validate_and_apply_against_mocks(variants, terraform) -> None:
-    from lattice_check.backends import remote_state_producers
-    from tools.mock_apply import run_mocked
-    from tools.terraform_offline import describe_diagnostics
-
-    for name, out in variants.items():
-        stacks = load_stacks(out)
-        dirs = {stack: out / "stacks" / stack for stack in stacks}
-        reports = terraform.validate_many({f"{name}-{stack}": path for stack, path in dirs.items()})
-        for stack, report in reports.items():
-            assert report["valid"] and report["warning_count"] == 0, f"{stack}:\n{describe_diagnostics(report)}"
-        if "secrets" in name:
-            continue  # the mocks give every secret read "{}" (no producer's payload): validate only, as for the other patterns
-        mocked = run_mocked(terraform, dirs, remote_state_producers(stacks))
-        assert mocked.problems == [] and mocked.runs == {"plan": "pass", "apply": "pass"}, f"{name}: " + "\n".join(mocked.problems)
+    assert_variants_validate_and_apply(terraform, variants)
