@@ -50,6 +50,19 @@ def subnets_fit(layout: VpcLayout) -> None:
         raise ValueError(f"subnets do not fit: {exc}") from None
 
 
+_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+
+
+def dns_domain(value: str, *, example: str, min_labels: int = 2) -> str:
+    """``value`` if it is a lowercase DNS name of at least ``min_labels`` labels
+    (1-63 characters each, letters, digits and inner hyphens; 253 in all)."""
+    labels = value.split(".")
+    if len(value) > 253 or len(labels) < min_labels or not all(re.fullmatch(_LABEL, label) for label in labels) or not re.fullmatch(r"[a-z][a-z0-9-]*", labels[-1]):
+        what = "a lowercase DNS domain" if min_labels <= 2 else f"a lowercase DNS name of {min_labels} or more labels"
+        raise ValueError(f"must be {what} such as {example}")
+    return value
+
+
 _ACM_ARN = re.compile(r"^arn:aws[a-z-]*:acm:([a-z0-9-]+):(\d{12}):certificate/[0-9a-f-]{36}$")
 
 

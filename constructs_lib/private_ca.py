@@ -6,7 +6,7 @@ CA's own certificate signing request (the RootCACertificate/V1 template)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import Optional, Sequence
 
 from . import aws
 from .cdk import Construct, ITerraformDependable, TerraformResourceLifecycle
@@ -21,6 +21,7 @@ ROOT_VALIDITY_YEARS = 10  # longer than any certificate ACM asks for (395 days),
 class RootCertificateAuthorityProps:
     common_name: str  # the root's subject, e.g. the private domain it serves
     share_with: Sequence[str] = field(default_factory=tuple)  # accounts whose ACM may request certificates from it
+    organization: Optional[str] = None  # the subject's O
 
 
 class RootCertificateAuthority(Construct):
@@ -39,7 +40,9 @@ class RootCertificateAuthority(Construct):
             certificate_authority_configuration=aws.acmpca_certificate_authority.AcmpcaCertificateAuthorityCertificateAuthorityConfiguration(
                 key_algorithm=KEY_ALGORITHM,
                 signing_algorithm=SIGNING_ALGORITHM,
-                subject=aws.acmpca_certificate_authority.AcmpcaCertificateAuthorityCertificateAuthorityConfigurationSubject(common_name=props.common_name),
+                subject=aws.acmpca_certificate_authority.AcmpcaCertificateAuthorityCertificateAuthorityConfigurationSubject(
+                    common_name=props.common_name, organization=props.organization
+                ),
             ),
         )
         self.arn: str = ca.arn
@@ -73,7 +76,7 @@ class RootCertificateAuthority(Construct):
 
 
 class PrivateCertificate(Construct):
-    """An ACM certificate for ``domain_names`` (no wildcard: each name it serves),
+    """An ACM certificate for ``domain_names`` (each name it serves, ``*.<domain>`` for one level below),
     signed by the private CA ``authority_arn`` (this account's, or one shared with it
     by RAM: ``depends_on`` its accepter). A replacement is created before the old one
     is destroyed, so whatever uses it never goes without."""

@@ -20,6 +20,9 @@ class TieredVpcProps:
     # A tier whose subnets reach the internet: the VPC gets an internet gateway and
     # that tier's route tables a default route to it. None: nothing routes out.
     public_tier: Optional[str] = None
+    # Tiers that reach the internet through one NAT gateway in the public tier's first
+    # subnet (needs public_tier): one gateway, as cheap samples do, not one per zone.
+    nat_tiers: tuple[str, ...] = ()
 
 
 class TieredVpc(Construct):
@@ -84,6 +87,27 @@ class TieredVpc(Construct):
         self.internet_gateway: Optional[aws.internet_gateway.InternetGateway] = None
         if props.public_tier is not None:
             self.internet_gateway = self._route_to_internet(scope, id, props.name, props.public_tier)
+        if props.nat_tiers:
+            if props.public_tier is None:
+                raise ValueError(f"{self.node.path}: nat_tiers = {props.nat_tiers}: a NAT gateway needs a public_tier")
+            self._route_through_nat(scope, id, props.name, props.public_tier, props.nat_tiers)
+
+    def _route_through_nat(self, scope: Construct, id: str, name: str, public_tier: str, tiers: tuple[str, ...]) -> None:
+        address = aws.eip.Eip(scope, f"{id}-nat-address", domain="vpc", tags={"Name": f"{name}-nat"})
+        nat = aws.nat_gateway.NatGateway(
+            scope,
+            f"{id}-nat",
+            allocation_id=address.id,
+            subnet_id=self._tier(self._subnet_ids, public_tier)[0],
+            tags={"Name": f"{name}-nat"},
+            depends_on=[self.internet_gateway] if self.internet_gateway is not None else None,
+        )
+        nat_id = nat.id
+        for tier in tiers:
+            for index, table_id in enumerate(self._tier(self._route_table_ids, tier)):
+                aws.route.Route(
+                    scope, f"{id}-{tier}-nat-{index + 1}", route_table_id=table_id, destination_cidr_block="0.0.0.0/0", nat_gateway_id=nat_id
+                )
 
     def _route_to_internet(self, scope: Construct, id: str, name: str, tier: str) -> aws.internet_gateway.InternetGateway:
         # Named beside the VPC (main-igw, main-public-internet-1), as a reader of

@@ -8,12 +8,11 @@ Lattice API be called without internet."""
 from __future__ import annotations
 
 import ipaddress
-import re
 from typing import TYPE_CHECKING, Iterable, Optional
 
 from pydantic import Field, field_validator
 
-from app_config.fields import StrictModel, acm_certificate_arn, certificate_placement_problem, lattice_name, vpc_cidr_that_fits
+from app_config.fields import dns_domain, StrictModel, acm_certificate_arn, certificate_placement_problem, lattice_name, vpc_cidr_that_fits
 from constructs_lib.subnet_plan import VpcLayout
 
 from ..hello_settings import PROVIDER_ID, SERVICE, HelloServiceSettings, account_wide_name, hello_service_claims
@@ -31,7 +30,6 @@ AZS = 2
 SUBNET_PREFIX = 28  # a service-network endpoint needs a free /28 per zone
 HTTP, HTTPS = 80, 443
 LOAD_BALANCER_NAME_MAX = 32
-_DOMAIN = re.compile(r"^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.){2,}[a-z0-9-]{2,63}$")
 # RFC 5737 documentation ranges: accepted so examples validate; replace them with yours
 _DOCUMENTATION = [ipaddress.IPv4Network(n) for n in ("192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24")]
 
@@ -96,9 +94,7 @@ class IngressSettings(HelloServiceSettings):
     @field_validator("custom_domain_name")
     @classmethod
     def _domain(cls, value: str) -> str:
-        if not _DOMAIN.match(value):
-            raise ValueError("must be a lowercase DNS name of three or more labels, such as hello.lattice-ingress.internal (the zone is the name without its first label)")
-        return value
+        return dns_domain(value, example="hello.lattice-ingress.internal (the zone is the name without its first label)", min_labels=3)
 
     @field_validator("certificate_arn")
     @classmethod

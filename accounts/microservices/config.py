@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Iterable, Literal, Optional
 
 from pydantic import Field, field_validator
 
-from app_config.fields import NAME as NAME_PATTERN
+from app_config.fields import dns_domain, NAME as NAME_PATTERN
 from app_config.fields import AccountConfig, DiscoveryChannel, PatternSettings, StrictModel, acm_certificate_arn, certificate_placement_problem, vpc_cidr_that_fits
 from constructs_lib.lattice_rules import name_problem
 from constructs_lib.subnet_plan import VpcLayout
@@ -32,7 +32,6 @@ ALB_NAME_MAX = 32
 LAMBDA_NAME_MAX = 64
 DYNAMODB_INDEX = "orderDateIndex"
 API_STAGE = "v1"
-_DOMAIN = re.compile(r"^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 _OPTION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _-]{0,63}$")
 
 Transport = Literal["private_api", "lattice"]
@@ -144,9 +143,7 @@ class MicroservicesSettings(PatternSettings):
     @field_validator("domain")
     @classmethod
     def _domain(cls, value: str) -> str:
-        if not _DOMAIN.match(value):
-            raise ValueError("must be a lowercase DNS domain such as cross-account-microservices.com")
-        return value
+        return dns_domain(value, example="cross-account-microservices.com")
 
     @field_validator("consumer_vpc_cidr")
     @classmethod

@@ -78,6 +78,13 @@ POOLS: dict[str, tuple[list[Any], list[Any]]] = {
     "onprem_cidrs": ([["172.16.0.0/16"], [], ["192.168.0.0/16", "172.16.0.0/12"]], [["172.16.0.1/16"], ["10.0.0.0/8", "10.1.0.0/16"]]),
     "customer_gateway_ip": (["203.0.113.10", "198.51.100.7"], ["10.0.0.1", "not-an-address"]),
     "bgp_asn": ([65000, 64512], [0]),
+    "organization": (["octank", "example"], []),
+    "clusters": ([["cluster1", "cluster2"], ["east", "west", "north"]], [["solo"], ["a", "a"]]),
+    "cluster_vpc_cidr": (["10.0.0.0/16"], ["10.0.0.0/24"]),
+    "kubernetes_version": (["1.35", "1.36"], ["1.30"]),
+    "node_instance_type": (["m5.large", "t3.medium"], []),
+    "node_count": ([3, 1], [0, 11]),
+    "client_role_name": (["vpc-lattice-ccpc-sigv4-client"], ["bad role name"]),
 }
 
 
@@ -86,10 +93,11 @@ def _names_in_use() -> list[str]:
     claims of a config with every pattern on: good candidates for collisions."""
     config = parse_config(
         {
-            "accounts": {role: {"id": account} for role, account in zip(("service", "consumer", "network", "common", "edge"), GOOD_ACCOUNTS)},
+            "accounts": {role: {"id": account} for role, account in zip(("service", "consumer", "network", "common", "edge", "clusters"), GOOD_ACCOUNTS)},
             "patterns": {
                 "centralized": {"enabled": True},
                 "ingress": {"enabled": True},
+                "multicluster": {"enabled": True},
                 "shared": {
                     "enabled": True,
                     "tenants": {

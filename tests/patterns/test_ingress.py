@@ -131,7 +131,7 @@ def test_a_vpn_and_a_certificate_when_configured(with_vpn) -> None:
         ({"vpn": {"customer_gateway_ip": "203.0.113.10", "bgp_asn": 0}}, "a BGP ASN is 1-4294967294"),
         ({"vpn": VPN, "onprem_cidrs": []}, "patterns.ingress.vpn: give onprem_cidrs too"),
         ({"vpn": {"customer_gateway_ip": "198.51.100.7"}, "onprem_cidrs": ["198.51.100.0/24"]}, "it is inside onprem_cidrs 198.51.100.0/24"),
-        ({"custom_domain_name": "hello.internal"}, "three or more labels"),
+        ({"custom_domain_name": "hello.internal"}, "3 or more labels"),
         ({"certificate_arn": CERTIFICATE.replace("111111111111", "999999999999")}, "is in account 999999999999, region eu-west-1; it must be in account 111111111111"),
         ({"edge_vpc_cidr": "10.100.0.0/26"}, "patterns.ingress.edge_vpc_cidr"),
         ({"service_network_name": "servicenetwork-x"}, "patterns.ingress.service_network_name"),

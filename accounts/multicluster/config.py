@@ -1,0 +1,141 @@
+"""Multi-cluster secure communication, config side (seed 004: the EKS Blueprints
+pattern ``patterns/vpc-lattice/cross-cluster-pod-communication``;
+../shared/spec/seed-004-multicluster.md). Two EKS clusters whose VPCs have the same
+CIDR talk through one VPC Lattice service network; pods sign their requests with
+an EKS Pod Identity role, and each cluster's service admits only the other
+cluster's ``apps`` namespace, by the session tags EKS sets.
+
+Where the original let the AWS Gateway API controller create the service network
+and the VPC associations (and needed AWS CLI scripts to remove them), Terraform
+owns them here: ``cdktf destroy`` in reverse order cleans up."""
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Iterable
+
+from pydantic import Field, field_validator
+
+from app_config.fields import dns_domain, PatternSettings, lattice_name, vpc_cidr_that_fits
+from constructs_lib.subnet_plan import VpcLayout
+
+from ..hello_settings import PROVIDER_ID
+from ..registry import AccountRole, NameClaim, PatternSpec, required_account
+
+if TYPE_CHECKING:
+    from app_config.schema import LatticeConfig
+
+NAME = "multicluster"
+ENVIRONMENT_STACK = f"{NAME}-environment"
+CLUSTERS_ROLE = AccountRole("clusters", "Owns the EKS clusters, their service network and Pod Identity role (multicluster pattern).")
+AZS = 3  # as the original
+PRIVATE_PREFIX, PUBLIC_PREFIX = 20, 24  # the original's cidrsubnet(cidr, 4, k) and cidrsubnet(cidr, 8, k + 48)
+APP_NAMESPACE = "apps"
+APP_SERVICE_ACCOUNT = "default"
+CONTROLLER_NAMESPACE = "aws-application-networking-system"
+CONTROLLER_SERVICE_ACCOUNT = "gateway-api-controller"
+_CLUSTER = re.compile(r"^[a-z][a-z0-9-]{0,30}[a-z0-9]$")
+# Kubernetes versions in EKS standard support on 2026-12-01 (docs: EKS Kubernetes release calendar)
+# (1.34 ends on 2026-12-02: not offered); the controller v2.1 needs 1.31 or later.
+SUPPORTED_VERSIONS = ("1.35", "1.36")
+
+
+def cluster_layout(cidr: str) -> VpcLayout:
+    """Private /20s for the nodes and pods, public /24s for the NAT gateway, in three zones."""
+    return VpcLayout(cidr, AZS, {"private": PRIVATE_PREFIX, "public": PUBLIC_PREFIX})
+
+
+def cluster_stack_name(cluster: str) -> str:
+    return f"{NAME}-{cluster}"
+
+
+def eks_cluster_name(cluster: str) -> str:
+    """The original's ``eks-<workspace>``: the session tag eks-cluster-name carries it."""
+    return f"eks-{cluster}"
+
+
+class MulticlusterSettings(PatternSettings):
+    enabled: bool = Field(default=False, description="Synthesize the multi-cluster pattern's stacks (EKS clusters cost by the hour).")
+    domain: str = Field(default="vpc-lattice-octank.io", description="Private domain: demo-<cluster>.<domain> names each cluster's service.")
+    organization: str = Field(default="octank", description="Organization (O) of the private CA's subject.")
+    clusters: list[str] = Field(
+        default_factory=lambda: ["cluster1", "cluster2"],
+        description="Cluster names (stack multicluster-<name>, EKS cluster eks-<name>); each admits only the others' apps namespace.",
+    )
+    cluster_vpc_cidr: str = Field(default="10.0.0.0/16", description="Every cluster's VPC, the same on purpose: Lattice does not care that they overlap.")
+    kubernetes_version: str = Field(default="1.35", description=f"EKS Kubernetes version, one in standard support ({', '.join(SUPPORTED_VERSIONS)}).")
+    node_instance_type: str = Field(default="m5.large", description="Managed node group instance type (the original's).")
+    node_count: int = Field(default=3, description="Nodes per cluster (desired and minimum; maximum 10, as the original).")
+    service_network_name: str = Field(default="lattice-gateway", description="The service network (and the Gateway of the same name).")
+    client_role_name: str = Field(default="vpc-lattice-ccpc-sigv4-client", description="The Pod Identity role the apps sign with.")
+
+    @field_validator("domain")
+    @classmethod
+    def _domain(cls, value: str) -> str:
+        return dns_domain(value, example="vpc-lattice-octank.io")
+
+    @field_validator("clusters")
+    @classmethod
+    def _clusters(cls, value: list[str]) -> list[str]:
+        if len(value) < 2:
+            raise ValueError("give at least two clusters: each admits the others")
+        bad = [c for c in value if not _CLUSTER.match(c) or "--" in c]
+        if bad:
+            raise ValueError(f"{bad[0]!r}: a cluster name is 2-32 lowercase letters, digits or hyphens, starting with a letter")
+        if len(set(value)) != len(value):
+            raise ValueError("cluster names must be distinct")
+        return value
+
+    @field_validator("cluster_vpc_cidr")
+    @classmethod
+    def _cidr(cls, value: str) -> str:
+        return vpc_cidr_that_fits(value, cluster_layout)
+
+    @field_validator("kubernetes_version")
+    @classmethod
+    def _version(cls, value: str) -> str:
+        if value not in SUPPORTED_VERSIONS:
+            raise ValueError(f"{value!r} is not in EKS standard support on 2026-12-01: choose one of {', '.join(SUPPORTED_VERSIONS)}")
+        return value
+
+    @field_validator("node_count")
+    @classmethod
+    def _nodes(cls, value: int) -> int:
+        if not 1 <= value <= 10:
+            raise ValueError("must be between 1 and 10 (the node group's maximum)")
+        return value
+
+    @field_validator("service_network_name")
+    @classmethod
+    def _network(cls, value: str) -> str:
+        return lattice_name("service network", value)
+
+    @field_validator("client_role_name")
+    @classmethod
+    def _role(cls, value: str) -> str:
+        if not re.fullmatch(r"[A-Za-z0-9+=,.@_-]{1,64}", value):
+            raise ValueError("an IAM role name is 1-64 letters, digits or +=,.@_-")
+        return value
+
+
+def _claims(config: LatticeConfig, settings: MulticlusterSettings) -> Iterable[NameClaim]:
+    account = required_account(config, CLUSTERS_ROLE)
+    where = f"account {account.id} (accounts.clusters)"
+    field = "patterns.multicluster"
+    yield NameClaim("stack name", "the app", ENVIRONMENT_STACK, "the multicluster pattern", fixed=True)
+    yield NameClaim("Lattice service network name", where, settings.service_network_name, f"{field}.service_network_name")
+    yield NameClaim("IAM role name", where, settings.client_role_name, f"{field}.client_role_name")
+    for cluster in settings.clusters:
+        yield NameClaim("stack name", "the app", cluster_stack_name(cluster), f"{field}.clusters")
+        yield NameClaim("construct id", f"stack {cluster_stack_name(cluster)}", PROVIDER_ID, "the AWS provider", fixed=True)
+        yield NameClaim("EKS cluster name", where, eks_cluster_name(cluster), f"{field}.clusters")
+
+
+PATTERN = PatternSpec(
+    name=NAME,
+    summary="Two EKS clusters with the same VPC CIDR calling each other through VPC Lattice, signed with Pod Identity session tags.",
+    settings=MulticlusterSettings,
+    position=60,
+    roles=(CLUSTERS_ROLE,),
+    stack_names=lambda settings: (ENVIRONMENT_STACK, *(cluster_stack_name(c) for c in settings.clusters)),
+    claims=_claims,
+)

@@ -1,0 +1,60 @@
+"""The AWS Gateway API controller (aws/aws-application-networking-k8s), as this
+pattern runs it: the chart version pinned, and its IAM permissions.
+
+Chart ``oci://public.ecr.aws/aws-application-networking-k8s/aws-gateway-controller-chart``
+v2.1.3: every released version uses a service network that already exists (found
+by the Gateway's name) and reuses an existing VPC association when
+``defaultServiceNetwork`` is left unset, so Terraform owns both (research notes:
+docs/seed-004-controller.md).
+
+The controller's recommended policy (``files/controller-installation/
+recommended-inline-policy.json`` at v2.1.3) grants ``vpc-lattice:*`` on ``*``; users
+asked why. With Terraform owning the network, its auth policy and the VPC
+associations, the controller only makes services, listeners, rules, target groups
+and their registrations, the services' associations with the network and the
+services' auth policies, in this account and region. What it does beyond that
+(access logs through a ``AccessLogPolicy``, a ``ServiceNetwork`` or
+``VpcAssociationPolicy`` object) is left out on purpose: this pattern creates none,
+and those objects would take over what Terraform owns."""
+from __future__ import annotations
+
+from constructs_lib.policy import Statement
+
+CHART = "oci://public.ecr.aws/aws-application-networking-k8s/aws-gateway-controller-chart"
+CHART_VERSION = "v2.1.3"
+
+_LATTICE_WRITES = [
+    "vpc-lattice:CreateService", "vpc-lattice:UpdateService", "vpc-lattice:DeleteService",
+    "vpc-lattice:CreateListener", "vpc-lattice:UpdateListener", "vpc-lattice:DeleteListener",
+    "vpc-lattice:CreateRule", "vpc-lattice:UpdateRule", "vpc-lattice:DeleteRule", "vpc-lattice:BatchUpdateRule",
+    "vpc-lattice:CreateTargetGroup", "vpc-lattice:UpdateTargetGroup", "vpc-lattice:DeleteTargetGroup",
+    "vpc-lattice:RegisterTargets", "vpc-lattice:DeregisterTargets",
+    "vpc-lattice:CreateServiceNetworkServiceAssociation", "vpc-lattice:DeleteServiceNetworkServiceAssociation",
+    "vpc-lattice:PutAuthPolicy", "vpc-lattice:DeleteAuthPolicy",
+    "vpc-lattice:TagResource", "vpc-lattice:UntagResource",
+]
+_LATTICE_READS = [
+    "vpc-lattice:Get*", "vpc-lattice:List*",
+]
+_DISCOVERY = [
+    "ec2:DescribeVpcs", "ec2:DescribeSubnets", "ec2:DescribeTags", "ec2:DescribeSecurityGroups",
+    "tag:GetResources", "tag:TagResources", "tag:UntagResources",
+    "acm:ListCertificates",
+]
+
+
+def controller_policy(region: str, account: str) -> list[Statement]:
+    """The controller's permissions in ``account`` and ``region``."""
+    lattice = f"arn:aws:vpc-lattice:{region}:{account}:*"
+    return [
+        Statement(sid="LatticeServicesRoutesAndTargets", effect="Allow", actions=_LATTICE_WRITES, resources=lattice),
+        Statement(sid="LatticeReads", effect="Allow", actions=_LATTICE_READS, resources="*"),
+        Statement(sid="Discovery", effect="Allow", actions=_DISCOVERY, resources="*"),
+        Statement(
+            sid="LatticeServiceLinkedRole",
+            effect="Allow",
+            actions="iam:CreateServiceLinkedRole",
+            resources=f"arn:aws:iam::{account}:role/aws-service-role/vpc-lattice.amazonaws.com/AWSServiceRoleForVpcLattice",
+            conditions={"StringLike": {"iam:AWSServiceName": "vpc-lattice.amazonaws.com"}},
+        ),
+    ]

@@ -1,0 +1,132 @@
+"""Multi-cluster secure communication (seed 004; ../shared/spec/seed-004-multicluster.md),
+the part the AWS provider makes: the environment (zone, Pod Identity role, private CA
+and certificate, the service network Terraform owns) and one stack per cluster (VPC
+with the same CIDR, EKS, node group, add-ons, Lattice ingress to the pods, the
+associations), resource for resource against the original's inventory."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from app_config.loader import ConfigError
+from lattice_check.tfjson import decode_json_argument
+from tests.helpers import assert_variants_validate_and_apply, cross_stack_problems, load_stacks, make_config, resources, synth
+from tools.security_scan import scan
+
+ENVIRONMENT, CLUSTER1, CLUSTER2 = "multicluster-environment", "multicluster-cluster1", "multicluster-cluster2"
+ACCOUNTS = {"service": {"id": "111111111111"}, "consumer": {"id": "222222222222"}, "clusters": {"id": "101010101010"}}
+
+
+def multicluster_config(**settings: object):
+    return make_config(accounts=ACCOUNTS, patterns={"distributed": {"enabled": False}, "multicluster": {"enabled": True, **settings}})
+
+
+def only(stack: dict, kind: str) -> dict:
+    (body,) = resources(stack, kind).values()
+    return body
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory) -> Path:
+    return synth(multicluster_config(), tmp_path_factory.mktemp("multicluster") / "cdktf.out")
+
+
+@pytest.fixture(scope="module")
+def stacks(out) -> dict:
+    return load_stacks(out)
+
+
+def test_deploy_order_is_one_line_environment_first(out, stacks) -> None:
+    import json
+
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert set(stacks) == {ENVIRONMENT, CLUSTER1, CLUSTER2}
+    assert manifest["stacks"][ENVIRONMENT]["dependencies"] == []
+    assert manifest["stacks"][CLUSTER1]["dependencies"] == [ENVIRONMENT]
+    assert manifest["stacks"][CLUSTER2]["dependencies"] == [ENVIRONMENT]
+    assert cross_stack_problems(stacks, manifest) == []
+
+
+def test_the_environment_owns_the_network_the_role_and_the_certificate(stacks) -> None:
+    environment = stacks[ENVIRONMENT]
+    network = only(environment, "aws_vpclattice_service_network")
+    assert (network["name"], network["auth_type"]) == ("lattice-gateway", "AWS_IAM")
+    (statement,) = decode_json_argument(only(environment, "aws_vpclattice_auth_policy")["policy"])["Statement"]
+    assert statement["Condition"] == {"StringNotEqualsIgnoreCase": {"aws:PrincipalType": "anonymous"}}  # signed callers only, as the original
+    role = resources(environment, "aws_iam_role")["client-role_role"]
+    assert role["name"] == "vpc-lattice-ccpc-sigv4-client"
+    trust = decode_json_argument(role["assume_role_policy"])["Statement"][0]
+    assert (trust["Principal"], trust["Action"]) == ({"Service": "pods.eks.amazonaws.com"}, ["sts:AssumeRole", "sts:TagSession"])
+    inline = decode_json_argument(only(environment, "aws_iam_role_policy")["policy"])["Statement"]
+    assert {s["Action"] for s in inline} == {"vpc-lattice-svcs:Invoke", "acm-pca:GetCertificateAuthorityCertificate"}
+    certificate = only(environment, "aws_acm_certificate")
+    assert (certificate["domain_name"], certificate["subject_alternative_names"]) == ("vpc-lattice-octank.io", ["*.vpc-lattice-octank.io"])
+    assert certificate["depends_on"] == ["aws_acmpca_certificate_authority_certificate.certificate-authority_activation"]
+    authority = only(environment, "aws_acmpca_certificate_authority")
+    subject = authority["certificate_authority_configuration"]["subject"]
+    assert (subject["common_name"], subject["organization"]) == ("vpc-lattice-octank.io", "octank")
+    zone = only(environment, "aws_route53_zone")
+    assert (zone["name"], zone["lifecycle"]["ignore_changes"]) == ("vpc-lattice-octank.io", ["vpc"])
+
+
+@pytest.mark.parametrize("cluster, stack", [("cluster1", CLUSTER1), ("cluster2", CLUSTER2)])
+def test_each_cluster_as_in_the_original_with_the_same_cidr(stacks, cluster: str, stack: str) -> None:
+    body = stacks[stack]
+    vpc = only(body, "aws_vpc")
+    assert (vpc["cidr_block"], vpc["tags"]["Name"]) == ("10.0.0.0/16", f"eks-{cluster}")
+    subnets = sorted(s["cidr_block"] for s in resources(body, "aws_subnet").values())
+    assert subnets == sorted(["10.0.0.0/20", "10.0.16.0/20", "10.0.32.0/20", "10.0.48.0/24", "10.0.49.0/24", "10.0.50.0/24"])
+    assert len(resources(body, "aws_nat_gateway")) == 1  # one, as the original
+    eks = only(body, "aws_eks_cluster")
+    assert (eks["name"], eks["version"]) == (f"eks-{cluster}", "1.35")
+    assert eks["encryption_config"]["resources"] == ["secrets"]
+    assert eks["access_config"]["bootstrap_cluster_creator_admin_permissions"] is True
+    nodes = only(body, "aws_eks_node_group")
+    assert (nodes["instance_types"], nodes["scaling_config"]) == (["m5.large"], {"desired_size": 3, "max_size": 10, "min_size": 3})
+    assert sorted(a["addon_name"] for a in resources(body, "aws_eks_addon").values()) == ["coredns", "eks-pod-identity-agent", "kube-proxy", "vpc-cni"]
+    rule = only(body, "aws_vpc_security_group_ingress_rule")
+    assert (rule["ip_protocol"], rule["from_port"], rule["to_port"]) == ("tcp", 8090, 8090)
+    assert rule["security_group_id"] == "${aws_eks_cluster.eks_cluster.vpc_config[0].cluster_security_group_id}"
+    association = only(body, "aws_vpclattice_service_network_vpc_association")
+    assert association["service_network_identifier"] == "${data.terraform_remote_state.multicluster-environment.outputs.service_network_id}"
+    assert only(body, "aws_route53_zone_association")["zone_id"] == "${data.terraform_remote_state.multicluster-environment.outputs.private_zone_id}"
+    identities = {(p["namespace"], p["service_account"]) for p in resources(body, "aws_eks_pod_identity_association").values()}
+    assert identities == {("apps", "default"), ("aws-application-networking-system", "gateway-api-controller")}
+
+
+def test_the_controller_role_is_not_vpc_lattice_star(stacks) -> None:
+    role_policy = resources(stacks[CLUSTER1], "aws_iam_role_policy")
+    (inline,) = role_policy.values()
+    actions = [a for s in decode_json_argument(inline["policy"])["Statement"] for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])]
+    assert "vpc-lattice:*" not in actions and "*" not in actions
+    assert "vpc-lattice:CreateService" in actions and "vpc-lattice:RegisterTargets" in actions
+
+
+def test_checkov_has_nothing_unexplained(out) -> None:
+    results = scan(out)
+    failures = [f"{stack}: {f.resource}: {f.check_id} {f.check_name}" for stack, r in results.items() for f in r.failed]
+    assert failures == [], "\n".join(failures)
+
+
+@pytest.mark.parametrize(
+    "settings, expected",
+    [
+        ({"clusters": ["cluster1"]}, "give at least two clusters"),
+        ({"clusters": ["a", "a"]}, "'a': a cluster name is 2-32"),
+        ({"clusters": ["one", "one"]}, "cluster names must be distinct"),
+        ({"kubernetes_version": "1.30"}, "'1.30' is not in EKS standard support on 2026-12-01"),
+        ({"kubernetes_version": "1.34"}, "choose one of 1.35, 1.36"),
+        ({"node_count": 0}, "must be between 1 and 10"),
+        ({"domain": "Not A Domain"}, "must be a lowercase DNS domain"),
+        ({"cluster_vpc_cidr": "10.0.0.0/24"}, "patterns.multicluster.cluster_vpc_cidr"),
+    ],
+)
+def test_bad_settings_are_refused_with_the_field(settings: dict, expected: str) -> None:
+    with pytest.raises(ConfigError) as refused:
+        multicluster_config(**settings)
+    assert expected in str(refused.value)
+
+
+def test_validate_and_apply_against_mocks(out, terraform) -> None:
+    assert_variants_validate_and_apply(terraform, {"multicluster": out})
