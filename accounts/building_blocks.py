@@ -223,7 +223,8 @@ def build_consumer_vpcs(stack: AccountStack, vpcs: Mapping[str, VpcConfig]) -> d
             stack,
             name,
             ConsumerVpcProps(
-                name=name, layout=vpc.layout, instance_type=vpc.instance_type, ami_id=ami.id, instance_profile=profile.name
+                name=name, layout=vpc.layout, instance_type=vpc.instance_type, ami_id=ami.id, instance_profile=profile.name,
+                detailed_monitoring=vpc.detailed_monitoring,
             ),
         )
         for name, vpc in vpcs.items()

@@ -21,6 +21,7 @@ class ConsumerVpcProps:
     instance_type: str
     ami_id: str
     instance_profile: str
+    detailed_monitoring: bool = True  # 1-minute EC2 metrics (charged per instance)
 
 
 class ConsumerVpc(Construct):
@@ -48,6 +49,7 @@ class ConsumerVpc(Construct):
                 instance_profile=props.instance_profile,
                 egress=client_instance_egress(cidr),
                 depends_on=endpoints.endpoints,  # SSM agent registers once endpoints exist
+                detailed_monitoring=props.detailed_monitoring,
             ),
         )
         # Which clients of this VPC may use the service network: HTTP from the VPC.

@@ -108,6 +108,7 @@ class ClientInstancesProps:
     instance_profile: str
     egress: Sequence[Rule]
     depends_on: Sequence[ITerraformDependable] = ()
+    detailed_monitoring: bool = True  # 1-minute metrics: 7 per instance, charged beyond CloudWatch's free 10
 
 
 class ClientInstances(Construct):
@@ -140,13 +141,16 @@ class ClientInstances(Construct):
                 metadata_options=aws.instance.InstanceMetadataOptions(http_endpoint="enabled", http_tokens="required"),
                 root_block_device=aws.instance.InstanceRootBlockDevice(encrypted=True),
                 tags={"Name": f"{props.vpc_name}-instance-{index + 1}"},
-                monitoring=True,
+                monitoring=props.detailed_monitoring,
                 depends_on=list(props.depends_on) or None,
             )
             for index, subnet_id in enumerate(props.subnet_ids)
         ]
+        risks = [("CKV_AWS_135", "test clients; the default t2.micro does not support EBS optimization")]
+        if not props.detailed_monitoring:
+            risks.append(("CKV_AWS_126", "detailed monitoring turned off in the config (vpcs.<name>.detailed_monitoring): 5-minute metrics, as the original"))
         for instance in self.instances:
-            accept_risks(instance, [("CKV_AWS_135", "test clients; the default t2.micro does not support EBS optimization")])
+            accept_risks(instance, risks)
 
 
 def client_instance_egress(vpc_cidr: str) -> list[Rule]:

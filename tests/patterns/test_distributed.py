@@ -140,11 +140,11 @@ def test_consumer_vpcs_subnets_and_endpoints(consumer) -> None:
     assert {v["cidr_block"] for v in vpcs.values()} == {"10.0.0.0/24"}
     subnets = resources(consumer, "aws_subnet")
     vpc1 = {s["tags"]["Name"]: s["cidr_block"] for s in subnets.values() if s["tags"]["Name"].startswith("vpc1-")}
-    assert vpc1 == {
-        "vpc1-workload-1": "10.0.0.0/28",
-        "vpc1-workload-2": "10.0.0.16/28",
-        "vpc1-endpoints-1": "10.0.0.32/28",
-        "vpc1-endpoints-2": "10.0.0.48/28",
+    assert vpc1 == {  # the original's addresses: its VPC module carves the tiers in key order
+        "vpc1-endpoints-1": "10.0.0.0/28",
+        "vpc1-endpoints-2": "10.0.0.16/28",
+        "vpc1-workload-1": "10.0.0.32/28",
+        "vpc1-workload-2": "10.0.0.48/28",
     }
     endpoints = resources(consumer, "aws_vpc_endpoint").values()
     assert sorted(e["service_name"] for e in endpoints) == sorted(
@@ -388,3 +388,12 @@ def test_credentials_per_account(variant_stacks) -> None:
     (consumer_provider,) = variant_stacks[CONSUMER]["provider"]["aws"]
     assert consumer_provider["profile"] == "consumer" and "assume_role" not in consumer_provider
     assert consumer_provider["default_tags"][0]["tags"]["CostCenter"] == "net"
+
+
+def test_detailed_monitoring_can_be_turned_off(tmp_path) -> None:
+    """On by default (1-minute metrics, $2.10 per instance a month); the original has basic monitoring."""
+    vpc = {"cidr_block": "10.0.0.0/24", "number_azs": 1, "detailed_monitoring": False}
+    stacks = load_stacks(synth(make_config(vpcs={"vpc1": vpc}), tmp_path / "cdktf.out"))
+    (instance,) = resources(stacks["distributed-consumer-account"], "aws_instance").values()
+    assert instance["monitoring"] is False
+    assert any("CKV_AWS_126" in line for line in instance["//"]["checkov"])  # the scan knows it was asked for

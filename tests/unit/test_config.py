@@ -70,7 +70,7 @@ def test_shipped_config_file_is_valid_and_uses_fake_accounts(default_config) -> 
         ),
         (
             with_accounts(vpcs={"vpc1": {"workload_subnet_netmask": 25}}),
-            "vpcs.vpc1: subnets do not fit: 2 AZs x tiers workload /25, endpoints /28 need 288 addresses "
+            "vpcs.vpc1: subnets do not fit: 2 AZs x tiers endpoints /28, workload /25 need 288 addresses "
             "but 10.0.0.0/24 has 256",
         ),
         (
@@ -98,7 +98,7 @@ def test_shipped_config_file_is_valid_and_uses_fake_accounts(default_config) -> 
         ),
         (
             with_accounts(vpcs={"vpc1": {"cidr": "10.0.0.0/24"}}),
-            "vpcs.vpc1.cidr: unknown key (allowed here: cidr_block, endpoints_subnet_netmask, instance_type, "
+            "vpcs.vpc1.cidr: unknown key (allowed here: cidr_block, detailed_monitoring, endpoints_subnet_netmask, instance_type, "
             "number_azs, workload_subnet_netmask); did you mean 'cidr_block'?",
         ),
         (

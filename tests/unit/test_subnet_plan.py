@@ -5,13 +5,27 @@ import pytest
 from constructs_lib.subnet_plan import SubnetPlanError, plan_subnets
 
 
-def test_original_defaults_give_four_28s_in_order() -> None:
+def test_tiers_are_carved_in_the_order_written() -> None:
     plan = plan_subnets("10.0.0.0/24", {"workload": 28, "endpoints": 28}, 2)
     assert [(p.tier, p.az_index, p.cidr) for p in plan] == [
         ("workload", 0, "10.0.0.0/28"),
         ("workload", 1, "10.0.0.16/28"),
         ("endpoints", 0, "10.0.0.32/28"),
         ("endpoints", 1, "10.0.0.48/28"),
+    ]
+
+
+def test_consumer_vpcs_get_the_originals_addresses() -> None:
+    """The original's VPC module (aws-ia/vpc 4.3.0) carves its subnets map in key
+    order, as Terraform iterates maps: endpoints first, then workload."""
+    from app_config.fields import VpcConfig
+
+    plan = VpcConfig().layout.subnets()
+    assert [(p.tier, p.az_index, p.cidr) for p in plan] == [
+        ("endpoints", 0, "10.0.0.0/28"),
+        ("endpoints", 1, "10.0.0.16/28"),
+        ("workload", 0, "10.0.0.32/28"),
+        ("workload", 1, "10.0.0.48/28"),
     ]
 
 
