@@ -238,3 +238,23 @@ def test_the_ordering_matrices_pass_over_the_secret_channel_too(stem, tmp_path) 
     assert [(row.request.name, row.mismatches) for row in rows if not row.passed] == []
     assert any("reads the Secrets Manager secret cross-account-microservices of microservices-consumer-account" in r for r in rows[0].answer.reasons)
     assert not any("remote state" in r for r in rows[0].answer.reasons)
+
+
+def test_the_lattice_transport_answers_on_the_services_dns_name(outputs) -> None:
+    """The matrix uses the offline Lattice name; the generated DNS name (the stack's url output) answers the same."""
+    from lattice_check.curl import curl
+    from lattice_check.dynamodb import Tables
+    from lattice_check.topology import Topology
+
+    model = Model.load(outputs["microservices-lattice"])
+    topology = Topology(model)
+    (food,) = [s for s in topology.services if s.name == "cross-account-microservices-food"]
+    tables = Tables()
+    placed = curl(model, "microservices-consumer-account/cross-account-microservices", f"https://{food.dns_name}/v1/orders", method="POST",
+                  headers={"Content-Type": "application/json"}, data=json.dumps({"food": "pizza", "fullName": "Jane Doe"}), topology=topology, tables=tables)
+    assert (placed.decision, placed.status) == ("ALLOW", 200)
+    order = json.loads(placed.body)["order"]
+    read = curl(model, "microservices-consumer-account/cross-account-microservices", f"https://{food.dns_name}/v1/orders/{order['orderId']}", topology=topology, tables=tables)
+    assert (read.status, json.loads(read.body)) == (200, order)
+    stack = model.stacks["microservices-food-account"]
+    assert model.resolve(stack.document["output"]["url"]["value"], stack) == f"https://{food.dns_name}/v1/orders"
