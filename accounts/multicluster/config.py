@@ -48,6 +48,16 @@ def cluster_stack_name(cluster: str) -> str:
     return f"{NAME}-{cluster}"
 
 
+def platform_stack_name(cluster: str) -> str:
+    """The cluster's Gateway API CRDs and controller (kubernetes and helm providers)."""
+    return f"{cluster_stack_name(cluster)}-platform"
+
+
+def apps_stack_name(cluster: str) -> str:
+    """The objects of those kinds: GatewayClass, Gateway, the demo app and its route."""
+    return f"{cluster_stack_name(cluster)}-apps"
+
+
 def eks_cluster_name(cluster: str) -> str:
     """The original's ``eks-<workspace>``: the session tag eks-cluster-name carries it."""
     return f"eks-{cluster}"
@@ -125,8 +135,9 @@ def _claims(config: LatticeConfig, settings: MulticlusterSettings) -> Iterable[N
     yield NameClaim("Lattice service network name", where, settings.service_network_name, f"{field}.service_network_name")
     yield NameClaim("IAM role name", where, settings.client_role_name, f"{field}.client_role_name")
     for cluster in settings.clusters:
-        yield NameClaim("stack name", "the app", cluster_stack_name(cluster), f"{field}.clusters")
-        yield NameClaim("construct id", f"stack {cluster_stack_name(cluster)}", PROVIDER_ID, "the AWS provider", fixed=True)
+        for stack in (cluster_stack_name(cluster), platform_stack_name(cluster), apps_stack_name(cluster)):
+            yield NameClaim("stack name", "the app", stack, f"{field}.clusters")
+            yield NameClaim("construct id", f"stack {stack}", PROVIDER_ID, "the AWS provider", fixed=True)
         yield NameClaim("EKS cluster name", where, eks_cluster_name(cluster), f"{field}.clusters")
 
 
@@ -136,6 +147,9 @@ PATTERN = PatternSpec(
     settings=MulticlusterSettings,
     position=60,
     roles=(CLUSTERS_ROLE,),
-    stack_names=lambda settings: (ENVIRONMENT_STACK, *(cluster_stack_name(c) for c in settings.clusters)),
+    stack_names=lambda settings: (
+        ENVIRONMENT_STACK,
+        *(name for c in settings.clusters for name in (cluster_stack_name(c), platform_stack_name(c), apps_stack_name(c))),
+    ),
     claims=_claims,
 )

@@ -22,6 +22,9 @@ from constructs_lib.policy import Statement
 
 CHART = "oci://public.ecr.aws/aws-application-networking-k8s/aws-gateway-controller-chart"
 CHART_VERSION = "v2.1.3"
+# v2.1 is built against Gateway API v1.5 and no longer installs its CRDs itself.
+GATEWAY_API_VERSION = "v1.5.1"
+GATEWAY_API_CRDS = f"https://github.com/kubernetes-sigs/gateway-api/releases/download/{GATEWAY_API_VERSION}/standard-install.yaml"
 
 _LATTICE_WRITES = [
     "vpc-lattice:CreateService", "vpc-lattice:UpdateService", "vpc-lattice:DeleteService",

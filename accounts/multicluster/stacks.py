@@ -14,8 +14,12 @@
   apps and of the Gateway API controller (a role with the controller's documented
   permissions, not ``vpc-lattice:*``).
 
-The Kubernetes objects (controller, Gateway, routes, auth policies, apps) need the
-``kubernetes`` and ``helm`` providers, which are made apart from these stacks.
+- ``multicluster-<cluster>-platform``: the Gateway API CRDs (the release the
+  controller supports) and the controller itself (its chart, pinned).
+- ``multicluster-<cluster>-apps``: the objects of those kinds
+  (accounts/multicluster/kubernetes.py): GatewayClass, Gateway, the demo app, its
+  route and auth policy. ``kubernetes_manifest`` needs a kind's CRD at plan time,
+  hence the two stacks, applied in order.
 """
 from __future__ import annotations
 
@@ -26,6 +30,7 @@ from constructs_lib.cdk import Construct, TerraformOutput, TerraformResourceLife
 from constructs_lib.checkov import accept_risks
 from constructs_lib.eks import EksCluster, EksClusterProps
 from constructs_lib.iam import POD_IDENTITY_ACTIONS, POD_IDENTITY_PRINCIPAL, ServiceRole
+from constructs_lib.kubernetes import ManifestsFromUrl, connect_to_eks, helm_release, kubernetes_manifest
 from constructs_lib.lattice import ServiceNetwork, ServiceNetworkProps
 from constructs_lib.policy import Statement
 from constructs_lib.private_ca import PrivateCertificate, RootCertificateAuthority, RootCertificateAuthorityProps
@@ -44,11 +49,14 @@ from .config import (
     ENVIRONMENT_STACK,
     NAME,
     MulticlusterSettings,
+    apps_stack_name,
     cluster_layout,
     cluster_stack_name,
     eks_cluster_name,
+    platform_stack_name,
 )
-from .controller import controller_policy
+from .controller import CHART, CHART_VERSION, GATEWAY_API_CRDS, controller_policy
+from .kubernetes import demo_objects, platform_objects
 
 APP_PORT = 8090  # the demo container's port: Lattice sends to pod addresses on it
 NODE_MAX = 10
@@ -59,6 +67,9 @@ CERTIFICATE_ARN = "certificate_arn"
 CERTIFICATE_AUTHORITY_ARN = "certificate_authority_arn"
 CLIENT_ROLE_ARN = "vpc_lattice_client_role_arn"
 SERVICE_NETWORK_ID = "service_network_id"
+# What each cluster stack publishes to its Kubernetes stacks.
+CLUSTER_NAME = "cluster_name"
+VPC_ID = "vpc_id"
 
 
 class MulticlusterEnvironmentStack(AccountStack):
@@ -178,12 +189,87 @@ class MulticlusterClusterStack(AccountStack):
             statements=controller_policy(self.region, self.account_id),
         )
         eks.pod_identity("controller-identity", namespace=CONTROLLER_NAMESPACE, service_account=CONTROLLER_SERVICE_ACCOUNT, role_arn=controller.arn)
-        TerraformOutput(self, "cluster_name", value=eks.name)
-        TerraformOutput(self, "vpc_id", value=vpc.id)
+        TerraformOutput(self, CLUSTER_NAME, value=eks.name)
+        TerraformOutput(self, VPC_ID, value=vpc.id)
         TerraformOutput(self, "configure_kubectl", value=f"aws eks update-kubeconfig --name {name} --alias {name} --region {self.region}")
+
+
+class MulticlusterPlatformStack(AccountStack):
+    """The Gateway API CRDs and the controller, in one cluster."""
+
+    def __init__(
+        self, scope: Construct, *, deployment: Deployment, config: LatticeConfig, cluster: str, cluster_stack: MulticlusterClusterStack
+    ) -> None:
+        super().__init__(
+            scope, platform_stack_name(cluster), deployment=deployment, account=required_account(config, CLUSTERS_ROLE), pattern=NAME, role=f"{cluster}-platform"
+        )
+        outputs = RemoteOutputs(self, cluster_stack)
+        connect_to_eks(self, outputs.get(CLUSTER_NAME), helm=True)
+        crds = ManifestsFromUrl(self, "gateway-api-crds", url=GATEWAY_API_CRDS)
+        repository, _, chart = CHART.rpartition("/")
+        helm_release(
+            self,
+            "gateway-api-controller",
+            name="gateway-api-controller",
+            repository=repository,
+            chart=chart,
+            version=CHART_VERSION,
+            namespace=CONTROLLER_NAMESPACE,
+            values={
+                "clusterName": outputs.get(CLUSTER_NAME),
+                "clusterVpcId": outputs.get(VPC_ID),
+                "awsRegion": self.region,
+                "awsAccountId": self.account_id,
+                "serviceAccount": {"create": True, "name": CONTROLLER_SERVICE_ACCOUNT},
+                # no defaultServiceNetwork: Terraform owns the network and this VPC's association
+            },
+            depends_on=[crds.resource],
+        )
+
+
+class MulticlusterAppsStack(AccountStack):
+    """GatewayClass, Gateway and the cluster's demo app with its route and auth policy."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        *,
+        deployment: Deployment,
+        config: LatticeConfig,
+        settings: MulticlusterSettings,
+        cluster: str,
+        cluster_stack: MulticlusterClusterStack,
+        platform: MulticlusterPlatformStack,
+        environment: MulticlusterEnvironmentStack,
+    ) -> None:
+        super().__init__(
+            scope, apps_stack_name(cluster), deployment=deployment, account=required_account(config, CLUSTERS_ROLE), pattern=NAME, role=f"{cluster}-apps"
+        )
+        self.add_dependency(platform)  # the CRDs and the controller first
+        shared = RemoteOutputs(self, environment)
+        connect_to_eks(self, RemoteOutputs(self, cluster_stack).get(CLUSTER_NAME))
+        objects = platform_objects(settings, certificate_arn=shared.get(CERTIFICATE_ARN)) + demo_objects(
+            settings, cluster, region=self.region, account=self.account_id, certificate_authority_arn=shared.get(CERTIFICATE_AUTHORITY_ARN)
+        )
+        namespaces = [kubernetes_manifest(self, _object_id(o), manifest=o) for o in objects if o["kind"] == "Namespace"]
+        for obj in objects:
+            if obj["kind"] != "Namespace":
+                kubernetes_manifest(self, _object_id(obj), manifest=obj, depends_on=namespaces)
+
+
+def _object_id(obj: dict[str, object]) -> str:
+    """``<kind>-<name>``, lower case: one construct id per object of a cluster."""
+    metadata = obj["metadata"]
+    assert isinstance(metadata, dict)
+    return f"{str(obj['kind']).lower()}-{metadata['name']}"
 
 
 def build(app: Construct, deployment: Deployment, config: LatticeConfig, settings: MulticlusterSettings) -> None:
     environment = MulticlusterEnvironmentStack(app, deployment=deployment, config=config, settings=settings)
     for cluster in settings.clusters:
-        MulticlusterClusterStack(app, deployment=deployment, config=config, settings=settings, cluster=cluster, environment=environment)
+        cluster_stack = MulticlusterClusterStack(app, deployment=deployment, config=config, settings=settings, cluster=cluster, environment=environment)
+        platform = MulticlusterPlatformStack(app, deployment=deployment, config=config, cluster=cluster, cluster_stack=cluster_stack)
+        MulticlusterAppsStack(
+            app, deployment=deployment, config=config, settings=settings, cluster=cluster,
+            cluster_stack=cluster_stack, platform=platform, environment=environment,
+        )

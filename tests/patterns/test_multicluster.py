@@ -15,6 +15,7 @@ from tests.helpers import assert_variants_validate_and_apply, cross_stack_proble
 from tools.security_scan import scan
 
 ENVIRONMENT, CLUSTER1, CLUSTER2 = "multicluster-environment", "multicluster-cluster1", "multicluster-cluster2"
+AWS_ONLY = {ENVIRONMENT, CLUSTER1, CLUSTER2}  # the stacks whose providers are on this machine
 ACCOUNTS = {"service": {"id": "111111111111"}, "consumer": {"id": "222222222222"}, "clusters": {"id": "101010101010"}}
 
 
@@ -41,10 +42,12 @@ def test_deploy_order_is_one_line_environment_first(out, stacks) -> None:
     import json
 
     manifest = json.loads((out / "manifest.json").read_text())
-    assert set(stacks) == {ENVIRONMENT, CLUSTER1, CLUSTER2}
+    assert set(stacks) == AWS_ONLY | {f"{c}-{part}" for c in (CLUSTER1, CLUSTER2) for part in ("platform", "apps")}
     assert manifest["stacks"][ENVIRONMENT]["dependencies"] == []
     assert manifest["stacks"][CLUSTER1]["dependencies"] == [ENVIRONMENT]
     assert manifest["stacks"][CLUSTER2]["dependencies"] == [ENVIRONMENT]
+    assert manifest["stacks"][f"{CLUSTER1}-platform"]["dependencies"] == [CLUSTER1]
+    assert sorted(manifest["stacks"][f"{CLUSTER1}-apps"]["dependencies"]) == sorted([f"{CLUSTER1}-platform", ENVIRONMENT, CLUSTER1])
     assert cross_stack_problems(stacks, manifest) == []
 
 
@@ -129,4 +132,51 @@ def test_bad_settings_are_refused_with_the_field(settings: dict, expected: str) 
 
 
 def test_validate_and_apply_against_mocks(out, terraform) -> None:
-    assert_variants_validate_and_apply(terraform, {"multicluster": out})
+    """The AWS stacks; the Kubernetes ones need the kubernetes, helm and http
+    providers, not on this machine: their objects are schema-checked instead."""
+    assert_variants_validate_and_apply(terraform, {"multicluster": out}, only=lambda name: name in AWS_ONLY)
+
+
+def test_the_platform_stack_installs_the_crds_and_the_pinned_controller(stacks) -> None:
+    platform = stacks[f"{CLUSTER1}-platform"]
+    assert set(platform["terraform"]["required_providers"]) == {"aws", "kubernetes", "helm", "http"}
+    (connection,) = platform["provider"]["kubernetes"]
+    assert connection == {
+        "host": "${data.aws_eks_cluster.eks-cluster.endpoint}",
+        "cluster_ca_certificate": "${base64decode(data.aws_eks_cluster.eks-cluster.certificate_authority[0].data)}",
+        "token": "${data.aws_eks_cluster_auth.eks-auth.token}",
+    }
+    assert platform["provider"]["helm"] == [{"kubernetes": connection}]
+    assert platform["data"]["aws_eks_cluster"]["eks-cluster"]["name"] == "${data.terraform_remote_state.multicluster-cluster1.outputs.cluster_name}"
+    (source,) = platform["data"]["http"].values()
+    assert source["url"] == "https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.5.1/standard-install.yaml"
+    crds = only(platform, "kubernetes_manifest")
+    assert "manifest_decode_multi(data.http.gateway-api-crds_source.response_body)" in crds["for_each"]
+    release = only(platform, "helm_release")
+    assert (release["repository"], release["chart"], release["version"]) == (
+        "oci://public.ecr.aws/aws-application-networking-k8s", "aws-gateway-controller-chart", "v2.1.3"
+    )
+    assert release["depends_on"] == ["kubernetes_manifest.gateway-api-crds_manifests"]
+    values = decode_json_argument(release["values"][0])
+    assert "defaultServiceNetwork" not in values  # Terraform owns the network and the association
+    assert values["serviceAccount"] == {"create": True, "name": "gateway-api-controller"}  # the Pod Identity association's
+
+
+def test_the_apps_stack_applies_the_objects_the_schema_tests_check(stacks) -> None:
+    """The manifests are exactly accounts/multicluster/kubernetes.py's objects, the
+    environment's ARNs read through remote state."""
+    from accounts.multicluster.config import MulticlusterSettings
+    from accounts.multicluster.kubernetes import demo_objects, platform_objects
+
+    apps = stacks[f"{CLUSTER1}-apps"]
+    manifests = [body["manifest"] for body in resources(apps, "kubernetes_manifest").values()]
+    settings = MulticlusterSettings(enabled=True)
+    remote = "${data.terraform_remote_state.multicluster-environment.outputs.%s}"
+    expected = platform_objects(settings, certificate_arn=remote % "certificate_arn") + demo_objects(
+        settings, "cluster1", region="eu-west-1", account="101010101010", certificate_authority_arn=remote % "certificate_authority_arn"
+    )
+    key = lambda o: (o["kind"], o["metadata"]["name"])  # noqa: E731
+    assert sorted(manifests, key=key) == sorted(expected, key=key)
+    for name, body in resources(apps, "kubernetes_manifest").items():
+        if not name.startswith("namespace-"):
+            assert body["depends_on"] == ["kubernetes_manifest.namespace-lattice-gateway", "kubernetes_manifest.namespace-apps"]
