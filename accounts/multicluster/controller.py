@@ -61,3 +61,34 @@ def controller_policy(region: str, account: str) -> list[Statement]:
             conditions={"StringLike": {"iam:AWSServiceName": "vpc-lattice.amazonaws.com"}},
         ),
     ]
+
+
+# ExternalDNS writes the CNAME the controller asks for (a DNSEndpoint object per
+# route: demo-<cluster>.<domain> -> the service's generated name) into the private
+# zone, as in the original, whose version this is.
+EXTERNAL_DNS_REPOSITORY = "https://kubernetes-sigs.github.io/external-dns/"
+EXTERNAL_DNS_CHART = "external-dns"
+EXTERNAL_DNS_VERSION = "1.14.3"
+EXTERNAL_DNS_NAMESPACE = "external-dns"
+EXTERNAL_DNS_SERVICE_ACCOUNT = "external-dns"
+
+
+def external_dns_policy(zone_id: str) -> list[Statement]:
+    """Records in the one private zone; the zone list to find it."""
+    return [
+        Statement(sid="RecordsOfThePrivateZone", effect="Allow", actions=["route53:ChangeResourceRecordSets", "route53:ListTagsForResource"],
+                  resources=f"arn:aws:route53:::hostedzone/{zone_id}"),
+        Statement(sid="FindTheZone", effect="Allow", actions=["route53:ListHostedZones", "route53:ListResourceRecordSets"], resources="*"),
+    ]
+
+
+def external_dns_values(domain: str, cluster_name: str) -> dict[str, object]:
+    return {
+        "provider": "aws",
+        "policy": "sync",
+        "domainFilters": [domain],
+        "sources": ["crd"],
+        "txtPrefix": cluster_name,  # each cluster owns its own records
+        "extraArgs": ["--crd-source-apiversion=externaldns.k8s.io/v1alpha1", "--crd-source-kind=DNSEndpoint", "--aws-zone-type=private"],
+        "serviceAccount": {"create": True, "name": EXTERNAL_DNS_SERVICE_ACCOUNT},
+    }

@@ -15,7 +15,8 @@
   permissions, not ``vpc-lattice:*``).
 
 - ``multicluster-<cluster>-platform``: the Gateway API CRDs (the release the
-  controller supports) and the controller itself (its chart, pinned).
+  controller supports), the controller itself (its chart, pinned) and ExternalDNS,
+  which writes each route's name into the private zone.
 - ``multicluster-<cluster>-apps``: the objects of those kinds
   (accounts/multicluster/kubernetes.py): GatewayClass, Gateway, the demo app, its
   route and auth policy. ``kubernetes_manifest`` needs a kind's CRD at plan time,
@@ -55,7 +56,19 @@ from .config import (
     eks_cluster_name,
     platform_stack_name,
 )
-from .controller import CHART, CHART_VERSION, GATEWAY_API_CRDS, controller_policy
+from .controller import (
+    CHART,
+    CHART_VERSION,
+    EXTERNAL_DNS_CHART,
+    EXTERNAL_DNS_NAMESPACE,
+    EXTERNAL_DNS_REPOSITORY,
+    EXTERNAL_DNS_SERVICE_ACCOUNT,
+    EXTERNAL_DNS_VERSION,
+    GATEWAY_API_CRDS,
+    controller_policy,
+    external_dns_policy,
+    external_dns_values,
+)
 from .kubernetes import demo_objects, platform_objects
 
 APP_PORT = 8090  # the demo container's port: Lattice sends to pod addresses on it
@@ -184,21 +197,37 @@ class MulticlusterClusterStack(AccountStack):
             self,
             "controller-role",
             name=f"{name}-gateway-api-controller",
-            service="pods.eks.amazonaws.com",
+            service=POD_IDENTITY_PRINCIPAL,
             actions=POD_IDENTITY_ACTIONS,
             statements=controller_policy(self.region, self.account_id),
         )
         eks.pod_identity("controller-identity", namespace=CONTROLLER_NAMESPACE, service_account=CONTROLLER_SERVICE_ACCOUNT, role_arn=controller.arn)
+        external_dns = ServiceRole(
+            self,
+            "external-dns-role",
+            name=f"{name}-external-dns",
+            service=POD_IDENTITY_PRINCIPAL,
+            actions=POD_IDENTITY_ACTIONS,
+            statements=external_dns_policy(shared.get(ZONE_ID)),
+        )
+        eks.pod_identity("external-dns-identity", namespace=EXTERNAL_DNS_NAMESPACE, service_account=EXTERNAL_DNS_SERVICE_ACCOUNT, role_arn=external_dns.arn)
         TerraformOutput(self, CLUSTER_NAME, value=eks.name)
         TerraformOutput(self, VPC_ID, value=vpc.id)
         TerraformOutput(self, "configure_kubectl", value=f"aws eks update-kubeconfig --name {name} --alias {name} --region {self.region}")
 
 
 class MulticlusterPlatformStack(AccountStack):
-    """The Gateway API CRDs and the controller, in one cluster."""
+    """The Gateway API CRDs, the controller and ExternalDNS (the routes' names in the private zone), in one cluster."""
 
     def __init__(
-        self, scope: Construct, *, deployment: Deployment, config: LatticeConfig, cluster: str, cluster_stack: MulticlusterClusterStack
+        self,
+        scope: Construct,
+        *,
+        deployment: Deployment,
+        config: LatticeConfig,
+        settings: MulticlusterSettings,
+        cluster: str,
+        cluster_stack: MulticlusterClusterStack,
     ) -> None:
         super().__init__(
             scope, platform_stack_name(cluster), deployment=deployment, account=required_account(config, CLUSTERS_ROLE), pattern=NAME, role=f"{cluster}-platform"
@@ -207,7 +236,7 @@ class MulticlusterPlatformStack(AccountStack):
         connect_to_eks(self, outputs.get(CLUSTER_NAME), helm=True)
         crds = ManifestsFromUrl(self, "gateway-api-crds", url=GATEWAY_API_CRDS)
         repository, _, chart = CHART.rpartition("/")
-        helm_release(
+        controller = helm_release(
             self,
             "gateway-api-controller",
             name="gateway-api-controller",
@@ -221,9 +250,21 @@ class MulticlusterPlatformStack(AccountStack):
                 "awsRegion": self.region,
                 "awsAccountId": self.account_id,
                 "serviceAccount": {"create": True, "name": CONTROLLER_SERVICE_ACCOUNT},
+                "installExternalDNSCRD": True,  # the DNSEndpoint kind, which ExternalDNS reads
                 # no defaultServiceNetwork: Terraform owns the network and this VPC's association
             },
             depends_on=[crds.resource],
+        )
+        helm_release(
+            self,
+            "external-dns",
+            name="external-dns",
+            repository=EXTERNAL_DNS_REPOSITORY,
+            chart=EXTERNAL_DNS_CHART,
+            version=EXTERNAL_DNS_VERSION,
+            namespace=EXTERNAL_DNS_NAMESPACE,
+            values=external_dns_values(settings.domain, eks_cluster_name(cluster)),
+            depends_on=[controller],
         )
 
 
@@ -268,7 +309,7 @@ def build(app: Construct, deployment: Deployment, config: LatticeConfig, setting
     environment = MulticlusterEnvironmentStack(app, deployment=deployment, config=config, settings=settings)
     for cluster in settings.clusters:
         cluster_stack = MulticlusterClusterStack(app, deployment=deployment, config=config, settings=settings, cluster=cluster, environment=environment)
-        platform = MulticlusterPlatformStack(app, deployment=deployment, config=config, cluster=cluster, cluster_stack=cluster_stack)
+        platform = MulticlusterPlatformStack(app, deployment=deployment, config=config, settings=settings, cluster=cluster, cluster_stack=cluster_stack)
         MulticlusterAppsStack(
             app, deployment=deployment, config=config, settings=settings, cluster=cluster,
             cluster_stack=cluster_stack, platform=platform, environment=environment,

@@ -95,12 +95,11 @@ def test_each_cluster_as_in_the_original_with_the_same_cidr(stacks, cluster: str
     assert association["service_network_identifier"] == "${data.terraform_remote_state.multicluster-environment.outputs.service_network_id}"
     assert only(body, "aws_route53_zone_association")["zone_id"] == "${data.terraform_remote_state.multicluster-environment.outputs.private_zone_id}"
     identities = {(p["namespace"], p["service_account"]) for p in resources(body, "aws_eks_pod_identity_association").values()}
-    assert identities == {("apps", "default"), ("aws-application-networking-system", "gateway-api-controller")}
+    assert identities == {("apps", "default"), ("aws-application-networking-system", "gateway-api-controller"), ("external-dns", "external-dns")}
 
 
 def test_the_controller_role_is_not_vpc_lattice_star(stacks) -> None:
-    role_policy = resources(stacks[CLUSTER1], "aws_iam_role_policy")
-    (inline,) = role_policy.values()
+    inline = resources(stacks[CLUSTER1], "aws_iam_role_policy")["controller-role_inline"]
     actions = [a for s in decode_json_argument(inline["policy"])["Statement"] for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])]
     assert "vpc-lattice:*" not in actions and "*" not in actions
     assert "vpc-lattice:CreateService" in actions and "vpc-lattice:RegisterTargets" in actions
@@ -152,7 +151,8 @@ def test_the_platform_stack_installs_the_crds_and_the_pinned_controller(stacks) 
     assert source["url"] == "https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.5.1/standard-install.yaml"
     crds = only(platform, "kubernetes_manifest")
     assert "manifest_decode_multi(data.http.gateway-api-crds_source.response_body)" in crds["for_each"]
-    release = only(platform, "helm_release")
+    releases = resources(platform, "helm_release")
+    release = releases["gateway-api-controller"]
     assert (release["repository"], release["chart"], release["version"]) == (
         "oci://public.ecr.aws/aws-application-networking-k8s", "aws-gateway-controller-chart", "v2.1.3"
     )
@@ -160,6 +160,18 @@ def test_the_platform_stack_installs_the_crds_and_the_pinned_controller(stacks) 
     values = decode_json_argument(release["values"][0])
     assert "defaultServiceNetwork" not in values  # Terraform owns the network and the association
     assert values["serviceAccount"] == {"create": True, "name": "gateway-api-controller"}  # the Pod Identity association's
+    assert values["installExternalDNSCRD"] is True
+    dns = releases["external-dns"]
+    assert (dns["chart"], dns["version"], dns["namespace"], dns["depends_on"]) == ("external-dns", "1.14.3", "external-dns", ["helm_release.gateway-api-controller"])
+    dns_values = decode_json_argument(dns["values"][0])
+    assert (dns_values["sources"], dns_values["domainFilters"], dns_values["txtPrefix"]) == (["crd"], ["vpc-lattice-octank.io"], "eks-cluster1")
+    assert "--aws-zone-type=private" in dns_values["extraArgs"]
+
+
+def test_external_dns_may_change_the_private_zone_only(stacks) -> None:
+    policy = decode_json_argument(resources(stacks[CLUSTER1], "aws_iam_role_policy")["external-dns-role_inline"]["policy"])
+    writes = next(s for s in policy["Statement"] if "route53:ChangeResourceRecordSets" in s["Action"])
+    assert writes["Resource"] == "arn:aws:route53:::hostedzone/${data.terraform_remote_state.multicluster-environment.outputs.private_zone_id}"
 
 
 def test_the_apps_stack_applies_the_objects_the_schema_tests_check(stacks) -> None:
