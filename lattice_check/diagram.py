@@ -6,7 +6,8 @@ stack holds its VPCs, networks and services; associations are solid edges, servi
 network endpoints dotted, RAM shares dashed from the shared resource to the account
 that receives it. Paths outside Lattice (seed 002's original) are drawn too: an
 internal load balancer a private zone names, the interface endpoint it targets, and
-the private APIs bound to that endpoint, joined by bold edges.
+the private APIs bound to that endpoint, joined by bold edges; and EKS clusters, in
+the VPC of their subnets.
 """
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from .topology import Network, Service, Topology
 
 _Item = TypeVar("_Item", Network, Service)
 
-Shape = Literal["vpc", "network", "service", "balancer", "interface", "api"]
+Shape = Literal["vpc", "network", "service", "balancer", "interface", "api", "cluster"]
 Style = Literal["association", "endpoint", "share", "front"]
 
 
@@ -78,10 +79,11 @@ def build(topology: Topology) -> Diagram:
             ids[item.id] = ids[item.arn] = node.id
             box.nodes.append(node)
         box.nodes.extend(_front_door_nodes(topology, stack, ids))
+        box.nodes.extend(_cluster_nodes(topology, stack, ids))
         if box.nodes:
             account.children.append(box)
     outsiders: dict[str, str] = {}
-    edges = _associations(topology, ids) + _shares(topology, ids, accounts, outsiders) + _front_door_edges(topology, ids)
+    edges = _associations(topology, ids) + _shares(topology, ids, accounts, outsiders) + _front_door_edges(topology, ids) + _cluster_edges(topology, ids)
     return Diagram([a for a in accounts.values() if a.children], sorted(set(edges), key=lambda e: (e.style, e.source, e.target)), outsiders)
 
 
@@ -118,6 +120,34 @@ def _shares(topology: Topology, ids: dict[str, str], accounts: dict[str, Cluster
                 accepted = any(account == principal for _, account in share.accepted_in)
                 state = "accepted" if accepted or not share.external else "not accepted"
                 edges.append(Edge(ids[resource], target, f"RAM share {share.name} ({state})", "share"))
+    return edges
+
+
+def _cluster_nodes(topology: Topology, stack: Stack, ids: dict[str, str]) -> list[Node]:
+    """EKS clusters of ``stack`` (seed 004's pods are the clients of its services)."""
+    nodes = []
+    for element in topology.elements("aws_eks_cluster", stack):
+        name = str(topology.resolve(element.body.get("name", element.name), element))
+        node = Node(_id(stack.name, element.name), f"EKS cluster {name}<br/>Kubernetes {element.body.get('version', '?')}", "cluster")
+        ids[f"eks:{stack.name}:{element.name}"] = node.id
+        nodes.append(node)
+    return nodes
+
+
+def _cluster_edges(topology: Topology, ids: dict[str, str]) -> list[Edge]:
+    """Each cluster in the VPC its subnets belong to."""
+    edges = []
+    for stack in topology.stacks:
+        subnets = {
+            topology.model.attribute(stack, "aws_subnet", s.name, "id"): topology.resolve(s.body.get("vpc_id"), s)
+            for s in topology.elements("aws_subnet", stack)
+        }
+        for element in topology.elements("aws_eks_cluster", stack):
+            config = topology.resolve(block(element.body.get("vpc_config")), element)
+            vpcs = {subnets.get(subnet) for subnet in config.get("subnet_ids") or []} - {None}
+            for vpc in vpcs:
+                if vpc in ids:
+                    edges.append(Edge(ids[vpc], ids[f"eks:{stack.name}:{element.name}"], "nodes and pods", "association"))
     return edges
 
 
@@ -210,7 +240,7 @@ def _id(*parts: str) -> str:
 
 _MERMAID_SHAPE = {
     "vpc": ('["', '"]'), "network": ('{{"', '"}}'), "service": ('(["', '"])'),
-    "balancer": ('[/"', '"/]'), "interface": ('(("', '"))'), "api": ('[["', '"]]'),
+    "balancer": ('[/"', '"/]'), "interface": ('(("', '"))'), "api": ('[["', '"]]'), "cluster": ('[("', '")]'),
 }
 _MERMAID_ARROW = {"association": "-->", "endpoint": "-.->", "share": "-.->", "front": "==>"}
 
@@ -241,7 +271,8 @@ def mermaid(diagram: Diagram) -> str:
     lines.append("  classDef balancer fill:#f5f3ff,stroke:#8b5cf6")
     lines.append("  classDef interface fill:#f5f3ff,stroke:#8b5cf6")
     lines.append("  classDef api fill:#fdf2f8,stroke:#db2777")
-    for shape in ("vpc", "network", "service", "balancer", "interface", "api"):
+    lines.append("  classDef cluster fill:#f0fdfa,stroke:#0d9488")
+    for shape in ("vpc", "network", "service", "balancer", "interface", "api", "cluster"):
         members = [n.id for n in _nodes(diagram) if n.shape == shape]
         if members:
             lines.append(f"  class {','.join(members)} {shape}")
@@ -254,7 +285,7 @@ def _mermaid_text(text: str) -> str:
 
 # --- Graphviz ------------------------------------------------------------------------------
 
-_DOT_SHAPE = {"vpc": "box", "network": "hexagon", "service": "ellipse", "balancer": "trapezium", "interface": "circle", "api": "component"}
+_DOT_SHAPE = {"vpc": "box", "network": "hexagon", "service": "ellipse", "balancer": "trapezium", "interface": "circle", "api": "component", "cluster": "box3d"}
 _DOT_STYLE = {"association": "solid", "endpoint": "dotted", "share": "dashed", "front": "bold"}
 
 

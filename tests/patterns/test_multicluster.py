@@ -192,3 +192,16 @@ def test_the_apps_stack_applies_the_objects_the_schema_tests_check(stacks) -> No
     for name, body in resources(apps, "kubernetes_manifest").items():
         if not name.startswith("namespace-"):
             assert body["depends_on"] == ["kubernetes_manifest.namespace-lattice-gateway", "kubernetes_manifest.namespace-apps"]
+
+
+def test_the_diagram_draws_the_clusters_on_one_network(out) -> None:
+    from lattice_check import diagram as pictures
+    from lattice_check.graph import Model
+    from lattice_check.topology import Topology
+
+    text = pictures.mermaid(pictures.build(Topology(Model.load(out))))
+    for cluster in ("cluster1", "cluster2"):
+        stack = f"multicluster_{cluster}"
+        assert f'{stack}_eks_cluster[("EKS cluster eks-{cluster}<br/>Kubernetes 1.35")]' in text
+        assert f'{stack}_vpc -->|"nodes and pods"| {stack}_eks_cluster' in text
+        assert f'{stack}_vpc -->|"VPC association"| multicluster_environment_service_network_network' in text
