@@ -42,6 +42,9 @@ install: .venv/.installed node_modules/.installed
 
 .venv/.installed: Pipfile.lock
 	@$(PYTHON) -m pipenv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --disable-pip-version-check pipenv
+	@# the README's `pipenv run ...` needs the command on PATH: pyenv makes its shim on rehash
+	@command -v pipenv >/dev/null 2>&1 || { command -v pyenv >/dev/null 2>&1 && pyenv rehash; } || true
+	@command -v pipenv >/dev/null 2>&1 || echo "note: pipenv is installed for $(PYTHON) but not on PATH; add $$($(PYTHON) -c 'import sysconfig; print(sysconfig.get_path("scripts"))') to PATH for the README's pipenv commands"
 	$(PIPENV) sync --dev
 	@touch $@
 

@@ -62,9 +62,12 @@ class ManifestsFromUrl(Construct):
         source.add_override("url", url)
         self.resource = TerraformResource(self, "manifests", terraform_resource_type="kubernetes_manifest")
         body = f"data.http.{_name_of(source)}.response_body"
-        self.resource.add_override(
-            "for_each", "${{ for m in provider::kubernetes::manifest_decode_multi(" + body + ') : "${m.kind}/${m.metadata.name}" => m }}'
-        )
+        # Documents split at "---" lines and decoded by yamldecode, skipping those that
+        # hold only comments; not the provider function manifest_decode_multi, which
+        # cdktf writes as invalid HCL (synth --hcl) and which needs Terraform 1.8.
+        content = 'trimspace(replace(part, "/(?m)^ *#.*$/", "")) != ""'
+        documents = f'[for part in split("\\n---", {body}) : yamldecode(part) if {content}]'
+        self.resource.add_override("for_each", "${{ for m in " + documents + ' : "${m.kind}/${m.metadata.name}" => m }}')
         self.resource.add_override("manifest", "${each.value}")
 
 

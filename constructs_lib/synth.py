@@ -18,6 +18,8 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Mapping
 
+from .checkov import write_scan_baseline
+
 if TYPE_CHECKING:
     from .cdk import App
 
@@ -133,6 +135,7 @@ def synth_atomically(
     retired = target.parent / f"{scratch.name}.old"
     try:
         build(str(scratch)).synth()
+        write_scan_baseline(scratch, target.name)
         check_outdir(target, keep=keep, keep_out_of=keep_out_of)
         if target.exists():
             _carry_over_terraform_files(target, scratch)

@@ -1,4 +1,4 @@
-"""python -m lattice_check {curl,matrix,diagram} ... (also: pipenv run lattice_check ...)
+"""python -m lattice_check {curl,matrix,predict,diagram} ... (also: pipenv run lattice_check ...)
 
 Exit status: 0 success (a 2xx answer; every matrix row as expected), 1 any other
 answer or a mismatch, 2 bad input (the message names what was wrong).
@@ -34,6 +34,10 @@ def main(argv: list[str] | None = None) -> int:
     request.add_argument(
         "--from-cidr", help="the client's address or CIDR (an on-premises host over VPN or Direct Connect, a peer, one subnet of the VPC)"
     )
+    request.add_argument(
+        "--pod", metavar="NAMESPACE/DEPLOYMENT",
+        help="with --from: a pod of that Deployment in an EKS cluster of the VPC (it signs as its Pod Identity session, through its proxy)",
+    )
     request.add_argument("-X", dest="method", help="HTTP method (default: GET, or POST with -d, as curl)")
     request.add_argument("-H", dest="headers", action="append", default=[], help="'Name: value' (repeatable)")
     request.add_argument("--principal", help="IAM ARN of a SigV4-signing caller (default: anonymous)")
@@ -53,6 +57,12 @@ def main(argv: list[str] | None = None) -> int:
     table.add_argument("file", type=Path, help="matrix file (YAML)")
     _context_options(table)
     table.set_defaults(run=_matrix)
+
+    guess = commands.add_parser(
+        "predict", help="what the Gateway API controller makes of the clusters' Kubernetes objects, as Terraform JSON, with notes"
+    )
+    _out_option(guess)
+    guess.set_defaults(run=_predict)
 
     picture = commands.add_parser("diagram", help="accounts, VPCs, networks, services, associations and shares")
     _out_option(picture)
@@ -95,11 +105,13 @@ def _curl(args: argparse.Namespace) -> int:
     if args.data and not any(k.lower() == "content-type" for k in headers):
         headers["Content-Type"] = "application/x-www-form-urlencoded"  # what curl -d sends
     tables = Tables.load(args.state) if args.state else Tables()
+    if args.pod is not None and args.source is None:
+        raise BadInput("--pod goes with --from <stack>/<VPC Name tag>: the VPC of the pod's cluster")
     if (args.via is None) != (args.from_cidr is None):
         raise BadInput("--from-cidr and --via go together: --from-cidr 172.16.5.10 --via <stack>/<VPC Name tag> (or --from <stack>/<VPC Name tag>)")
     answer = curl(
         Model.load(args.out), args.source or args.via, args.url, from_cidr=args.from_cidr, method=args.method if args.method is not None else ("POST" if args.data else "GET"), headers=headers, principal=args.principal, tags=tags,
-        organizations=Organizations.parse(args.org), now=args.time, data=args.data, tables=tables,
+        organizations=Organizations.parse(args.org), now=args.time, data=args.data, tables=tables, pod=args.pod,
     )
     if args.json:
         print(json.dumps(answer.as_dict(), indent=2))
@@ -121,6 +133,16 @@ def _matrix(args: argparse.Namespace) -> int:
         print()
     print(render_table(rows))
     return 0 if all(row.passed for row in rows) else 1
+
+
+def _predict(args: argparse.Namespace) -> int:
+    """One JSON object: per cluster running the controller, its predicted resources and the notes."""
+    topology = Topology(Model.load(args.out))
+    print(json.dumps(
+        {p.cluster: {"stack": p.stack.name if p.stack else None, "notes": p.notes, **(p.stack.document if p.stack else {})} for p in topology.predictions},
+        indent=2,
+    ))
+    return 0
 
 
 def _diagram(args: argparse.Namespace) -> int:

@@ -11,28 +11,30 @@ hops and writes the answer.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import datetime
 from typing import Optional
 from urllib.parse import parse_qs, urlsplit
 
 from . import front_door
 from .answer import Answer
+from .certificates import certificate_failure
 from .dynamodb import Tables
 from .authz import INVOKE, Layer, Request, authorize, caller, request_context
 from .graph import UNKNOWN_ACCOUNT, Model
 from .identity import caller_identity
 from .organizations import Organizations
-from .resolution import BadInput, Client, arrival, client_vpc, custom_domain, networks_reached, resource_configuration, service_by_host
+from .pods import Pod, as_sent_by, find_pod, trusted_authority
+from .resolution import LINK_LOCAL, BadInput, Client, arrival, client_vpc, custom_domain, networks_reached, resource_configuration, service_by_host
 from .routing import HttpCall, listener_on, route
 from .security_groups import admission
 from .sharing import association_shares
 from .targets import TargetCall
 from .tfjson import block
-from .topology import Element, Topology, VpcLink
+from .topology import Element, Service, Topology, VpcLink
 
 __all__ = ["Answer", "BadInput", "Client", "HttpCall", "curl"]
 
-LINK_LOCAL = "169.254.171.0/24"
 _TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")  # an HTTP method is a token (RFC 9110)
 
 
@@ -51,19 +53,27 @@ def curl(
     now: Optional[datetime] = None,
     tables: Optional[Tables] = None,
     from_cidr: Optional[str] = None,
+    pod: Optional[str] = None,
 ) -> Answer:
     """What a client in ``source`` (``<stack>/<VPC Name tag>``) gets for ``url`` (with
     the request body ``data``) at ``now`` (default: the present), with accounts in
     ``organizations`` as declared. With ``from_cidr``, the client is those addresses,
     in ``source`` or arriving through it (on premises over a VPN, a peer). Pass the
     ``topology`` of ``model`` to reuse it across requests, and the same ``tables`` for
-    items to outlive one request."""
+    items to outlive one request. With ``pod`` (``<namespace>/<deployment>``), the
+    client is a pod of that Deployment in an EKS cluster of ``source`` (pods.py): it
+    signs, or not, as its pod spec and Pod Identity association say."""
     call = http_call(url, method=method, headers=headers, principal=principal, tags=tags, data=data)
     topology = topology or Topology(model)
     client = client_vpc(topology, source, from_cidr, option="--via" if from_cidr else "--from")
+    sender = None
+    if pod is not None:
+        if principal is not None or tags or from_cidr is not None:
+            raise BadInput(f"--pod {pod!r}: the pod decides who signs and from where: give no --principal, --tag or --from-cidr with it")
+        sender = find_pod(topology, client, pod)
     model.links.clear()
     involved = {client.stack.name}  # the stacks on the request's path
-    answer = _reach(topology, client, call, involved, organizations, now, tables if tables is not None else Tables())
+    answer = _reach(topology, client, call, involved, organizations, now, tables if tables is not None else Tables(), sender)
     answer.reasons.extend(
         f"ids from another stack: {reader} reads the {how} of {producer}"
         for reader, how, producer in sorted(model.links) if reader in involved
@@ -113,7 +123,7 @@ def http_call(
 
 def _reach(
     topology: Topology, client: Client, call: HttpCall, involved: set[str], organizations: Organizations, now: Optional[datetime],
-    tables: Tables,
+    tables: Tables, pod: Optional[Pod] = None,
 ) -> Answer:
     answer = Answer(reachable=False, decision="UNREACHABLE")
     reasons = answer.reasons
@@ -125,7 +135,7 @@ def _reach(
 
         def onward(link: VpcLink, seen: Client, answer: Answer) -> Answer:
             """Past a load balancer whose targets are a service-network endpoint."""
-            return _lattice(topology, seen, call, [link], involved, organizations, now, tables, answer, through_balancer=True)
+            return _lattice(topology, seen, call, [link], involved, organizations, now, tables, answer, through_balancer=True, pod=pod)
 
         reached = front_door.reach(topology, client, call, alias, involved, tables, now, onward)
         reached.reasons[:0] = reasons + named  # how the client arrived and the name resolved come first
@@ -153,12 +163,12 @@ def _reach(
             return answer
         reasons.append(f"DNS: no Lattice service is named {call.host}: it does not resolve")
         return answer
-    return _lattice(topology, client, call, links, involved, organizations, now, tables, answer)
+    return _lattice(topology, client, call, links, involved, organizations, now, tables, answer, pod=pod)
 
 
 def _lattice(
     topology: Topology, client: Client, call: HttpCall, links: list[VpcLink], involved: set[str], organizations: Organizations,
-    now: Optional[datetime], tables: Tables, answer: Answer, *, through_balancer: bool = False,
+    now: Optional[datetime], tables: Tables, answer: Answer, *, through_balancer: bool = False, pod: Optional[Pod] = None,
 ) -> Answer:
     """The request from ``client`` over one of ``links`` to the service its host names."""
     reasons = answer.reasons
@@ -192,8 +202,20 @@ def _lattice(
         answer.resolution = f"{service.dns_name} -> {LINK_LOCAL} (link-local, through {network.name})"
         reasons.append(f"DNS: {named}resolves to a {LINK_LOCAL} address through service network {network.name} ({link.how})")
     if call.host == service.custom_domain and not through_balancer:
-        reasons.append(custom_domain(topology, call.host, service.dns_name))
+        resolved, how = custom_domain(topology, client, call.host, service.dns_name)
+        reasons.append(how)
+        if not resolved:
+            return answer
+    made_by = (service.element.body.get("//") or {}).get("predicted")
+    if made_by:
+        reasons.append(f"service {service.name} (in {service.element.stack.name}) is predicted: made {made_by}")
     reasons.extend(shares)
+    if pod is not None:
+        if link.is_endpoint or through_balancer:
+            reasons.append(f"pod {pod.name}: {call.host} resolves outside {LINK_LOCAL}: its redirect does not apply; sent unsigned, as written")
+            call = replace(call, principal=None, tags={})
+        else:
+            call = as_sent_by(topology, pod, call, reasons)
 
     blocked, admitted = admission(topology, client, link.security_group_ids, call.port, what=link.how if link.is_endpoint else "the association")
     if blocked:
@@ -205,6 +227,11 @@ def _lattice(
     if listener is None:
         reasons.append(f"no listener of {service.name} on port {call.port}: connection refused")
         return answer
+    if call.scheme == "https" and listener.protocol == "HTTPS":
+        failed = _tls(topology, service, call.host, pod, reasons)
+        if failed:
+            reasons.append(failed)
+            return answer
     action, matched = route(listener, call)
     reasons.append(f"listener {listener.name} ({listener.protocol} {call.port}): {matched}")
 
@@ -246,6 +273,16 @@ def _lattice(
     answer.status, answer.body = status, body
     reasons.append(how)
     return answer
+
+
+def _tls(topology: Topology, service: Service, host: str, pod: Optional[Pod], reasons: list[str]) -> Optional[str]:
+    """Why the TLS handshake with the service fails for ``host`` (None when it does not)."""
+    if host != service.custom_domain:
+        reasons.append(f"TLS: {host} is covered by the certificate VPC Lattice gives the service's own names (publicly trusted)")
+        return None
+    if service.certificate_arn is None:
+        return f"TLS: service {service.name} has no certificate for its custom domain {host}: the handshake fails"
+    return certificate_failure(topology, service.certificate_arn, host, reasons, trusts=trusted_authority(pod) if pod else None)
 
 
 def _layer(topology: Topology, kind: str, element: Element, auth_type: str, arn: str) -> Layer:

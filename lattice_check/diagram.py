@@ -7,7 +7,8 @@ network endpoints dotted, RAM shares dashed from the shared resource to the acco
 that receives it. Paths outside Lattice (seed 002's original) are drawn too: an
 internal load balancer a private zone names, the interface endpoint it targets, and
 the private APIs bound to that endpoint, joined by bold edges; and EKS clusters, in
-the VPC of their subnets.
+the VPC of their subnets, with the services their Gateway API controller makes
+(predicted, in a ``controller@<cluster>`` box).
 """
 from __future__ import annotations
 
@@ -75,7 +76,8 @@ def build(topology: Topology) -> Diagram:
         lattice: list[tuple[Shape, Network | Service]] = [("network", n) for n in _sorted(topology.networks, stack)]
         lattice += [("service", s) for s in _sorted(topology.services, stack)]
         for shape, item in lattice:
-            node = Node(_id(stack.name, item.element.name), f"{shape} {item.name}<br/>auth {item.auth_type}", shape)
+            made = "<br/>predicted: made by the controller" if (item.element.body.get("//") or {}).get("predicted") else ""
+            node = Node(_id(stack.name, item.element.name), f"{shape} {item.name}<br/>auth {item.auth_type}{made}", shape)
             ids[item.id] = ids[item.arn] = node.id
             box.nodes.append(node)
         box.nodes.extend(_front_door_nodes(topology, stack, ids))
@@ -126,29 +128,20 @@ def _shares(topology: Topology, ids: dict[str, str], accounts: dict[str, Cluster
 def _cluster_nodes(topology: Topology, stack: Stack, ids: dict[str, str]) -> list[Node]:
     """EKS clusters of ``stack`` (seed 004's pods are the clients of its services)."""
     nodes = []
-    for element in topology.elements("aws_eks_cluster", stack):
-        name = str(topology.resolve(element.body.get("name", element.name), element))
-        node = Node(_id(stack.name, element.name), f"EKS cluster {name}<br/>Kubernetes {element.body.get('version', '?')}", "cluster")
-        ids[f"eks:{stack.name}:{element.name}"] = node.id
-        nodes.append(node)
+    for cluster in topology.eks_clusters:
+        if cluster.element.stack is stack:
+            node = Node(_id(stack.name, cluster.element.name), f"EKS cluster {cluster.name}<br/>Kubernetes {cluster.element.body.get('version', '?')}", "cluster")
+            ids[f"eks:{cluster.arn}"] = node.id
+            nodes.append(node)
     return nodes
 
 
 def _cluster_edges(topology: Topology, ids: dict[str, str]) -> list[Edge]:
     """Each cluster in the VPC its subnets belong to."""
-    edges = []
-    for stack in topology.stacks:
-        subnets = {
-            topology.model.attribute(stack, "aws_subnet", s.name, "id"): topology.resolve(s.body.get("vpc_id"), s)
-            for s in topology.elements("aws_subnet", stack)
-        }
-        for element in topology.elements("aws_eks_cluster", stack):
-            config = topology.resolve(block(element.body.get("vpc_config")), element)
-            vpcs = {subnets.get(subnet) for subnet in config.get("subnet_ids") or []} - {None}
-            for vpc in vpcs:
-                if vpc in ids:
-                    edges.append(Edge(ids[vpc], ids[f"eks:{stack.name}:{element.name}"], "nodes and pods", "association"))
-    return edges
+    return [
+        Edge(ids[cluster.vpc_id], ids[f"eks:{cluster.arn}"], "nodes and pods", "association")
+        for cluster in topology.eks_clusters if cluster.vpc_id in ids
+    ]
 
 
 def _front_door_nodes(topology: Topology, stack: Stack, ids: dict[str, str]) -> list[Node]:

@@ -9,7 +9,6 @@ The balancer passes the request on unchanged, ``Host`` header included, which is
 API Gateway finds the custom domain behind one endpoint (seed-002 inventory)."""
 from __future__ import annotations
 
-import fnmatch
 import ipaddress
 import re
 from dataclasses import dataclass
@@ -18,9 +17,10 @@ from typing import Any, Callable, Optional
 
 from . import api_gateway
 from .answer import Answer
+from .certificates import certificate_failure
 from .dynamodb import Tables
 from .graph import Stack
-from .resolution import Client
+from .resolution import Client, private_zone, zone_record
 from .routing import HttpCall
 from .security_groups import admission, between_groups
 from .tfjson import block, blocks
@@ -38,45 +38,27 @@ class Alias:
 
 
 def private_alias(topology: Topology, client: Client, host: str, reasons: list[str]) -> Optional[Alias]:
-    """The record of a private zone associated with the client's VPC that answers
-    ``host`` (None when none does: the reasons say which zone would have)."""
-    zones = []
-    for zone in topology.elements("aws_route53_zone"):
-        name = str(topology.resolve(zone.body.get("name", ""), zone)).rstrip(".")
-        if host != name and not host.endswith(f".{name}"):
-            continue
-        vpcs = [topology.resolve(v.get("vpc_id"), zone) for v in blocks(zone.body.get("vpc"))]
-        if not vpcs:
-            continue  # a public zone: not how these names are served here
-        vpcs += [
-            topology.resolve(a.body["vpc_id"], a)
-            for a in topology.elements("aws_route53_zone_association")
-            if topology.resolve(a.body["zone_id"], a) == topology.model.attribute(zone.stack, "aws_route53_zone", zone.name, "zone_id")
-        ]
-        zones.append((len(name), zone, name, client.vpc_id in vpcs))
-    if not zones:
+    """The alias record of a private zone associated with the client's VPC that
+    answers ``host`` (None when none does: the reasons say what the zone holds)."""
+    zone = private_zone(topology, client, host)
+    if zone is None:
         return None
-    _, zone, zone_name, associated = max(zones, key=lambda z: (z[3], z[0]))
-    where = f"private zone {zone_name} (aws_route53_zone.{zone.name} in {zone.stack.name})"
+    element, zone_name, associated = zone
+    where = f"private zone {zone_name} (aws_route53_zone.{element.name} in {element.stack.name})"
     if not associated:
         reasons.append(f"DNS: {where} is not associated with {client.vpc_name}: {host} does not resolve there")
         return None
-    zone_id = topology.model.attribute(zone.stack, "aws_route53_zone", zone.name, "zone_id")
-    for record in topology.elements("aws_route53_record", zone.stack):
-        if topology.resolve(record.body.get("zone_id"), record) != zone_id:
-            continue
-        name = str(topology.resolve(record.body.get("name", ""), record)).rstrip(".")
-        full = name if name == zone_name or name.endswith(f".{zone_name}") else f"{name}.{zone_name}"
-        if full == host or (full.startswith("*.") and fnmatch.fnmatchcase(host, full)):
-            alias = block(record.body.get("alias"))
-            if not alias:
-                reasons.append(f"DNS: {host} is a {record.body.get('type')} record (aws_route53_record.{record.name}) without an alias: not modeled further")
-                return None
-            target = str(topology.resolve(alias["name"], record)).rstrip(".")
-            reasons.append(f"DNS: {host} is an alias to {target} in {where}, associated with {client.vpc_name}")
-            return Alias(zone, record, target)
-    reasons.append(f"DNS: {where} has no record {host}: NXDOMAIN")
-    return None
+    record = zone_record(topology, element, zone_name, host)
+    if record is None:
+        reasons.append(f"DNS: {where} has no record {host}: NXDOMAIN")
+        return None
+    alias = block(record.body.get("alias"))
+    if not alias:
+        reasons.append(f"DNS: {host} is a {record.body.get('type')} record (aws_route53_record.{record.name}) without an alias: not modeled further")
+        return None
+    target = str(topology.resolve(alias["name"], record)).rstrip(".")
+    reasons.append(f"DNS: {host} is an alias to {target} in {where}, associated with {client.vpc_name}")
+    return Alias(element, record, target)
 
 
 def balancer(topology: Topology, alias: Alias) -> Optional[Element]:
@@ -109,7 +91,7 @@ def reach(
     network_balancer = found.body.get("load_balancer_type", "application") == "network"
     answer.resolution = f"{call.host} -> {alias.target} (load balancer {name})"
     subnets = tuple(topology.resolve(found.body.get("subnets") or [], found))
-    vpcs = {_subnet(topology, stack, s)[0] for s in subnets}
+    vpcs = {_subnet_of(topology, stack, s)[0] for s in subnets}
     if vpcs != {client.vpc_id}:
         reasons.append(f"load balancer {name} is not in {client.vpc_name} (its subnets are in {', '.join(sorted(map(str, vpcs)))}): no route")
         return answer
@@ -143,7 +125,7 @@ def reach(
         reasons.append(f"listener aws_lb_listener.{listener.name} is plain HTTP on {call.port}: the TLS handshake fails")
         return answer
     if protocol in ("HTTPS", "TLS"):
-        failed = _certificate(topology, listener, call.host, reasons)
+        failed = certificate_failure(topology, str(topology.resolve(listener.body.get("certificate_arn"), listener)), call.host, reasons)
         if failed:
             reasons.append(failed)
             return answer
@@ -181,7 +163,7 @@ def reach(
     (endpoint_name,) = endpoints
     endpoint = Element(stack, str(endpoint_name), stack.resources("aws_vpc_endpoint")[str(endpoint_name)])
     endpoint_subnets = tuple(topology.resolve(endpoint.body.get("subnet_ids") or [], endpoint))
-    subnet_cidrs = tuple(_subnet(topology, stack, s)[1] for s in subnets)
+    subnet_cidrs = tuple(_subnet_of(topology, stack, s)[1] for s in subnets)
     endpoint_groups = tuple(topology.resolve(endpoint.body.get("security_group_ids") or [], endpoint))
     health = _nlb_health(topology, group, subnet_cidrs, endpoint_groups) if network_balancer else _health(group)
     reasons.append(
@@ -192,7 +174,7 @@ def reach(
         return _into_service_network(topology, client, endpoint, group, subnet_cidrs, answer, onward)
     port = int(group.body.get("port", call.port))
     blocked, between = between_groups(
-        topology, stack, groups, subnet_cidrs, endpoint_groups, tuple(_subnet(topology, stack, s)[1] for s in endpoint_subnets), port,
+        topology, stack, groups, subnet_cidrs, endpoint_groups, tuple(_subnet_of(topology, stack, s)[1] for s in endpoint_subnets), port,
     )
     if blocked:
         reasons.append(f"load balancer to endpoint: {blocked}: the load balancer's requests time out (it answers 504)")
@@ -259,12 +241,9 @@ def _covers(outer: str, inner: str) -> bool:
     return a.version == b.version and b.subnet_of(a)  # type: ignore[arg-type]
 
 
-def _subnet(topology: Topology, stack: Stack, subnet_id: str) -> tuple[str, str]:
-    """(VPC id, CIDR) of a subnet of ``stack``."""
-    for element in topology.elements("aws_subnet", stack):
-        if topology.model.attribute(stack, "aws_subnet", element.name, "id") == subnet_id:
-            return str(topology.resolve(element.body["vpc_id"], element)), str(topology.resolve(element.body.get("cidr_block", ""), element))
-    return f"the VPC of {subnet_id}", ""
+def _subnet_of(topology: Topology, stack: Stack, subnet_id: str) -> tuple[str, str]:
+    vpc, cidr = topology.subnet(stack, subnet_id)
+    return vpc or f"the VPC of {subnet_id}", cidr
 
 
 def _endpoint_behind(interfaces: dict[str, dict[str, Any]], target_id: str) -> Optional[str]:
@@ -289,27 +268,3 @@ def _health(group: Element) -> str:
     if 403 in codes:
         return f"; the health check (matcher {matcher}) passes: execute-api answers 403 to {check.get('path', '/')}"
     return f"; the health check (matcher {matcher}) fails (execute-api answers 403): every target is unhealthy and the load balancer fails open"
-
-
-def _certificate(topology: Topology, listener: Element, host: str, reasons: list[str]) -> Optional[str]:
-    """Why TLS to ``host`` fails on this listener (None when the certificate covers it)."""
-    arn = topology.resolve(listener.body.get("certificate_arn"), listener)
-    for element in topology.elements("aws_acm_certificate", listener.stack):
-        if topology.model.attribute(listener.stack, "aws_acm_certificate", element.name, "arn") != arn:
-            continue
-        body = topology.resolve(element.body, element)
-        names = [body.get("domain_name")] + list(body.get("subject_alternative_names") or [])
-        names = [str(n) for n in names if n]
-        if body.get("certificate_body"):
-            issuer = "imported"
-        elif body.get("certificate_authority_arn"):
-            issuer = "issued by a private CA: clients trust it with curl --cacert <the CA certificate>"
-        else:
-            issuer = "issued by ACM (publicly trusted once validated)"
-        covered = [n for n in names if n == host or (n.startswith("*.") and host.count(".") == n.count(".") and host.endswith(n[1:]))]
-        if not covered:
-            return f"TLS: the listener's certificate (aws_acm_certificate.{element.name}: {', '.join(names)}) does not name {host}: curl fails"
-        reasons.append(f"TLS: the certificate aws_acm_certificate.{element.name} names {covered[0]} ({issuer})")
-        return None
-    reasons.append("not modeled: the listener's certificate is not in this output (its names are not checked)")
-    return None

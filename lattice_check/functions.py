@@ -12,14 +12,12 @@ import json
 import subprocess
 import sys
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Optional, Sequence
 
-from .authz import Request, evaluate_identity
 from .dynamodb import Items, Tables, table_definitions
 from .graph import Stack
-from .identity import caller_identity
+from .identity import session_may
 from .topology import Function, Topology
 
 RUNNER = Path(__file__).with_name("handler_runner.py")
@@ -96,26 +94,11 @@ def _call_fails(topology: Topology, function: Function, call: dict[str, Any], re
     resource = "*"
     if call.get("table"):
         resource = f"arn:aws:dynamodb:{region}:{account}:table/{call['table']}" + (f"/index/{call['index']}" if call.get("index") else "")
-    role = function.role_arn.rsplit("/", 1)[-1]
-    session = f"arn:aws:sts::{account}:assumed-role/{role}/{function.function_name}"
-    identity = caller_identity(topology, session)
-    if identity is None:
-        reasons.append(f"{what}: the role {function.role_arn} is not in this output (assumed to allow)")
-        return None
-    moment = datetime.now(timezone.utc)
-    request = Request(
-        action=f"{service}:{operation}",
-        resource=resource,
-        principal=session,
-        context={
-            "aws:PrincipalType": ["AssumedRole"], "aws:PrincipalAccount": [account], "aws:PrincipalArn": [function.role_arn],
-            "aws:CurrentTime": [moment.strftime("%Y-%m-%dT%H:%M:%SZ")], "aws:EpochTime": [str(int(moment.timestamp()))],
-        },
-    )
-    result, reason = evaluate_identity(identity, request)
-    reasons.append(f"{what}: {reason}")
-    reasons.extend(f"not modeled: {u}" for u in result.unmodeled)
-    if result.effect in ("EXPLICIT_DENY", "IMPLICIT_DENY"):
+    check = session_may(topology, function.role_arn, function.function_name, f"{service}:{operation}", resource)
+    reasons.append(f"{what}: {check.reason}")
+    reasons.extend(f"not modeled: {u}" for u in check.unmodeled)
+    if check.allowed is False:
+        session = f"arn:aws:sts::{account}:assumed-role/{function.role_arn.rsplit('/', 1)[-1]}/{function.function_name}"
         return f"AccessDeniedException: {session} is not authorized to perform {service}:{operation} on {resource}"
     return None
 

@@ -222,6 +222,14 @@ class Model:
         if kind == "aws_api_gateway_rest_api" and attribute in ("id", "execution_arn"):
             api_id = standins.rest_api_id(suffix)
             return api_id if attribute == "id" else standins.execute_api_arn(region, account, api_id)
+        if attribute == "arn" and kind == "aws_acm_certificate":
+            return standins.certificate_arn(region, account, standins.uuid_like(stack.name, kind, name))
+        if attribute == "arn" and kind == "aws_acmpca_certificate_authority":
+            return standins.certificate_authority_arn(region, account, standins.uuid_like(stack.name, kind, name))
+        if kind == "aws_eks_cluster" and attribute == "arn":
+            return f"arn:aws:eks:{region}:{account}:cluster/{self.resolve(body['name'], stack)}"
+        if kind == "aws_eks_cluster" and attribute == "vpc_config[0].cluster_security_group_id":  # EKS makes it
+            return standins.resource_id("aws_security_group", suffix)
         if kind == "aws_dynamodb_table" and attribute == "arn":
             return standins.dynamodb_table_arn(region, account, str(self.resolve(body["name"], stack)))
         if kind == "aws_vpclattice_service" and attribute.startswith("dns_entry[0]."):

@@ -13,6 +13,8 @@ A matrix file is YAML::
                                                  # with via: <stack>/<VPC Name tag>
         url: http://lambda-service/              # DNS name, custom domain or Lattice name
         method: GET                              # optional, as are headers, principal, tags, time
+        pod: apps/demo-cluster1-v1               # optional, with from: a pod of that Deployment in an
+                                                 # EKS cluster of the VPC signs as its Pod Identity session
         expect:                                  # at least one of:
           reachable: true
           decision: ALLOW                        # ALLOW, DENY, UNREACHABLE or UNKNOWN
@@ -140,6 +142,7 @@ class MatrixRequest(BaseModel):
     body: Union[str, dict[str, Any], list[Any], None] = None  # a mapping or list is sent as JSON
     principal: Optional[str] = None
     tags: dict[str, str] = Field(default_factory=dict)
+    pod: Optional[str] = Field(default=None, pattern=r"^[^/]+/[^/]+$", description="with from: <namespace>/<deployment>, a pod in a cluster of that VPC")
     time: Optional[datetime] = Field(default=None, strict=False)  # a YAML timestamp or an ISO 8601 string
     expect: Expectation
 
@@ -149,12 +152,15 @@ class MatrixRequest(BaseModel):
             raise ValueError("give from: <stack>/<VPC Name tag>, or via: <stack>/<VPC Name tag> with from_cidr (not both)")
         if (self.via is None) != (self.from_cidr is None):
             raise ValueError("via and from_cidr go together: from_cidr: 172.16.5.10, via: <stack>/<VPC Name tag>")
+        if self.pod is not None and (self.source is None or self.principal is not None or self.tags):
+            raise ValueError("pod goes with from (the VPC of its cluster), and without principal or tags: the pod decides who signs")
         return self
 
     @property
     def origin(self) -> str:
         """Where the row's request comes from, as the table shows it."""
-        return self.source or f"{self.from_cidr} via {self.via}"
+        origin = self.source or f"{self.from_cidr} via {self.via}"
+        return f"{origin} pod {self.pod}" if self.pod else origin
 
 
 class MatrixFile(BaseModel):
@@ -246,7 +252,7 @@ def run_matrix(
         try:
             answer = curl(
                 model, sent.source or sent.via or "", sent.url, from_cidr=sent.from_cidr, method=sent.method, headers=headers, data=data or "",
-                principal=sent.principal, tags=sent.tags, topology=topology, organizations=organizations,
+                principal=sent.principal, tags=sent.tags, pod=sent.pod, topology=topology, organizations=organizations,
                 now=moment if moment is None or moment.tzinfo else moment.replace(tzinfo=timezone.utc), tables=tables,
             )
         except BadInput as error:

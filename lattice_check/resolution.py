@@ -4,12 +4,16 @@ URL's host names (its generated DNS name, its custom domain, or offline its
 Lattice name), and how a custom domain reaches the generated name (Route 53)."""
 from __future__ import annotations
 
+import fnmatch
 import ipaddress
 from dataclasses import dataclass, replace
 from typing import Optional
 
 from .graph import Stack
-from .topology import Service, Topology, VpcLink
+from .tfjson import blocks
+from .topology import Element, Service, Topology, VpcLink
+
+LINK_LOCAL = "169.254.171.0/24"  # where VPC Lattice's names resolve in an associated VPC
 
 
 class BadInput(ValueError):
@@ -89,16 +93,73 @@ def resource_configuration(topology: Topology, host: str) -> Optional[str]:
     return None
 
 
-def custom_domain(topology: Topology, host: str, dns_name: str) -> str:
-    """How a custom domain name reaches the service's own DNS name (a Route 53 record)."""
+def private_zone(topology: Topology, client: Client, host: str) -> Optional[tuple[Element, str, bool]]:
+    """The private zone of this output that would answer ``host`` (the longest name
+    that holds it, one the client's VPC is associated with first): (zone, its name,
+    whether it is associated with the client's VPC); None when no zone holds it."""
+    zones = []
+    for zone in topology.elements("aws_route53_zone"):
+        name = str(topology.resolve(zone.body.get("name", ""), zone)).rstrip(".")
+        if host != name and not host.endswith(f".{name}"):
+            continue
+        vpcs = [topology.resolve(v.get("vpc_id"), zone) for v in blocks(zone.body.get("vpc"))]
+        if not vpcs:
+            continue  # a public zone: not how these names are served here
+        zone_id = topology.model.attribute(zone.stack, "aws_route53_zone", zone.name, "zone_id")
+        vpcs += [topology.resolve(a.body["vpc_id"], a) for a in topology.elements("aws_route53_zone_association") if topology.resolve(a.body["zone_id"], a) == zone_id]
+        zones.append((client.vpc_id in vpcs, len(name), zone, name))
+    if not zones:
+        return None
+    associated, _, zone, name = max(zones, key=lambda z: (z[0], z[1]))
+    return zone, name, associated
+
+
+def zone_record(topology: Topology, zone: Element, zone_name: str, host: str) -> Optional[Element]:
+    """The record of ``zone`` that answers ``host`` (a wildcard covers one label),
+    wherever it is declared (a record a controller writes is predicted elsewhere)."""
+    zone_id = topology.model.attribute(zone.stack, "aws_route53_zone", zone.name, "zone_id")
+    for record in topology.elements("aws_route53_record"):
+        if topology.resolve(record.body.get("zone_id"), record) != zone_id:
+            continue
+        name = str(topology.resolve(record.body.get("name", ""), record)).rstrip(".")
+        full = name if name == zone_name or name.endswith(f".{zone_name}") else f"{name}.{zone_name}"
+        if full == host or (full.startswith("*.") and fnmatch.fnmatchcase(host, full)):
+            return record
+    return None
+
+
+def custom_domain(topology: Topology, client: Client, host: str, dns_name: str) -> tuple[bool, str]:
+    """How a custom domain name reaches the service's own DNS name: (whether it
+    resolves from the client's VPC, how). A private zone of this output that holds
+    the name decides; without one, a record anywhere is reported (where the client
+    resolves it from is then not modeled)."""
+    zone = private_zone(topology, client, host)
+    if zone is not None:
+        element, zone_name, associated = zone
+        where = f"private zone {zone_name} (aws_route53_zone.{element.name} in {element.stack.name})"
+        if not associated:
+            return False, f"DNS: {where} is not associated with {client.vpc_name}: {host} does not resolve there"
+        record = zone_record(topology, element, zone_name, host)
+        if record is None:
+            return False, f"DNS: {where}, associated with {client.vpc_name}, has no record {host}: NXDOMAIN"
+        targets = _record_targets(topology, record)
+        written = f"aws_route53_record.{record.name} in {record.stack.name}"
+        if dns_name in targets:
+            return True, f"DNS: {host} is a {record.body.get('type', 'record')} to {dns_name} ({written}) in {where}, associated with {client.vpc_name}"
+        return True, f"DNS: {written} names {host} but points elsewhere ({', '.join(map(str, targets))}): not modeled further"
     for element, name, targets in topology.route53_records:
         if name != host:
             continue
         where = f"aws_route53_record.{element.name} in {element.stack.name}"
         if dns_name in targets:
-            return f"DNS: {host} is a {element.body.get('type', 'record')} to {dns_name} ({where}; whether the VPC sees that zone is not modeled)"
-        return f"DNS: {where} names {host} but points elsewhere ({', '.join(map(str, targets))}): not modeled further"
-    return f"DNS: no Route 53 record for the custom domain {host} in this output (a record elsewhere is not modeled)"
+            return True, f"DNS: {host} is a {element.body.get('type', 'record')} to {dns_name} ({where}; whether the VPC sees that zone is not modeled)"
+        return True, f"DNS: {where} names {host} but points elsewhere ({', '.join(map(str, targets))}): not modeled further"
+    return True, f"DNS: no Route 53 record for the custom domain {host} in this output (a record elsewhere is not modeled)"
+
+
+def _record_targets(topology: Topology, record: Element) -> list[str]:
+    targets = [str(topology.resolve(a.get("name"), record)).rstrip(".") for a in blocks(record.body.get("alias"))]
+    return targets + [str(t).rstrip(".") for t in topology.resolve(record.body.get("records") or [], record)]
 
 
 def arrival(topology: Topology, client: Client, reasons: list[str]) -> bool:

@@ -4,11 +4,14 @@ from the VPC's CIDR (docs/lattice-rules.md section 4)."""
 from __future__ import annotations
 
 import ipaddress
+import re
 from typing import Callable, Optional
 
 from .graph import Stack
-from .resolution import Client
+from .resolution import LINK_LOCAL, Client
 from .topology import SecurityRule, Topology
+
+_DATA_PREFIX_LIST = re.compile(r"data:([^:]+):aws_ec2_managed_prefix_list\.([A-Za-z0-9_-]+)\.id")
 
 
 def admission(
@@ -74,4 +77,24 @@ def _first_admitting(
             allowed = [ipaddress.ip_network(c) for c in rule.cidrs]
             if subnets and all(any(s.version == a.version and s.subnet_of(a) for a in allowed) for s in subnets):  # type: ignore[arg-type]
                 return rule.where
+    return None
+
+
+def from_lattice(topology: Topology, stack: Stack, group_id: str, port: int) -> Optional[str]:
+    """The ingress rule of ``group_id`` (declared in ``stack``) that admits TCP ``port``
+    from VPC Lattice: the managed prefix list ``com.amazonaws.<region>.vpc-lattice``
+    or a range holding its link-local addresses; None when no rule does."""
+    lattice = ipaddress.ip_network(LINK_LOCAL)
+    for rule in topology.ingress(stack, group_id):
+        if not rule.admits_port(port):
+            continue
+        for prefix_list in rule.prefix_lists:
+            found = _DATA_PREFIX_LIST.fullmatch(prefix_list)
+            source = stack.data("aws_ec2_managed_prefix_list").get(found.group(2)) if found else None
+            if source is not None and str(topology.model.resolve(source.get("name"), stack)) == f"com.amazonaws.{stack.region}.vpc-lattice":
+                return f"{rule.where} (the prefix list com.amazonaws.{stack.region}.vpc-lattice)"
+        for cidr in rule.cidrs:
+            allowed = ipaddress.ip_network(cidr)
+            if allowed.version == 4 and lattice.subnet_of(allowed):  # type: ignore[arg-type]
+                return f"{rule.where} ({cidr})"
     return None

@@ -113,3 +113,17 @@ def execute_api_arn(region: str, account: str, api_id: str) -> str:
 
 def dynamodb_table_arn(region: str, account: str, name: str) -> str:
     return f"arn:aws:dynamodb:{region}:{account}:table/{name}"
+
+
+def uuid_like(*parts: str) -> str:
+    """A UUID-shaped stand-in (8-4-4-4-12 hex digits), as ACM and ACM PCA ids are."""
+    text = hashlib.sha256("/".join(parts).encode()).hexdigest()
+    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:32]}"
+
+
+def certificate_arn(region: str, account: str, certificate_id: str) -> str:
+    return f"arn:aws:acm:{region}:{account}:certificate/{certificate_id}"
+
+
+def certificate_authority_arn(region: str, account: str, authority_id: str) -> str:
+    return f"arn:aws:acm-pca:{region}:{account}:certificate-authority/{authority_id}"

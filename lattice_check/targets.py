@@ -2,7 +2,8 @@
 target runs the function's own packaged code with the event VPC Lattice sends (V1
 or V2, docs/lattice-rules.md section 6); an ALB target follows the load balancer's
 listener to its Lambda and sends the ALB's event; IP and INSTANCE targets are
-reported as not modeled (what a host answers is not in the Terraform).
+reported as not modeled (what a host answers is not in the Terraform); the pods a
+Gateway API controller registers are checked up to the pod (gateway_controller.py).
 
 Functions run as functions.py says: their own code, against the DynamoDB stand-in."""
 from __future__ import annotations
@@ -14,11 +15,13 @@ from typing import Any, Optional
 
 from .dynamodb import Tables
 from .functions import invoke
+from .gateway_controller import registration
 from .graph import Stack
 from .resolution import Client
 from .routing import HttpCall
 from .tfjson import block, blocks
-from .topology import Topology
+from .security_groups import from_lattice
+from .topology import TargetGroup, Topology
 
 # (status or None when not modeled, body, how the answer was found)
 TargetAnswer = tuple[Optional[int], str, str]
@@ -46,6 +49,9 @@ class TargetCall:
         if group is None:
             return None, "", f"target group {tg_id} is not in this output"
         if not group.targets:
+            registered = registration(group.element.body)
+            if registered is not None:
+                return self._pods(group, registered)
             return 503, "", f"target group {group.name} has no target"
         first = group.targets[0]
         if group.type == "LAMBDA":
@@ -56,6 +62,25 @@ class TargetCall:
         port = first.port or group.config.get("port")
         return None, "", (f"target group {group.name} ({group.type}): forwards to {first.id} port {port}; "
                           "what that host answers is not modeled")
+
+    def _pods(self, group: TargetGroup, registered: dict[str, Any]) -> TargetAnswer:
+        """A target group the Gateway API controller fills with the ready pods of a Service."""
+        where = f"target group {group.name} ({group.type}, its targets registered by the controller)"
+        port = registered.get("port")
+        pods = [p for p in registered.get("pods") or [] if int(p.get("replicas", 0)) > 0]
+        if not pods:
+            return 503, "", f"{where}: Service {registered['service']} selects no running pod of a Deployment in this output: no target"
+        vpc = group.config.get("vpc_identifier")
+        if registered.get("pods_vpc_id") and vpc != registered["pods_vpc_id"]:
+            return 503, "", f"{where}: the group is in {vpc} but the pods are in {registered['pods_vpc_id']}: RegisterTargets fails, no target"
+        stack = self.topology.model.stacks.get(str(registered.get("security_group_stack")))
+        admitted = from_lattice(self.topology, stack, str(registered["security_group_id"]), int(port)) if stack and isinstance(port, int) else None
+        deployments = ", ".join(f"{p['deployment']} ({p['replicas']} replica{'s' if p['replicas'] != 1 else ''})" for p in pods)
+        if admitted is None:
+            return 504, "", (f"{where}: the pods of {deployments} on port {port}; the cluster security group {registered['security_group_id']} "
+                             f"admits no TCP {port} from VPC Lattice: health checks and requests time out")
+        return None, "", (f"{where}: the pods of {deployments} on port {port}, admitted by the cluster security group by {admitted}; "
+                          "what the pod answers is not modeled")
 
     def _through_alb(self, alb_arn: str, tg_name: str) -> TargetAnswer:
         call = self.call

@@ -65,6 +65,7 @@ class Service:
     dns_name: str
     custom_domain: Optional[str]
     auth_type: str
+    certificate_arn: Optional[str] = None  # for the custom domain on HTTPS
 
 
 @dataclass(frozen=True)
@@ -186,6 +187,18 @@ class IamIdentity:
         return f"{self.kind} {self.name} (aws_iam_{self.kind}.{self.element.name} in {self.element.stack.name})"
 
 
+@dataclass(frozen=True)
+class EksCluster:
+    """An EKS cluster of the output: where its nodes and pods run, and the security
+    group EKS makes for them (managed node groups without a launch template use it)."""
+
+    element: Element
+    name: str
+    arn: str
+    vpc_id: str  # the VPC of its subnets ("" when they are not in this output)
+    security_group_id: str  # the cluster security group
+
+
 @dataclass
 class Share:
     stack: Stack
@@ -203,10 +216,20 @@ class Topology:
         self._vpcs: dict[str, list[Vpc]] = {}
         self._links: dict[str, list[VpcLink]] = {}
         self._rules: dict[tuple[str, str, str], list[SecurityRule]] = {}
+        # what the Gateway API controller makes of the clusters' objects (both modules
+        # read this topology: imported here, not at the top)
+        from .gateway_controller import predict
+        from .kubernetes import Workloads
+
+        self.workloads = Workloads(self)
+        self._predicted: list[Stack] = []
+        self.predictions = predict(self)
+        self._predicted = [p.stack for p in self.predictions if p.stack is not None]
 
     @property
     def stacks(self) -> list[Stack]:
-        return list(self.model.stacks.values())
+        """The output's stacks, then the predicted ones (``controller@<cluster>``: not in the model)."""
+        return list(self.model.stacks.values()) + self._predicted
 
     def elements(self, kind: str, stack: Optional[Stack] = None) -> list[Element]:
         """The resources of ``kind`` in ``stack`` (every stack when None)."""
@@ -284,6 +307,7 @@ class Topology:
                 self._attribute(e, kind, "dns_entry[0].domain_name"),
                 e.body.get("custom_domain_name"),
                 e.body.get("auth_type", "NONE"),
+                self._resolve(e.body["certificate_arn"], e) if e.body.get("certificate_arn") else None,
             )
             for e in self._elements(kind)
         ]
@@ -453,6 +477,28 @@ class Topology:
             where=where,
             prefix_lists=tuple(str(p) for p in self._resolve(prefix_lists or [], element)),
         )
+
+    def subnet(self, stack: Stack, subnet_id: str) -> tuple[str, str]:
+        """(VPC id, CIDR) of a subnet of ``stack``; ("", "") when it is not there."""
+        for element in self._elements("aws_subnet", stack):
+            if self._attribute(element, "aws_subnet", "id") == subnet_id:
+                return str(self._resolve(element.body["vpc_id"], element)), str(self._resolve(element.body.get("cidr_block", ""), element))
+        return "", ""
+
+    @cached_property
+    def eks_clusters(self) -> list[EksCluster]:
+        kind = "aws_eks_cluster"
+        found = []
+        for element in self._elements(kind):
+            subnets = self._resolve(block(element.body.get("vpc_config")).get("subnet_ids") or [], element)
+            vpcs = sorted({self.subnet(element.stack, str(s))[0] for s in subnets} - {""})
+            found.append(
+                EksCluster(
+                    element, str(self._resolve(element.body["name"], element)), str(self._attribute(element, kind, "arn")),
+                    vpcs[0] if vpcs else "", str(self._attribute(element, kind, "vpc_config[0].cluster_security_group_id")),
+                )
+            )
+        return found
 
     # --- names outside Lattice ------------------------------------------------------------------------
 

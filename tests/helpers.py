@@ -38,9 +38,11 @@ def make_config(**overrides: object) -> LatticeConfig:
 def synth(config: LatticeConfig, outdir: Path) -> Path:
     """Synthesize ``config`` into ``outdir`` as if the project were ``outdir``'s
     parent, so local state paths read as in a real ``make synth``."""
+    from constructs_lib.checkov import write_scan_baseline
     from main import build_app
 
     build_app(config, str(outdir), project_root=outdir.parent).synth()
+    write_scan_baseline(outdir, outdir.name)  # as synth_atomically does
     return outdir
 
 

@@ -23,7 +23,7 @@ from typing import Any
 from lattice_check import standins
 from lattice_check.backends import remote_state_producers
 
-from .terraform_offline import OfflineTerraform
+from .terraform_offline import OfflineTerraform, offline_part
 
 
 REGION = "eu-west-1"
@@ -197,8 +197,9 @@ def run_mocked(
     providers: dict[str, Any] = {}
     for name, directory in stack_dirs.items():
         shutil.copytree(directory, root / name, ignore=shutil.ignore_patterns(".terraform", "*.tfstate*"))
-        document = json.loads((root / name / "cdk.tf.json").read_text())
-        stacks[name] = json.loads(json.dumps(document))  # as synthesized, for its outputs
+        synthesized = json.loads((root / name / "cdk.tf.json").read_text())
+        stacks[name] = synthesized  # as synthesized, for its outputs
+        document, _ = offline_part(synthesized, terraform.available)  # what needs another provider is validated elsewhere
         document.get("terraform", {}).pop("backend", None)
         document.pop("provider", None)  # inherit the root's mocked provider
         providers.update(document.get("terraform", {}).get("required_providers", {}))

@@ -46,6 +46,46 @@ def mirror_dir() -> Path:
     return path
 
 
+BUILT_IN = {"terraform"}  # terraform_remote_state, terraform_data: no provider to install
+
+
+def mirrored_providers(mirror: Path) -> set[str]:
+    """The hashicorp providers the mirror holds (``aws`` here; no kubernetes, helm, http)."""
+    return {path.name for path in (mirror / "registry.terraform.io" / "hashicorp").iterdir() if path.is_dir()}
+
+
+def offline_part(document: dict[str, Any], available: set[str]) -> tuple[dict[str, Any], list[str]]:
+    """The part of a stack that Terraform can check with the ``available`` providers:
+    ``document`` without the resources, data sources, provider blocks and outputs of
+    the others (and dependencies on them); and what was left out (``type.name``)."""
+    part = json.loads(json.dumps(document))
+
+    def offline(kind: str) -> bool:
+        return kind.split("_", 1)[0] in available | BUILT_IN
+
+    removed: list[str] = []
+    for section, prefix in (("resource", ""), ("data", "data.")):
+        for kind in [k for k in part.get(section, {}) if not offline(k)]:
+            removed.extend(f"{prefix}{kind}.{name}" for name in part[section].pop(kind))
+        if section in part and not part[section]:
+            del part[section]
+    for section in ("resource", "data"):
+        for bodies in part.get(section, {}).values():
+            for body in bodies.values():
+                if "depends_on" in body:
+                    body["depends_on"] = [d for d in body["depends_on"] if d not in removed]
+    for name in [n for n in part.get("provider", {}) if n not in available]:
+        del part["provider"][name]
+    required = part.get("terraform", {}).get("required_providers", {})
+    for name in [n for n in required if n not in available]:
+        del required[name]
+    for name, output in list(part.get("output", {}).items()):
+        if any(address in json.dumps(output) for address in removed):
+            del part["output"][name]
+            removed.append(f"output.{name}")
+    return part, removed
+
+
 class OfflineTerraform:
     """Validates (and plans) stacks in scratch copies under ``workroot``."""
 
@@ -54,6 +94,7 @@ class OfflineTerraform:
         if self.terraform is None:
             raise TerraformUnavailable("terraform is not on PATH")
         mirror = mirror_dir()
+        self.available = mirrored_providers(mirror)
         self.workroot = Path(workroot)
         self.workroot.mkdir(parents=True, exist_ok=True)
         cache = self.workroot / "plugin-cache"
@@ -105,16 +146,18 @@ class OfflineTerraform:
         stacks become local child modules of one scratch root (their backend blocks
         dropped: validate ignores backends anyway) and the diagnostics are split
         back per stack by file name. Returns a report per stack, shaped like
-        ``terraform validate -json`` output.
+        ``terraform validate -json`` output, plus ``not_validated``: what needs a
+        provider the mirror does not hold (offline_part), left out of the run.
         """
         root = self.workroot / f"validate-{len(list(self.workroot.glob('validate-*')))}"
         root.mkdir()
         providers: dict[str, Any] = {}
+        left_out: dict[str, list[str]] = {}
         for name, stack_dir in stacks.items():
             shutil.copytree(stack_dir, root / name, ignore=shutil.ignore_patterns(".terraform", "*.tfstate*"))
             if not (root / name / "cdk.tf.json").exists():  # HCL (cdktf synth --hcl): used as is
                 continue
-            document = json.loads((root / name / "cdk.tf.json").read_text())
+            document, left_out[name] = offline_part(json.loads((root / name / "cdk.tf.json").read_text()), self.available)
             document.get("terraform", {}).pop("backend", None)
             providers.update(document.get("terraform", {}).get("required_providers", {}))
             (root / name / "cdk.tf.json").write_text(json.dumps(document))
@@ -136,7 +179,7 @@ class OfflineTerraform:
         except json.JSONDecodeError:
             raise AssertionError(f"terraform validate printed no JSON:\n{result.stdout}\n{result.stderr}")
         reports: dict[str, Report] = {
-            name: {"valid": True, "error_count": 0, "warning_count": 0, "diagnostics": []} for name in stacks
+            name: {"valid": True, "error_count": 0, "warning_count": 0, "diagnostics": [], "not_validated": left_out.get(name, [])} for name in stacks
         }
         for diag in combined.get("diagnostics", []):
             filename = (diag.get("range") or {}).get("filename", "")

@@ -107,6 +107,7 @@ def demo_objects(settings: MulticlusterSettings, cluster: str, *, region: str, a
         "Version": "2012-10-17",
         "Statement": [
             {
+                "Sid": "AppsOfTheOtherClusters",
                 "Effect": "Allow",
                 "Principal": {"AWS": f"arn:aws:iam::{account}:root"},
                 "Action": "vpc-lattice-svcs:Invoke",

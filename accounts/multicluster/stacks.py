@@ -104,7 +104,7 @@ class MulticlusterEnvironmentStack(AccountStack):
         )
         certificate = PrivateCertificate(
             self,
-            "certificate",
+            "wildcard-certificate",
             domain_names=[settings.domain, f"*.{settings.domain}"],
             authority_arn=authority.arn,
             depends_on=[authority.activation],  # the original asked before the CA was active

@@ -21,29 +21,39 @@ def model(default_out) -> Model:
     return Model.load(default_out)
 
 
+# 10 accounts; 18 stacks: 13, the 3 AWS stacks of the multi-cluster pattern and its 2
+# predicted controller stacks (its Kubernetes stacks hold nothing the picture draws)
+BOXES = 10 + 18
+KUBERNETES_STACKS = {f"multicluster-cluster{n}-{part}" for n in (1, 2) for part in ("platform", "apps")}
+
+
 def count(model: Model, kind: str) -> int:
     return sum(len(stack.resources(kind)) for stack in model.stacks.values())
 
 
 def test_every_account_vpc_network_and_service_is_drawn(model) -> None:
     drawing = pictures.build(Topology(model))
-    assert [a.label for a in drawing.accounts] == [f"account {n * 4}" for n in ("111", "222", "333", "444", "555", "666", "777", "888", "999")]
+    assert [a.label for a in drawing.accounts] == ["account 101010101010"] + [
+        f"account {n * 4}" for n in ("111", "222", "333", "444", "555", "666", "777", "888", "999")
+    ]
     nodes = [n for a in drawing.accounts for s in a.children for n in s.nodes]
     shapes = [n.shape for n in nodes]
-    assert shapes.count("vpc") == count(model, "aws_vpc") == 13
-    assert shapes.count("network") == count(model, "aws_vpclattice_service_network") == 6
-    assert shapes.count("service") == count(model, "aws_vpclattice_service") == 4
+    assert shapes.count("vpc") == count(model, "aws_vpc") == 16
+    assert shapes.count("network") == count(model, "aws_vpclattice_service_network") == 7
+    # Terraform's services, and the two the Gateway API controllers make (predicted)
+    assert shapes.count("service") == count(model, "aws_vpclattice_service") + 2 == 6
     assert shapes.count("balancer") == count(model, "aws_lb") == 3
+    assert shapes.count("cluster") == count(model, "aws_eks_cluster") == 2
     assert len({n.id for n in nodes}) == len(nodes)
     stacks = {s.label.split(" ")[0] for a in drawing.accounts for s in a.children}
-    assert stacks == set(model.stacks)
+    assert stacks == set(model.stacks) - KUBERNETES_STACKS | {"controller@eks-cluster1", "controller@eks-cluster2"}
 
 
 def test_every_association_and_share_is_an_edge(model) -> None:
     edges = pictures.build(Topology(model)).edges
     labels = [e.label for e in edges]
     assert labels.count("VPC association") == count(model, "aws_vpclattice_service_network_vpc_association")
-    assert labels.count("service association") == count(model, "aws_vpclattice_service_network_service_association")
+    assert labels.count("service association") == count(model, "aws_vpclattice_service_network_service_association") + 2  # + the controllers' own
     shares = [e for e in edges if e.style == "share"]
     assert [(e.source.split("_account_")[0], e.target) for e in shares] == [
         ("centralized_service", "account_333333333333"),
@@ -93,7 +103,7 @@ def test_mermaid_is_well_formed_and_stable(model, default_out) -> None:
     assert text == pictures.mermaid(pictures.build(Topology(Model.load(default_out))))
     lines = text.splitlines()
     assert lines[0] == "flowchart LR"
-    assert sum(line.strip().startswith("subgraph ") for line in lines) == sum(line.strip() == "end" for line in lines) == 9 + 13
+    assert sum(line.strip().startswith("subgraph ") for line in lines) == sum(line.strip() == "end" for line in lines) == BOXES
     assert '{{"network blue-service-network<br/>auth AWS_IAM"}}' in text
     assert '(["service lambda-service<br/>auth AWS_IAM"])' in text
     assert '-.->|"RAM share Amazon VPC Lattice service (accepted)"| account_222222222222' in text
@@ -123,13 +133,13 @@ def test_svg_through_graphviz(model, default_out, tmp_path, graphviz, capsys) ->
     for label in ("account 222222222222", "VPC vpc1", "network centralized-service-network", "service shared-service", "RAM share blue-service-network share (accepted)"):
         assert label in texts
     clusters = [g for g in root.iter("{http://www.w3.org/2000/svg}g") if g.get("class") == "cluster"]
-    assert len(clusters) == 9 + 13
+    assert len(clusters) == BOXES
 
 
 def test_dot_text_and_a_missing_graphviz(default_out, tmp_path, monkeypatch, capsys) -> None:
     assert main(["diagram", "--out", str(default_out), "--format", "dot"]) == 0
     text = capsys.readouterr().out
-    assert text.startswith("digraph lattice {") and text.count("subgraph cluster_") == 9 + 13
+    assert text.startswith("digraph lattice {") and text.count("subgraph cluster_") == BOXES
     assert "lhead=cluster_account_444444444444" in text
     monkeypatch.setattr(pictures.shutil, "which", lambda name: None)
     assert main(["diagram", "--out", str(default_out), "--svg", str(tmp_path / "x.svg")]) == 2

@@ -32,7 +32,7 @@ def outputs(default_out, tmp_path_factory) -> dict[str, Path]:
 
 def test_every_pattern_of_the_default_app_has_a_matrix(default_config) -> None:
     enabled = {name for name, pattern in default_config.patterns if pattern is not None and pattern.enabled}
-    assert enabled == {"distributed", "centralized", "shared", "microservices", "ingress"}
+    assert enabled == {"distributed", "centralized", "shared", "microservices", "ingress", "multicluster"}
     assert {m.stem.split("-")[0] for m in MATRICES} == enabled
     assert set(VARIANTS) <= {m.stem for m in MATRICES}
 

@@ -79,7 +79,7 @@ def test_a_certificate_that_does_not_name_the_host_fails_tls(model: Model) -> No
     resources(model, "consumer", "aws_acm_certificate")["alb-certificate_certificate"]["subject_alternative_names"] = ["*.example.com"]
     answer = curl(model, CLIENT, ORDERS)
     assert answer.decision == "UNREACHABLE"
-    assert said(answer, "does not name food.cross-account-microservices.com: curl fails")
+    assert said(answer, "does not name food.cross-account-microservices.com: the handshake fails")
     resources(model, "consumer", "aws_acm_certificate")["alb-certificate_certificate"]["subject_alternative_names"] = ["*.cross-account-microservices.com"]
     assert curl(model, CLIENT, ORDERS).status == 400  # a wildcard names one label: TLS passes, the handler wants orderDate
 
