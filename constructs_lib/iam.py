@@ -13,7 +13,10 @@ POD_IDENTITY_ACTIONS = ("sts:AssumeRole", "sts:TagSession")  # EKS Pod Identity 
 
 class ServiceRole(Construct):
     """A role ``service`` (e.g. ``eks.amazonaws.com``) assumes: the AWS managed
-    policies ``managed`` attached, and ``statements`` as one inline policy."""
+    policies ``managed`` attached, and ``statements`` as one inline policy. Or, with
+    ``role_of_account`` instead of ``service``, a role that one role of another
+    account may assume: trusted by that account, on the condition that the caller
+    is that role (a role ARN as principal would have to exist before this one)."""
 
     def __init__(
         self,
@@ -21,18 +24,25 @@ class ServiceRole(Construct):
         id: str,
         *,
         name: str,
-        service: str,
+        service: str | None = None,
+        role_of_account: str | None = None,
         actions: Sequence[str] = ("sts:AssumeRole",),
         managed: Sequence[str] = (),
         statements: Sequence[Statement] = (),
     ) -> None:
         super().__init__(scope, id)
-        self.resource = aws.iam_role.IamRole(
-            self,
-            "role",
-            name=name,
-            assume_role_policy=policy_document([Statement(effect="Allow", actions=list(actions), principal={"Service": service})]),
-        )
+        if (service is None) == (role_of_account is None):
+            raise ValueError(f"{self.node.path}: give service or role_of_account")
+        if service is not None:
+            trust = Statement(effect="Allow", actions=list(actions), principal={"Service": service})
+        else:
+            assert role_of_account is not None
+            account = role_of_account.split(":")[4]
+            trust = Statement(
+                effect="Allow", actions=list(actions), principal={"AWS": f"arn:aws:iam::{account}:root"},
+                conditions={"ArnEquals": {"aws:PrincipalArn": role_of_account}},
+            )
+        self.resource = aws.iam_role.IamRole(self, "role", name=name, assume_role_policy=policy_document([trust]))
         self.name: str = self.resource.name
         self.arn: str = self.resource.arn
         self.attachments = [

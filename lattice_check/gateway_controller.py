@@ -23,7 +23,9 @@ and region, holding what the controller would create, named as it names them
   (a service without one keeps NONE);
 - a route with a hostname gets a DNSEndpoint, which ExternalDNS (if the cluster runs
   it, from the crd source, its domain filter matching) writes into the private
-  zones of its account as a CNAME to the service's generated name.
+  zones of its account, or of the account of the role it assumes
+  (``--aws-assume-role``, whose trust policy must let it), as a CNAME to the
+  service's generated name.
 
 The controller and ExternalDNS act only if their EKS Pod Identity role allows the
 calls (checked against the role's policies when the output holds it). What cannot
@@ -33,11 +35,13 @@ addresses) has a stand-in; each prediction's notes say what was skipped and why.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
+from .authz import Request, evaluate_policy
 from .graph import Stack, Unresolved
 from .identity import session_may
 from .kubernetes import ClusterWorkloads, HelmRelease, KubernetesObject
@@ -59,6 +63,7 @@ _CONTROLLER_CALLS = (
     "vpc-lattice:RegisterTargets", "vpc-lattice:CreateServiceNetworkServiceAssociation", "vpc-lattice:PutAuthPolicy",
 )
 _ZONE_TYPE = re.compile(r"^--aws-zone-type=(public|private)$")
+_ASSUME_ROLE = re.compile(r"^--aws-assume-role=(arn:aws[a-z-]*:iam::\d{12}:role/.+)$")
 
 
 @dataclass
@@ -78,6 +83,7 @@ class _Builder:
     account: str
     region: str
     vpc_id: str
+    role: str = ""  # the controller's Pod Identity role
     resources: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
@@ -157,6 +163,7 @@ def _controller_may_act(builder: _Builder, release: HelmRelease) -> bool:
             "the controller has no credentials of this output (IRSA or node roles are not modeled): nothing is predicted"
         )
         return False
+    builder.role = role
     resource = f"arn:aws:vpc-lattice:{builder.region}:{builder.account}:service/svc-0123456789abcdef0"
     for action in _CONTROLLER_CALLS:
         check = session_may(builder.topology, role, "gateway-api-controller", action, resource)
@@ -250,6 +257,10 @@ def _predict_route(builder: _Builder, route: KubernetesObject, gateways: dict[tu
     service_id = f"${{{address}.id}}"
     networks = {network.id: network for _, network in accepted}
     for network in networks.values():
+        check = session_may(builder.topology, builder.role, "gateway-api-controller", "vpc-lattice:CreateServiceNetworkServiceAssociation", network.arn)
+        if check.allowed is False:
+            builder.notes.append(f"{route.label}: the controller's role may not associate its service with {network.name} ({check.reason})")
+            continue
         builder.add(
             "aws_vpclattice_service_network_service_association", f"{key}-{_key(network.name)}",
             {"service_identifier": service_id, "service_network_identifier": network.id}, source,
@@ -377,18 +388,30 @@ def _dns_record(builder: _Builder, route: KubernetesObject, host: str, service_a
     service_account = str((values.get("serviceAccount") or {}).get("name") or EXTERNAL_DNS_CHART)
     role = builder.workloads.identities.get((external_dns.namespace, service_account))
     topology = builder.topology
+    if role is None:
+        builder.notes.append(f"{endpoint}: ExternalDNS ({external_dns.namespace}/{service_account}) has no Pod Identity association in {builder.cluster}")
+        return
+    zone_account = builder.account
+    assumed = next((m.group(1) for a in values.get("extraArgs") or [] if (m := _ASSUME_ROLE.match(str(a)))), None)
+    if assumed is not None:  # it writes through a role of the zone's account
+        check = session_may(topology, role, "external-dns", "sts:AssumeRole", assumed)
+        if check.allowed is False:
+            builder.notes.append(f"{endpoint}: ExternalDNS's role may not assume {assumed} ({check.reason})")
+            return
+        why = _trusts(topology, assumed, role)
+        if why:
+            builder.notes.append(f"{endpoint}: {why}")
+            return
+        role, zone_account = assumed, assumed.split(":")[4]
     written = 0
     for zone in topology.elements("aws_route53_zone"):
         zone_name = str(topology.resolve(zone.body.get("name", ""), zone)).rstrip(".")
         private = bool(zone.body.get("vpc"))
-        if (zone.account, host == zone_name or host.endswith(f".{zone_name}")) != (builder.account, True):
+        if (zone.account, host == zone_name or host.endswith(f".{zone_name}")) != (zone_account, True):
             continue
         if zone_types and ("private" if private else "public") not in zone_types:
             continue
         zone_id = str(topology.model.attribute(zone.stack, "aws_route53_zone", zone.name, "zone_id"))
-        if role is None:
-            builder.notes.append(f"{endpoint}: ExternalDNS ({external_dns.namespace}/{service_account}) has no Pod Identity association in {builder.cluster}")
-            return
         check = session_may(topology, role, "external-dns", "route53:ChangeResourceRecordSets", f"arn:aws:route53:::hostedzone/{zone_id}")
         if check.allowed is False:
             builder.notes.append(f"{endpoint}: ExternalDNS's role may not write zone {zone_name} ({check.reason})")
@@ -400,7 +423,29 @@ def _dns_record(builder: _Builder, route: KubernetesObject, host: str, service_a
         )
         written += 1
     if not written:
-        builder.notes.append(f"{endpoint}: no zone of account {builder.account} that ExternalDNS may write holds {host}")
+        builder.notes.append(f"{endpoint}: no zone of account {zone_account} that ExternalDNS may write holds {host}")
+
+
+def _trusts(topology: Topology, role_arn: str, caller_role: str) -> Optional[str]:
+    """Why ``caller_role``'s sessions may not assume ``role_arn`` by its trust policy
+    (None when they may, or when the role is not in this output)."""
+    account, name = role_arn.split(":")[4], role_arn.rsplit("/", 1)[-1]
+    for element in topology.elements("aws_iam_role"):
+        if element.account != account or str(topology.resolve(element.body.get("name"), element)) != name:
+            continue
+        trust = topology.resolve(element.body.get("assume_role_policy"), element)
+        document = json.loads(trust) if isinstance(trust, str) else trust
+        session = f"arn:aws:sts::{caller_role.split(':')[4]}:assumed-role/{caller_role.rsplit('/', 1)[-1]}/external-dns"
+        request = Request(action="sts:AssumeRole", resource=role_arn, principal=session, context={
+            "aws:PrincipalArn": [caller_role], "aws:PrincipalAccount": [caller_role.split(":")[4]], "aws:PrincipalType": ["AssumedRole"],
+        })
+        listed = document.get("Statement", [])
+        statements = [listed] if isinstance(listed, dict) else listed
+        # a trust policy names no Resource: the role it is attached to is the resource
+        implied = {"Statement": [s if "Resource" in s or "NotResource" in s else {**s, "Resource": role_arn} for s in statements]}
+        result = evaluate_policy(implied, request)
+        return None if result.effect == "ALLOW" else f"the trust policy of {role_arn} does not let {caller_role} assume it"
+    return None
 
 
 def _target_group_name(namespace: str, service: str, cluster: str) -> str:

@@ -96,7 +96,8 @@ def resource_configuration(topology: Topology, host: str) -> Optional[str]:
 def private_zone(topology: Topology, client: Client, host: str) -> Optional[tuple[Element, str, bool]]:
     """The private zone of this output that would answer ``host`` (the longest name
     that holds it, one the client's VPC is associated with first): (zone, its name,
-    whether it is associated with the client's VPC); None when no zone holds it."""
+    whether it is associated with the client's VPC); None when no zone holds it. An
+    association from another account counts only with the zone account's authorization."""
     zones = []
     for zone in topology.elements("aws_route53_zone"):
         name = str(topology.resolve(zone.body.get("name", ""), zone)).rstrip(".")
@@ -106,12 +107,25 @@ def private_zone(topology: Topology, client: Client, host: str) -> Optional[tupl
         if not vpcs:
             continue  # a public zone: not how these names are served here
         zone_id = topology.model.attribute(zone.stack, "aws_route53_zone", zone.name, "zone_id")
-        vpcs += [topology.resolve(a.body["vpc_id"], a) for a in topology.elements("aws_route53_zone_association") if topology.resolve(a.body["zone_id"], a) == zone_id]
+        for association in topology.elements("aws_route53_zone_association"):
+            if topology.resolve(association.body["zone_id"], association) == zone_id:
+                vpc = topology.resolve(association.body["vpc_id"], association)
+                if association.account == zone.account or _authorized(topology, zone, zone_id, vpc):
+                    vpcs.append(vpc)
         zones.append((client.vpc_id in vpcs, len(name), zone, name))
     if not zones:
         return None
     associated, _, zone, name = max(zones, key=lambda z: (z[0], z[1]))
     return zone, name, associated
+
+
+def _authorized(topology: Topology, zone: Element, zone_id: str, vpc_id: str) -> bool:
+    """A VPC of another account may join a private zone only once the zone's account
+    authorizes it (aws_route53_vpc_association_authorization); else the association fails."""
+    return any(
+        e.account == zone.account and topology.resolve(e.body.get("zone_id"), e) == zone_id and topology.resolve(e.body.get("vpc_id"), e) == vpc_id
+        for e in topology.elements("aws_route53_vpc_association_authorization")
+    )
 
 
 def zone_record(topology: Topology, zone: Element, zone_name: str, host: str) -> Optional[Element]:

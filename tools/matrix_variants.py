@@ -23,6 +23,7 @@ MATRIX_DIR = ROOT / "tests" / "matrices"
 # matrix file stem -> the settings of its pattern that differ from lattice.toml
 VARIANTS: dict[str, dict[str, Any]] = {
     "microservices-lattice": {"transport": "lattice"},
+    "multicluster-accounts": {"accounts": {"cluster2": {"id": "121212121212"}}},
     "ingress-vpn": {
         "vpn": {"customer_gateway_ip": "203.0.113.10", "bgp_asn": 65000},
         "certificate_arn": "arn:aws:acm:eu-west-1:111111111111:certificate/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",

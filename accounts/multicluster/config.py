@@ -13,9 +13,9 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Iterable
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
-from app_config.fields import dns_domain, PatternSettings, lattice_name, vpc_cidr_that_fits
+from app_config.fields import AccountConfig, dns_domain, PatternSettings, lattice_name, vpc_cidr_that_fits
 from constructs_lib.subnet_plan import VpcLayout
 
 from ..hello_settings import PROVIDER_ID
@@ -58,6 +58,11 @@ def apps_stack_name(cluster: str) -> str:
     return f"{cluster_stack_name(cluster)}-apps"
 
 
+def zone_access_stack_name(cluster: str) -> str:
+    """For a cluster in another account: the zone account's authorization of its VPC."""
+    return f"{cluster_stack_name(cluster)}-zone-access"
+
+
 def eks_cluster_name(cluster: str) -> str:
     """The original's ``eks-<workspace>``: the session tag eks-cluster-name carries it."""
     return f"eks-{cluster}"
@@ -77,6 +82,16 @@ class MulticlusterSettings(PatternSettings):
     node_count: int = Field(default=3, description="Nodes per cluster (desired and minimum; maximum 10, as the original).")
     service_network_name: str = Field(default="lattice-gateway", description="The service network (and the Gateway of the same name).")
     client_role_name: str = Field(default="vpc-lattice-ccpc-sigv4-client", description="The Pod Identity role the apps sign with.")
+    accounts: dict[str, AccountConfig] = Field(
+        default_factory=dict,
+        description=(
+            "Cluster name -> an account of its own; a cluster not listed is in accounts.clusters, which owns the service network, "
+            "the private zone and the CA and shares them by RAM with the others (controller v2.0.0 or later)."
+        ),
+    )
+    ram_within_organization: bool = Field(
+        default=False, description="true: the accounts share one AWS Organization with RAM sharing on (no invitations); false: external shares, accepted."
+    )
 
     @field_validator("domain")
     @classmethod
@@ -94,6 +109,21 @@ class MulticlusterSettings(PatternSettings):
         if len(set(value)) != len(value):
             raise ValueError("cluster names must be distinct")
         return value
+
+    @model_validator(mode="after")
+    def _accounts_name_clusters(self) -> "MulticlusterSettings":
+        unknown = sorted(set(self.accounts) - set(self.clusters))
+        if unknown:
+            raise ValueError(f"accounts names {unknown[0]!r}, which is not one of clusters ({', '.join(self.clusters)})")
+        return self
+
+    def account_of(self, config: "LatticeConfig", cluster: str) -> AccountConfig:
+        """The account of ``cluster``: its own, or accounts.clusters."""
+        return self.accounts.get(cluster) or required_account(config, CLUSTERS_ROLE)
+
+    def other_accounts(self, config: "LatticeConfig") -> list[str]:
+        """The accounts of the clusters listed in ``accounts`` (each receives the shares)."""
+        return sorted({account.id for account in self.accounts.values()})
 
     @field_validator("cluster_vpc_cidr")
     @classmethod
@@ -127,6 +157,12 @@ class MulticlusterSettings(PatternSettings):
         return value
 
 
+def cluster_stacks(settings: MulticlusterSettings, cluster: str) -> tuple[str, ...]:
+    """The stacks of ``cluster``, in deploy order."""
+    access = (zone_access_stack_name(cluster),) if cluster in settings.accounts else ()
+    return (cluster_stack_name(cluster), *access, platform_stack_name(cluster), apps_stack_name(cluster))
+
+
 def _claims(config: LatticeConfig, settings: MulticlusterSettings) -> Iterable[NameClaim]:
     account = required_account(config, CLUSTERS_ROLE)
     where = f"account {account.id} (accounts.clusters)"
@@ -134,11 +170,22 @@ def _claims(config: LatticeConfig, settings: MulticlusterSettings) -> Iterable[N
     yield NameClaim("stack name", "the app", ENVIRONMENT_STACK, "the multicluster pattern", fixed=True)
     yield NameClaim("Lattice service network name", where, settings.service_network_name, f"{field}.service_network_name")
     yield NameClaim("IAM role name", where, settings.client_role_name, f"{field}.client_role_name")
+    for other in settings.other_accounts(config):
+        yield NameClaim("IAM role name", f"account {other}", settings.client_role_name, f"{field}.client_role_name")
     for cluster in settings.clusters:
-        for stack in (cluster_stack_name(cluster), platform_stack_name(cluster), apps_stack_name(cluster)):
+        for stack in cluster_stacks(settings, cluster):
             yield NameClaim("stack name", "the app", stack, f"{field}.clusters")
             yield NameClaim("construct id", f"stack {stack}", PROVIDER_ID, "the AWS provider", fixed=True)
-        yield NameClaim("EKS cluster name", where, eks_cluster_name(cluster), f"{field}.clusters")
+        home = settings.account_of(config, cluster)
+        yield NameClaim("EKS cluster name", where if home.id == account.id else f"account {home.id}", eks_cluster_name(cluster), f"{field}.clusters")
+
+
+def _checks(config: LatticeConfig, settings: MulticlusterSettings) -> Iterable[str]:
+    home = required_account(config, CLUSTERS_ROLE).id
+    for cluster, account in sorted(settings.accounts.items()):
+        if account.id == home:
+            yield (f"patterns.multicluster.accounts.{cluster}.id = {account.id!r}: is accounts.clusters.id; list a cluster here only "
+                   "when it has an account of its own (the others are in accounts.clusters)")
 
 
 PATTERN = PatternSpec(
@@ -147,9 +194,7 @@ PATTERN = PatternSpec(
     settings=MulticlusterSettings,
     position=60,
     roles=(CLUSTERS_ROLE,),
-    stack_names=lambda settings: (
-        ENVIRONMENT_STACK,
-        *(name for c in settings.clusters for name in (cluster_stack_name(c), platform_stack_name(c), apps_stack_name(c))),
-    ),
+    stack_names=lambda settings: (ENVIRONMENT_STACK, *(name for c in settings.clusters for name in cluster_stacks(settings, c))),
+    checks=_checks,
     claims=_claims,
 )

@@ -46,10 +46,16 @@ _DISCOVERY = [
 ]
 
 
-def controller_policy(region: str, account: str) -> list[Statement]:
-    """The controller's permissions in ``account`` and ``region``."""
+def controller_policy(region: str, account: str, shared_network_arn: str | None = None) -> list[Statement]:
+    """The controller's permissions in ``account`` and ``region``; with
+    ``shared_network_arn`` (a network of another account, shared by RAM), the
+    association of its services with that network too."""
     lattice = f"arn:aws:vpc-lattice:{region}:{account}:*"
-    return [
+    shared = [
+        Statement(sid="AssociateWithTheSharedNetwork", effect="Allow", actions="vpc-lattice:CreateServiceNetworkServiceAssociation",
+                  resources=shared_network_arn)
+    ] if shared_network_arn else []
+    return shared + [
         Statement(sid="LatticeServicesRoutesAndTargets", effect="Allow", actions=_LATTICE_WRITES, resources=lattice),
         Statement(sid="LatticeReads", effect="Allow", actions=_LATTICE_READS, resources="*"),
         Statement(sid="Discovery", effect="Allow", actions=_DISCOVERY, resources="*"),
@@ -74,7 +80,7 @@ EXTERNAL_DNS_SERVICE_ACCOUNT = "external-dns"
 
 
 def external_dns_policy(zone_id: str) -> list[Statement]:
-    """Records in the one private zone; the zone list to find it."""
+    """Records in the one private zone; the zone list to find it (in the zone's account)."""
     return [
         Statement(sid="RecordsOfThePrivateZone", effect="Allow", actions=["route53:ChangeResourceRecordSets", "route53:ListTagsForResource"],
                   resources=f"arn:aws:route53:::hostedzone/{zone_id}"),
@@ -82,13 +88,29 @@ def external_dns_policy(zone_id: str) -> list[Statement]:
     ]
 
 
-def external_dns_values(domain: str, cluster_name: str) -> dict[str, object]:
+def records_role_name(cluster_name: str) -> str:
+    """The role of the zone's account that ExternalDNS of a cluster in another account assumes."""
+    return f"{cluster_name}-external-dns-records"
+
+
+def external_dns_role_name(cluster_name: str) -> str:
+    return f"{cluster_name}-external-dns"
+
+
+def assume_records_role(role_arn: str) -> list[Statement]:
+    """ExternalDNS of a cluster in another account: only the zone account's records role."""
+    return [Statement(sid="WriteThroughTheZoneAccount", effect="Allow", actions="sts:AssumeRole", resources=role_arn)]
+
+
+def external_dns_values(domain: str, cluster_name: str, records_role_arn: str | None = None) -> dict[str, object]:
+    """The chart's values; with ``records_role_arn``, ExternalDNS writes through that role (the zone's account)."""
+    assume = [f"--aws-assume-role={records_role_arn}"] if records_role_arn else []
     return {
         "provider": "aws",
         "policy": "sync",
         "domainFilters": [domain],
         "sources": ["crd"],
         "txtPrefix": cluster_name,  # each cluster owns its own records
-        "extraArgs": ["--crd-source-apiversion=externaldns.k8s.io/v1alpha1", "--crd-source-kind=DNSEndpoint", "--aws-zone-type=private"],
+        "extraArgs": ["--crd-source-apiversion=externaldns.k8s.io/v1alpha1", "--crd-source-kind=DNSEndpoint", "--aws-zone-type=private", *assume],
         "serviceAccount": {"create": True, "name": EXTERNAL_DNS_SERVICE_ACCOUNT},
     }

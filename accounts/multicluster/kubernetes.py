@@ -98,10 +98,14 @@ def platform_objects(settings: MulticlusterSettings, *, certificate_arn: str) ->
     ]
 
 
-def demo_objects(settings: MulticlusterSettings, cluster: str, *, region: str, account: str, certificate_authority_arn: str) -> list[dict[str, Any]]:
-    """The demo app of ``cluster``: Deployment, Service, HTTPRoute and its auth policy."""
+def demo_objects(
+    settings: MulticlusterSettings, cluster: str, *, region: str, caller_accounts: list[str], certificate_authority_arn: str
+) -> list[dict[str, Any]]:
+    """The demo app of ``cluster``: Deployment, Service, HTTPRoute and its auth policy,
+    which admits the apps of the other clusters (in ``caller_accounts``)."""
     name, deployment = app_name(cluster), deployment_name(cluster)
     others = [eks_cluster_name(c) for c in settings.clusters if c != cluster]
+    roots = [f"arn:aws:iam::{account}:root" for account in caller_accounts]
     labels = {"app": deployment}
     policy = {
         "Version": "2012-10-17",
@@ -109,7 +113,7 @@ def demo_objects(settings: MulticlusterSettings, cluster: str, *, region: str, a
             {
                 "Sid": "AppsOfTheOtherClusters",
                 "Effect": "Allow",
-                "Principal": {"AWS": f"arn:aws:iam::{account}:root"},
+                "Principal": {"AWS": roots if len(roots) > 1 else roots[0]},
                 "Action": "vpc-lattice-svcs:Invoke",
                 "Resource": "*",
                 "Condition": {

@@ -35,6 +35,7 @@ from constructs_lib.kubernetes import ManifestsFromUrl, connect_to_eks, helm_rel
 from constructs_lib.lattice import ServiceNetwork, ServiceNetworkProps
 from constructs_lib.policy import Statement
 from constructs_lib.private_ca import PrivateCertificate, RootCertificateAuthority, RootCertificateAuthorityProps
+from constructs_lib.ram import RamShare, RamShareAccepter, RamShareProps
 from constructs_lib.security_group import association_security_group, tcp
 from constructs_lib.vpc import TieredVpc, TieredVpcProps
 
@@ -52,6 +53,7 @@ from .config import (
     MulticlusterSettings,
     apps_stack_name,
     cluster_layout,
+    zone_access_stack_name,
     cluster_stack_name,
     eks_cluster_name,
     platform_stack_name,
@@ -65,9 +67,12 @@ from .controller import (
     EXTERNAL_DNS_SERVICE_ACCOUNT,
     EXTERNAL_DNS_VERSION,
     GATEWAY_API_CRDS,
+    assume_records_role,
     controller_policy,
     external_dns_policy,
+    external_dns_role_name,
     external_dns_values,
+    records_role_name,
 )
 from .kubernetes import demo_objects, platform_objects
 
@@ -80,6 +85,9 @@ CERTIFICATE_ARN = "certificate_arn"
 CERTIFICATE_AUTHORITY_ARN = "certificate_authority_arn"
 CLIENT_ROLE_ARN = "vpc_lattice_client_role_arn"
 SERVICE_NETWORK_ID = "service_network_id"
+SERVICE_NETWORK_ARN = "service_network_arn"
+SERVICE_NETWORK_SHARE_ARN = "service_network_share_arn"
+CERTIFICATE_AUTHORITY_SHARE_ARN = "certificate_authority_share_arn"
 # What each cluster stack publishes to its Kubernetes stacks.
 CLUSTER_NAME = "cluster_name"
 VPC_ID = "vpc_id"
@@ -88,6 +96,8 @@ VPC_ID = "vpc_id"
 class MulticlusterEnvironmentStack(AccountStack):
     def __init__(self, scope: Construct, *, deployment: Deployment, config: LatticeConfig, settings: MulticlusterSettings) -> None:
         super().__init__(scope, ENVIRONMENT_STACK, deployment=deployment, account=required_account(config, CLUSTERS_ROLE), pattern=NAME, role="environment")
+        others = settings.other_accounts(config)
+        external = not settings.ram_within_organization
         anchor = aws.vpc.Vpc(self, "zone-anchor", cidr_block=settings.cluster_vpc_cidr, tags={"Name": f"{settings.domain}-zone-anchor"})
         accept_risks(anchor, [("CKV2_AWS_11", "holds no subnet and no traffic: it only anchors the private zone, which needs a VPC at creation")])
         aws.default_security_group.DefaultSecurityGroup(self, "zone-anchor-default-security-group", vpc_id=anchor.id)
@@ -100,39 +110,73 @@ class MulticlusterEnvironmentStack(AccountStack):
             lifecycle=TerraformResourceLifecycle(ignore_changes=["vpc"]),  # the clusters add their associations
         )
         authority = RootCertificateAuthority(
-            self, "certificate-authority", RootCertificateAuthorityProps(common_name=settings.domain, organization=settings.organization)
+            self, "certificate-authority",
+            RootCertificateAuthorityProps(common_name=settings.domain, organization=settings.organization, share_with=others),
         )
-        certificate = PrivateCertificate(
-            self,
-            "wildcard-certificate",
-            domain_names=[settings.domain, f"*.{settings.domain}"],
-            authority_arn=authority.arn,
-            depends_on=[authority.activation],  # the original asked before the CA was active
-        )
-        accept_risks(certificate.resource, [("CKV2_AWS_71", "the wildcard covers demo-<cluster>.<domain> of every cluster, as in the original; a private CA's certificate")])
-        client = ServiceRole(
-            self,
-            "client-role",
-            name=settings.client_role_name,
-            service=POD_IDENTITY_PRINCIPAL,
-            actions=POD_IDENTITY_ACTIONS,
-            statements=[
-                Statement(sid="InvokeLatticeServices", effect="Allow", actions="vpc-lattice-svcs:Invoke",
-                          resources=f"arn:aws:vpc-lattice:{self.region}:{self.account_id}:service/*"),
-                # the signing sidecar trusts the private root it reads at start
-                Statement(sid="ReadTheRootCertificate", effect="Allow", actions="acm-pca:GetCertificateAuthorityCertificate", resources=authority.arn),
-            ],
-        )
+        outputs: dict[str, str] = {}
+        if any(c not in settings.accounts for c in settings.clusters):  # clusters of this account serve with this certificate
+            certificate = PrivateCertificate(
+                self,
+                "wildcard-certificate",
+                domain_names=[settings.domain, f"*.{settings.domain}"],
+                authority_arn=authority.arn,
+                depends_on=[authority.activation],  # the original asked before the CA was active
+            )
+            accept_risks(certificate.resource, [("CKV2_AWS_71", WILDCARD_REASON)])
+            outputs[CERTIFICATE_ARN] = certificate.arn
+        client = client_role(self, settings, config, authority.arn)
         network = ServiceNetwork(self, "service-network", ServiceNetworkProps(name=settings.service_network_name))
         network.attach_auth_policy(AuthPolicy([AuthStatement(sid="SignedCallersOnly", conditions=[authenticated_only()])]).render())
-        for key, value in {
+        if others:
+            share = RamShare(
+                self, "service-network-share",
+                RamShareProps(name=f"{settings.service_network_name} share", principals=others, resources={"service-network": network.arn},
+                              allow_external_principals=external),
+            )
+            outputs[SERVICE_NETWORK_SHARE_ARN] = share.arn
+            assert authority.share_arn is not None
+            outputs[CERTIFICATE_AUTHORITY_SHARE_ARN] = authority.share_arn
+        for cluster, account in sorted(settings.accounts.items()):
+            # ExternalDNS of a cluster of another account writes the zone through this role
+            name = eks_cluster_name(cluster)
+            ServiceRole(
+                self, f"{cluster}-records-role", name=records_role_name(name),
+                role_of_account=f"arn:aws:iam::{account.id}:role/{external_dns_role_name(name)}",
+                statements=external_dns_policy(zone.zone_id),
+            )
+        outputs.update({
             ZONE_ID: zone.zone_id,
-            CERTIFICATE_ARN: certificate.arn,
             CERTIFICATE_AUTHORITY_ARN: authority.arn,
             CLIENT_ROLE_ARN: client.arn,
             SERVICE_NETWORK_ID: network.id,
-        }.items():
+            SERVICE_NETWORK_ARN: network.arn,
+        })
+        for key, value in outputs.items():
             TerraformOutput(self, key, value=value)
+
+
+WILDCARD_REASON = "the wildcard covers demo-<cluster>.<domain> of every cluster, as in the original; a private CA's certificate"
+
+
+def client_role(scope: AccountStack, settings: MulticlusterSettings, config: LatticeConfig, authority_arn: str) -> ServiceRole:
+    """The role the apps of this account's clusters sign with (EKS Pod Identity): it
+    may invoke the Lattice services of every cluster's account and read the root
+    certificate the signing proxy trusts."""
+    accounts = sorted({settings.account_of(config, c).id for c in settings.clusters})
+    return ServiceRole(
+        scope,
+        "client-role",
+        name=settings.client_role_name,
+        service=POD_IDENTITY_PRINCIPAL,
+        actions=POD_IDENTITY_ACTIONS,
+        statements=[
+            Statement(sid="InvokeLatticeServices", effect="Allow", actions="vpc-lattice-svcs:Invoke",
+                      resources=[f"arn:aws:vpc-lattice:{scope.region}:{account}:service/*" for account in accounts]),
+            # the signing sidecar trusts the private root it reads at start
+            Statement(sid="ReadTheRootCertificate", effect="Allow", actions="acm-pca:GetCertificateAuthorityCertificate",
+                      resources=authority_arn),
+        ],
+    )
 
 
 class MulticlusterClusterStack(AccountStack):
@@ -146,7 +190,9 @@ class MulticlusterClusterStack(AccountStack):
         cluster: str,
         environment: MulticlusterEnvironmentStack,
     ) -> None:
-        super().__init__(scope, cluster_stack_name(cluster), deployment=deployment, account=required_account(config, CLUSTERS_ROLE), pattern=NAME, role=cluster)
+        super().__init__(scope, cluster_stack_name(cluster), deployment=deployment, account=settings.account_of(config, cluster), pattern=NAME, role=cluster)
+        elsewhere = cluster in settings.accounts  # an account of its own: the network, the zone and the CA are shared with it
+        accepts = elsewhere and not settings.ram_within_organization
         shared = RemoteOutputs(self, environment)
         name = eks_cluster_name(cluster)
         vpc = TieredVpc(
@@ -184,36 +230,78 @@ class MulticlusterClusterStack(AccountStack):
             vpc_id=vpc.id,
             clients=[tcp(port, settings.cluster_vpc_cidr, f"port {port} from this VPC") for port in (HTTP, HTTPS)],
         )
+        network_accepted = (
+            [RamShareAccepter(self, "service-network-accepter", share_arn=shared.get(SERVICE_NETWORK_SHARE_ARN)).resource] if accepts else []
+        )
         aws.vpclattice_service_network_vpc_association.VpclatticeServiceNetworkVpcAssociation(
             self,
             "service-network-association",
             service_network_identifier=shared.get(SERVICE_NETWORK_ID),
             vpc_identifier=vpc.id,
             security_group_ids=[clients.id],
+            depends_on=network_accepted or None,
         )
-        aws.route53_zone_association.Route53ZoneAssociation(self, "zone-association", zone_id=shared.get(ZONE_ID), vpc_id=vpc.id)
-        eks.pod_identity("apps-identity", namespace=APP_NAMESPACE, service_account=APP_SERVICE_ACCOUNT, role_arn=shared.get(CLIENT_ROLE_ARN))
+        if elsewhere:  # the zone's account authorizes this VPC first (zone-access stack); the platform stack associates it
+            authority_accepted = (
+                [RamShareAccepter(self, "certificate-authority-accepter", share_arn=shared.get(CERTIFICATE_AUTHORITY_SHARE_ARN)).resource] if accepts else []
+            )
+            certificate = PrivateCertificate(
+                self, "wildcard-certificate", domain_names=[settings.domain, f"*.{settings.domain}"],
+                authority_arn=shared.get(CERTIFICATE_AUTHORITY_ARN), depends_on=authority_accepted,
+            )
+            accept_risks(certificate.resource, [("CKV2_AWS_71", WILDCARD_REASON)])
+            TerraformOutput(self, CERTIFICATE_ARN, value=certificate.arn)
+            client_arn = client_role(self, settings, config, shared.get(CERTIFICATE_AUTHORITY_ARN)).arn
+        else:
+            aws.route53_zone_association.Route53ZoneAssociation(self, "zone-association", zone_id=shared.get(ZONE_ID), vpc_id=vpc.id)
+            client_arn = shared.get(CLIENT_ROLE_ARN)
+        eks.pod_identity("apps-identity", namespace=APP_NAMESPACE, service_account=APP_SERVICE_ACCOUNT, role_arn=client_arn)
         controller = ServiceRole(
             self,
             "controller-role",
             name=f"{name}-gateway-api-controller",
             service=POD_IDENTITY_PRINCIPAL,
             actions=POD_IDENTITY_ACTIONS,
-            statements=controller_policy(self.region, self.account_id),
+            statements=controller_policy(self.region, self.account_id, shared.get(SERVICE_NETWORK_ARN) if elsewhere else None),
         )
         eks.pod_identity("controller-identity", namespace=CONTROLLER_NAMESPACE, service_account=CONTROLLER_SERVICE_ACCOUNT, role_arn=controller.arn)
+        home = required_account(config, CLUSTERS_ROLE).id
         external_dns = ServiceRole(
             self,
             "external-dns-role",
-            name=f"{name}-external-dns",
+            name=external_dns_role_name(name),
             service=POD_IDENTITY_PRINCIPAL,
             actions=POD_IDENTITY_ACTIONS,
-            statements=external_dns_policy(shared.get(ZONE_ID)),
+            statements=assume_records_role(records_role_arn(home, name)) if elsewhere else external_dns_policy(shared.get(ZONE_ID)),
         )
         eks.pod_identity("external-dns-identity", namespace=EXTERNAL_DNS_NAMESPACE, service_account=EXTERNAL_DNS_SERVICE_ACCOUNT, role_arn=external_dns.arn)
         TerraformOutput(self, CLUSTER_NAME, value=eks.name)
         TerraformOutput(self, VPC_ID, value=vpc.id)
         TerraformOutput(self, "configure_kubectl", value=f"aws eks update-kubeconfig --name {name} --alias {name} --region {self.region}")
+
+
+def records_role_arn(home_account: str, cluster_name: str) -> str:
+    """The zone account's role that ExternalDNS of ``cluster_name`` (in another account) assumes."""
+    return f"arn:aws:iam::{home_account}:role/{records_role_name(cluster_name)}"
+
+
+class MulticlusterZoneAccessStack(AccountStack):
+    """For a cluster of another account, in the zone's account: the authorization of
+    the cluster's VPC to associate with the private zone (Route 53 asks the zone's
+    owner first), after the VPC exists and before the platform stack associates it."""
+
+    def __init__(
+        self, scope: Construct, *, deployment: Deployment, config: LatticeConfig, cluster: str,
+        cluster_stack: MulticlusterClusterStack, environment: MulticlusterEnvironmentStack,
+    ) -> None:
+        super().__init__(
+            scope, zone_access_stack_name(cluster), deployment=deployment, account=required_account(config, CLUSTERS_ROLE), pattern=NAME,
+            role=f"{cluster}-zone-access",
+        )
+        aws.route53_vpc_association_authorization.Route53VpcAssociationAuthorization(
+            self, "zone-authorization", zone_id=RemoteOutputs(self, environment).get(ZONE_ID),
+            vpc_id=RemoteOutputs(self, cluster_stack).get(VPC_ID), vpc_region=self.region,
+        )
 
 
 class MulticlusterPlatformStack(AccountStack):
@@ -228,11 +316,21 @@ class MulticlusterPlatformStack(AccountStack):
         settings: MulticlusterSettings,
         cluster: str,
         cluster_stack: MulticlusterClusterStack,
+        zone_access: MulticlusterZoneAccessStack | None = None,
+        environment: MulticlusterEnvironmentStack | None = None,
     ) -> None:
         super().__init__(
-            scope, platform_stack_name(cluster), deployment=deployment, account=required_account(config, CLUSTERS_ROLE), pattern=NAME, role=f"{cluster}-platform"
+            scope, platform_stack_name(cluster), deployment=deployment, account=settings.account_of(config, cluster), pattern=NAME,
+            role=f"{cluster}-platform",
         )
         outputs = RemoteOutputs(self, cluster_stack)
+        records_role = None
+        if zone_access is not None and environment is not None:  # a cluster of another account: its VPC joins the zone here
+            self.add_dependency(zone_access)
+            aws.route53_zone_association.Route53ZoneAssociation(
+                self, "zone-association", zone_id=RemoteOutputs(self, environment).get(ZONE_ID), vpc_id=outputs.get(VPC_ID)
+            )
+            records_role = records_role_arn(required_account(config, CLUSTERS_ROLE).id, eks_cluster_name(cluster))
         connect_to_eks(self, outputs.get(CLUSTER_NAME), helm=True)
         crds = ManifestsFromUrl(self, "gateway-api-crds", url=GATEWAY_API_CRDS)
         repository, _, chart = CHART.rpartition("/")
@@ -263,7 +361,7 @@ class MulticlusterPlatformStack(AccountStack):
             chart=EXTERNAL_DNS_CHART,
             version=EXTERNAL_DNS_VERSION,
             namespace=EXTERNAL_DNS_NAMESPACE,
-            values=external_dns_values(settings.domain, eks_cluster_name(cluster)),
+            values=external_dns_values(settings.domain, eks_cluster_name(cluster), records_role),
             depends_on=[controller],
         )
 
@@ -284,13 +382,17 @@ class MulticlusterAppsStack(AccountStack):
         environment: MulticlusterEnvironmentStack,
     ) -> None:
         super().__init__(
-            scope, apps_stack_name(cluster), deployment=deployment, account=required_account(config, CLUSTERS_ROLE), pattern=NAME, role=f"{cluster}-apps"
+            scope, apps_stack_name(cluster), deployment=deployment, account=settings.account_of(config, cluster), pattern=NAME, role=f"{cluster}-apps"
         )
         self.add_dependency(platform)  # the CRDs and the controller first
         shared = RemoteOutputs(self, environment)
-        connect_to_eks(self, RemoteOutputs(self, cluster_stack).get(CLUSTER_NAME))
-        objects = platform_objects(settings, certificate_arn=shared.get(CERTIFICATE_ARN)) + demo_objects(
-            settings, cluster, region=self.region, account=self.account_id, certificate_authority_arn=shared.get(CERTIFICATE_AUTHORITY_ARN)
+        own = RemoteOutputs(self, cluster_stack)
+        connect_to_eks(self, own.get(CLUSTER_NAME))
+        # the certificate of this account: the environment's, or the cluster stack's for a cluster of another account
+        certificate = (own if cluster in settings.accounts else shared).get(CERTIFICATE_ARN)
+        callers = sorted({settings.account_of(config, c).id for c in settings.clusters if c != cluster})
+        objects = platform_objects(settings, certificate_arn=certificate) + demo_objects(
+            settings, cluster, region=self.region, caller_accounts=callers, certificate_authority_arn=shared.get(CERTIFICATE_AUTHORITY_ARN)
         )
         namespaces = [kubernetes_manifest(self, _object_id(o), manifest=o) for o in objects if o["kind"] == "Namespace"]
         for obj in objects:
@@ -309,7 +411,14 @@ def build(app: Construct, deployment: Deployment, config: LatticeConfig, setting
     environment = MulticlusterEnvironmentStack(app, deployment=deployment, config=config, settings=settings)
     for cluster in settings.clusters:
         cluster_stack = MulticlusterClusterStack(app, deployment=deployment, config=config, settings=settings, cluster=cluster, environment=environment)
-        platform = MulticlusterPlatformStack(app, deployment=deployment, config=config, settings=settings, cluster=cluster, cluster_stack=cluster_stack)
+        zone_access = (
+            MulticlusterZoneAccessStack(app, deployment=deployment, config=config, cluster=cluster, cluster_stack=cluster_stack, environment=environment)
+            if cluster in settings.accounts else None
+        )
+        platform = MulticlusterPlatformStack(
+            app, deployment=deployment, config=config, settings=settings, cluster=cluster, cluster_stack=cluster_stack,
+            zone_access=zone_access, environment=environment if zone_access else None,
+        )
         MulticlusterAppsStack(
             app, deployment=deployment, config=config, settings=settings, cluster=cluster,
             cluster_stack=cluster_stack, platform=platform, environment=environment,

@@ -50,6 +50,11 @@ def drop_manifest(model: Model, cluster: str, kind: str, name: str) -> None:
     del objects[key]
 
 
+def notes_of(model: Model, cluster: str) -> list[str]:
+    """What the prediction for ``cluster`` says it skipped, and why."""
+    return next(p for p in Topology(copy.deepcopy(model)).predictions if p.cluster == cluster).notes
+
+
 def from_pod(model: Model, url: str = TO_CLUSTER2, pod: str = APP1, source: str = CLUSTER1):
     return curl(model, source, url, pod=pod)
 
@@ -96,7 +101,7 @@ def test_without_the_allowed_routes_label_the_gateway_refuses_the_route(model: M
     answer = from_pod(model)
     assert answer.decision == "UNREACHABLE"
     assert said(answer, "has no record demo-cluster2.vpc-lattice-octank.io: NXDOMAIN")
-    notes = next(p for p in Topology(copy.deepcopy(model)).predictions if p.cluster == "eks-cluster2").notes
+    notes = notes_of(model, "eks-cluster2")
     assert any("lacks the labels {'allow-attachment-to-infra-gw': 'true'} (enforced from controller v2.0.0)" in n for n in notes)
 
 
@@ -104,7 +109,7 @@ def test_a_gateway_without_a_network_of_its_name_is_not_programmed(model: Model)
     manifest(model, "cluster2", "Gateway", "lattice-gateway")["metadata"]["name"] = "other-gateway"
     answer = from_pod(model)
     assert answer.decision == "UNREACHABLE"
-    notes = next(p for p in Topology(copy.deepcopy(model)).predictions if p.cluster == "eks-cluster2").notes
+    notes = notes_of(model, "eks-cluster2")
     assert any("no service network named other-gateway in account 101010101010" in n for n in notes)
 
 
@@ -190,3 +195,56 @@ def test_the_command_line_takes_a_pod(default_out: Path, capsys) -> None:
     assert (status, answer["decision"], answer["status"]) == (1, "DENY", 403)
     assert main(["curl", "--out", str(default_out), "--pod", APP1, "--via", CLUSTER1, "--from-cidr", "10.0.0.1", TO_CLUSTER1]) == 2
     assert "--pod goes with --from" in capsys.readouterr().err
+
+
+@pytest.fixture(scope="module")
+def across_out(tmp_path_factory) -> Path:
+    """The shipped config with cluster2 in an account of its own (the matrix variant)."""
+    from tests.helpers import synth
+    from tools.matrix_variants import variant_config
+
+    return synth(variant_config("multicluster-accounts"), tmp_path_factory.mktemp("across") / "cdktf.out")
+
+
+@pytest.fixture()
+def across(across_out: Path) -> Model:
+    return copy.deepcopy(Model.load(across_out))
+
+
+def test_across_accounts_the_pods_reach_each_other(across: Model) -> None:
+    assert from_pod(across).decision == "ALLOW"
+    back = from_pod(across, TO_CLUSTER1, pod="apps/demo-cluster2-v1", source="multicluster-cluster2/eks-cluster2")
+    assert back.decision == "ALLOW" and said(back, "as arn:aws:sts::121212121212:assumed-role/vpc-lattice-ccpc-sigv4-client/")
+
+
+def test_across_accounts_an_unaccepted_network_share_breaks_the_associations(across: Model) -> None:
+    del stack(across, "multicluster-cluster2")["resource"]["aws_ram_resource_share_accepter"]["service-network-accepter_accepter"]
+    answer = from_pod(across)
+    assert answer.decision == "UNREACHABLE"
+    assert said(answer, "fails at apply: RAM share 'lattice-gateway share' of multicluster-environment gives the service network to 121212121212, but no stack of that account accepts the invitation")
+
+
+def test_across_accounts_the_zone_needs_its_owners_authorization(across: Model) -> None:
+    del stack(across, "multicluster-cluster2-zone-access")["resource"]["aws_route53_vpc_association_authorization"]
+    answer = from_pod(across, TO_CLUSTER1, pod="apps/demo-cluster2-v1", source="multicluster-cluster2/eks-cluster2")
+    assert answer.decision == "UNREACHABLE" and said(answer, "is not associated with eks-cluster2")
+
+
+def test_across_accounts_external_dns_needs_the_records_role_to_trust_it(across: Model) -> None:
+    role = stack(across, "multicluster-environment")["resource"]["aws_iam_role"]["cluster2-records-role_role"]
+    role["assume_role_policy"] = role["assume_role_policy"].replace("eks-cluster2-external-dns", "someone-else")
+    answer = from_pod(across)
+    assert answer.decision == "UNREACHABLE" and said(answer, "NXDOMAIN")
+    notes = notes_of(across, "eks-cluster2")
+    assert any("does not let arn:aws:iam::121212121212:role/eks-cluster2-external-dns assume it" in n for n in notes)
+
+
+def test_across_accounts_the_controller_needs_the_shared_network_in_its_policy(across: Model) -> None:
+    policy = stack(across, "multicluster-cluster2")["resource"]["aws_iam_role_policy"]["controller-role_inline"]
+    document = json.loads(policy["policy"]) if not policy["policy"].startswith("${") else None
+    assert document is None or document["Statement"][0]["Sid"] == "AssociateWithTheSharedNetwork"
+    policy["policy"] = policy["policy"].replace("AssociateWithTheSharedNetwork", "X").replace("vpc-lattice:CreateServiceNetworkServiceAssociation", "vpc-lattice:GetService", 1)
+    answer = from_pod(across)
+    assert answer.decision == "UNREACHABLE"
+    notes = notes_of(across, "eks-cluster2")
+    assert any("the controller's role may not associate its service with lattice-gateway" in n for n in notes)

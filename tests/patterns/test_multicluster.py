@@ -124,6 +124,8 @@ def test_checkov_has_nothing_unexplained(out) -> None:
         ({"node_count": 0}, "must be between 1 and 10"),
         ({"domain": "Not A Domain"}, "must be a lowercase DNS domain"),
         ({"cluster_vpc_cidr": "10.0.0.0/24"}, "patterns.multicluster.cluster_vpc_cidr"),
+        ({"accounts": {"cluster3": {"id": "121212121212"}}}, "accounts names 'cluster3', which is not one of clusters (cluster1, cluster2)"),
+        ({"accounts": {"cluster2": {"id": "101010101010"}}}, "patterns.multicluster.accounts.cluster2.id = '101010101010': is accounts.clusters.id"),
     ],
 )
 def test_bad_settings_are_refused_with_the_field(settings: dict, expected: str) -> None:
@@ -225,7 +227,7 @@ def test_the_apps_stack_applies_the_objects_the_schema_tests_check(stacks) -> No
     settings = MulticlusterSettings(enabled=True)
     remote = "${data.terraform_remote_state.multicluster-environment.outputs.%s}"
     expected = platform_objects(settings, certificate_arn=remote % "certificate_arn") + demo_objects(
-        settings, "cluster1", region="eu-west-1", account="101010101010", certificate_authority_arn=remote % "certificate_authority_arn"
+        settings, "cluster1", region="eu-west-1", caller_accounts=["101010101010"], certificate_authority_arn=remote % "certificate_authority_arn"
     )
     key = lambda o: (o["kind"], o["metadata"]["name"])  # noqa: E731
     assert sorted(manifests, key=key) == sorted(expected, key=key)
@@ -245,3 +247,54 @@ def test_the_diagram_draws_the_clusters_on_one_network(out) -> None:
         assert f'{stack}_eks_cluster[("EKS cluster eks-{cluster}<br/>Kubernetes 1.35")]' in text
         assert f'{stack}_vpc -->|"nodes and pods"| {stack}_eks_cluster' in text
         assert f'{stack}_vpc -->|"VPC association"| multicluster_environment_service_network_network' in text
+
+
+OTHER = "121212121212"  # cluster2's own account in the cross-account variant
+
+
+@pytest.fixture(scope="module")
+def across(tmp_path_factory) -> Path:
+    return synth(multicluster_config(accounts={"cluster2": {"id": OTHER}}), tmp_path_factory.mktemp("multicluster-accounts") / "cdktf.out")
+
+
+def test_a_cluster_in_its_own_account_gets_the_network_zone_and_ca_by_ram(across) -> None:
+    import json
+
+    stacks = load_stacks(across)
+    manifest = json.loads((across / "manifest.json").read_text())
+    access = f"{CLUSTER2}-zone-access"
+    assert sorted(manifest["stacks"][access]["dependencies"]) == sorted([ENVIRONMENT, CLUSTER2])
+    assert access in manifest["stacks"][f"{CLUSTER2}-platform"]["dependencies"]
+    assert cross_stack_problems(stacks, manifest) == []
+    environment = stacks[ENVIRONMENT]
+    principals = {b["principal"] for b in resources(environment, "aws_ram_principal_association").values()}
+    assert principals == {OTHER}
+    shared = {b["resource_arn"] for b in resources(environment, "aws_ram_resource_association").values()}
+    assert shared == {"${aws_vpclattice_service_network.service-network_network.arn}", "${aws_acmpca_certificate_authority.certificate-authority_authority.arn}"}
+    records = resources(environment, "aws_iam_role")["cluster2-records-role_role"]
+    trust = decode_json_argument(records["assume_role_policy"])["Statement"][0]
+    assert trust["Principal"] == {"AWS": f"arn:aws:iam::{OTHER}:root"}
+    assert trust["Condition"] == {"ArnEquals": {"aws:PrincipalArn": f"arn:aws:iam::{OTHER}:role/eks-cluster2-external-dns"}}
+    cluster2 = stacks[CLUSTER2]
+    assert cluster2["provider"]["aws"][0]["allowed_account_ids"] == [OTHER]
+    assert len(resources(cluster2, "aws_ram_resource_share_accepter")) == 2
+    association = only(cluster2, "aws_vpclattice_service_network_vpc_association")
+    assert association["depends_on"] == ["aws_ram_resource_share_accepter.service-network-accepter_accepter"]
+    assert "aws_route53_zone_association" not in cluster2["resource"], "after the zone account's authorization: the platform stack"
+    certificate = only(cluster2, "aws_acm_certificate")
+    assert certificate["certificate_authority_arn"] == "${data.terraform_remote_state.multicluster-environment.outputs.certificate_authority_arn}"
+    assert resources(cluster2, "aws_iam_role")["client-role_role"]["name"] == "vpc-lattice-ccpc-sigv4-client"
+    statements = decode_json_argument(resources(cluster2, "aws_iam_role_policy")["controller-role_inline"]["policy"])["Statement"]
+    assert statements[0]["Sid"] == "AssociateWithTheSharedNetwork"
+    authorization = only(stacks[access], "aws_route53_vpc_association_authorization")
+    assert authorization["vpc_id"] == "${data.terraform_remote_state.multicluster-cluster2.outputs.vpc_id}"
+    platform = stacks[f"{CLUSTER2}-platform"]
+    assert only(platform, "aws_route53_zone_association")["zone_id"] == "${data.terraform_remote_state.multicluster-environment.outputs.private_zone_id}"
+    values = json.loads(resources(platform, "helm_release")["external-dns"]["values"][0])
+    assert "--aws-assume-role=arn:aws:iam::101010101010:role/eks-cluster2-external-dns-records" in values["extraArgs"]
+    policy = next(o for o in (b["manifest"] for b in resources(stacks[f"{CLUSTER1}-apps"], "kubernetes_manifest").values()) if o["kind"] == "IAMAuthPolicy")
+    assert json.loads(policy["spec"]["policy"])["Statement"][0]["Principal"] == {"AWS": f"arn:aws:iam::{OTHER}:root"}
+
+
+def test_the_cross_account_variant_validates_and_applies(across, terraform) -> None:
+    assert_variants_validate_and_apply(terraform, {"multicluster-accounts": across})

@@ -55,7 +55,7 @@ IAM_AUTH_POLICY = {
 def every_object() -> list[dict]:
     objects = platform_objects(SETTINGS, certificate_arn=CERTIFICATE)
     for cluster in SETTINGS.clusters:
-        objects += demo_objects(SETTINGS, cluster, region="eu-west-1", account="101010101010", certificate_authority_arn=AUTHORITY)
+        objects += demo_objects(SETTINGS, cluster, region="eu-west-1", caller_accounts=["101010101010"], certificate_authority_arn=AUTHORITY)
     return objects
 
 
