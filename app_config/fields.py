@@ -100,6 +100,16 @@ def lattice_name(kind: str, value: str) -> str:
     return value
 
 
+_IAM_ROLE_NAME = re.compile(r"^[A-Za-z0-9+=,.@_-]{1,64}$")
+
+
+def iam_role_name(value: str) -> str:
+    """``value`` if IAM accepts it as a role name."""
+    if not _IAM_ROLE_NAME.match(value):
+        raise ValueError("an IAM role name is 1-64 letters, digits or +=,.@_-")
+    return value
+
+
 class AccountConfig(StrictModel):
     """One AWS account that a stack deploys into."""
 

@@ -15,7 +15,7 @@ from pydantic import BaseModel, Discriminator, Field, Tag, ValidationInfo, creat
 
 from accounts.registry import PatternSpec, account_roles, patterns
 
-from .fields import ROLE_ARN, ROLE_ARN_RULE, AccountConfig, StrictModel, VpcConfig
+from .fields import ROLE_ARN, ROLE_ARN_RULE, AccountConfig, StrictModel, VpcConfig, iam_role_name
 from .fields import NAME as _VPC_NAME
 from .project import DEFAULT_STATE_DIR, NOT_FOR_STATE
 from .regions import REGION_FORMAT, lattice_regions, region_problem
@@ -101,6 +101,43 @@ BackendConfig = Annotated[
 ]
 
 
+_BRANCH = re.compile(r"^(?!/)(?!.*//)(?!.*\.\.)[A-Za-z0-9._/-]{1,200}(?<!/)$")
+
+
+class PipelineConfig(StrictModel):
+    """The GitHub Actions workflow ``make pipeline`` writes (tools/pipeline.py)."""
+
+    oidc_role_name: str = Field(
+        default="lattice-cdktf-github",
+        description=(
+            "The role, in every account a stack deploys into, that each job assumes through GitHub's OIDC provider (trusting "
+            "token.actions.githubusercontent.com for this repository): no stored keys. An account's role_arn, when set, is then assumed by Terraform from it."
+        ),
+    )
+    branch: str = Field(default="main", description="Pushes to this branch deploy, stack by stack; pull requests plan.")
+    runner: str = Field(default="ubuntu-latest", description="The runs-on label of every job.")
+    terraform_version: str = Field(default="1.11.4", description="The Terraform the jobs install (hashicorp/setup-terraform).")
+
+    @field_validator("oidc_role_name")
+    @classmethod
+    def _role(cls, value: str) -> str:
+        return iam_role_name(value)
+
+    @field_validator("branch")
+    @classmethod
+    def _branch(cls, value: str) -> str:
+        if not _BRANCH.match(value):
+            raise ValueError("a branch name: letters, digits, . _ / -, no leading or trailing /, no // or ..")
+        return value
+
+    @field_validator("terraform_version")
+    @classmethod
+    def _version(cls, value: str) -> str:
+        if not re.fullmatch(r"1\.(1[0-9]|[2-9][0-9])\.\d+", value):
+            raise ValueError("a Terraform release such as 1.11.4 (1.10 or later: the stacks need it)")
+        return value
+
+
 def _accounts_model() -> type[BaseModel]:
     fields: dict[str, Any] = {
         role.name: (Optional[AccountConfig], Field(default=None, description=role.description)) for role in account_roles()
@@ -151,6 +188,7 @@ class LatticeConfig(StrictModel):
     )
     accounts: Accounts = Field(default_factory=Accounts, description="The accounts stacks deploy into, by role; each is required by the patterns that use it, when enabled.")
     backend: BackendConfig = Field(default_factory=LocalBackendConfig, description="Where each stack keeps its state.")
+    pipeline: PipelineConfig = Field(default_factory=PipelineConfig, description="The CI pipeline `make pipeline` writes (GitHub Actions).")
     patterns: Patterns = Field(default_factory=Patterns)
     vpcs: dict[str, VpcConfig] = Field(
         default_factory=_default_vpcs, description="Consumer VPCs by Name tag (default: vpc1 and vpc2, 10.0.0.0/24 each)."

@@ -11,7 +11,6 @@ import tempfile
 import time
 from pathlib import Path
 
-os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 

@@ -24,7 +24,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script: the project's modules
-os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+from constructs_lib.node_runtime import use_project_node  # noqa: E402
+
+use_project_node()  # every measured process runs jsii on the project's Node
 # The anchor: the package's own __init__, which imports every resource module.
 EAGER_IMPORT = "import cdktf, cdktf_cdktf_provider_aws"
 # The floor: the smallest app through the light load, synthesized.

@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 
-# Before jsii starts its Node process: no end-of-life banner in test output.
-os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
-os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
+# Before jsii starts its Node process, here and in every process a test starts: the
+# project's Node (constructs_lib/node_runtime.py), not an older one of the machine.
+from constructs_lib.node_runtime import use_project_node  # noqa: E402
+
+use_project_node()
 
 from app_config.loader import load_config  # noqa: E402
 from app_config.schema import LatticeConfig  # noqa: E402

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Iterable
 
 from pydantic import Field, field_validator, model_validator
 
-from app_config.fields import AccountConfig, dns_domain, PatternSettings, lattice_name, vpc_cidr_that_fits
+from app_config.fields import AccountConfig, dns_domain, iam_role_name, PatternSettings, lattice_name, vpc_cidr_that_fits
 from constructs_lib.subnet_plan import VpcLayout
 
 from ..hello_settings import PROVIDER_ID
@@ -152,9 +152,7 @@ class MulticlusterSettings(PatternSettings):
     @field_validator("client_role_name")
     @classmethod
     def _role(cls, value: str) -> str:
-        if not re.fullmatch(r"[A-Za-z0-9+=,.@_-]{1,64}", value):
-            raise ValueError("an IAM role name is 1-64 letters, digits or +=,.@_-")
-        return value
+        return iam_role_name(value)
 
 
 def cluster_stacks(settings: MulticlusterSettings, cluster: str) -> tuple[str, ...]:

@@ -41,7 +41,7 @@ importlib.util.find_spec = _find_spec
 
 
 def run(script: str, outdir: Path) -> dict:
-    env = {**os.environ, "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20"}
+    env = dict(os.environ)
     env.pop("CDKTF_OUTDIR", None)
     result = subprocess.run([sys.executable, "-c", script, str(outdir)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-3000:]

@@ -22,7 +22,7 @@ def cdktf(*args: str) -> subprocess.CompletedProcess[str]:
     # TF_CLI_CONFIG_FILE: the CLI runs `terraform version`; an empty config keeps a
     # missing user config file from filling the output with warnings.
     env = {**os.environ, "CHECKPOINT_DISABLE": "1", "CI": "true", "FORCE_COLOR": "0", "TF_CLI_CONFIG_FILE": os.devnull}
-    env.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+    env["PATH"] = f"{CLI.parent}{os.pathsep}{env['PATH']}"  # as npx runs it: the project's Node first
     return subprocess.run([str(CLI), *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
 
 

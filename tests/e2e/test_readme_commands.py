@@ -107,7 +107,6 @@ def environment(tmp_path_factory) -> dict[str, str]:
         CHECKPOINT_DISABLE="1",
         CI="true",
         FORCE_COLOR="0",
-        JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION="20",
         **{MIRROR_ENV: str(mirror)},
     )
     return env

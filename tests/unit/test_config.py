@@ -93,7 +93,7 @@ def test_shipped_config_file_is_valid_and_uses_fake_accounts(default_config) -> 
         (with_accounts(vpcs={"Vpc_1": {}}), "vpcs: VPC name 'Vpc_1' must be 1-47 lowercase letters"),
         (
             with_accounts(regoin="eu-west-1"),
-            "regoin: unknown key (allowed here: accounts, backend, extra_regions, patterns, project, region, tags, vpcs); "
+            "regoin: unknown key (allowed here: accounts, backend, extra_regions, patterns, pipeline, project, region, tags, vpcs); "
             "did you mean 'region'?",
         ),
         (
