@@ -10,11 +10,11 @@ from typing import Mapping, Optional
 
 from app_config.fields import AccountConfig
 from app_config.project import PROJECT_ROOT
-from app_config.schema import LatticeConfig, LocalBackendConfig, S3BackendConfig
+from app_config.schema import CloudBackendConfig, LatticeConfig, LocalBackendConfig, S3BackendConfig
 from constructs_lib.account_provider import AccountProviderProps, account_provider
 from constructs_lib.cdk import Construct
 from constructs_lib.naming import ReadableIdsStack
-from constructs_lib.state import LocalState, S3State, StateLocation, configure_backend
+from constructs_lib.state import CloudState, LocalState, S3State, StateLocation, configure_backend
 from constructs_lib.synth import STACKS_FOLDER
 
 from .hello_settings import account_wide_name
@@ -30,22 +30,26 @@ class StateLayout:
     output gives ``../../../terraform-state/<stack>.tfstate`` on every machine.
     """
 
-    local_dir: Optional[Path]  # absolute; None for S3
+    local_dir: Optional[Path]  # absolute; None for S3 and HCP Terraform
     stacks_dir: Path  # <outdir>/stacks, absolute
     s3: Optional[S3BackendConfig]
     s3_region: str
+    cloud: Optional[CloudBackendConfig] = None
 
     @classmethod
     def of(cls, config: LatticeConfig, outdir: str | Path, project_root: Path = PROJECT_ROOT) -> "StateLayout":
         backend = config.backend
         local = project_root.resolve() / backend.state_dir if isinstance(backend, LocalBackendConfig) else None
         s3 = backend if isinstance(backend, S3BackendConfig) else None
-        return cls(local_dir=local, stacks_dir=Path(outdir).resolve() / STACKS_FOLDER, s3=s3, s3_region=config.state_region)
+        cloud = backend if isinstance(backend, CloudBackendConfig) else None
+        return cls(local_dir=local, stacks_dir=Path(outdir).resolve() / STACKS_FOLDER, s3=s3, s3_region=config.state_region, cloud=cloud)
 
     def location(self, stack_name: str) -> StateLocation:
         if self.local_dir is not None:
             state = self.local_dir / f"{stack_name}.tfstate"
             return LocalState(path=Path(os.path.relpath(state, self.stacks_dir / stack_name)).as_posix())
+        if self.cloud is not None:
+            return CloudState(self.cloud.organization, f"{self.cloud.workspace_prefix}{stack_name}", self.cloud.hostname, self.cloud.project)
         assert self.s3 is not None
         return S3State(
             bucket=self.s3.bucket,

@@ -10,7 +10,7 @@ from typing import Iterable
 from accounts.registry import NameClaim, patterns
 
 from .regions import known_regions, region_problem
-from .schema import LatticeConfig, S3BackendConfig
+from .schema import WORKSPACE_NAME_MAX, CloudBackendConfig, LatticeConfig, S3BackendConfig
 
 
 def cross_section_problems(config: LatticeConfig) -> list[str]:
@@ -32,6 +32,15 @@ def cross_section_problems(config: LatticeConfig) -> list[str]:
         claims.extend(spec.claims(config, settings))
     problems.extend(collisions(claims))
     backend = config.backend
+    if isinstance(backend, CloudBackendConfig):
+        for spec in config.enabled_patterns():
+            for stack in spec.stack_names(spec.settings_of(config)):
+                workspace = f"{backend.workspace_prefix}{stack}"
+                if len(workspace) > WORKSPACE_NAME_MAX:
+                    problems.append(
+                        f"backend.workspace_prefix = {backend.workspace_prefix!r}: the workspace of stack {stack} would be {workspace!r}, "
+                        f"{len(workspace)} characters: HCP Terraform allows {WORKSPACE_NAME_MAX}; shorten the prefix"
+                    )
     if isinstance(backend, S3BackendConfig) and backend.region is not None:
         problem = region_problem(backend.region, known_regions(), "no such AWS region", config.extra_regions)
         if problem:

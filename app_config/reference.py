@@ -14,7 +14,7 @@ from pydantic_core import PydanticUndefined
 from accounts.registry import account_roles, patterns
 
 from .fields import AccountConfig
-from .schema import LatticeConfig, LocalBackendConfig, S3BackendConfig
+from .schema import CloudBackendConfig, LatticeConfig, LocalBackendConfig, S3BackendConfig
 
 BEGIN = "<!-- config-reference:begin -->"
 END = "<!-- config-reference:end -->"
@@ -30,9 +30,10 @@ def _rows(model: type[BaseModel], prefix: str, note: str = "") -> Iterator[tuple
         if prefix == "patterns." and nested is not None:
             yield key, "-", f"{field.description} Its stacks run when `enabled` is true; a section without `enabled`, or no section, means the default below."
         if key == "backend":
-            yield key + ".type", "`local`", "`local` or `s3`."
+            yield key + ".type", "`local`", "`local`, `s3` or `cloud` (HCP Terraform)."
             yield from (r for r in _rows(LocalBackendConfig, "backend.", "(local) ") if r[0] != "backend.type")
             yield from (r for r in _rows(S3BackendConfig, "backend.", "(s3) ") if r[0] != "backend.type")
+            yield from (r for r in _rows(CloudBackendConfig, "backend.", "(cloud) ") if r[0] != "backend.type")
             continue
         if nested is not None:
             optional = field.default is None

@@ -88,6 +88,43 @@ class S3BackendConfig(StrictModel):
         return value
 
 
+_HCP_NAME = re.compile(r"^[A-Za-z0-9_-]+$")
+_HOSTNAME = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+WORKSPACE_NAME_MAX = 90  # HCP Terraform's limit on a workspace name
+
+
+class CloudBackendConfig(StrictModel):
+    """HCP Terraform (Terraform Cloud, or Terraform Enterprise): one workspace per stack,
+    where runs can be remote; other stacks read a producer's outputs from its workspace."""
+
+    type: Literal["cloud"]
+    organization: str = Field(description="The HCP Terraform organization that holds the workspaces.")
+    workspace_prefix: str = Field(default="lattice-cdktf-", description="Each stack's workspace is `<workspace_prefix><stack>`.")
+    hostname: str = Field(default="app.terraform.io", description="HCP Terraform's host, or your Terraform Enterprise's.")
+    project: Optional[str] = Field(default=None, description="The HCP Terraform project the workspaces are created in (default: the organization's default project).")
+
+    @field_validator("organization")
+    @classmethod
+    def _organization(cls, value: str) -> str:
+        if not _HCP_NAME.match(value):
+            raise ValueError("an HCP Terraform organization name is letters, digits, - and _")
+        return value
+
+    @field_validator("workspace_prefix")
+    @classmethod
+    def _prefix(cls, value: str) -> str:
+        if not _HCP_NAME.match(value) or len(value) > WORKSPACE_NAME_MAX - 10:
+            raise ValueError(f"a workspace name is letters, digits, - and _ (at most {WORKSPACE_NAME_MAX} with the stack's name)")
+        return value
+
+    @field_validator("hostname")
+    @classmethod
+    def _hostname(cls, value: str) -> str:
+        if not _HOSTNAME.match(value):
+            raise ValueError("a host name such as app.terraform.io (no scheme, no path)")
+        return value
+
+
 def _backend_type(value: Any) -> str:
     """The backend's `type`; a [backend] section without one is local (its default)."""
     if isinstance(value, dict):
@@ -96,7 +133,7 @@ def _backend_type(value: Any) -> str:
 
 
 BackendConfig = Annotated[
-    Union[Annotated[LocalBackendConfig, Tag("local")], Annotated[S3BackendConfig, Tag("s3")]],
+    Union[Annotated[LocalBackendConfig, Tag("local")], Annotated[S3BackendConfig, Tag("s3")], Annotated[CloudBackendConfig, Tag("cloud")]],
     Discriminator(_backend_type),
 ]
 

@@ -1,7 +1,7 @@
 """Which Node.js runs jsii (the process behind every cdktf and AWS binding call).
 
 jsii supports Node 22 and 24; the machines this project runs on may have an older
-Node (20 is past its end of life). ``make install`` installs Node 24 for the
+Node (20 is past its end of life). ``make install`` installs Node 22 for the
 project from the npm registry (the ``node`` package, in ``node_modules``), without
 touching the system's. This module points jsii at it (``JSII_NODE``) before the
 jsii kernel starts, so every entry point (``main.py``, the cdktf CLI's app command,

@@ -11,16 +11,20 @@ from dataclasses import dataclass
 from typing import Optional, Union
 
 from .cdk import (
+    CloudBackend,
     Construct,
+    DataTerraformRemoteState,
     DataTerraformRemoteStateLocal,
     DataTerraformRemoteStateS3,
     LocalBackend,
+    NamedCloudWorkspace,
+    NamedRemoteWorkspace,
     S3Backend,
     S3BackendAssumeRoleConfig,
     TerraformStack,
 )
 
-RemoteState = Union[DataTerraformRemoteStateLocal, DataTerraformRemoteStateS3]
+RemoteState = Union[DataTerraformRemoteStateLocal, DataTerraformRemoteStateS3, DataTerraformRemoteState]
 
 
 @dataclass(frozen=True)
@@ -38,12 +42,31 @@ class S3State:
     role_arn: Optional[str] = None
 
 
-StateLocation = Union[LocalState, S3State]
+@dataclass(frozen=True)
+class CloudState:
+    """An HCP Terraform workspace: the producer's ``cloud`` block names it, a reader's
+    ``terraform_remote_state`` reads it through the ``remote`` backend (the
+    workspace must share its state with the readers' workspaces: HCP Terraform's
+    remote state sharing setting)."""
+
+    organization: str
+    workspace: str
+    hostname: str
+    project: Optional[str] = None
+
+
+StateLocation = Union[LocalState, S3State, CloudState]
 
 
 def configure_backend(stack: TerraformStack, location: StateLocation) -> None:
     if isinstance(location, LocalState):
         LocalBackend(stack, path=location.path)
+        return
+    if isinstance(location, CloudState):
+        CloudBackend(
+            stack, organization=location.organization, hostname=location.hostname,
+            workspaces=NamedCloudWorkspace(location.workspace, location.project),
+        )
         return
     S3Backend(
         stack,
@@ -62,6 +85,10 @@ def read_remote_state(scope: Construct, id: str, location: StateLocation) -> Rem
     """A ``terraform_remote_state`` data source over the state at ``location``."""
     if isinstance(location, LocalState):
         return DataTerraformRemoteStateLocal(scope, id, path=location.path)
+    if isinstance(location, CloudState):
+        return DataTerraformRemoteState(
+            scope, id, organization=location.organization, hostname=location.hostname, workspaces=NamedRemoteWorkspace(location.workspace)
+        )
     return DataTerraformRemoteStateS3(
         scope,
         id,

@@ -9,7 +9,11 @@ BackendKey = tuple[Any, ...]  # (type, path, bucket, key)
 
 
 def backend_key(document: Mapping[str, Any]) -> Optional[BackendKey]:
-    """Where a stack keeps its state, or None when it configures no backend."""
+    """Where a stack keeps its state, or None when it configures no backend. An HCP
+    Terraform workspace (a ``cloud`` block) is keyed by host, organization and name."""
+    cloud = document.get("terraform", {}).get("cloud")
+    if cloud:
+        return _workspace_key(cloud.get("hostname"), cloud.get("organization"), (cloud.get("workspaces") or {}).get("name"))
     backends = document.get("terraform", {}).get("backend") or {}
     if len(backends) != 1:
         return None
@@ -18,9 +22,16 @@ def backend_key(document: Mapping[str, Any]) -> Optional[BackendKey]:
 
 
 def remote_state_key(source: Mapping[str, Any]) -> BackendKey:
-    """Where a ``terraform_remote_state`` data source reads state from."""
+    """Where a ``terraform_remote_state`` data source reads state from (the ``remote``
+    backend reads an HCP Terraform workspace)."""
     config = source.get("config", {})
+    if source["backend"] == "remote":
+        return _workspace_key(config.get("hostname"), config.get("organization"), (config.get("workspaces") or {}).get("name"))
     return (source["backend"], config.get("path"), config.get("bucket"), config.get("key"))
+
+
+def _workspace_key(hostname: Optional[str], organization: Optional[str], workspace: Optional[str]) -> BackendKey:
+    return ("hcp", hostname or "app.terraform.io", organization, workspace)
 
 
 def remote_state_producers(stacks: Mapping[str, Mapping[str, Any]]) -> dict[tuple[str, str], str]:

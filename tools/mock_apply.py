@@ -201,6 +201,7 @@ def run_mocked(
         stacks[name] = synthesized  # as synthesized, for its outputs
         document, _ = offline_part(synthesized, terraform.available)  # what needs another provider is validated elsewhere
         document.get("terraform", {}).pop("backend", None)
+        document.get("terraform", {}).pop("cloud", None)
         document.pop("provider", None)  # inherit the root's mocked provider
         providers.update(document.get("terraform", {}).get("required_providers", {}))
         (root / name / "cdk.tf.json").write_text(json.dumps(document, indent=1))  # short lines in messages

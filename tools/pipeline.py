@@ -13,7 +13,10 @@
   cancelled).
 - Credentials: each job assumes ``arn:aws:iam::<the stack's account>:role/<pipeline.oidc_role_name>``
   through GitHub's OIDC provider (``id-token: write``); no stored keys. The
-  stack's account comes from its provider (``allowed_account_ids``).
+  stack's account comes from its provider (``allowed_account_ids``). With the HCP
+  Terraform backend the runs are remote: the jobs log in with the ``TF_API_TOKEN``
+  secret, and each workspace's own AWS credentials (HCP Terraform's dynamic
+  provider credentials) apply.
 
 State must be shared for this to mean anything: a config with ``backend.type =
 "local"`` is refused (``--example`` writes the shipped stacks' workflow anyway, as
@@ -32,7 +35,7 @@ from typing import Any
 import yaml
 
 from app_config.loader import DEFAULT_CONFIG_FILE, ConfigError, load_config
-from app_config.schema import LatticeConfig, LocalBackendConfig
+from app_config.schema import CloudBackendConfig, LatticeConfig, LocalBackendConfig
 
 from .stack_order import deploy_order
 
@@ -84,13 +87,15 @@ def workflow(config: LatticeConfig, outdir: Path, *, example: bool = False) -> d
             if phase == "deploy":
                 job["environment"] = name  # where a reviewer can be required
             job["concurrency"] = {"group": f"{config.project}-{name}", "cancel-in-progress": False}
+            remote = isinstance(config.backend, CloudBackendConfig)
+            credentials = [] if remote else [{
+                "uses": "aws-actions/configure-aws-credentials@v4",
+                "with": {"role-to-assume": f"arn:aws:iam::{account}:role/{settings.oidc_role_name}", "aws-region": region},
+            }]
             job["steps"] = [
                 {"uses": "actions/download-artifact@v4", "with": {"name": ARTIFACT, "path": "cdktf.out"}},
-                _setup_terraform(config),
-                {
-                    "uses": "aws-actions/configure-aws-credentials@v4",
-                    "with": {"role-to-assume": f"arn:aws:iam::{account}:role/{settings.oidc_role_name}", "aws-region": region},
-                },
+                _setup_terraform(config, hcp_token=remote),
+                *credentials,
                 {"name": f"terraform {phase}", "working-directory": f"cdktf.out/{entry['workingDirectory']}",
                  "run": _plan_script(name) if phase == "plan" else _apply_script()},
             ]
@@ -103,8 +108,13 @@ def workflow(config: LatticeConfig, outdir: Path, *, example: bool = False) -> d
     }
 
 
-def _setup_terraform(config: LatticeConfig) -> dict[str, Any]:
-    return {"uses": "hashicorp/setup-terraform@v3", "with": {"terraform_version": config.pipeline.terraform_version, "terraform_wrapper": False}}
+def _setup_terraform(config: LatticeConfig, *, hcp_token: bool = False) -> dict[str, Any]:
+    """The Terraform step; with ``hcp_token`` it logs in to HCP Terraform (the runs are remote)."""
+    settings: dict[str, Any] = {"terraform_version": config.pipeline.terraform_version, "terraform_wrapper": False}
+    if hcp_token and isinstance(config.backend, CloudBackendConfig):
+        settings["cli_config_credentials_hostname"] = config.backend.hostname
+        settings["cli_config_credentials_token"] = "${{ secrets.TF_API_TOKEN }}"
+    return {"uses": "hashicorp/setup-terraform@v3", "with": settings}
 
 
 def _plan_script(stack: str) -> str:

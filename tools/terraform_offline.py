@@ -159,6 +159,7 @@ class OfflineTerraform:
                 continue
             document, left_out[name] = offline_part(json.loads((root / name / "cdk.tf.json").read_text()), self.available)
             document.get("terraform", {}).pop("backend", None)
+            document.get("terraform", {}).pop("cloud", None)  # an HCP Terraform workspace: validate reads no state either
             providers.update(document.get("terraform", {}).get("required_providers", {}))
             (root / name / "cdk.tf.json").write_text(json.dumps(document))
         providers = providers or {"aws": {"source": "hashicorp/aws"}}

@@ -26,7 +26,7 @@ from pydantic_core import PydanticUndefined
 from accounts.registry import patterns
 from app_config.fields import AccountConfig
 from app_config.loader import ConfigError, parse_config
-from app_config.schema import LatticeConfig, LocalBackendConfig, S3BackendConfig
+from app_config.schema import CloudBackendConfig, LatticeConfig, LocalBackendConfig, S3BackendConfig
 from tests.helpers import synth
 from tools.terraform_offline import describe_diagnostics
 
@@ -85,6 +85,12 @@ POOLS: dict[str, tuple[list[Any], list[Any]]] = {
     "node_instance_type": (["m5.large", "t3.medium"], []),
     "node_count": ([3, 1], [0, 11]),
     "client_role_name": (["vpc-lattice-ccpc-sigv4-client"], ["bad role name"]),
+    "workspace_prefix": (["lattice-cdktf-", "net_"], ["bad prefix", "x" * 85]),
+    "hostname": (["app.terraform.io", "tfe.example.com"], ["https://app.terraform.io"]),
+    "oidc_role_name": (["lattice-cdktf-github", "ci"], ["bad role"]),
+    "branch": (["main", "release/1.x"], ["../x", "/main"]),
+    "runner": (["ubuntu-latest"], []),
+    "terraform_version": (["1.11.4", "1.10.0"], ["0.12.0", "latest"]),
 }
 
 
@@ -148,6 +154,8 @@ def _tenants(tenant: type[BaseModel]) -> st.SearchStrategy[dict[str, Any]]:
 
 
 def _value(name: str, annotation: Any) -> st.SearchStrategy[Any]:
+    if name == "accounts" and typing.get_origin(annotation) is dict:  # multicluster: clusters in accounts of their own
+        return mostly([{}, {}, {"cluster2": {"id": "121212121212"}}], [{"nowhere": {"id": "121212121212"}}])
     if name in POOLS:
         return mostly(*POOLS[name])
     if name == "tenants":
@@ -161,8 +169,8 @@ def _value(name: str, annotation: Any) -> st.SearchStrategy[Any]:
         return _value(name, args[0])
     if origin in (typing.Union, types.UnionType):
         members = [typing.get_args(a)[0] if typing.get_origin(a) is typing.Annotated else a for a in args if a is not type(None)]
-        if set(members) == {LocalBackendConfig, S3BackendConfig}:
-            return st.one_of(_model(LocalBackendConfig), _model(LocalBackendConfig), _model(S3BackendConfig))
+        if set(members) == {LocalBackendConfig, S3BackendConfig, CloudBackendConfig}:
+            return st.one_of(_model(LocalBackendConfig), _model(LocalBackendConfig), _model(S3BackendConfig), _model(CloudBackendConfig))
         (member,) = members  # Optional[X]: mostly present
         return mostly([True], [False]).flatmap(lambda present: _value(name, member) if present else st.none())
     if origin is dict:

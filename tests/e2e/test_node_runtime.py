@@ -45,3 +45,12 @@ def test_npx_runs_the_cli_on_it() -> None:
     assert os.path.realpath(result.stdout.strip()) == os.path.realpath(PROJECT_NODE)
     shebang = (ROOT / "node_modules" / ".bin" / "cdktf").read_text(encoding="utf-8", errors="replace").splitlines()[0]
     assert shebang == "#!/usr/bin/env node"
+
+
+def test_the_cli_native_module_has_a_build_for_this_node() -> None:
+    """The cdktf CLI loads node-pty, whose builds stop at some Node ABI: the project's Node must be one of them (why 22, not 24)."""
+    abi, platform = subprocess.run(
+        [str(PROJECT_NODE), "-p", "process.versions.modules + ' ' + process.platform + '-' + process.arch"], capture_output=True, text=True, check=True
+    ).stdout.split()
+    builds = ROOT / "node_modules" / "@cdktf" / "node-pty-prebuilt-multiarch" / "prebuilds" / platform
+    assert (builds / f"node.abi{abi}.node").is_file(), f"no node-pty build for ABI {abi}: {sorted(p.name for p in builds.iterdir())}"

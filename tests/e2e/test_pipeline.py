@@ -107,3 +107,12 @@ def test_bad_pipeline_settings_name_the_field() -> None:
 def test_the_readme_example_is_current(default_config, default_out) -> None:
     """make docs writes docs/pipeline.example.yml; a change of stacks shows here first."""
     assert EXAMPLE.read_text() == render(workflow(default_config, default_out, example=True), SOURCE), "run make docs"
+
+
+def test_with_hcp_terraform_the_runs_are_remote(default_config, default_out) -> None:
+    config = default_config.model_copy(update={"backend": make_config(backend={"type": "cloud", "organization": "acme"}).backend})
+    job = workflow(config, default_out)["jobs"]["deploy-distributed-service-account"]
+    uses = [step.get("uses", "") for step in job["steps"]]
+    assert not any(u.startswith("aws-actions/") for u in uses), "the workspace's own credentials apply"
+    (setup,) = [step for step in job["steps"] if step.get("uses", "").startswith("hashicorp/setup-terraform")]
+    assert setup["with"]["cli_config_credentials_token"] == "${{ secrets.TF_API_TOKEN }}"
