@@ -35,15 +35,13 @@ addresses) has a stand-in; each prediction's notes say what was skipped and why.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
-from .authz import Request, evaluate_policy
 from .graph import Stack, Unresolved
-from .identity import session_may
+from .identity import session_may, trust_refuses
 from .kubernetes import ClusterWorkloads, HelmRelease, KubernetesObject
 from .topology import Network, Topology
 
@@ -398,7 +396,7 @@ def _dns_record(builder: _Builder, route: KubernetesObject, host: str, service_a
         if check.allowed is False:
             builder.notes.append(f"{endpoint}: ExternalDNS's role may not assume {assumed} ({check.reason})")
             return
-        why = _trusts(topology, assumed, role)
+        why = trust_refuses(topology, assumed, role, session_name="external-dns")
         if why:
             builder.notes.append(f"{endpoint}: {why}")
             return
@@ -424,28 +422,6 @@ def _dns_record(builder: _Builder, route: KubernetesObject, host: str, service_a
         written += 1
     if not written:
         builder.notes.append(f"{endpoint}: no zone of account {zone_account} that ExternalDNS may write holds {host}")
-
-
-def _trusts(topology: Topology, role_arn: str, caller_role: str) -> Optional[str]:
-    """Why ``caller_role``'s sessions may not assume ``role_arn`` by its trust policy
-    (None when they may, or when the role is not in this output)."""
-    account, name = role_arn.split(":")[4], role_arn.rsplit("/", 1)[-1]
-    for element in topology.elements("aws_iam_role"):
-        if element.account != account or str(topology.resolve(element.body.get("name"), element)) != name:
-            continue
-        trust = topology.resolve(element.body.get("assume_role_policy"), element)
-        document = json.loads(trust) if isinstance(trust, str) else trust
-        session = f"arn:aws:sts::{caller_role.split(':')[4]}:assumed-role/{caller_role.rsplit('/', 1)[-1]}/external-dns"
-        request = Request(action="sts:AssumeRole", resource=role_arn, principal=session, context={
-            "aws:PrincipalArn": [caller_role], "aws:PrincipalAccount": [caller_role.split(":")[4]], "aws:PrincipalType": ["AssumedRole"],
-        })
-        listed = document.get("Statement", [])
-        statements = [listed] if isinstance(listed, dict) else listed
-        # a trust policy names no Resource: the role it is attached to is the resource
-        implied = {"Statement": [s if "Resource" in s or "NotResource" in s else {**s, "Resource": role_arn} for s in statements]}
-        result = evaluate_policy(implied, request)
-        return None if result.effect == "ALLOW" else f"the trust policy of {role_arn} does not let {caller_role} assume it"
-    return None
 
 
 def _target_group_name(namespace: str, service: str, cluster: str) -> str:

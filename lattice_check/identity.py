@@ -1,14 +1,17 @@
 """Hop 5a, the caller's identity: when a signed caller's role or user is defined in
 the output, its identity-based policies (inline, attached, managed by ARN, and a
 permissions boundary) as the authorizer reads them; None when it is defined
-elsewhere (the answer then says the identity is assumed to allow)."""
+elsewhere (the answer then says the identity is assumed to allow). Also what a role
+session may call (``session_may``) and whether a role's trust policy lets another
+role assume it (``trust_refuses``), for the controllers' and handlers' own calls."""
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Optional
 
-from .authz import Identity, Request, caller, evaluate_identity
+from .authz import Identity, Request, caller, evaluate_identity, evaluate_policy
 from .topology import IamIdentity, Topology
 
 
@@ -66,3 +69,27 @@ def session_may(topology: Topology, role_arn: str, session_name: str, action: st
     result, reason = evaluate_identity(identity, request)
     denied = result.effect in ("EXPLICIT_DENY", "IMPLICIT_DENY")
     return SessionCheck(not denied, reason, result.unmodeled)
+
+
+def trust_refuses(topology: Topology, role_arn: str, caller_role: str, *, session_name: str) -> Optional[str]:
+    """Why sessions of ``caller_role`` may not assume ``role_arn`` by its trust policy
+    (None when they may, or when the role is not in this output)."""
+    account, name = role_arn.split(":")[4], role_arn.rsplit("/", 1)[-1]
+    for element in topology.elements("aws_iam_role"):
+        if element.account != account or str(topology.resolve(element.body.get("name"), element)) != name:
+            continue
+        trust = topology.resolve(element.body.get("assume_role_policy"), element)
+        document = json.loads(trust) if isinstance(trust, str) else trust
+        caller_account = caller_role.split(":")[4]
+        session = f"arn:aws:sts::{caller_account}:assumed-role/{caller_role.rsplit('/', 1)[-1]}/{session_name}"
+        request = Request(action="sts:AssumeRole", resource=role_arn, principal=session, context={
+            "aws:PrincipalArn": [caller_role], "aws:PrincipalAccount": [caller_account], "aws:PrincipalType": ["AssumedRole"],
+        })
+        listed = document.get("Statement", [])
+        statements = [listed] if isinstance(listed, dict) else listed
+        # a trust policy names no Resource: the role it is attached to is the resource
+        implied = {"Statement": [s if "Resource" in s or "NotResource" in s else {**s, "Resource": role_arn} for s in statements]}
+        if evaluate_policy(implied, request).effect == "ALLOW":
+            return None
+        return f"the trust policy of {role_arn} does not let {caller_role} assume it"
+    return None
