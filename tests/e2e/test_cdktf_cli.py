@@ -21,7 +21,9 @@ def cdktf(*args: str) -> subprocess.CompletedProcess[str]:
         pytest.skip("the pinned cdktf CLI is not installed (run `make install`)")
     # TF_CLI_CONFIG_FILE: the CLI runs `terraform version`; an empty config keeps a
     # missing user config file from filling the output with warnings.
-    env = {**os.environ, "CHECKPOINT_DISABLE": "1", "CI": "true", "FORCE_COLOR": "0", "TF_CLI_CONFIG_FILE": os.devnull}
+    # as from a user's shell: without the suite's JSII_NODE and NODE_OPTIONS (the app sets its own)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("JSII_") and k != "NODE_OPTIONS"}
+    env.update(CHECKPOINT_DISABLE="1", CI="true", FORCE_COLOR="0", TF_CLI_CONFIG_FILE=os.devnull)
     env["PATH"] = f"{CLI.parent}{os.pathsep}{env['PATH']}"  # as npx runs it: the project's Node first
     return subprocess.run([str(CLI), *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
 

@@ -97,7 +97,8 @@ def environment(tmp_path_factory) -> dict[str, str]:
     env = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("AWS_", "CDKTF_", "TF_")) and k not in ("LATTICE_CONFIG", "PIPENV_ACTIVE", "VIRTUAL_ENV")
+        # a user's shell: none of the suite's own settings (its JSII_NODE and NODE_OPTIONS included)
+        if not k.startswith(("AWS_", "CDKTF_", "TF_", "JSII_")) and k not in ("LATTICE_CONFIG", "PIPENV_ACTIVE", "VIRTUAL_ENV", "NODE_OPTIONS")
     }
     env.update(
         AWS_EC2_METADATA_DISABLED="true",  # no instance role to find
@@ -127,6 +128,9 @@ def project_copy(directory: Path) -> Path:
 RUNNABLE = [command for command, expect in EXPECTED.items() if expect.outcome != "not run"]
 
 
+TERRAFORM_BUG = "this is a bug in Terraform"
+
+
 @pytest.fixture(scope="module")
 def results(environment, tmp_path_factory) -> dict[str, subprocess.CompletedProcess[str]]:
     """Every runnable command, three at a time, each in its own copy of the project."""
@@ -134,9 +138,15 @@ def results(environment, tmp_path_factory) -> dict[str, subprocess.CompletedProc
     def run(command: str) -> subprocess.CompletedProcess[str]:
         copy = project_copy(tmp_path_factory.mktemp("readme"))
         script = f"make synth >/dev/null && .venv/bin/{command}" if command.startswith("python -m tools.") else command
-        return subprocess.run(
-            script, shell=True, cwd=copy, env=environment, capture_output=True, text=True, timeout=900, stdin=subprocess.DEVNULL
-        )
+        for _ in range(2):
+            result = subprocess.run(
+                script, shell=True, cwd=copy, env=environment, capture_output=True, text=True, timeout=900, stdin=subprocess.DEVNULL
+            )
+            # terraform init from the filesystem mirror, under load, once reported its own
+            # bug ("still not detected in .terraform/providers; this is a bug in Terraform"): once more
+            if TERRAFORM_BUG not in result.stdout + result.stderr:
+                break
+        return result
 
     with ThreadPoolExecutor(max_workers=3) as pool:
         return dict(zip(RUNNABLE, pool.map(run, RUNNABLE)))
