@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from typing import Mapping, Optional, Protocol, runtime_checkable
 
 from . import aws
-from .cdk import Construct, TerraformStack
+from .cdk import Construct
+from .naming import stack_of
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ def stack_account(scope: Construct) -> StackAccount:
     AWS provider (``region`` and its one ``allowed_account_ids`` entry, as
     :func:`account_provider` sets them). Constructs that build ARNs or zone names
     call this instead of taking region and account as props."""
-    stack = TerraformStack.of(scope)
+    stack = stack_of(scope)
     if isinstance(stack, AccountScoped):
         return StackAccount(region=stack.region, account_id=stack.account_id)
     for child in stack.node.children:

@@ -27,6 +27,8 @@ import warnings
 from pathlib import Path
 from typing import Any
 
+from .type_hints import cache_type_hints
+
 PACKAGE = "cdktf_cdktf_provider_aws"
 ASSEMBLY = "_jsii"
 EAGER_ENV = "LATTICE_EAGER_AWS_IMPORT"
@@ -40,7 +42,7 @@ class _LightPackage(types.ModuleType):
         if name.startswith("__"):
             raise AttributeError(name)
         try:
-            return importlib.import_module(f"{self.__name__}.{name}")
+            return cache_type_hints(importlib.import_module(f"{self.__name__}.{name}"))
         except ModuleNotFoundError:
             raise AttributeError(f"module {self.__name__!r} has no attribute {name!r}") from None
 

@@ -8,6 +8,8 @@ construct.
 import re
 from typing import Any
 
+import cdktf as _cdktf
+import constructs as _constructs
 from cdktf import (  # noqa: F401  (re-exported)
     Annotations,
     App,
@@ -27,6 +29,7 @@ from cdktf import (  # noqa: F401  (re-exported)
     StringConcat,
     TerraformAsset,
     TerraformDataSource,
+    TerraformElement,
     TerraformLocal,
     TerraformOutput,
     TerraformResource,
@@ -38,6 +41,11 @@ from cdktf import (  # noqa: F401  (re-exported)
     Tokenization,
 )
 from constructs import Construct  # noqa: F401
+
+from .type_hints import cache_type_hints
+
+cache_type_hints(_cdktf)
+cache_type_hints(_constructs)
 
 # cdktf's encoding of a string token (lib/tokens/private/encoding.js), so that a
 # plain string is told apart without a round trip to Node.
@@ -71,6 +79,7 @@ __all__ = [
     "StringConcat",
     "TerraformAsset",
     "TerraformDataSource",
+    "TerraformElement",
     "TerraformLocal",
     "TerraformOutput",
     "TerraformResource",

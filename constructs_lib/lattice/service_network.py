@@ -8,8 +8,9 @@ from functools import cached_property
 from typing import Optional, Sequence, Union
 
 from .. import aws
-from ..cdk import Construct, DefaultTokenResolver, ITerraformDependable, StringConcat, TerraformStack, Tokenization
+from ..cdk import Construct, DefaultTokenResolver, ITerraformDependable, StringConcat, Tokenization
 from ..lattice_rules import AUTH_TYPES, SECURITY_GROUPS_PER_ASSOCIATION, AuthType
+from ..naming import construct_path, stack_of
 from ..ram import RamShare, RamShareProps
 from .access_logs import AuthPolicyAndLogs
 from .service import ServiceLike
@@ -150,9 +151,9 @@ def _vpc_key(where: Construct, vpc_id: str) -> str:
         return vpc_id
     # Each read of a resource attribute is a fresh token: resolve it to the reference
     # it stands for (``${aws_vpc.x.id}``) so two reads of one VPC compare equal.
-    stack = TerraformStack.of(where)
+    stack = stack_of(where)
     resolved = Tokenization.resolve(vpc_id, resolver=DefaultTokenResolver(StringConcat()), scope=stack)
-    return f"{stack.node.path}:{resolved}"
+    return f"{construct_path(stack)}:{resolved}"
 
 
 class ServiceNetworkVpcAssociation(Construct):
@@ -188,7 +189,7 @@ class ServiceNetworkVpcAssociation(Construct):
                 f"a VPC can be associated with one service network only; {seen[key]} already associates it "
                 "(use a service-network VPC endpoint to reach more networks)",
             )
-        seen[key] = self.node.path
+        seen[key] = construct_path(self)
         if network is not None:
             network.count_association("vpc_associations_per_service_network", "VPC associations on one service network", self)
         self.resource = aws.vpclattice_service_network_vpc_association.VpclatticeServiceNetworkVpcAssociation(
