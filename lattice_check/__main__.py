@@ -1,4 +1,4 @@
-"""python -m lattice_check {curl,matrix,predict,diagram} ... (also: pipenv run lattice_check ...)
+"""python -m lattice_check {curl,matrix,verify,diff,predict,diagram} ... (also: pipenv run lattice_check ...)
 
 Exit status: 0 success (a 2xx answer; every matrix row as expected), 1 any other
 answer or a mismatch, 2 bad input (the message names what was wrong).
@@ -20,6 +20,7 @@ from .organizations import BadLayout, Organizations
 from .matrix import MatrixError, load_matrix, render_table, run_matrix
 from .tfjson import UnreadableOutput
 from .topology import Topology
+from .verify import BadTopology, diff, load_topology, render_matrix, verify
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -58,6 +59,18 @@ def main(argv: list[str] | None = None) -> int:
     _context_options(table)
     table.set_defaults(run=_matrix)
 
+    proof = commands.add_parser(
+        "verify", help="a topology's intents against the output: every granted call ALLOW, every other DENY or UNREACHABLE"
+    )
+    _out_option(proof)
+    proof.add_argument("topology", type=Path, help="a topology file, or a config whose [patterns.topology] holds or names one")
+    proof.set_defaults(run=_verify)
+
+    review = commands.add_parser("diff", help="which calls a change of a topology opens or closes (exit 1 when any)")
+    review.add_argument("old", type=Path, help="the topology (file or config) before the change")
+    review.add_argument("new", type=Path, help="the topology after it")
+    review.set_defaults(run=_diff)
+
     guess = commands.add_parser(
         "predict", help="what the Gateway API controller makes of the clusters' Kubernetes objects, as Terraform JSON, with notes"
     )
@@ -74,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     run: Callable[[argparse.Namespace], int] = args.run
     try:
         return run(args)
-    except (BadInput, BadLayout, BadState, MatrixError, UnreadableOutput, Unresolved, pictures.GraphvizMissing) as error:
+    except (BadInput, BadLayout, BadState, BadTopology, MatrixError, UnreadableOutput, Unresolved, pictures.GraphvizMissing) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
 
@@ -152,6 +165,24 @@ def _diagram(args: argparse.Namespace) -> int:
         args.svg.write_bytes(pictures.svg(graphviz))
     print(pictures.mermaid(drawing) if args.format == "mermaid" else graphviz, end="")
     return 0
+
+
+def _verify(args: argparse.Namespace) -> int:
+    settings = load_topology(args.topology)  # the topology first: a bad file is reported before the model loads
+    results = verify(settings, Model.load(args.out))
+    print(render_matrix(settings, results))
+    return 0 if all(checked.passed for checked in results) else 1
+
+
+def _diff(args: argparse.Namespace) -> int:
+    opened, closed = diff(load_topology(args.old), load_topology(args.new))
+    for call in opened:
+        print(f"+ opens  {call}")
+    for call in closed:
+        print(f"- closes {call}")
+    if not opened and not closed:
+        print("no call opens or closes")
+    return 1 if opened or closed else 0
 
 
 def _pair(text: str, separator: str, option: str) -> tuple[str, str]:

@@ -1,0 +1,451 @@
+"""Your own topology, config side: accounts, service networks, services, consumer
+VPCs and who may call what (``[patterns.topology]``, or a file it names).
+
+From it the pattern builds one stack per account and layer (stacks.py), and
+``lattice_check verify`` proves that exactly the granted calls pass. The layers
+deploy in a fixed order, so ``cdktf deploy 'topology-*'`` never meets a cycle:
+
+1. networks: each account's service networks, their auth policies and RAM shares;
+2. consumers: each account's VPCs, associated with a network (after its share is accepted);
+3. services: each account's services, joined to their networks, with auth policies
+   that name the consumer VPCs (whose ids the consumer stacks published).
+
+An account with one layer has one stack, ``topology-<account>``; an account with
+several has ``topology-<account>`` for its first and ``topology-<account>-<layer>``
+for the others."""
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable, Literal, Optional
+
+from pydantic import Field, field_validator, model_validator
+
+from app_config.fields import NAME as NAME_PATTERN
+from app_config.fields import AccountConfig, PatternSettings, StrictModel, VpcConfig, lattice_name
+from app_config.project import LAMBDA_SOURCES, PROJECT_ROOT
+from constructs_lib.lattice_rules import AuthType
+
+from ..registry import NameClaim, PatternSpec
+
+if TYPE_CHECKING:
+    from app_config.schema import LatticeConfig
+
+NAME = "topology"
+Layer = Literal["networks", "consumers", "services"]
+LAYERS: tuple[Layer, ...] = ("networks", "consumers", "services")
+TABLES = ("accounts", "organization", "networks", "services", "consumers", "access")
+HANDLER_FILE = "lambda_function.py"
+HANDLER = "lambda_function.lambda_handler"
+HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+LISTENER_PORT = 80  # every topology service listens on HTTP 80; consumer VPCs' association groups admit it
+RULES_PER_LISTENER = 10  # the VPC Lattice default quota
+FUNCTION_NAME_MAX = 64
+_PRINCIPAL = re.compile(r"^arn:aws[a-z-]*:(iam::\d{12}:(role|user)/[\w+=,.@/-]+|iam::\d{12}:root|sts::\d{12}:assumed-role/[\w+=,.@-]+/[\w+=,.@-]+)$")
+_PATH = re.compile(r"^/[A-Za-z0-9._~!$&'()+,;=:@%/*?-]*$")
+_ORGANIZATION_ARN = re.compile(r"^arn:aws[a-z-]*:organizations::\d{12}:organization/o-[a-z0-9]{10,32}$")
+
+
+def _name(kind: str, value: str) -> str:
+    if not NAME_PATTERN.match(value):
+        raise ValueError(f"a {kind} name is 1-47 lowercase letters, digits and hyphens, starting and ending with a letter or digit")
+    return value
+
+
+class NetworkConfig(StrictModel):
+    """A service network: who owns it, how it authorizes, how it is shared."""
+
+    owner: str = Field(description="The account (a name under `accounts`) that owns the network.")
+    auth_type: AuthType = Field(
+        default="AWS_IAM",
+        description="`AWS_IAM`: its auth policy, compiled from `access`, admits only the granted consumers' accounts; `NONE`: no network-level check.",
+    )
+    sharing: Literal["ram", "organization"] = Field(
+        default="ram",
+        description="`ram`: a RAM share with each account that uses the network, accepted there; `organization`: one share with `organization.arn`, nothing to accept.",
+    )
+    access_logs: bool = Field(default=False, description="Access logs of the network to a CloudWatch log group of its owner.")
+
+
+class BackendConfig(StrictModel):
+    """What serves a service's traffic: a Python Lambda function from a folder of `lambda/`."""
+
+    lambda_source: str = Field(
+        alias="lambda", description=f"A folder under `lambda/` holding `{HANDLER_FILE}` with `lambda_handler` (`hello`, for example)."
+    )
+
+    @field_validator("lambda_source")
+    @classmethod
+    def _folder(cls, value: str) -> str:
+        if not (LAMBDA_SOURCES / value / HANDLER_FILE).is_file() or "/" in value or value.startswith("."):
+            known = sorted(p.parent.name for p in LAMBDA_SOURCES.glob(f"*/{HANDLER_FILE}"))
+            raise ValueError(f"no folder lambda/{value} with {HANDLER_FILE} (known: {', '.join(known)})")
+        return value
+
+
+class RouteConfig(StrictModel):
+    """A listener rule: requests that match go to the backends of `forward`, by weight."""
+
+    path: str = Field(default="/", description="Path prefix the request must start with.")
+    method: Optional[str] = Field(default=None, description="HTTP method the request must use (any when unset).")
+    headers: dict[str, str] = Field(default_factory=dict, description="Headers the request must carry, with these exact values.")
+    forward: dict[str, int] = Field(description="Backend name -> weight (0-999); one backend at 100 sends everything to it.")
+
+    @field_validator("path")
+    @classmethod
+    def _path(cls, value: str) -> str:
+        if not _PATH.match(value) or "*" in value:
+            raise ValueError("a route path is a prefix starting with '/', without wildcards")
+        return value
+
+    @field_validator("method")
+    @classmethod
+    def _method(cls, value: Optional[str]) -> Optional[str]:
+        if value is not None and value not in HTTP_METHODS:
+            raise ValueError(f"must be one of {', '.join(HTTP_METHODS)}")
+        return value
+
+    @field_validator("forward")
+    @classmethod
+    def _weights(cls, value: dict[str, int]) -> dict[str, int]:
+        return _forward(value)
+
+
+def _forward(value: dict[str, int]) -> dict[str, int]:
+    if not value:
+        raise ValueError("names at least one backend")
+    for backend, weight in value.items():
+        if not 0 <= weight <= 999:
+            raise ValueError(f"{backend} = {weight}: a weight is 0-999")
+    if not any(value.values()):
+        raise ValueError("at least one weight must be above 0")
+    return value
+
+
+class ServiceConfig(StrictModel):
+    """A Lattice service: its owner, what serves it, its routes and the networks it joins."""
+
+    owner: str = Field(description="The account (a name under `accounts`) that owns the service.")
+    networks: list[str] = Field(description="The networks the service joins (names under `networks`).")
+    backends: dict[str, BackendConfig] = Field(description="Backend name -> what serves it.")
+    routes: list[RouteConfig] = Field(default_factory=list, description="Listener rules, in priority order (first match wins).")
+    default: Optional[dict[str, int]] = Field(
+        default=None, description="Where requests no route matches go (backend -> weight); unset: the only backend, or 404 when there are several."
+    )
+
+    @field_validator("networks")
+    @classmethod
+    def _some_network(cls, value: list[str]) -> list[str]:
+        if not value or len(set(value)) != len(value):
+            raise ValueError("names each network the service joins, once")
+        return value
+
+    @field_validator("backends")
+    @classmethod
+    def _backend_names(cls, value: dict[str, BackendConfig]) -> dict[str, BackendConfig]:
+        if not value:
+            raise ValueError("a service needs at least one backend: nothing would serve it")
+        for name in value:
+            _name("backend", name)
+        return value
+
+    @field_validator("default")
+    @classmethod
+    def _default(cls, value: Optional[dict[str, int]]) -> Optional[dict[str, int]]:
+        return None if value is None else _forward(value)
+
+    @field_validator("routes")
+    @classmethod
+    def _rules_quota(cls, value: list[RouteConfig]) -> list[RouteConfig]:
+        if len(value) > RULES_PER_LISTENER:
+            raise ValueError(f"{len(value)} routes: a listener takes {RULES_PER_LISTENER} rules (the VPC Lattice default quota)")
+        return value
+
+
+class ConsumerConfig(StrictModel):
+    """A consumer VPC: its account, the VPC created for it, the network it joins."""
+
+    account: str = Field(description="The account (a name under `accounts`) the VPC lives in.")
+    networks: list[str] = Field(
+        description="The network the VPC is associated with (one name under `networks`: a VPC takes one service-network association)."
+    )
+    vpc: VpcConfig = Field(default_factory=VpcConfig, description="The VPC created for the consumer (its Name tag is the consumer's name).")
+
+    @field_validator("networks")
+    @classmethod
+    def _one_network(cls, value: list[str]) -> list[str]:
+        if len(value) != 1:
+            raise ValueError(
+                f"{len(value)} networks: a VPC takes exactly one service-network association; reaching several networks "
+                "needs service-network endpoints, which topologies do not create yet"
+            )
+        return value
+
+
+class AccessIntent(StrictModel):
+    """Who may call what. Everything not granted is denied."""
+
+    source: str = Field(alias="from", description="The consumer (a name under `consumers`) whose VPC the calls come from.")
+    to: str = Field(description="The service (a name under `services`) they call.")
+    methods: list[str] = Field(default_factory=list, description="HTTP methods granted (all when empty).")
+    paths: list[str] = Field(default_factory=list, description="Paths granted, `*` and `?` as wildcards (`/orders*`); all when empty.")
+    principals: list[str] = Field(
+        default_factory=list,
+        description="IAM role or user ARNs that must sign the calls (SigV4); empty: any caller in the VPC, signed or not.",
+    )
+
+    @field_validator("methods")
+    @classmethod
+    def _methods(cls, value: list[str]) -> list[str]:
+        for method in value:
+            if method not in HTTP_METHODS:
+                raise ValueError(f"{method!r}: must be one of {', '.join(HTTP_METHODS)}")
+        return value
+
+    @field_validator("paths")
+    @classmethod
+    def _paths(cls, value: list[str]) -> list[str]:
+        for path in value:
+            if not _PATH.match(path):
+                raise ValueError(f"{path!r}: a path starts with '/' ('*' and '?' match any characters)")
+        return value
+
+    @field_validator("principals")
+    @classmethod
+    def _principals(cls, value: list[str]) -> list[str]:
+        for principal in value:
+            if not _PRINCIPAL.match(principal):
+                raise ValueError(f"{principal!r}: must be an IAM role, user or account root ARN like arn:aws:iam::123456789012:role/name")
+        return value
+
+
+class OrganizationConfig(StrictModel):
+    """The AWS Organization that networks with `sharing = "organization"` are shared
+    with; every account of the topology is taken to be a member."""
+
+    arn: str = Field(description="The organization's ARN, arn:aws:organizations::<management account>:organization/o-...")
+
+    @field_validator("arn")
+    @classmethod
+    def _arn(cls, value: str) -> str:
+        if not _ORGANIZATION_ARN.match(value):
+            raise ValueError("must be an organization ARN like arn:aws:organizations::123456789012:organization/o-abcdefghij")
+        return value
+
+
+class TopologySettings(PatternSettings):
+    """Your own layout: accounts, networks, services, consumers and the access intents."""
+
+    enabled: bool = Field(default=False, description="Synthesize the topology's stacks.")
+    file: Optional[str] = Field(
+        default=None,
+        description="A TOML file (relative to the project) holding the tables below instead of this section; its problems are reported as if written here.",
+    )
+    accounts: dict[str, AccountConfig] = Field(default_factory=dict, description="Account name -> account.")
+    organization: Optional[OrganizationConfig] = Field(default=None, description="Needed by networks shared within the organization.")
+    networks: dict[str, NetworkConfig] = Field(default_factory=dict, description="Service network name -> network.")
+    services: dict[str, ServiceConfig] = Field(default_factory=dict, description="Lattice service name -> service.")
+    consumers: dict[str, ConsumerConfig] = Field(default_factory=dict, description="Consumer name (the VPC's Name tag) -> consumer.")
+    access: list[AccessIntent] = Field(default_factory=list, description="Who may call what; everything else is denied.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _read_file(cls, data: Any) -> Any:
+        if not isinstance(data, dict) or data.get("file") is None:
+            return data
+        name = data["file"]
+        inline = [table for table in TABLES if table in data]
+        if inline:
+            raise ValueError(f"file = {name!r}: the topology is read from the file; remove {', '.join(inline)} from this section or from the file")
+        raw = read_topology_file(Path(name) if Path(name).is_absolute() else PROJECT_ROOT / name, shown=name)
+        return {**data, **raw}
+
+    @field_validator("accounts")
+    @classmethod
+    def _account_names(cls, value: dict[str, AccountConfig]) -> dict[str, AccountConfig]:
+        for name in value:
+            _name("account", name)
+        return value
+
+    @field_validator("networks")
+    @classmethod
+    def _network_names(cls, value: dict[str, NetworkConfig]) -> dict[str, NetworkConfig]:
+        for name in value:
+            lattice_name("service network", name)
+        return value
+
+    @field_validator("services")
+    @classmethod
+    def _service_names(cls, value: dict[str, ServiceConfig]) -> dict[str, ServiceConfig]:
+        for name in value:
+            lattice_name("service", name)
+        return value
+
+    @field_validator("consumers")
+    @classmethod
+    def _consumer_names(cls, value: dict[str, ConsumerConfig]) -> dict[str, ConsumerConfig]:
+        for name in value:
+            _name("consumer", name)
+        return value
+
+
+def read_topology_file(path: Path, *, shown: str) -> dict[str, Any]:
+    """The tables of a topology file; ValueError naming the file otherwise."""
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ValueError(f"file = {shown!r}: no such file") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ValueError(f"file = {shown!r}: cannot be read ({error})") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ValueError(f"file = {shown!r}: not valid TOML: {error}") from None
+    unknown = sorted(set(raw) - set(TABLES))
+    if unknown:
+        raise ValueError(f"file = {shown!r}: unknown table {', '.join(unknown)} (a topology file holds {', '.join(TABLES)})")
+    return raw
+
+
+# ---- the plan: which stack holds what, in deploy order (shared by the stacks, the
+# ---- config checks, the README's stack list and lattice_check)
+
+
+def layers_of(settings: TopologySettings, account: str) -> tuple[Layer, ...]:
+    """The layers ``account`` has something in, in deploy order."""
+    has = {
+        "networks": any(n.owner == account for n in settings.networks.values()),
+        "consumers": any(c.account == account for c in settings.consumers.values()),
+        "services": any(s.owner == account for s in settings.services.values()),
+    }
+    return tuple(layer for layer in LAYERS if has[layer])
+
+
+def stack_name(settings: TopologySettings, account: str, layer: Layer) -> str:
+    layers = layers_of(settings, account)
+    return f"{NAME}-{account}" if layers and layers[0] == layer else f"{NAME}-{account}-{layer}"
+
+
+@dataclass(frozen=True)
+class PlannedStack:
+    name: str
+    account: str
+    layer: Layer
+
+
+def planned_stacks(settings: TopologySettings) -> tuple[PlannedStack, ...]:
+    """Every stack, in deploy order: all network stacks, then consumers, then services."""
+    return tuple(
+        PlannedStack(stack_name(settings, account, layer), account, layer)
+        for layer in LAYERS
+        for account in sorted(settings.accounts)
+        if layer in layers_of(settings, account)
+    )
+
+
+def function_name(service: str, backend: str) -> str:
+    return f"{NAME}-{service}-{backend}"
+
+
+def _known(field: str, value: str, table: str, names: Iterable[str]) -> Optional[str]:
+    known = sorted(names)
+    if value in known:
+        return None
+    return f"patterns.{NAME}.{field} = {value!r}: no such name under patterns.{NAME}.{table} (known: {', '.join(known) or 'none'})"
+
+
+def _checks(config: "LatticeConfig", settings: TopologySettings) -> Iterable[str]:
+    return topology_problems(settings)
+
+
+def topology_problems(settings: TopologySettings) -> Iterable[str]:
+    """Rules across the topology's tables (each table valid on its own)."""
+    where = f"patterns.{NAME}"
+    accounts, networks, services, consumers = settings.accounts, settings.networks, settings.services, settings.consumers
+    if not (networks or services or consumers):
+        yield f"{where} is enabled but declares no networks, services or consumers: nothing to synthesize"
+    for name, network in networks.items():
+        problem = _known(f"networks.{name}.owner", network.owner, "accounts", accounts)
+        if problem:
+            yield problem
+        if network.sharing == "organization" and settings.organization is None:
+            yield f"{where}.networks.{name}.sharing = 'organization': {where}.organization.arn is required to share within an organization"
+    for name, service in services.items():
+        problem = _known(f"services.{name}.owner", service.owner, "accounts", accounts)
+        if problem:
+            yield problem
+        for index, network in enumerate(service.networks):
+            problem = _known(f"services.{name}.networks[{index}]", network, "networks", networks)
+            if problem:
+                yield problem
+        for index, route in enumerate(service.routes):
+            for backend in route.forward:
+                problem = _known(f"services.{name}.routes[{index}].forward.{backend}", backend, f"services.{name}.backends", service.backends)
+                if problem:
+                    yield problem
+        for backend in (service.default or {}):
+            problem = _known(f"services.{name}.default.{backend}", backend, f"services.{name}.backends", service.backends)
+            if problem:
+                yield problem
+        for backend in service.backends:
+            function = function_name(name, backend)
+            if len(function) > FUNCTION_NAME_MAX:
+                yield (
+                    f"{where}.services.{name}.backends.{backend}: its function would be named {function!r}, {len(function)} characters: "
+                    f"Lambda allows {FUNCTION_NAME_MAX}; shorten the service or backend name"
+                )
+    for name, consumer in consumers.items():
+        problem = _known(f"consumers.{name}.account", consumer.account, "accounts", accounts)
+        if problem:
+            yield problem
+        for index, network in enumerate(consumer.networks):
+            problem = _known(f"consumers.{name}.networks[{index}]", network, "networks", networks)
+            if problem:
+                yield problem
+    for index, intent in enumerate(settings.access):
+        field = f"{where}.access[{index}]"
+        problems = [p for p in (_known(f"access[{index}].from", intent.source, "consumers", consumers), _known(f"access[{index}].to", intent.to, "services", services)) if p]
+        yield from problems
+        if problems:
+            continue
+        consumer, service = consumers[intent.source], services[intent.to]
+        if not set(consumer.networks) & set(service.networks):
+            yield (
+                f"{field}: {intent.source} can never reach {intent.to}: the consumer's VPC is on {', '.join(consumer.networks)}, "
+                f"the service joins {', '.join(service.networks)}; add a shared network to one of them"
+            )
+    used = {n.owner for n in networks.values()} | {s.owner for s in services.values()} | {c.account for c in consumers.values()}
+    for name in sorted(set(accounts) - used):
+        yield f"{where}.accounts.{name}: owns no network, service or consumer; remove it, or give it something to deploy"
+
+
+def _claims(config: "LatticeConfig", settings: TopologySettings) -> Iterable[NameClaim]:
+    where = f"patterns.{NAME}"
+    for stack in planned_stacks(settings):
+        yield NameClaim("stack name", "the app", stack.name, f"{where}.accounts.{stack.account}")
+    for name, network in settings.networks.items():
+        account = settings.accounts.get(network.owner)
+        if account is not None:
+            yield NameClaim("Lattice service network name", f"account {account.id}", name, f"{where}.networks.{name}")
+    for name, service in settings.services.items():
+        account = settings.accounts.get(service.owner)
+        if account is not None:
+            yield NameClaim("Lattice service name", f"account {account.id}", name, f"{where}.services.{name}")
+            for backend in service.backends:
+                yield NameClaim("Lambda function name", f"account {account.id}", function_name(name, backend), f"{where}.services.{name}.backends.{backend}")
+
+
+def _stack_names(settings: TopologySettings) -> tuple[str, ...]:
+    return tuple(stack.name for stack in planned_stacks(settings))
+
+
+PATTERN = PatternSpec(
+    name=NAME,
+    summary="Your own accounts, networks, services, consumers and access intents; one stack per account and layer.",
+    settings=TopologySettings,
+    position=80,
+    roles=(),
+    stack_names=_stack_names,
+    checks=_checks,
+    claims=_claims,
+)

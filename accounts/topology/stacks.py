@@ -1,0 +1,243 @@
+"""Your own topology, stacks side: one stack per account and layer (config.py says
+which), created in deploy order. Ids cross accounts through remote state: network
+stacks publish their networks' ARNs and RAM shares, consumer stacks their VPC ids;
+the stacks that read them depend on the stacks that publish them."""
+from __future__ import annotations
+
+from typing import Mapping, Optional
+
+from app_config.project import LAMBDA_SOURCES
+from app_config.schema import LatticeConfig
+from constructs_lib import aws
+from constructs_lib.auth_policy import AuthPolicy, AuthStatement, request_method, request_path, source_vpc, source_vpc_owner_account
+from constructs_lib.cdk import Construct, ITerraformDependable, TerraformOutput
+from constructs_lib.lattice import (
+    Action,
+    FixedResponse,
+    Forward,
+    HeaderMatch,
+    LambdaTargetGroup,
+    LambdaTargetGroupProps,
+    LatticeService,
+    LatticeServiceProps,
+    Listener,
+    ListenerProps,
+    PathMatch,
+    RuleMatch,
+    RuleProps,
+    ServiceNetwork,
+    ServiceNetworkProps,
+    ServiceNetworkServiceAssociation,
+    WeightedTarget,
+)
+from constructs_lib.python_lambda import LambdaCode, PythonLambda, PythonLambdaProps
+from constructs_lib.ram import RamShare, RamShareAccepter, RamShareProps
+
+from ..base import AccountStack, Deployment
+from ..building_blocks import build_consumer_vpcs
+from ..discovery import RemoteOutputs
+from .config import HANDLER, LISTENER_PORT, NAME, PlannedStack, TopologySettings, function_name, planned_stacks
+from .grants import grants_to, network_grants
+
+# Output names; readers ask for exactly these.
+NETWORK_ARNS = "network_arns"
+NETWORK_SHARE_ARNS = "network_share_arns"
+VPC_IDS = "vpc_ids"
+SERVICE_ARNS = "service_arns"
+SERVICE_DOMAIN_NAMES = "service_domain_names"
+LISTENER_NAME = "http"
+ACCESS_LOG_RETENTION_DAYS = 30
+
+
+class TopologyStack(AccountStack):
+    """One layer of one account of the topology. It reads what earlier stacks
+    published through their state, once per producer, and accepts each network's
+    RAM share once."""
+
+    def __init__(
+        self, scope: Construct, planned: PlannedStack, *, deployment: Deployment, settings: TopologySettings, built: Mapping[str, "TopologyStack"]
+    ) -> None:
+        super().__init__(
+            scope, planned.name, deployment=deployment, account=settings.accounts[planned.account], pattern=NAME, role=planned.layer
+        )
+        self.planned = planned
+        self.settings = settings
+        self._built = built  # the stacks created before this one, by (account, layer) key
+        self._outputs: dict[str, RemoteOutputs] = {}
+        self._networks: dict[str, tuple[str, list[ITerraformDependable]]] = {}
+
+    def outputs_of(self, producer: "TopologyStack") -> RemoteOutputs:
+        if producer.stack_name not in self._outputs:
+            self._outputs[producer.stack_name] = RemoteOutputs(self, producer)
+        return self._outputs[producer.stack_name]
+
+    def producer(self, account: str, layer: str) -> "TopologyStack":
+        return self._built[f"{account}/{layer}"]
+
+    def network(self, name: str) -> tuple[str, list[ITerraformDependable]]:
+        """The ARN of network ``name`` and what must exist before it is used here
+        (its RAM share, accepted, when another account shares it outside an organization)."""
+        if name not in self._networks:
+            config = self.settings.networks[name]
+            outputs = self.outputs_of(self.producer(config.owner, "networks"))
+            accepted: list[ITerraformDependable] = []
+            if config.owner != self.planned.account and config.sharing == "ram":
+                accepted.append(RamShareAccepter(self, f"accept-{name}", share_arn=outputs.get(NETWORK_SHARE_ARNS, name)).resource)
+            self._networks[name] = (outputs.get(NETWORK_ARNS, name), accepted)
+        return self._networks[name]
+
+
+def _account_id(settings: TopologySettings, account: str) -> str:
+    return settings.accounts[account].id
+
+
+def build_networks(stack: TopologyStack) -> None:
+    settings, region = stack.settings, stack.region
+    arns: dict[str, str] = {}
+    shares: dict[str, str] = {}
+    for name, config in sorted(settings.networks.items()):
+        if config.owner != stack.planned.account:
+            continue
+        network = ServiceNetwork(stack, f"network-{name}", ServiceNetworkProps(name=name, auth_type=config.auth_type))
+        if config.auth_type == "AWS_IAM":
+            statements = [
+                AuthStatement(
+                    sid=grant.sid,
+                    principals=list(grant.principals) or "*",
+                    resources=[f"arn:aws:vpc-lattice:{region}:{_account_id(settings, grant.service_owner)}:service/*"],
+                    conditions=[source_vpc_owner_account(_account_id(settings, grant.consumer_account))],
+                )
+                for grant in network_grants(settings, name)
+            ]
+            if statements:  # none: AWS_IAM without a policy denies every call, as nothing is granted
+                network.attach_auth_policy(AuthPolicy(statements).render())
+        if config.access_logs:
+            logs = aws.cloudwatch_log_group.CloudwatchLogGroup(
+                stack, f"network-{name}-access-logs", name=f"/aws/vpc-lattice/{name}", retention_in_days=ACCESS_LOG_RETENTION_DAYS
+            )
+            network.log_to("access-logs", logs.arn)
+        users = sorted(
+            {_account_id(settings, c.account) for c in settings.consumers.values() if name in c.networks}
+            | {_account_id(settings, s.owner) for s in settings.services.values() if name in s.networks}
+            - {stack.account_id}
+        )
+        share: Optional[RamShare] = None
+        if users:
+            within_organization = config.sharing == "organization"
+            assert settings.organization is not None or not within_organization
+            share = RamShare(
+                stack,
+                f"network-{name}-share",
+                RamShareProps(
+                    name=f"{NAME}-{name}",
+                    principals=[settings.organization.arn] if settings.organization and within_organization else users,
+                    resources={name: network.arn},
+                    allow_external_principals=not within_organization,
+                ),
+            )
+        arns[name] = network.arn
+        shares[name] = share.arn if share else ""
+    TerraformOutput(stack, NETWORK_ARNS, value=arns, description="Service network ARNs, by name.")
+    TerraformOutput(stack, NETWORK_SHARE_ARNS, value=shares, description="RAM share of each network (empty: not shared).")
+
+
+def build_consumers(stack: TopologyStack) -> None:
+    mine = {name: c for name, c in sorted(stack.settings.consumers.items()) if c.account == stack.planned.account}
+    vpcs = build_consumer_vpcs(stack, {name: consumer.vpc for name, consumer in mine.items()})
+    for name, consumer in mine.items():
+        arn, accepted = stack.network(consumer.networks[0])
+        vpcs[name].associate("service-network-association", service_network=arn, depends_on=accepted)
+    TerraformOutput(stack, VPC_IDS, value={name: vpc.id for name, vpc in vpcs.items()}, description="Consumer VPC ids, by consumer.")
+
+
+def _forward(weights: Mapping[str, int], groups: Mapping[str, LambdaTargetGroup]) -> Action:
+    return Forward([WeightedTarget(groups[backend], weight=weight) for backend, weight in weights.items()])
+
+
+def build_services(stack: TopologyStack) -> None:
+    settings = stack.settings
+    arns: dict[str, str] = {}
+    domains: dict[str, str] = {}
+    packages: dict[str, LambdaCode] = {}  # one package per source folder: equal assets must be one asset
+    for name, config in sorted(settings.services.items()):
+        if config.owner != stack.planned.account:
+            continue
+        scope = Construct(stack, f"service-{name}")
+        groups: dict[str, LambdaTargetGroup] = {}
+        for backend, serving in config.backends.items():
+            folder = serving.lambda_source
+            if folder not in packages:
+                packages[folder] = LambdaCode(stack, f"package-{folder}", source_dir=LAMBDA_SOURCES / folder, name=f"{NAME}-{folder}")
+            function = PythonLambda(
+                scope,
+                f"{backend}-function",
+                PythonLambdaProps(
+                    function_name=function_name(name, backend),
+                    source_dir=LAMBDA_SOURCES / folder,
+                    handler=HANDLER,
+                    iam_name_prefix=stack.iam_name(f"{name}-{backend}"),
+                    code=packages[folder],
+                ),
+            )
+            groups[backend] = LambdaTargetGroup(
+                scope, f"{backend}-target", LambdaTargetGroupProps(name=f"{name}-{backend}", function_arn=function.arn, function_name=function.function_name)
+            )
+        service = LatticeService(scope, "service", LatticeServiceProps(name=name))
+        default = config.default or ({next(iter(groups)): 100} if len(groups) == 1 else None)
+        listener = Listener(
+            scope,
+            "listener",
+            ListenerProps(
+                name=LISTENER_NAME,
+                service=service,
+                protocol="HTTP",
+                port=LISTENER_PORT,
+                default_action=_forward(default, groups) if default else FixedResponse(404),
+            ),
+        )
+        for index, route in enumerate(config.routes, start=1):
+            listener.add_rule(
+                f"route-{index}",
+                RuleProps(
+                    name=f"route-{index}",
+                    priority=index,
+                    match=RuleMatch(
+                        method=route.method,
+                        path=PathMatch(route.path),
+                        headers=tuple(HeaderMatch(header, value) for header, value in sorted(route.headers.items())),
+                    ),
+                    action=_forward(route.forward, groups),
+                ),
+            )
+        statements = []
+        for grant in grants_to(settings, name):
+            consumer = settings.consumers[grant.consumer]
+            vpc_id = stack.outputs_of(stack.producer(consumer.account, "consumers")).get(VPC_IDS, grant.consumer)
+            conditions = [source_vpc(vpc_id)]
+            if grant.methods:
+                conditions.append(request_method(*grant.methods))
+            if grant.paths:
+                conditions.append(request_path(*grant.paths))
+            statements.append(
+                AuthStatement(sid=grant.sid, principals=list(grant.principals) or "*", resources=[f"{service.arn}/*"], conditions=conditions)
+            )
+        if statements:  # none: AWS_IAM without a policy denies every call
+            service.attach_auth_policy(AuthPolicy(statements).render())
+        for network in config.networks:
+            arn, accepted = stack.network(network)
+            ServiceNetworkServiceAssociation(scope, f"association-{network}", service_network=arn, service=service, depends_on=accepted)
+        arns[name] = service.arn
+        domains[name] = service.domain_name
+    TerraformOutput(stack, SERVICE_ARNS, value=arns, description="Lattice service ARNs, by name.")
+    TerraformOutput(stack, SERVICE_DOMAIN_NAMES, value=domains, description="Lattice service DNS names, by name.")
+
+
+LAYER_BUILDERS = {"networks": build_networks, "consumers": build_consumers, "services": build_services}
+
+
+def build(app: Construct, deployment: Deployment, config: LatticeConfig, settings: TopologySettings) -> None:
+    built: dict[str, TopologyStack] = {}
+    for planned in planned_stacks(settings):
+        stack = TopologyStack(app, planned, deployment=deployment, settings=settings, built=built)
+        LAYER_BUILDERS[planned.layer](stack)
+        built[f"{planned.account}/{planned.layer}"] = stack

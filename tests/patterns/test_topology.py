@@ -1,0 +1,389 @@
+"""Your own topology ([patterns.topology]): the config's rules before synth, one
+stack per account and layer in a valid deploy order, auth policies compiled from the
+intents, and the shipped example topologies synthesized, validated, mock-applied and
+verified (every granted call ALLOW, every other DENY or UNREACHABLE)."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from accounts.topology.config import TopologySettings, planned_stacks
+from app_config.loader import ConfigError, parse_config
+from lattice_check.backends import remote_state_producers
+from lattice_check.curl import curl
+from lattice_check.graph import Model
+from lattice_check.tfjson import decode_json_argument
+from lattice_check.verify import diff, load_topology, probes, render_matrix, verify
+from tests.helpers import ROOT, cross_stack_problems, load_stacks, resources, synth
+from tools.mock_apply import run_mocked
+
+EXAMPLES = ROOT / "examples" / "topologies"
+OTHER_PATTERNS = ("distributed", "centralized", "shared", "microservices", "ingress", "multicluster")
+
+
+def topology_raw(**section: object) -> dict:
+    """A config whose only pattern is the topology ``section``."""
+    patterns: dict[str, object] = {name: {"enabled": False} for name in OTHER_PATTERNS}
+    patterns["topology"] = {"enabled": True, **section}
+    return {"patterns": patterns}
+
+
+def example_config(name: str):
+    return parse_config(topology_raw(file=f"examples/topologies/{name}.toml"))
+
+
+@pytest.fixture(scope="module")
+def outputs(tmp_path_factory) -> dict[str, Path]:
+    """Each shipped example, synthesized once."""
+    return {
+        path.stem: synth(example_config(path.stem), tmp_path_factory.mktemp(f"topology-{path.stem}") / "cdktf.out")
+        for path in sorted(EXAMPLES.glob("*.toml"))
+    }
+
+
+def test_three_shapes_ship(outputs) -> None:
+    assert sorted(outputs) == ["distributed", "hub", "mixed"]
+
+
+# ---- stacks and deploy order
+
+
+def test_one_stack_per_account_and_layer_in_deploy_order(outputs) -> None:
+    manifest = json.loads((outputs["mixed"] / "manifest.json").read_text())
+    order = [stack.name for stack in planned_stacks(load_topology(EXAMPLES / "mixed.toml"))]
+    assert sorted(manifest["stacks"]) == sorted(order)
+    assert order == [
+        "topology-platform",  # networks first
+        "topology-analytics",  # then consumers
+        "topology-partner",
+        "topology-platform-consumers",
+        "topology-platform-services",  # then services
+        "topology-reports",
+    ]
+    depends = {name: set(entry["dependencies"]) for name, entry in manifest["stacks"].items()}
+    assert depends["topology-platform"] == set()
+    assert depends["topology-partner"] == {"topology-platform"}
+    assert depends["topology-reports"] == {"topology-platform", "topology-analytics", "topology-partner", "topology-platform-consumers"}
+    for name, stack in load_stacks(outputs["mixed"]).items():
+        assert stack["provider"]["aws"][0]["allowed_account_ids"] == [
+            {"platform": "700000000001", "analytics": "700000000003", "partner": "710000000001", "reports": "700000000002"}[
+                name.removeprefix("topology-").split("-")[0]
+            ]
+        ]
+
+
+@pytest.mark.parametrize("example", ["distributed", "hub", "mixed"])
+def test_cross_account_ids_flow_through_remote_state(outputs, example) -> None:
+    stacks = load_stacks(outputs[example])
+    manifest = json.loads((outputs[example] / "manifest.json").read_text())
+    assert cross_stack_problems(stacks, manifest) == []
+    assert sorted(stacks) == sorted(s.name for s in planned_stacks(load_topology(EXAMPLES / f"{example}.toml")))
+
+
+def test_sharing_ram_outside_and_organization_inside(outputs) -> None:
+    platform = load_stacks(outputs["mixed"])["topology-platform"]
+    shares = {body["name"]: body for body in resources(platform, "aws_ram_resource_share").values()}
+    assert shares["topology-platform"]["allow_external_principals"] is False
+    assert shares["topology-partner"]["allow_external_principals"] is True
+    principals = sorted(body["principal"] for body in resources(platform, "aws_ram_principal_association").values())
+    assert principals == ["700000000002", "710000000001", "arn:aws:organizations::700000000001:organization/o-mix1234567"]
+    stacks = load_stacks(outputs["mixed"])
+    assert "aws_ram_resource_share_accepter" not in stacks["topology-analytics"].get("resource", {})  # inside the organization
+    assert len(resources(stacks["topology-partner"], "aws_ram_resource_share_accepter")) == 1
+    assert len(resources(stacks["topology-reports"], "aws_ram_resource_share_accepter")) == 1  # the partner network only
+
+
+# ---- auth policies compiled from the intents (the README shows these)
+
+
+def test_network_policy_grants_by_account(outputs) -> None:
+    network = load_stacks(outputs["hub"])["topology-network"]
+    (policy,) = resources(network, "aws_vpclattice_auth_policy").values()
+    document = json.loads(policy["policy"])
+    assert document["Statement"] == [
+        {
+            "Action": "vpc-lattice-svcs:Invoke",
+            "Condition": {"StringEquals": {"vpc-lattice-svcs:SourceVpcOwnerAccount": "500000000004"}},
+            "Effect": "Allow",
+            "Principal": "*",
+            "Resource": "arn:aws:vpc-lattice:eu-west-1:500000000002:service/*",
+            "Sid": "FromPaymentsToOrdersServices",
+        },
+        {
+            "Action": "vpc-lattice-svcs:Invoke",
+            "Condition": {"StringEquals": {"vpc-lattice-svcs:SourceVpcOwnerAccount": "500000000005"}},
+            "Effect": "Allow",
+            "Principal": "*",
+            "Resource": "arn:aws:vpc-lattice:eu-west-1:500000000003:service/*",
+            "Sid": "FromStorefrontToCatalogServices",
+        },
+        {
+            "Action": "vpc-lattice-svcs:Invoke",
+            "Condition": {"StringEquals": {"vpc-lattice-svcs:SourceVpcOwnerAccount": "500000000005"}},
+            "Effect": "Allow",
+            "Principal": {"AWS": "arn:aws:iam::500000000005:role/storefront-app"},
+            "Resource": "arn:aws:vpc-lattice:eu-west-1:500000000002:service/*",
+            "Sid": "FromStorefrontToOrdersServices",
+        },
+    ]
+
+
+def test_service_policy_grants_by_vpc_method_path_and_principal(outputs) -> None:
+    orders = load_stacks(outputs["hub"])["topology-orders"]
+    (policy,) = resources(orders, "aws_vpclattice_auth_policy").values()
+    document = decode_json_argument(policy["policy"])
+    payments, storefront = document["Statement"]
+    assert payments == {
+        "Action": "vpc-lattice-svcs:Invoke",
+        "Condition": {
+            "StringEquals": {
+                "vpc-lattice-svcs:RequestMethod": "GET",
+                "vpc-lattice-svcs:SourceVpc": '${data.terraform_remote_state.topology-payments.outputs.vpc_ids["payments-vpc"]}',
+            },
+            "StringLike": {"vpc-lattice-svcs:RequestPath": "/orders*"},
+        },
+        "Effect": "Allow",
+        "Principal": "*",
+        "Resource": "${aws_vpclattice_service.service-orders_service.arn}/*",
+        "Sid": "FromPaymentsVpc",
+    }
+    assert storefront["Principal"] == {"AWS": "arn:aws:iam::500000000005:role/storefront-app"}
+    assert storefront["Condition"]["StringEquals"]["vpc-lattice-svcs:RequestMethod"] == ["GET", "POST"]
+    assert "aws_vpclattice_auth_policy" not in load_stacks(outputs["mixed"])["topology-platform"]["resource"] or all(
+        "partner" not in name for name in resources(load_stacks(outputs["mixed"])["topology-platform"], "aws_vpclattice_auth_policy")
+    ), "an auth_type NONE network has no policy"
+
+
+def test_routes_become_rules_with_weights(outputs) -> None:
+    orders = load_stacks(outputs["hub"])["topology-orders"]
+    rules = resources(orders, "aws_vpclattice_listener_rule")
+    header_rule, read_rule = (rules[f"service-orders_listener_route-{i}_rule"] for i in (1, 2))
+    assert header_rule["priority"] == 1 and header_rule["match"]["http_match"]["header_matches"][0]["name"] == "x-orders-version"
+    assert [t["weight"] for t in read_rule["action"]["forward"]["target_groups"]] == [90, 10]
+    assert read_rule["match"]["http_match"]["method"] == "GET"
+    # two backends of one source folder share one package (one asset)
+    functions = resources(orders, "aws_lambda_function")
+    assert len(functions) == 2 and len({f["filename"] for f in functions.values()}) == 1
+
+
+# ---- offline proof: validate, mocked apply, verify
+
+
+def test_examples_validate_and_mock_apply(outputs, terraform) -> None:
+    for example, out in outputs.items():
+        dirs = {name: out / "stacks" / name for name in load_stacks(out)}
+        reports = terraform.validate_many(dirs)
+        for name, report in reports.items():
+            assert report["valid"] and report["warning_count"] == 0, f"{example} {name}: {report}"
+        mocked = run_mocked(terraform, dirs, remote_state_producers(load_stacks(out)))
+        assert mocked.passed, f"{example}: " + "\n".join(mocked.problems)
+
+
+@pytest.mark.parametrize("example", ["distributed", "hub", "mixed"])
+def test_verify_finds_exactly_the_granted_calls(outputs, example) -> None:
+    settings = load_topology(EXAMPLES / f"{example}.toml")
+    results = verify(settings, Model.load(outputs[example]))
+    failures = [r for r in results if not r.passed]
+    assert failures == [], render_matrix(settings, results)
+    decisions = {r.probe.expected for r in results}
+    assert "ALLOW" in decisions and (example == "distributed" or "DENY" in decisions)
+
+
+def test_verify_counts_every_pair_and_the_calls_just_outside(outputs) -> None:
+    settings = load_topology(EXAMPLES / "hub.toml")
+    calls = {(p.consumer, p.service, p.method, p.path, p.caller, p.expected) for p in probes(settings)}
+    assert ("payments-vpc", "orders", "GET", "/orders", "anyone", "ALLOW") in calls
+    assert ("payments-vpc", "orders", "HEAD", "/orders", "anyone", "DENY") in calls  # a method not granted
+    assert ("payments-vpc", "orders", "GET", "/lattice-check/not-granted", "anyone", "DENY") in calls  # a path not granted
+    assert ("storefront-vpc", "orders", "GET", "/orders", "anyone", "DENY") in calls  # unsigned, where a principal must sign
+    assert ("payments-vpc", "catalog", "GET", "/", "anyone", "DENY") in calls  # no intent
+    mixed = load_topology(EXAMPLES / "mixed.toml")
+    assert ("partner-vpc", "status", "GET", "/", "anyone", "UNREACHABLE") in {
+        (p.consumer, p.service, p.method, p.path, p.caller, p.expected) for p in probes(mixed)
+    }
+
+
+def test_verify_fails_on_an_output_that_grants_more(outputs, tmp_path) -> None:
+    broken = tmp_path / "cdktf.out"
+    shutil.copytree(outputs["hub"], broken)
+    path = broken / "stacks" / "topology-orders" / "cdk.tf.json"
+    stack = json.loads(path.read_text())
+    policy = stack["resource"]["aws_vpclattice_auth_policy"]["service-orders_service_auth-policy"]
+    policy["policy"] = policy["policy"].replace('"vpc-lattice-svcs:RequestMethod" = "GET", ', "")
+    path.write_text(json.dumps(stack))
+    proc = subprocess.run(
+        [sys.executable, "-m", "lattice_check", "verify", "--out", str(broken), str(EXAMPLES / "hub.toml")],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "FAIL payments-vpc -> orders: HEAD /orders as anyone: expected DENY, got ALLOW" in proc.stdout
+    assert "payments-vpc        DENY  ok       ALLOW 1/3  FAIL 1" in proc.stdout
+
+
+def test_verify_prints_the_matrix(outputs) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "lattice_check", "verify", "--out", str(outputs["hub"]), str(EXAMPLES / "hub.toml")],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.stdout.splitlines()[:3] == [
+        "consumer \\ service  catalog        orders",
+        "payments-vpc        DENY  ok       ALLOW 1/3  ok",
+        "storefront-vpc      ALLOW 2/3  ok  ALLOW 2/5  ok",
+    ]
+    assert "13 of 13 calls as the topology says" in proc.stdout
+
+
+def test_the_distributed_pattern_and_its_topology_answer_alike(outputs, default_out) -> None:
+    """Same requests, same answers: the pattern's stacks and the topology's."""
+    pattern, topology = Model.load(default_out), Model.load(outputs["distributed"])
+    requests = [
+        ("vpc1", "GET", "/"),
+        ("vpc2", "POST", "/some/path?x=1"),
+        ("vpc1", "DELETE", "/x"),
+    ]
+    for vpc, method, path in requests:
+        a = curl(pattern, f"distributed-consumer-account/{vpc}", f"http://lambda-service{path}", method=method)
+        b = curl(topology, f"topology-consumer-consumers/{vpc}", f"http://lambda-service{path}", method=method)
+        assert (a.decision, a.status, a.body) == (b.decision, b.status, b.body) == ("ALLOW", 200, '"Hello from Lambda!"')
+    # and a VPC of the pattern's consumer account that is on no network reaches neither
+    a = curl(pattern, "distributed-consumer-account/vpc1", "http://central-lambda-service/")
+    b = curl(topology, "topology-consumer-consumers/vpc1", "http://central-lambda-service/")
+    assert a.decision == b.decision == "UNREACHABLE"
+
+
+def test_synth_is_deterministic(outputs, tmp_path) -> None:
+    again = synth(example_config("hub"), tmp_path / "cdktf.out")
+    for stack in load_stacks(outputs["hub"]):
+        first = (outputs["hub"] / "stacks" / stack / "cdk.tf.json").read_bytes()
+        assert (again / "stacks" / stack / "cdk.tf.json").read_bytes() == first
+
+
+# ---- diff
+
+
+def test_diff_names_the_calls_a_change_opens_and_closes(tmp_path) -> None:
+    changed = (EXAMPLES / "hub.toml").read_text().replace('methods = ["GET", "POST"]', 'methods = ["GET", "DELETE"]')
+    changed = changed.replace('from = "storefront-vpc"\nto = "catalog"\nmethods = ["GET"]', 'from = "payments-vpc"\nto = "catalog"\nmethods = ["GET"]')
+    new = tmp_path / "hub.toml"
+    new.write_text(changed)
+    opened, closed = diff(load_topology(EXAMPLES / "hub.toml"), load_topology(new))
+    assert [str(c) for c in opened] == [
+        "payments-vpc -> catalog: GET any path as anyone",
+        "storefront-vpc -> orders: DELETE /orders* as arn:aws:iam::500000000005:role/storefront-app",
+    ]
+    assert [str(c) for c in closed] == [
+        "storefront-vpc -> catalog: GET any path as anyone",
+        "storefront-vpc -> orders: POST /orders* as arn:aws:iam::500000000005:role/storefront-app",
+    ]
+    proc = subprocess.run(
+        [sys.executable, "-m", "lattice_check", "diff", str(EXAMPLES / "hub.toml"), str(new)], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert proc.returncode == 1 and proc.stdout.startswith("+ opens  payments-vpc -> catalog: GET any path as anyone\n")
+    same = subprocess.run(
+        [sys.executable, "-m", "lattice_check", "diff", str(EXAMPLES / "hub.toml"), str(EXAMPLES / "hub.toml")], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert (same.returncode, same.stdout) == (0, "no call opens or closes\n")
+
+
+# ---- the config's rules, before synth
+
+
+def problems_of(**section: object) -> list[str]:
+    with pytest.raises(ConfigError) as raised:
+        parse_config(topology_raw(**section))
+    return raised.value.problems
+
+
+BASE: dict = {
+    "accounts": {"net": {"id": "400000000001"}, "app": {"id": "400000000002"}},
+    "networks": {"hub": {"owner": "net"}},
+    "services": {"orders": {"owner": "app", "networks": ["hub"], "backends": {"main": {"lambda": "hello"}}}},
+    "consumers": {"client": {"account": "app", "networks": ["hub"]}},
+    "access": [{"from": "client", "to": "orders"}],
+}
+
+
+def variant(**changes: object) -> dict:
+    raw = json.loads(json.dumps(BASE))
+    raw.update(changes)
+    return raw
+
+
+def test_the_base_topology_is_valid() -> None:
+    settings = parse_config(topology_raw(**BASE)).patterns.topology
+    assert isinstance(settings, TopologySettings)
+    assert [s.name for s in planned_stacks(settings)] == ["topology-net", "topology-app", "topology-app-services"]
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        (
+            {"networks": {"hub": {"owner": "nobody"}}},
+            "patterns.topology.networks.hub.owner = 'nobody': no such name under patterns.topology.accounts (known: app, net)",
+        ),
+        (
+            {"access": [{"from": "client", "to": "payments"}]},
+            "patterns.topology.access[0].to = 'payments': no such name under patterns.topology.services (known: orders)",
+        ),
+        (
+            {"networks": {"hub": {"owner": "net"}, "other": {"owner": "net"}}, "consumers": {"client": {"account": "app", "networks": ["other"]}}},
+            "patterns.topology.access[0]: client can never reach orders: the consumer's VPC is on other, the service joins hub",
+        ),
+        (
+            {"consumers": {"client": {"account": "app", "networks": ["hub", "hub2"]}}},
+            "2 networks: a VPC takes exactly one service-network association",
+        ),
+        (
+            {"services": {"orders": {"owner": "app", "networks": ["hub"], "backends": {}}}},
+            "a service needs at least one backend: nothing would serve it",
+        ),
+        (
+            {"services": {"orders": {"owner": "app", "networks": ["hub"], "backends": {"main": {"lambda": "hello"}}, "routes": [{"path": "/x", "forward": {"v9": 100}}]}}},
+            "patterns.topology.services.orders.routes[0].forward.v9 = 'v9': no such name under patterns.topology.services.orders.backends (known: main)",
+        ),
+        (
+            {"services": {"orders": {"owner": "app", "networks": ["hub"], "backends": {"main": {"lambda": "nowhere"}}}}},
+            "no folder lambda/nowhere with lambda_function.py (known: caller, directory, hello)",
+        ),
+        (
+            {"services": {"orders": {"owner": "app", "networks": ["hub"], "backends": {"main": {"lambda": "hello"}}, "routes": [{"path": "/", "forward": {"main": 1}}] * 11}}},
+            "11 routes: a listener takes 10 rules (the VPC Lattice default quota)",
+        ),
+        ({"services": {"svc-orders": BASE["services"]["orders"]}, "access": []}, "does not start with 'svc-'"),
+        ({"networks": {"hub": {"owner": "net", "sharing": "organization"}}}, "patterns.topology.organization.arn is required"),
+        ({"access": [{"from": "client", "to": "orders", "methods": ["FETCH"]}]}, "'FETCH': must be one of GET, HEAD"),
+        ({"access": [{"from": "client", "to": "orders", "principals": ["storefront"]}]}, "'storefront': must be an IAM role, user or account root ARN"),
+        ({"accounts": {**BASE["accounts"], "spare": {"id": "400000000009"}}}, "patterns.topology.accounts.spare: owns no network, service or consumer"),
+    ],
+)
+def test_a_bad_topology_names_the_field_the_value_and_the_rule(changes: dict, expected: str) -> None:
+    problems = problems_of(**variant(**changes))
+    assert any(expected in problem for problem in problems), problems
+
+
+def test_a_topology_file_and_inline_tables_do_not_mix() -> None:
+    problems = problems_of(file="examples/topologies/hub.toml", networks={})
+    assert any("the topology is read from the file; remove networks" in p for p in problems), problems
+    assert any("no such file" in p for p in problems_of(file="examples/topologies/absent.toml")), "missing file"
+
+
+def test_main_exits_2_and_writes_nothing_on_a_bad_topology(tmp_path) -> None:
+    config = tmp_path / "lattice.toml"
+    lines = [f"[patterns.{name}]\nenabled = false" for name in OTHER_PATTERNS]
+    lines.append('[patterns.topology]\nenabled = true\n[patterns.topology.accounts.a]\nid = "400000000001"\n')
+    lines.append('[patterns.topology.networks.hub]\nowner = "b"\n')
+    config.write_text("\n".join(lines))
+    out = tmp_path / "out"
+    proc = subprocess.run(
+        [sys.executable, "main.py", "--config", str(config), "--outdir", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert proc.returncode == 2
+    assert "patterns.topology.networks.hub.owner = 'b': no such name under patterns.topology.accounts (known: a)" in proc.stderr
+    assert not out.exists()
