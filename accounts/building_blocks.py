@@ -18,6 +18,7 @@ from constructs_lib.lattice import CustomDomain, LatticeService
 from constructs_lib.python_lambda import PythonLambdaProps
 from constructs_lib.ram import RamShare, RamShareAccepter, RamShareProps
 from constructs_lib.ssm_access import AmazonLinux2023Ami, SsmInstanceProfile
+from constructs_lib.subnet_plan import VpcLayout
 
 from .base import AccountStack, Deployment
 from .discovery import ServiceIds, ServiceNetworkIds, publish_services
@@ -213,9 +214,12 @@ def consumer_stack(
     )
 
 
-def build_consumer_vpcs(stack: AccountStack, vpcs: Mapping[str, VpcConfig]) -> dict[str, ConsumerVpc]:
+def build_consumer_vpcs(
+    stack: AccountStack, vpcs: Mapping[str, VpcConfig], layouts: Optional[Mapping[str, VpcLayout]] = None
+) -> dict[str, ConsumerVpc]:
     """Every VPC of ``vpcs`` (by Name tag) with its endpoints and client instances,
-    sharing one AMI lookup and one SSM instance profile."""
+    sharing one AMI lookup and one SSM instance profile; ``layouts`` replaces the
+    subnet plan of the VPCs it names (a topology VPC with service-network endpoints)."""
     ami = AmazonLinux2023Ami(stack, AMI_LOOKUP_ID)
     profile = SsmInstanceProfile(stack, INSTANCE_PROFILE_ID, name_prefix=stack.iam_name("consumer"))
     return {
@@ -223,7 +227,7 @@ def build_consumer_vpcs(stack: AccountStack, vpcs: Mapping[str, VpcConfig]) -> d
             stack,
             name,
             ConsumerVpcProps(
-                name=name, layout=vpc.layout, instance_type=vpc.instance_type, ami_id=ami.id, instance_profile=profile.name,
+                name=name, layout=(layouts or {}).get(name, vpc.layout), instance_type=vpc.instance_type, ami_id=ami.id, instance_profile=profile.name,
                 detailed_monitoring=vpc.detailed_monitoring,
             ),
         )

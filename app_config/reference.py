@@ -22,7 +22,7 @@ END = "<!-- config-reference:end -->"
 
 def _rows(model: type[BaseModel], prefix: str, note: str = "") -> Iterator[tuple[str, str, str]]:
     for name, field in model.model_fields.items():
-        key = f"{prefix}{name}"
+        key = f"{prefix}{field.alias or name}"  # what the file says: `from`, not the attribute `source`
         nested = _model_of(field.annotation)
         if key == "accounts":
             yield from _account_rows()
@@ -39,7 +39,8 @@ def _rows(model: type[BaseModel], prefix: str, note: str = "") -> Iterator[tuple
             optional = field.default is None
             if optional:
                 yield key, "-", field.description or ""
-            child_prefix = f"{key}.<name>." if typing.get_origin(field.annotation) is dict else f"{key}."
+            origin = typing.get_origin(field.annotation)
+            child_prefix = f"{key}.<name>." if origin is dict else f"{key}[]." if origin is list else f"{key}."
             yield from _rows(nested, child_prefix, f"(if `{key}` is set) " if optional else note)
             continue
         yield key, _default(field), note + (field.description or "")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
+from . import aws
 from .cdk import Construct, ITerraformDependable
 from .lattice import ServiceNetworkVpcAssociation
 from .lattice.service_network import NetworkLike
@@ -62,6 +63,9 @@ class ConsumerVpc(Construct):
             clients=[tcp(80, cidr, "Allowing HTTP")],
         )
 
+    def subnet_ids(self, tier: str) -> list[str]:
+        return self.vpc.subnet_ids(tier)
+
     def associate(
         self, id: str, *, service_network: NetworkLike, depends_on: Sequence[ITerraformDependable] = ()
     ) -> ServiceNetworkVpcAssociation:
@@ -74,4 +78,45 @@ class ConsumerVpc(Construct):
             vpc_id=self.vpc.id,
             security_group_ids=[self.lattice_security_group.id],
             depends_on=depends_on,
+        )
+
+
+@dataclass(frozen=True)
+class ExistingVpcProps:
+    name: str  # what the VPC is called here: its Terraform name
+    vpc_id: str
+    cidr_block: str  # the VPC's CIDR; the lookup fails at plan unless the VPC has it
+
+
+class ExistingConsumerVpc(Construct):
+    """A VPC created elsewhere, ready to call Lattice services: looked up by id and
+    CIDR (plan fails early when no such VPC exists), with the security group its
+    service-network association uses. Nothing else of the VPC is touched."""
+
+    def __init__(self, scope: Construct, id: str, props: ExistingVpcProps) -> None:
+        super().__init__(scope, id)
+        # Named after the construct, so the lookup reads data.aws_vpc.<name>.
+        self.lookup = aws.data_aws_vpc.DataAwsVpc(self, id, id=props.vpc_id, cidr_block=props.cidr_block)
+        self.id = props.vpc_id  # the id itself: known before plan, for policies and associations
+        self.name = props.name
+        self.lattice_security_group = association_security_group(
+            self,
+            "lattice-security-group",
+            name="lattice-vpc-association",
+            description="VPC Lattice VPC association - Security Group",
+            vpc_id=props.vpc_id,
+            clients=[tcp(80, props.cidr_block, "Allowing HTTP")],
+        )
+
+    def associate(
+        self, id: str, *, service_network: NetworkLike, depends_on: Sequence[ITerraformDependable] = ()
+    ) -> ServiceNetworkVpcAssociation:
+        """As :meth:`ConsumerVpc.associate`, after the lookup has found the VPC."""
+        return ServiceNetworkVpcAssociation(
+            self,
+            id,
+            service_network=service_network,
+            vpc_id=self.id,
+            security_group_ids=[self.lattice_security_group.id],
+            depends_on=[*depends_on, self.lookup],
         )

@@ -9,6 +9,16 @@ from typing import Literal, Optional
 AuthType = Literal["NONE", "AWS_IAM"]
 AUTH_TYPES: tuple[AuthType, ...] = ("NONE", "AWS_IAM")
 SECURITY_GROUPS_PER_ASSOCIATION = 5  # fixed, not a quota
+# Adjustable quotas, their defaults per account and region (docs/lattice-rules.md, section 2).
+DEFAULT_QUOTAS: dict[str, int] = {
+    "listeners_per_service": 2,
+    "rules_per_listener": 10,
+    "target_groups_per_service": 10,
+    "targets_per_target_group": 1000,
+    "service_associations_per_service_network": 500,
+    "vpc_associations_per_service_network": 500,
+    "resource_configurations_per_service_network": 500,
+}
 
 # resource kind -> (min length, max length, reserved prefix)
 NAME_RULES: dict[str, tuple[int, int, str]] = {

@@ -54,6 +54,7 @@ def curl(
     tables: Optional[Tables] = None,
     from_cidr: Optional[str] = None,
     pod: Optional[str] = None,
+    invoke: bool = True,
 ) -> Answer:
     """What a client in ``source`` (``<stack>/<VPC Name tag>``) gets for ``url`` (with
     the request body ``data``) at ``now`` (default: the present), with accounts in
@@ -62,7 +63,9 @@ def curl(
     ``topology`` of ``model`` to reuse it across requests, and the same ``tables`` for
     items to outlive one request. With ``pod`` (``<namespace>/<deployment>``), the
     client is a pod of that Deployment in an EKS cluster of ``source`` (pods.py): it
-    signs, or not, as its pod spec and Pod Identity association say."""
+    signs, or not, as its pod spec and Pod Identity association say. With ``invoke``
+    false, an allowed request stops at its target: the decision without running the
+    function (what ``verify`` needs, thousands of times)."""
     call = http_call(url, method=method, headers=headers, principal=principal, tags=tags, data=data)
     topology = topology or Topology(model)
     client = client_vpc(topology, source, from_cidr, option="--via" if from_cidr else "--from")
@@ -73,7 +76,7 @@ def curl(
         sender = find_pod(topology, client, pod)
     model.links.clear()
     involved = {client.stack.name}  # the stacks on the request's path
-    answer = _reach(topology, client, call, involved, organizations, now, tables if tables is not None else Tables(), sender)
+    answer = _reach(topology, client, call, involved, organizations, now, tables if tables is not None else Tables(), sender, invoke=invoke)
     answer.reasons.extend(
         f"ids from another stack: {reader} reads the {how} of {producer}"
         for reader, how, producer in sorted(model.links) if reader in involved
@@ -123,7 +126,7 @@ def http_call(
 
 def _reach(
     topology: Topology, client: Client, call: HttpCall, involved: set[str], organizations: Organizations, now: Optional[datetime],
-    tables: Tables, pod: Optional[Pod] = None,
+    tables: Tables, pod: Optional[Pod] = None, *, invoke: bool = True,
 ) -> Answer:
     answer = Answer(reachable=False, decision="UNREACHABLE")
     reasons = answer.reasons
@@ -135,7 +138,7 @@ def _reach(
 
         def onward(link: VpcLink, seen: Client, answer: Answer) -> Answer:
             """Past a load balancer whose targets are a service-network endpoint."""
-            return _lattice(topology, seen, call, [link], involved, organizations, now, tables, answer, through_balancer=True, pod=pod)
+            return _lattice(topology, seen, call, [link], involved, organizations, now, tables, answer, through_balancer=True, pod=pod, invoke=invoke)
 
         reached = front_door.reach(topology, client, call, alias, involved, tables, now, onward)
         reached.reasons[:0] = reasons + named  # how the client arrived and the name resolved come first
@@ -163,12 +166,13 @@ def _reach(
             return answer
         reasons.append(f"DNS: no Lattice service is named {call.host}: it does not resolve")
         return answer
-    return _lattice(topology, client, call, links, involved, organizations, now, tables, answer, pod=pod)
+    return _lattice(topology, client, call, links, involved, organizations, now, tables, answer, pod=pod, invoke=invoke)
 
 
 def _lattice(
     topology: Topology, client: Client, call: HttpCall, links: list[VpcLink], involved: set[str], organizations: Organizations,
     now: Optional[datetime], tables: Tables, answer: Answer, *, through_balancer: bool = False, pod: Optional[Pod] = None,
+    invoke: bool = True,
 ) -> Answer:
     """The request from ``client`` over one of ``links`` to the service its host names."""
     reasons = answer.reasons
@@ -267,6 +271,9 @@ def _lattice(
     if "fixed_response" in action:
         answer.status = int(block(action["fixed_response"])["status_code"])
         reasons.append(f"fixed response {answer.status}")
+        return answer
+    if not invoke:
+        reasons.append("target not invoked (decision only)")
         return answer
     target = TargetCall(topology, service.element.stack, call, client, service.arn, network.arn, tables)
     status, body, how = target.answer(action)

@@ -47,7 +47,7 @@ def client_vpc(topology: Topology, source: str, address: Optional[str] = None, *
     if stack is None or not vpc_name:
         raise BadInput(f"{option} {source!r}: give <stack>/<VPC Name tag>; stacks: {', '.join(topology.model.stacks)}")
     for vpc in topology.vpcs(stack):
-        if (vpc.element.body.get("tags") or {}).get("Name") == vpc_name:
+        if vpc.label == vpc_name:  # its Name tag; an existing VPC looked up here: its Terraform name
             client = Client(stack, vpc_name, vpc.id, vpc.cidr, vpc.element.account, vpc.element.region)
             if address is None:
                 return client

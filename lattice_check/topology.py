@@ -256,6 +256,11 @@ class Topology:
             self._vpcs[stack.name] = [
                 Vpc(e, self._attribute(e, "aws_vpc", "id"), e.body.get("cidr_block", ""), (e.body.get("tags") or {}).get("Name", e.name))
                 for e in self._elements("aws_vpc", stack)
+            ] + [
+                # An existing VPC, looked up by a literal id and CIDR: its clients are known.
+                Vpc(Element(stack, name, body), body["id"], body["cidr_block"], name)
+                for name, body in stack.data("aws_vpc").items()
+                if isinstance(body.get("id"), str) and isinstance(body.get("cidr_block"), str) and "${" not in body["id"] + body["cidr_block"]
             ]
         return self._vpcs[stack.name]
 

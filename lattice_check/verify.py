@@ -165,6 +165,7 @@ def verify(settings: TopologySettings, model: Model) -> list[Checked]:
             principal=signing_arn(probe.principal) if probe.principal else None,
             topology=topology,
             organizations=organizations,
+            invoke=False,  # the decision is what the intents speak of
         )
         reason = next((r for r in reversed(answer.reasons) if "policy" in r or "resolve" in r), answer.reasons[-1] if answer.reasons else "")
         results.append(Checked(probe, answer.decision, answer.status, reason))

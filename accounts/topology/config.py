@@ -24,9 +24,10 @@ from typing import TYPE_CHECKING, Any, Iterable, Literal, Optional
 from pydantic import Field, field_validator, model_validator
 
 from app_config.fields import NAME as NAME_PATTERN
-from app_config.fields import AccountConfig, PatternSettings, StrictModel, VpcConfig, lattice_name
+from app_config.fields import AccountConfig, PatternSettings, StrictModel, VpcConfig, lattice_name, subnets_fit, vpc_cidr
 from app_config.project import LAMBDA_SOURCES, PROJECT_ROOT
-from constructs_lib.lattice_rules import AuthType
+from constructs_lib.lattice_rules import DEFAULT_QUOTAS, AuthType
+from constructs_lib.subnet_plan import VpcLayout
 
 from ..registry import NameClaim, PatternSpec
 
@@ -36,15 +37,22 @@ if TYPE_CHECKING:
 NAME = "topology"
 Layer = Literal["networks", "consumers", "services"]
 LAYERS: tuple[Layer, ...] = ("networks", "consumers", "services")
-TABLES = ("accounts", "organization", "networks", "services", "consumers", "access")
+TABLES = ("accounts", "organization", "networks", "services", "consumers", "access", "quotas")
+# The adjustable quotas a topology can outgrow (constructs_lib.lattice_rules holds the defaults).
+QUOTAS = {
+    name: DEFAULT_QUOTAS[name]
+    for name in ("rules_per_listener", "target_groups_per_service", "service_associations_per_service_network", "vpc_associations_per_service_network")
+}
 HANDLER_FILE = "lambda_function.py"
 HANDLER = "lambda_function.lambda_handler"
 HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 LISTENER_PORT = 80  # every topology service listens on HTTP 80; consumer VPCs' association groups admit it
-RULES_PER_LISTENER = 10  # the VPC Lattice default quota
 FUNCTION_NAME_MAX = 64
+ENDPOINT_TIER = "lattice"  # the subnets of a consumer VPC's service-network endpoints
+ENDPOINT_SUBNET_NETMASK = 28  # a free /28 per AZ, as a service-network endpoint needs
 _PRINCIPAL = re.compile(r"^arn:aws[a-z-]*:(iam::\d{12}:(role|user)/[\w+=,.@/-]+|iam::\d{12}:root|sts::\d{12}:assumed-role/[\w+=,.@-]+/[\w+=,.@-]+)$")
 _PATH = re.compile(r"^/[A-Za-z0-9._~!$&'()+,;=:@%/*?-]*$")
+_VPC_ID = re.compile(r"^vpc-(?:[0-9a-f]{8}|[0-9a-f]{17})$")
 _ORGANIZATION_ARN = re.compile(r"^arn:aws[a-z-]*:organizations::\d{12}:organization/o-[a-z0-9]{10,32}$")
 
 
@@ -156,32 +164,93 @@ class ServiceConfig(StrictModel):
     def _default(cls, value: Optional[dict[str, int]]) -> Optional[dict[str, int]]:
         return None if value is None else _forward(value)
 
-    @field_validator("routes")
+
+
+class ExistingVpcConfig(StrictModel):
+    """A VPC that exists already: the topology only associates it (and looks it up at
+    plan, which fails unless a VPC of that id has that CIDR)."""
+
+    id: str = Field(description="The VPC's id (vpc-...).")
+    cidr_block: str = Field(description="Its IPv4 CIDR: the association's security group admits HTTP from it.")
+    endpoint_subnet_ids: list[str] = Field(
+        default_factory=list, description="With `endpoints`: the subnets (one per AZ, a free /28 each) the service-network endpoints go in."
+    )
+
+    @field_validator("id")
     @classmethod
-    def _rules_quota(cls, value: list[RouteConfig]) -> list[RouteConfig]:
-        if len(value) > RULES_PER_LISTENER:
-            raise ValueError(f"{len(value)} routes: a listener takes {RULES_PER_LISTENER} rules (the VPC Lattice default quota)")
+    def _vpc_id(cls, value: str) -> str:
+        if not _VPC_ID.match(value):
+            raise ValueError("must be a VPC id: vpc- and 8 or 17 hexadecimal digits")
         return value
+
+    @field_validator("cidr_block")
+    @classmethod
+    def _cidr(cls, value: str) -> str:
+        return vpc_cidr(value)
 
 
 class ConsumerConfig(StrictModel):
-    """A consumer VPC: its account, the VPC created for it, the network it joins."""
+    """A consumer VPC: its account, the VPC (created, or an existing one), the network
+    it is associated with and the networks it reaches through endpoints."""
 
     account: str = Field(description="The account (a name under `accounts`) the VPC lives in.")
     networks: list[str] = Field(
-        description="The network the VPC is associated with (one name under `networks`: a VPC takes one service-network association)."
+        default_factory=list,
+        description="The network the VPC is associated with (at most one name under `networks`: a VPC takes one service-network association).",
     )
-    vpc: VpcConfig = Field(default_factory=VpcConfig, description="The VPC created for the consumer (its Name tag is the consumer's name).")
+    endpoints: list[str] = Field(
+        default_factory=list,
+        description="Further networks the VPC reaches through service-network VPC endpoints (one each, in a /28 per AZ of its own).",
+    )
+    vpc: Optional[VpcConfig] = Field(
+        default=None, description="The VPC created for the consumer (its Name tag is the consumer's name); unset, and no `existing_vpc`: a VPC of these keys' defaults."
+    )
+    existing_vpc: Optional[ExistingVpcConfig] = Field(default=None, description="An existing VPC to associate instead of creating one.")
 
     @field_validator("networks")
     @classmethod
-    def _one_network(cls, value: list[str]) -> list[str]:
-        if len(value) != 1:
+    def _one_association(cls, value: list[str]) -> list[str]:
+        if len(value) > 1:
             raise ValueError(
-                f"{len(value)} networks: a VPC takes exactly one service-network association; reaching several networks "
-                "needs service-network endpoints, which topologies do not create yet"
+                f"{len(value)} networks: a VPC takes one service-network association; reach the others through "
+                "service-network endpoints: move them to endpoints"
             )
         return value
+
+    @model_validator(mode="after")
+    def _vpc_and_links(self) -> "ConsumerConfig":
+        if self.vpc is not None and self.existing_vpc is not None:
+            raise ValueError("set vpc (a VPC created for the consumer) or existing_vpc (one that exists), not both")
+        if not self.networks and not self.endpoints:
+            raise ValueError("reaches no network: give networks (its association) or endpoints")
+        both = sorted(set(self.networks) & set(self.endpoints))
+        if both or len(set(self.endpoints)) != len(self.endpoints):
+            raise ValueError(f"endpoints: each network once, and not the associated one ({', '.join(both or self.endpoints)})")
+        if self.endpoints and self.existing_vpc is not None and not self.existing_vpc.endpoint_subnet_ids:
+            raise ValueError("existing_vpc.endpoint_subnet_ids is required with endpoints: a subnet per AZ with a free /28 for each endpoint")
+        if self.endpoints and self.existing_vpc is None:
+            subnets_fit(self.layout)
+        return self
+
+    @property
+    def created_vpc(self) -> Optional[VpcConfig]:
+        """The VPC to create; None for an existing one."""
+        return None if self.existing_vpc is not None else self.vpc or VpcConfig()
+
+    @property
+    def reached(self) -> tuple[str, ...]:
+        """Every network the VPC reaches: its association first, then its endpoints."""
+        return (*self.networks, *self.endpoints)
+
+    @property
+    def layout(self) -> VpcLayout:
+        """The created VPC's subnets: the consumer VPC's tiers, and a /28 per AZ for
+        the service-network endpoints when it has any."""
+        vpc = self.created_vpc or VpcConfig()
+        tiers = dict(vpc.layout.tiers)
+        if self.endpoints:
+            tiers[ENDPOINT_TIER] = ENDPOINT_SUBNET_NETMASK
+        return VpcLayout(vpc.layout.cidr_block, vpc.layout.number_azs, tiers)
 
 
 class AccessIntent(StrictModel):
@@ -249,6 +318,23 @@ class TopologySettings(PatternSettings):
     services: dict[str, ServiceConfig] = Field(default_factory=dict, description="Lattice service name -> service.")
     consumers: dict[str, ConsumerConfig] = Field(default_factory=dict, description="Consumer name (the VPC's Name tag) -> consumer.")
     access: list[AccessIntent] = Field(default_factory=list, description="Who may call what; everything else is denied.")
+    quotas: dict[str, int] = Field(
+        default_factory=dict,
+        description=f"Quotas raised in your accounts, checked instead of the defaults ({', '.join(f'{k} = {v}' for k, v in QUOTAS.items())}).",
+    )
+
+    @field_validator("quotas")
+    @classmethod
+    def _quotas(cls, value: dict[str, int]) -> dict[str, int]:
+        for name, limit in value.items():
+            if name not in QUOTAS:
+                raise ValueError(f"{name!r}: not a quota the topology checks (one of {', '.join(QUOTAS)})")
+            if limit < QUOTAS[name]:
+                raise ValueError(f"{name} = {limit}: below the default of {QUOTAS[name]} (quotas are only raised)")
+        return value
+
+    def quota(self, name: str) -> int:
+        return self.quotas.get(name, QUOTAS[name])
 
     @model_validator(mode="before")
     @classmethod
@@ -374,8 +460,8 @@ def topology_problems(settings: TopologySettings) -> Iterable[str]:
         problem = _known(f"services.{name}.owner", service.owner, "accounts", accounts)
         if problem:
             yield problem
-        for index, network in enumerate(service.networks):
-            problem = _known(f"services.{name}.networks[{index}]", network, "networks", networks)
+        for index, joined in enumerate(service.networks):
+            problem = _known(f"services.{name}.networks[{index}]", joined, "networks", networks)
             if problem:
                 yield problem
         for index, route in enumerate(service.routes):
@@ -394,14 +480,16 @@ def topology_problems(settings: TopologySettings) -> Iterable[str]:
                     f"{where}.services.{name}.backends.{backend}: its function would be named {function!r}, {len(function)} characters: "
                     f"Lambda allows {FUNCTION_NAME_MAX}; shorten the service or backend name"
                 )
+    yield from _quota_problems(settings)
     for name, consumer in consumers.items():
         problem = _known(f"consumers.{name}.account", consumer.account, "accounts", accounts)
         if problem:
             yield problem
-        for index, network in enumerate(consumer.networks):
-            problem = _known(f"consumers.{name}.networks[{index}]", network, "networks", networks)
-            if problem:
-                yield problem
+        for field, joined_networks in (("networks", consumer.networks), ("endpoints", consumer.endpoints)):
+            for index, joined in enumerate(joined_networks):
+                problem = _known(f"consumers.{name}.{field}[{index}]", joined, "networks", networks)
+                if problem:
+                    yield problem
     for index, intent in enumerate(settings.access):
         field = f"{where}.access[{index}]"
         problems = [p for p in (_known(f"access[{index}].from", intent.source, "consumers", consumers), _known(f"access[{index}].to", intent.to, "services", services)) if p]
@@ -409,14 +497,39 @@ def topology_problems(settings: TopologySettings) -> Iterable[str]:
         if problems:
             continue
         consumer, service = consumers[intent.source], services[intent.to]
-        if not set(consumer.networks) & set(service.networks):
+        if not set(consumer.reached) & set(service.networks):
             yield (
-                f"{field}: {intent.source} can never reach {intent.to}: the consumer's VPC is on {', '.join(consumer.networks)}, "
+                f"{field}: {intent.source} can never reach {intent.to}: the consumer's VPC is on {', '.join(consumer.reached)}, "
                 f"the service joins {', '.join(service.networks)}; add a shared network to one of them"
             )
     used = {n.owner for n in networks.values()} | {s.owner for s in services.values()} | {c.account for c in consumers.values()}
     for name in sorted(set(accounts) - used):
         yield f"{where}.accounts.{name}: owns no network, service or consumer; remove it, or give it something to deploy"
+
+
+def _quota_problems(settings: TopologySettings) -> Iterable[str]:
+    where = f"patterns.{NAME}"
+
+    def beyond(field: str, count: int, what: str, quota: str) -> Optional[str]:
+        limit = settings.quota(quota)
+        if count <= limit:
+            return None
+        raised = "the quota declared" if quota in settings.quotas else "the default quota"
+        return (
+            f"{where}.{field}: {count} {what}: more than {raised} of {limit}; if your accounts' quota is higher, "
+            f"declare it: {where}.quotas.{quota} = {count}"
+        )
+
+    found: list[Optional[str]] = []
+    for name, service in settings.services.items():
+        found.append(beyond(f"services.{name}.routes", len(service.routes), "routes (listener rules)", "rules_per_listener"))
+        found.append(beyond(f"services.{name}.backends", len(service.backends), "backends (target groups)", "target_groups_per_service"))
+    for network in settings.networks:
+        joined = sum(network in s.networks for s in settings.services.values())
+        associated = sum(network in c.networks for c in settings.consumers.values())
+        found.append(beyond(f"networks.{network}", joined, "services join it", "service_associations_per_service_network"))
+        found.append(beyond(f"networks.{network}", associated, "VPCs are associated with it", "vpc_associations_per_service_network"))
+    return [problem for problem in found if problem]
 
 
 def _claims(config: "LatticeConfig", settings: TopologySettings) -> Iterable[NameClaim]:

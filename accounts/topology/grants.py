@@ -32,7 +32,7 @@ def camel(name: str) -> str:
 def path_of(settings: TopologySettings, consumer: str, service: str) -> Optional[str]:
     """The network through which ``consumer``'s VPC reaches ``service``; None: it cannot."""
     joined = settings.services[service].networks
-    return next((network for network in settings.consumers[consumer].networks if network in joined), None)
+    return next((network for network in settings.consumers[consumer].reached if network in joined), None)
 
 
 def grants(settings: TopologySettings) -> tuple[Grant, ...]:
@@ -63,35 +63,42 @@ def grants_to(settings: TopologySettings, service: str) -> tuple[Grant, ...]:
 
 @dataclass(frozen=True)
 class NetworkGrant:
-    """What a network's auth policy admits: calls from VPCs of ``consumer_account``
-    to services of ``service_owner``, by ``principals`` (empty: anyone). The network
+    """What a network's auth policy admits: calls from VPCs of ``consumer_accounts``
+    to services of ``service_owners``, by ``principals`` (empty: anyone). The network
     layer is deployed before the VPCs and services exist, so it grants by account;
-    the services' policies then grant by VPC, method and path."""
+    the services' policies then grant by VPC, method and path. Pairs with the same
+    principals are grouped (every account of a statement with every owner of it is
+    a granted pair), which keeps the policy within its 10 KB at scale."""
 
-    consumer_account: str  # account names, as in the topology
-    service_owner: str
+    consumer_accounts: tuple[str, ...]  # account names, as in the topology
+    service_owners: tuple[str, ...]
     principals: tuple[str, ...]
     sid: str
 
 
 def network_grants(settings: TopologySettings, network: str) -> tuple[NetworkGrant, ...]:
-    by_key: dict[tuple[str, str], set[str]] = {}
-    anyone: set[tuple[str, str]] = set()
+    # (consumer account, service owner) -> principals; None: anyone
+    pairs: dict[tuple[str, str], Optional[set[str]]] = {}
     for grant in grants(settings):
         if grant.network != network:
             continue
         key = (settings.consumers[grant.consumer].account, settings.services[grant.service].owner)
-        if grant.principals:
-            by_key.setdefault(key, set()).update(grant.principals)
-        else:
-            anyone.add(key)
-            by_key.setdefault(key, set())
+        if not grant.principals:
+            pairs[key] = None
+        elif key not in pairs or pairs[key] is not None:
+            pairs[key] = (pairs.get(key) or set()) | set(grant.principals)
+    by_owner: dict[tuple[str, tuple[str, ...]], set[str]] = {}
+    for (account, owner), signers in pairs.items():
+        by_owner.setdefault((owner, tuple(sorted(signers or ()))), set()).add(account)
+    merged: dict[tuple[tuple[str, ...], tuple[str, ...]], list[str]] = {}
+    for (owner, principals), accounts in by_owner.items():
+        merged.setdefault((tuple(sorted(accounts)), principals), []).append(owner)
     return tuple(
         NetworkGrant(
-            consumer_account=account,
-            service_owner=owner,
-            principals=() if (account, owner) in anyone else tuple(sorted(principals)),
-            sid=f"From{camel(account)}To{camel(owner)}Services",
+            consumer_accounts=accounts,
+            service_owners=tuple(sorted(owners)),
+            principals=principals,
+            sid=f"From{''.join(map(camel, accounts))}To{''.join(map(camel, sorted(owners)))}Services"[:100],
         )
-        for (account, owner), principals in sorted(by_key.items())
+        for (accounts, principals), owners in sorted(merged.items(), key=lambda item: (item[0][0], sorted(item[1]), item[0][1]))
     )

@@ -11,12 +11,14 @@ from app_config.schema import LatticeConfig
 from constructs_lib import aws
 from constructs_lib.auth_policy import AuthPolicy, AuthStatement, request_method, request_path, source_vpc, source_vpc_owner_account
 from constructs_lib.cdk import Construct, ITerraformDependable, TerraformOutput
+from constructs_lib.consumer_vpc import ConsumerVpc, ExistingConsumerVpc, ExistingVpcProps
 from constructs_lib.lattice import (
     Action,
     FixedResponse,
     Forward,
     HeaderMatch,
     LambdaTargetGroup,
+    LatticeQuotas,
     LambdaTargetGroupProps,
     LatticeService,
     LatticeServiceProps,
@@ -27,16 +29,20 @@ from constructs_lib.lattice import (
     RuleProps,
     ServiceNetwork,
     ServiceNetworkProps,
+    ServiceNetworkEndpointProps,
     ServiceNetworkServiceAssociation,
+    ServiceNetworkVpcEndpoint,
     WeightedTarget,
+    declare_quotas,
 )
+from constructs_lib.security_group import association_security_group, tcp
 from constructs_lib.python_lambda import LambdaCode, PythonLambda, PythonLambdaProps
 from constructs_lib.ram import RamShare, RamShareAccepter, RamShareProps
 
 from ..base import AccountStack, Deployment
 from ..building_blocks import build_consumer_vpcs
 from ..discovery import RemoteOutputs
-from .config import HANDLER, LISTENER_PORT, NAME, PlannedStack, TopologySettings, function_name, planned_stacks
+from .config import ENDPOINT_TIER, HANDLER, LISTENER_PORT, NAME, PlannedStack, TopologySettings, function_name, planned_stacks
 from .grants import grants_to, network_grants
 
 # Output names; readers ask for exactly these.
@@ -76,15 +82,28 @@ class TopologyStack(AccountStack):
 
     def network(self, name: str) -> tuple[str, list[ITerraformDependable]]:
         """The ARN of network ``name`` and what must exist before it is used here
-        (its RAM share, accepted, when another account shares it outside an organization)."""
+        (its RAM share, accepted, when another account shares it outside an
+        organization). An account accepts a share once: in its first stack that uses
+        the network; a later stack of the account depends on that one instead."""
         if name not in self._networks:
             config = self.settings.networks[name]
             outputs = self.outputs_of(self.producer(config.owner, "networks"))
             accepted: list[ITerraformDependable] = []
             if config.owner != self.planned.account and config.sharing == "ram":
-                accepted.append(RamShareAccepter(self, f"accept-{name}", share_arn=outputs.get(NETWORK_SHARE_ARNS, name)).resource)
+                first = first_layer_using(self.settings, self.planned.account, name)
+                if first == self.planned.layer:
+                    accepted.append(RamShareAccepter(self, f"accept-{name}", share_arn=outputs.get(NETWORK_SHARE_ARNS, name)).resource)
+                else:
+                    self.add_dependency(self.producer(self.planned.account, first))
             self._networks[name] = (outputs.get(NETWORK_ARNS, name), accepted)
         return self._networks[name]
+
+
+def first_layer_using(settings: TopologySettings, account: str, network: str) -> str:
+    """The first layer of ``account`` whose stack uses ``network`` (consumers before services)."""
+    if any(c.account == account and network in c.reached for c in settings.consumers.values()):
+        return "consumers"
+    return "services"
 
 
 def _account_id(settings: TopologySettings, account: str) -> str:
@@ -104,8 +123,8 @@ def build_networks(stack: TopologyStack) -> None:
                 AuthStatement(
                     sid=grant.sid,
                     principals=list(grant.principals) or "*",
-                    resources=[f"arn:aws:vpc-lattice:{region}:{_account_id(settings, grant.service_owner)}:service/*"],
-                    conditions=[source_vpc_owner_account(_account_id(settings, grant.consumer_account))],
+                    resources=[f"arn:aws:vpc-lattice:{region}:{_account_id(settings, owner)}:service/*" for owner in grant.service_owners],
+                    conditions=[source_vpc_owner_account(*(_account_id(settings, account) for account in grant.consumer_accounts))],
                 )
                 for grant in network_grants(settings, name)
             ]
@@ -117,7 +136,7 @@ def build_networks(stack: TopologyStack) -> None:
             )
             network.log_to("access-logs", logs.arn)
         users = sorted(
-            {_account_id(settings, c.account) for c in settings.consumers.values() if name in c.networks}
+            {_account_id(settings, c.account) for c in settings.consumers.values() if name in c.reached}
             | {_account_id(settings, s.owner) for s in settings.services.values() if name in s.networks}
             - {stack.account_id}
         )
@@ -143,10 +162,35 @@ def build_networks(stack: TopologyStack) -> None:
 
 def build_consumers(stack: TopologyStack) -> None:
     mine = {name: c for name, c in sorted(stack.settings.consumers.items()) if c.account == stack.planned.account}
-    vpcs = build_consumer_vpcs(stack, {name: consumer.vpc for name, consumer in mine.items()})
+    created = {name: consumer.created_vpc for name, consumer in mine.items() if consumer.created_vpc is not None}
+    layouts = {name: consumer.layout for name, consumer in mine.items() if consumer.created_vpc is not None}
+    vpcs: dict[str, ConsumerVpc | ExistingConsumerVpc] = dict(build_consumer_vpcs(stack, created, layouts) if created else {})
     for name, consumer in mine.items():
-        arn, accepted = stack.network(consumer.networks[0])
-        vpcs[name].associate("service-network-association", service_network=arn, depends_on=accepted)
+        if consumer.existing_vpc is not None:
+            vpcs[name] = ExistingConsumerVpc(
+                stack, name, ExistingVpcProps(name=name, vpc_id=consumer.existing_vpc.id, cidr_block=consumer.existing_vpc.cidr_block)
+            )
+    vpcs = dict(sorted(vpcs.items()))
+    for name, consumer in mine.items():
+        vpc = vpcs[name]
+        for network in consumer.networks:
+            arn, accepted = stack.network(network)
+            vpc.associate("service-network-association", service_network=arn, depends_on=accepted)
+        if consumer.endpoints:
+            existing = consumer.existing_vpc
+            cidr = existing.cidr_block if existing else consumer.layout.cidr_block
+            subnets = vpc.subnet_ids(ENDPOINT_TIER) if isinstance(vpc, ConsumerVpc) else list(existing.endpoint_subnet_ids if existing else ())
+            group = association_security_group(
+                vpc, "endpoint-security-group", name="lattice-service-network-endpoints",
+                description="VPC Lattice service-network endpoints - Security Group", vpc_id=vpc.id, clients=[tcp(LISTENER_PORT, cidr, "Allowing HTTP")],
+            )
+            for network in consumer.endpoints:
+                arn, accepted = stack.network(network)
+                ServiceNetworkVpcEndpoint(
+                    vpc,
+                    f"endpoint-{network}",
+                    ServiceNetworkEndpointProps(service_network_arn=arn, vpc_id=vpc.id, subnet_ids=subnets, security_group_ids=[group.id], depends_on=accepted),
+                )
     TerraformOutput(stack, VPC_IDS, value={name: vpc.id for name, vpc in vpcs.items()}, description="Consumer VPC ids, by consumer.")
 
 
@@ -236,6 +280,8 @@ LAYER_BUILDERS = {"networks": build_networks, "consumers": build_consumers, "ser
 
 
 def build(app: Construct, deployment: Deployment, config: LatticeConfig, settings: TopologySettings) -> None:
+    if settings.quotas:  # the constructs check the same quotas at synth
+        declare_quotas(app, LatticeQuotas(**settings.quotas))
     built: dict[str, TopologyStack] = {}
     for planned in planned_stacks(settings):
         stack = TopologyStack(app, planned, deployment=deployment, settings=settings, built=built)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any, NoReturn, Optional
 
 from ..cdk import Annotations, Construct, is_unresolved
-from ..lattice_rules import name_problem
+from ..lattice_rules import DEFAULT_QUOTAS, name_problem
 
 
 class LatticeValidationError(ValueError):
@@ -62,13 +62,13 @@ class LatticeQuotas:
     """Adjustable VPC Lattice quotas (defaults per account and region). Declare the
     values your account has with :func:`declare_quotas`."""
 
-    listeners_per_service: int = 2
-    rules_per_listener: int = 10
-    target_groups_per_service: int = 10
-    targets_per_target_group: int = 1000
-    service_associations_per_service_network: int = 500
-    vpc_associations_per_service_network: int = 500
-    resource_configurations_per_service_network: int = 500
+    listeners_per_service: int = DEFAULT_QUOTAS["listeners_per_service"]
+    rules_per_listener: int = DEFAULT_QUOTAS["rules_per_listener"]
+    target_groups_per_service: int = DEFAULT_QUOTAS["target_groups_per_service"]
+    targets_per_target_group: int = DEFAULT_QUOTAS["targets_per_target_group"]
+    service_associations_per_service_network: int = DEFAULT_QUOTAS["service_associations_per_service_network"]
+    vpc_associations_per_service_network: int = DEFAULT_QUOTAS["vpc_associations_per_service_network"]
+    resource_configurations_per_service_network: int = DEFAULT_QUOTAS["resource_configurations_per_service_network"]
 
 
 class AppChecks(Construct):

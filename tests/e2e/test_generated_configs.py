@@ -153,7 +153,21 @@ def _tenants(tenant: type[BaseModel]) -> st.SearchStrategy[dict[str, Any]]:
     )
 
 
+# The topology section: field-by-field values rarely make a coherent topology, so it is
+# drawn whole: off, a shipped example, or an example with one reference broken.
+TOPOLOGIES = (
+    [{"enabled": False}] * 6 + [{"enabled": True, "file": "examples/topologies/hub.toml"}],
+    [
+        {"enabled": True, "file": "examples/topologies/absent.toml"},
+        {"enabled": True, "accounts": {"a": {"id": "111111111111"}}, "networks": {"hub": {"owner": "b"}}},
+        {"enabled": True, "file": "examples/topologies/hub.toml", "networks": {}},
+    ],
+)
+
+
 def _value(name: str, annotation: Any) -> st.SearchStrategy[Any]:
+    if name == "topology":
+        return mostly(*TOPOLOGIES)
     if name == "accounts" and typing.get_origin(annotation) is dict:  # multicluster: clusters in accounts of their own
         return mostly([{}, {}, {"cluster2": {"id": "121212121212"}}], [{"nowhere": {"id": "121212121212"}}])
     if name in POOLS:

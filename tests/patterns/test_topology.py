@@ -62,13 +62,16 @@ def test_one_stack_per_account_and_layer_in_deploy_order(outputs) -> None:
         "topology-analytics",  # then consumers
         "topology-partner",
         "topology-platform-consumers",
-        "topology-platform-services",  # then services
+        "topology-partner-services",  # then services
+        "topology-platform-services",
         "topology-reports",
     ]
     depends = {name: set(entry["dependencies"]) for name, entry in manifest["stacks"].items()}
     assert depends["topology-platform"] == set()
     assert depends["topology-partner"] == {"topology-platform"}
     assert depends["topology-reports"] == {"topology-platform", "topology-analytics", "topology-partner", "topology-platform-consumers"}
+    # the partner accepted the partner network's share in its first stack; its services stack follows that one
+    assert depends["topology-partner-services"] == {"topology-platform", "topology-partner", "topology-analytics"}
     for name, stack in load_stacks(outputs["mixed"]).items():
         assert stack["provider"]["aws"][0]["allowed_account_ids"] == [
             {"platform": "700000000001", "analytics": "700000000003", "partner": "710000000001", "reports": "700000000002"}[
@@ -91,11 +94,37 @@ def test_sharing_ram_outside_and_organization_inside(outputs) -> None:
     assert shares["topology-platform"]["allow_external_principals"] is False
     assert shares["topology-partner"]["allow_external_principals"] is True
     principals = sorted(body["principal"] for body in resources(platform, "aws_ram_principal_association").values())
-    assert principals == ["700000000002", "710000000001", "arn:aws:organizations::700000000001:organization/o-mix1234567"]
+    assert principals == ["700000000002", "700000000003", "710000000001", "arn:aws:organizations::700000000001:organization/o-mix1234567"]
     stacks = load_stacks(outputs["mixed"])
-    assert "aws_ram_resource_share_accepter" not in stacks["topology-analytics"].get("resource", {})  # inside the organization
     assert len(resources(stacks["topology-partner"], "aws_ram_resource_share_accepter")) == 1
+    assert "aws_ram_resource_share_accepter" not in stacks["topology-partner-services"]["resource"]  # accepted once per account
     assert len(resources(stacks["topology-reports"], "aws_ram_resource_share_accepter")) == 1  # the partner network only
+    # the analytics account accepts the partner network (RAM), not the platform one (organization)
+    (accepter,) = resources(stacks["topology-analytics"], "aws_ram_resource_share_accepter").values()
+    assert accepter["share_arn"] == "${data.terraform_remote_state.topology-platform.outputs.network_share_arns.partner}"
+
+
+def test_an_existing_vpc_is_looked_up_and_associated_not_created(outputs) -> None:
+    analytics = load_stacks(outputs["mixed"])["topology-analytics"]
+    lookup = analytics["data"]["aws_vpc"]["legacy-vpc"]
+    assert (lookup["id"], lookup["cidr_block"]) == ("vpc-0a1b2c3d4e5f60718", "10.99.0.0/16")
+    association = resources(analytics, "aws_vpclattice_service_network_vpc_association")["legacy-vpc_service-network-association_association"]
+    assert association["vpc_identifier"] == "vpc-0a1b2c3d4e5f60718"
+    assert "data.aws_vpc.legacy-vpc" in association["depends_on"]
+    group = resources(analytics, "aws_security_group")["legacy-vpc_lattice-security-group_sg"]
+    assert group["vpc_id"] == "vpc-0a1b2c3d4e5f60718"
+    assert [v["tags"]["Name"] for v in resources(analytics, "aws_vpc").values()] == ["analytics-vpc"]  # one VPC created, not two
+
+
+def test_a_vpc_reaches_further_networks_through_endpoints(outputs) -> None:
+    analytics = load_stacks(outputs["mixed"])["topology-analytics"]
+    (endpoint,) = (e for e in resources(analytics, "aws_vpc_endpoint").values() if e["vpc_endpoint_type"] == "ServiceNetwork")
+    assert endpoint["service_network_arn"] == "${data.terraform_remote_state.topology-platform.outputs.network_arns.partner}"
+    assert endpoint["subnet_ids"] == ["${aws_subnet.analytics-vpc_network_lattice-1.id}", "${aws_subnet.analytics-vpc_network_lattice-2.id}"]
+    lattice_subnets = [s for name, s in resources(analytics, "aws_subnet").items() if "_lattice-" in name]
+    assert [s["cidr_block"].split("/")[1] for s in lattice_subnets] == ["28", "28"]  # a /28 per AZ of their own
+    associations = resources(analytics, "aws_vpclattice_service_network_vpc_association")
+    assert sorted(associations) == ["analytics-vpc_service-network-association_association", "legacy-vpc_service-network-association_association"]
 
 
 # ---- auth policies compiled from the intents (the README shows these)
@@ -237,6 +266,17 @@ def test_verify_prints_the_matrix(outputs) -> None:
         "storefront-vpc      ALLOW 2/3  ok  ALLOW 2/5  ok",
     ]
     assert "13 of 13 calls as the topology says" in proc.stdout
+    assert proc.stdout in (ROOT / "README.md").read_text(), "README.md shows this run: paste it there"
+
+
+def test_the_bench_topology_verifies_at_small_scale() -> None:
+    """bench/topology_bench.py's generator, at a size the suite can afford: every
+    call as the topology says (the bench runs 50 accounts, 500 services, 200 consumers)."""
+    from bench.topology_bench import run
+
+    result = run(accounts=8, services=20, consumers=10)
+    assert result["failed"] == 0 and result["calls"] >= result["pairs"] == 200
+    assert result["stacks"] == 11
 
 
 def test_the_distributed_pattern_and_its_topology_answer_alike(outputs, default_out) -> None:
@@ -338,7 +378,17 @@ def test_the_base_topology_is_valid() -> None:
         ),
         (
             {"consumers": {"client": {"account": "app", "networks": ["hub", "hub2"]}}},
-            "2 networks: a VPC takes exactly one service-network association",
+            "2 networks: a VPC takes one service-network association; reach the others through service-network endpoints",
+        ),
+        ({"consumers": {"client": {"account": "app"}}}, "reaches no network: give networks (its association) or endpoints"),
+        ({"consumers": {"client": {"account": "app", "networks": ["hub"], "endpoints": ["hub"]}}}, "endpoints: each network once, and not the associated one (hub)"),
+        (
+            {"consumers": {"client": {"account": "app", "endpoints": ["hub"], "existing_vpc": {"id": "vpc-0a1b2c3d", "cidr_block": "10.0.0.0/16"}}}},
+            "existing_vpc.endpoint_subnet_ids is required with endpoints",
+        ),
+        (
+            {"consumers": {"client": {"account": "app", "endpoints": ["hub"], "vpc": {"cidr_block": "10.0.0.0/26"}}}},
+            "subnets do not fit",
         ),
         (
             {"services": {"orders": {"owner": "app", "networks": ["hub"], "backends": {}}}},
@@ -354,18 +404,38 @@ def test_the_base_topology_is_valid() -> None:
         ),
         (
             {"services": {"orders": {"owner": "app", "networks": ["hub"], "backends": {"main": {"lambda": "hello"}}, "routes": [{"path": "/", "forward": {"main": 1}}] * 11}}},
-            "11 routes: a listener takes 10 rules (the VPC Lattice default quota)",
+            "patterns.topology.services.orders.routes: 11 routes (listener rules): more than the default quota of 10; "
+            "if your accounts' quota is higher, declare it: patterns.topology.quotas.rules_per_listener = 11",
         ),
+        ({"quotas": {"rules_per_listener": 5}}, "rules_per_listener = 5: below the default of 10 (quotas are only raised)"),
+        ({"quotas": {"listeners": 5}}, "'listeners': not a quota the topology checks"),
         ({"services": {"svc-orders": BASE["services"]["orders"]}, "access": []}, "does not start with 'svc-'"),
         ({"networks": {"hub": {"owner": "net", "sharing": "organization"}}}, "patterns.topology.organization.arn is required"),
         ({"access": [{"from": "client", "to": "orders", "methods": ["FETCH"]}]}, "'FETCH': must be one of GET, HEAD"),
         ({"access": [{"from": "client", "to": "orders", "principals": ["storefront"]}]}, "'storefront': must be an IAM role, user or account root ARN"),
         ({"accounts": {**BASE["accounts"], "spare": {"id": "400000000009"}}}, "patterns.topology.accounts.spare: owns no network, service or consumer"),
+        (
+            {"consumers": {"client": {"account": "app", "networks": ["hub"], "vpc": {}, "existing_vpc": {"id": "vpc-0a1b2c3d", "cidr_block": "10.0.0.0/16"}}}},
+            "set vpc (a VPC created for the consumer) or existing_vpc (one that exists), not both",
+        ),
+        (
+            {"consumers": {"client": {"account": "app", "networks": ["hub"], "existing_vpc": {"id": "vpc-123", "cidr_block": "10.0.0.0/16"}}}},
+            "patterns.topology.consumers.client.existing_vpc.id = 'vpc-123': must be a VPC id",
+        ),
     ],
 )
 def test_a_bad_topology_names_the_field_the_value_and_the_rule(changes: dict, expected: str) -> None:
     problems = problems_of(**variant(**changes))
     assert any(expected in problem for problem in problems), problems
+
+
+def test_a_raised_quota_is_declared_and_holds() -> None:
+    routes = [{"path": f"/r{i}", "forward": {"main": 100}} for i in range(12)]
+    service = {"owner": "app", "networks": ["hub"], "backends": {"main": {"lambda": "hello"}}, "routes": routes}
+    config = parse_config(topology_raw(**variant(services={"orders": service}, quotas={"rules_per_listener": 12})))
+    assert config.patterns.topology.quota("rules_per_listener") == 12
+    with pytest.raises(ConfigError, match="more than the quota declared of 12"):
+        parse_config(topology_raw(**variant(services={"orders": {**service, "routes": routes + routes[:1]}}, quotas={"rules_per_listener": 12})))
 
 
 def test_a_topology_file_and_inline_tables_do_not_mix() -> None:

@@ -280,7 +280,7 @@ def test_rules_across_sections_wait_for_the_sections_they_read() -> None:
 
 def test_no_enabled_pattern_is_refused_before_the_import() -> None:
     assert problems(with_accounts(patterns={"distributed": {"enabled": False}})) == [
-        "patterns: no pattern is enabled, so there is nothing to synthesize: set enabled = true in one of distributed, centralized, shared, microservices, ingress, multicluster"
+        "patterns: no pattern is enabled, so there is nothing to synthesize: set enabled = true in one of distributed, centralized, shared, microservices, ingress, multicluster, topology"
     ]
 
 
