@@ -12,6 +12,7 @@ guessed into an allow or a deny: it surfaces as an UNKNOWN decision with the rea
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -94,9 +95,14 @@ class PolicyResult:
     unmodeled: tuple[str, ...] = ()
 
 
+@functools.lru_cache(maxsize=8192)
+def _glob_regex(pattern: str) -> "re.Pattern[str]":
+    """IAM's ``*`` and ``?``, compiled once per pattern (a policy is read for every request)."""
+    return re.compile("".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern), flags=re.DOTALL)
+
+
 def _glob_strict(pattern: str, value: str) -> bool:
-    regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
-    return re.fullmatch(regex, value, flags=re.DOTALL) is not None
+    return _glob_regex(pattern).fullmatch(value) is not None
 
 
 def _arn_match(pattern: str, value: str) -> bool:

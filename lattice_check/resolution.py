@@ -71,7 +71,7 @@ def service_by_host(topology: Topology, host: str, links: list[VpcLink]) -> Opti
     Lattice name too (unique in the output, or among the services the client's
     networks carry)."""
     by_name = []
-    for service in topology.services:
+    for service in topology.services_by_name.get(host, ()):  # the services whose DNS name, domain or name is host, in order
         if host in (service.dns_name, service.custom_domain):
             return service
         if service.element.body.get("name") == host:

@@ -13,13 +13,15 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Optional
+from typing import Any, Callable, Optional, TypeVar, cast
 
 from .graph import Model, Stack, Unresolved
 from .managed_policies import AWS_MANAGED
 from .tfjson import block, blocks
 
 _ARN_NOUN = {"service": "service", "servicenetwork": "service network"}
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -216,6 +218,8 @@ class Topology:
         self._vpcs: dict[str, list[Vpc]] = {}
         self._links: dict[str, list[VpcLink]] = {}
         self._rules: dict[tuple[str, str, str], list[SecurityRule]] = {}
+        self._by_kind: dict[tuple[str, str], list[Element]] = {}
+        self._memo: dict[tuple[Any, ...], tuple[Any, frozenset[tuple[str, str, str]]]] = {}
         # what the Gateway API controller makes of the clusters' objects (both modules
         # read this topology: imported here, not at the top)
         from .gateway_controller import predict
@@ -240,8 +244,25 @@ class Topology:
         return self.model.resolve(value, element.stack)
 
     def _elements(self, kind: str, stack: Optional[Stack] = None) -> list[Element]:
-        chosen = [stack] if stack is not None else self.stacks
-        return [Element(s, name, body) for s in chosen for name, body in s.resources(kind).items()]
+        if stack is None:
+            return [element for each in self.stacks for element in self._elements(kind, each)]
+        key = (kind, stack.name)
+        if key not in self._by_kind:  # a stack's resources never change: list them once
+            self._by_kind[key] = [Element(stack, name, body) for name, body in stack.resources(kind).items()]
+        return list(self._by_kind[key])
+
+    def _remembered(self, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
+        """``compute()`` once per key. The ids it read from other stacks' state are
+        recorded again for every later request, as a fresh reading would."""
+        if key not in self._memo:
+            outer, self.model.links = self.model.links, set()
+            try:
+                self._memo[key] = (compute(), frozenset(self.model.links))
+            finally:
+                self.model.links = outer | self.model.links
+        value, links = self._memo[key]
+        self.model.links |= links
+        return cast(T, value)
 
     def _resolve(self, value: Any, element: Element) -> Any:
         return self.model.resolve(value, element.stack)
@@ -324,19 +345,43 @@ class Topology:
             for e in self._elements("aws_vpclattice_service_network_service_association")
         ]
 
+    @cached_property
+    def _associations_by_ids(self) -> dict[tuple[Any, Any], tuple[int, ServiceAssociation]]:
+        found: dict[tuple[Any, Any], tuple[int, ServiceAssociation]] = {}
+        for position, a in enumerate(self.service_associations):
+            if isinstance(a.network_identifier, str) and isinstance(a.service_identifier, str):
+                found.setdefault((a.network_identifier, a.service_identifier), (position, a))
+        return found
+
     def service_association(self, network: Network, service: Service) -> Optional[ServiceAssociation]:
         """The association that puts ``service`` in ``network``, wherever it is declared."""
-        return next(
-            (
-                a for a in self.service_associations
-                if a.network_identifier in (network.id, network.arn) and a.service_identifier in (service.id, service.arn)
-            ),
-            None,
-        )
+        index = self._associations_by_ids
+        matches = [
+            found
+            for key in ((network.id, service.id), (network.id, service.arn), (network.arn, service.id), (network.arn, service.arn))
+            if (found := index.get(key)) is not None
+        ]
+        # the first declared, as a scan of the associations in order would find
+        return min(matches, key=lambda found: found[0])[1] if matches else None
+
+    @cached_property
+    def services_by_name(self) -> dict[str, list[Service]]:
+        """Services by their DNS name, custom domain and Lattice name (offline, a name
+        stands for its service), each list in declaration order."""
+        found: dict[str, list[Service]] = {}
+        for service in self.services:
+            for key in {service.dns_name, service.custom_domain, service.element.body.get("name")}:
+                if isinstance(key, str):
+                    found.setdefault(key, []).append(service)
+        return found
 
     # --- listeners, rules, targets ---------------------------------------------------------------
 
     def listeners(self, service: Service) -> list[Listener]:
+        """The listeners of ``service`` with their rules (read once per service)."""
+        return list(self._remembered(("listeners", service.element.stack.name, service.element.name), lambda: self._listeners(service)))
+
+    def _listeners(self, service: Service) -> list[Listener]:
         stack = service.element.stack
         found = []
         for element in self._elements("aws_vpclattice_listener", stack):
@@ -426,13 +471,18 @@ class Topology:
     # --- policies and security groups -------------------------------------------------------------
 
     def auth_policy(self, element: Element, arn: str) -> Optional[dict[str, Any]]:
-        """The auth policy attached to ``arn`` (in the stack of ``element``), parsed."""
-        policy = None
-        for candidate in self._elements("aws_vpclattice_auth_policy", element.stack):
-            if self._resolve(candidate.body["resource_identifier"], candidate) == arn:
-                resolved = self._resolve(candidate.body["policy"], candidate)
-                policy = json.loads(resolved) if isinstance(resolved, str) else resolved  # literal JSON or jsonencode
-        return policy
+        """The auth policy attached to ``arn`` (in the stack of ``element``), parsed
+        (once per resource)."""
+
+        def read() -> Optional[dict[str, Any]]:
+            policy = None
+            for candidate in self._elements("aws_vpclattice_auth_policy", element.stack):
+                if self._resolve(candidate.body["resource_identifier"], candidate) == arn:
+                    resolved = self._resolve(candidate.body["policy"], candidate)
+                    policy = json.loads(resolved) if isinstance(resolved, str) else resolved  # literal JSON or jsonencode
+            return policy
+
+        return self._remembered(("auth_policy", element.stack.name, arn), read)
 
     def ingress(self, stack: Stack, group_id: str) -> list[SecurityRule]:
         """Every ingress rule of the security group ``group_id`` declared in ``stack``."""

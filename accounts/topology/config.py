@@ -15,6 +15,7 @@ several has ``topology-<account>`` for its first and ``topology-<account>-<layer
 for the others."""
 from __future__ import annotations
 
+import ipaddress
 import re
 import tomllib
 from dataclasses import dataclass
@@ -53,6 +54,14 @@ ENDPOINT_SUBNET_NETMASK = 28  # a free /28 per AZ, as a service-network endpoint
 _PRINCIPAL = re.compile(r"^arn:aws[a-z-]*:(iam::\d{12}:(role|user)/[\w+=,.@/-]+|iam::\d{12}:root|sts::\d{12}:assumed-role/[\w+=,.@-]+/[\w+=,.@-]+)$")
 _PATH = re.compile(r"^/[A-Za-z0-9._~!$&'()+,;=:@%/*?-]*$")
 _VPC_ID = re.compile(r"^vpc-(?:[0-9a-f]{8}|[0-9a-f]{17})$")
+_INSTANCE_ID = re.compile(r"^i-(?:[0-9a-f]{8}|[0-9a-f]{17})$")
+_ALB_ARN = re.compile(r"^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:loadbalancer/app/[A-Za-z0-9-]{1,32}/[0-9a-f]{16}$")
+
+
+def _vpc_id(value: str) -> str:
+    if not _VPC_ID.match(value):
+        raise ValueError("must be a VPC id: vpc- and 8 or 17 hexadecimal digits")
+    return value
 _ORGANIZATION_ARN = re.compile(r"^arn:aws[a-z-]*:organizations::\d{12}:organization/o-[a-z0-9]{10,32}$")
 
 
@@ -77,20 +86,103 @@ class NetworkConfig(StrictModel):
     access_logs: bool = Field(default=False, description="Access logs of the network to a CloudWatch log group of its owner.")
 
 
-class BackendConfig(StrictModel):
-    """What serves a service's traffic: a Python Lambda function from a folder of `lambda/`."""
+class HostTargetsConfig(StrictModel):
+    """IP addresses or EC2 instances serving a backend, in a VPC of the service's account."""
 
-    lambda_source: str = Field(
-        alias="lambda", description=f"A folder under `lambda/` holding `{HANDLER_FILE}` with `lambda_handler` (`hello`, for example)."
+    vpc_id: str = Field(description="The VPC the targets are in (the target group's VPC).")
+    targets: list[str] = Field(description="IP addresses (`ip`) or instance ids (`instance`).")
+    port: int = Field(default=80, description="Port the targets listen on (HTTP).")
+    health_check_path: str = Field(default="/", description="Path of the target group's HTTP health check.")
+
+    @field_validator("vpc_id")
+    @classmethod
+    def _vpc_id(cls, value: str) -> str:
+        return _vpc_id(value)
+
+    @field_validator("port")
+    @classmethod
+    def _port(cls, value: int) -> int:
+        if not 1 <= value <= 65535:
+            raise ValueError("a port is 1-65535")
+        return value
+
+    @field_validator("health_check_path")
+    @classmethod
+    def _health_path(cls, value: str) -> str:
+        if not value.startswith("/"):
+            raise ValueError("a health check path starts with '/'")
+        return value
+
+    @field_validator("targets")
+    @classmethod
+    def _some(cls, value: list[str]) -> list[str]:
+        if not value or len(set(value)) != len(value):
+            raise ValueError("names each target once, and at least one")
+        return value
+
+
+class AlbTargetConfig(StrictModel):
+    """An Application Load Balancer that exists already, serving a backend."""
+
+    arn: str = Field(description="The load balancer's ARN (arn:aws:elasticloadbalancing:...:loadbalancer/app/...).")
+    vpc_id: str = Field(description="The load balancer's VPC.")
+    port: int = Field(default=80, description="Its HTTP listener's port.")
+
+    @field_validator("arn")
+    @classmethod
+    def _arn(cls, value: str) -> str:
+        if not _ALB_ARN.match(value):
+            raise ValueError("must be an ALB ARN like arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/name/0123456789abcdef")
+        return value
+
+    @field_validator("vpc_id")
+    @classmethod
+    def _vpc_id(cls, value: str) -> str:
+        return _vpc_id(value)
+
+
+BACKEND_KINDS = ("lambda", "alb", "ip", "instance")
+
+
+class BackendConfig(StrictModel):
+    """What serves a service's traffic: one of a Python Lambda function from a folder
+    of `lambda/`, an existing ALB, IP addresses or EC2 instances."""
+
+    lambda_source: Optional[str] = Field(
+        default=None, alias="lambda", description=f"A folder under `lambda/` holding `{HANDLER_FILE}` with `lambda_handler` (`hello`, for example)."
     )
+    alb: Optional[AlbTargetConfig] = Field(default=None, description="An existing Application Load Balancer.")
+    ip: Optional[HostTargetsConfig] = Field(default=None, description="IP targets.")
+    instance: Optional[HostTargetsConfig] = Field(default=None, description="EC2 instance targets.")
 
     @field_validator("lambda_source")
     @classmethod
-    def _folder(cls, value: str) -> str:
-        if not (LAMBDA_SOURCES / value / HANDLER_FILE).is_file() or "/" in value or value.startswith("."):
+    def _folder(cls, value: Optional[str]) -> Optional[str]:
+        if value is not None and (not (LAMBDA_SOURCES / value / HANDLER_FILE).is_file() or "/" in value or value.startswith(".")):
             known = sorted(p.parent.name for p in LAMBDA_SOURCES.glob(f"*/{HANDLER_FILE}"))
             raise ValueError(f"no folder lambda/{value} with {HANDLER_FILE} (known: {', '.join(known)})")
         return value
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> "BackendConfig":
+        given = [kind for kind, value in zip(BACKEND_KINDS, (self.lambda_source, self.alb, self.ip, self.instance)) if value is not None]
+        if len(given) != 1:
+            raise ValueError(f"give exactly one of {', '.join(BACKEND_KINDS)} (given: {', '.join(given) or 'none'})")
+        if self.instance is not None:
+            for target in self.instance.targets:
+                if not _INSTANCE_ID.match(target):
+                    raise ValueError(f"instance.targets: {target!r} is not an instance id (i- and 8 or 17 hexadecimal digits)")
+        if self.ip is not None:
+            for target in self.ip.targets:
+                try:
+                    ipaddress.IPv4Address(target)
+                except ValueError:
+                    raise ValueError(f"ip.targets: {target!r} is not an IPv4 address") from None
+        return self
+
+    @property
+    def kind(self) -> str:
+        return next(kind for kind, value in zip(BACKEND_KINDS, (self.lambda_source, self.alb, self.ip, self.instance)) if value is not None)
 
 
 class RouteConfig(StrictModel):
@@ -179,9 +271,7 @@ class ExistingVpcConfig(StrictModel):
     @field_validator("id")
     @classmethod
     def _vpc_id(cls, value: str) -> str:
-        if not _VPC_ID.match(value):
-            raise ValueError("must be a VPC id: vpc- and 8 or 17 hexadecimal digits")
-        return value
+        return _vpc_id(value)
 
     @field_validator("cidr_block")
     @classmethod
@@ -473,7 +563,9 @@ def topology_problems(settings: TopologySettings) -> Iterable[str]:
             problem = _known(f"services.{name}.default.{backend}", backend, f"services.{name}.backends", service.backends)
             if problem:
                 yield problem
-        for backend in service.backends:
+        for backend, serving in service.backends.items():
+            if serving.lambda_source is None:
+                continue
             function = function_name(name, backend)
             if len(function) > FUNCTION_NAME_MAX:
                 yield (
@@ -544,8 +636,9 @@ def _claims(config: "LatticeConfig", settings: TopologySettings) -> Iterable[Nam
         account = settings.accounts.get(service.owner)
         if account is not None:
             yield NameClaim("Lattice service name", f"account {account.id}", name, f"{where}.services.{name}")
-            for backend in service.backends:
-                yield NameClaim("Lambda function name", f"account {account.id}", function_name(name, backend), f"{where}.services.{name}.backends.{backend}")
+            for backend, serving in service.backends.items():
+                if serving.lambda_source is not None:
+                    yield NameClaim("Lambda function name", f"account {account.id}", function_name(name, backend), f"{where}.services.{name}.backends.{backend}")
 
 
 def _stack_names(settings: TopologySettings) -> tuple[str, ...]:

@@ -17,6 +17,7 @@ from constructs_lib.lattice import (
     FixedResponse,
     Forward,
     HeaderMatch,
+    HealthCheck,
     LambdaTargetGroup,
     LatticeQuotas,
     LambdaTargetGroupProps,
@@ -32,6 +33,9 @@ from constructs_lib.lattice import (
     ServiceNetworkEndpointProps,
     ServiceNetworkServiceAssociation,
     ServiceNetworkVpcEndpoint,
+    Target,
+    TargetGroup,
+    TargetGroupProps,
     WeightedTarget,
     declare_quotas,
 )
@@ -42,7 +46,7 @@ from constructs_lib.ram import RamShare, RamShareAccepter, RamShareProps
 from ..base import AccountStack, Deployment
 from ..building_blocks import build_consumer_vpcs
 from ..discovery import RemoteOutputs
-from .config import ENDPOINT_TIER, HANDLER, LISTENER_PORT, NAME, PlannedStack, TopologySettings, function_name, planned_stacks
+from .config import ENDPOINT_TIER, HANDLER, LISTENER_PORT, NAME, BackendConfig, PlannedStack, TopologySettings, function_name, planned_stacks
 from .grants import grants_to, network_grants
 
 # Output names; readers ask for exactly these.
@@ -194,7 +198,49 @@ def build_consumers(stack: TopologyStack) -> None:
     TerraformOutput(stack, VPC_IDS, value={name: vpc.id for name, vpc in vpcs.items()}, description="Consumer VPC ids, by consumer.")
 
 
-def _forward(weights: Mapping[str, int], groups: Mapping[str, LambdaTargetGroup]) -> Action:
+def _target_group(
+    stack: TopologyStack, scope: Construct, service: str, backend: str, serving: BackendConfig, packages: dict[str, LambdaCode]
+) -> TargetGroup:
+    """The target group of one backend: a function (built here, one package per
+    source folder: equal assets must be one asset), an ALB, IP addresses or instances."""
+    group_name = f"{service}-{backend}"
+    if serving.lambda_source is not None:
+        folder = serving.lambda_source
+        if folder not in packages:
+            packages[folder] = LambdaCode(stack, f"package-{folder}", source_dir=LAMBDA_SOURCES / folder, name=f"{NAME}-{folder}")
+        function = PythonLambda(
+            scope,
+            f"{backend}-function",
+            PythonLambdaProps(
+                function_name=function_name(service, backend),
+                source_dir=LAMBDA_SOURCES / folder,
+                handler=HANDLER,
+                iam_name_prefix=stack.iam_name(f"{service}-{backend}"),
+                code=packages[folder],
+            ),
+        )
+        return LambdaTargetGroup(
+            scope, f"{backend}-target", LambdaTargetGroupProps(name=group_name, function_arn=function.arn, function_name=function.function_name)
+        )
+    if serving.alb is not None:
+        alb = serving.alb
+        props = TargetGroupProps(name=group_name, type="ALB", port=alb.port, protocol="HTTP", vpc_id=alb.vpc_id, targets=[Target(alb.arn, port=alb.port)])
+    else:
+        hosts = serving.ip or serving.instance
+        assert hosts is not None
+        props = TargetGroupProps(
+            name=group_name,
+            type="IP" if serving.ip is not None else "INSTANCE",
+            port=hosts.port,
+            protocol="HTTP",
+            vpc_id=hosts.vpc_id,
+            health_check=HealthCheck(path=hosts.health_check_path),
+            targets=[Target(target) for target in hosts.targets],
+        )
+    return TargetGroup(scope, f"{backend}-target", props)
+
+
+def _forward(weights: Mapping[str, int], groups: Mapping[str, TargetGroup]) -> Action:
     return Forward([WeightedTarget(groups[backend], weight=weight) for backend, weight in weights.items()])
 
 
@@ -207,25 +253,9 @@ def build_services(stack: TopologyStack) -> None:
         if config.owner != stack.planned.account:
             continue
         scope = Construct(stack, f"service-{name}")
-        groups: dict[str, LambdaTargetGroup] = {}
+        groups: dict[str, TargetGroup] = {}
         for backend, serving in config.backends.items():
-            folder = serving.lambda_source
-            if folder not in packages:
-                packages[folder] = LambdaCode(stack, f"package-{folder}", source_dir=LAMBDA_SOURCES / folder, name=f"{NAME}-{folder}")
-            function = PythonLambda(
-                scope,
-                f"{backend}-function",
-                PythonLambdaProps(
-                    function_name=function_name(name, backend),
-                    source_dir=LAMBDA_SOURCES / folder,
-                    handler=HANDLER,
-                    iam_name_prefix=stack.iam_name(f"{name}-{backend}"),
-                    code=packages[folder],
-                ),
-            )
-            groups[backend] = LambdaTargetGroup(
-                scope, f"{backend}-target", LambdaTargetGroupProps(name=f"{name}-{backend}", function_arn=function.arn, function_name=function.function_name)
-            )
+            groups[backend] = _target_group(stack, scope, name, backend, serving, packages)
         service = LatticeService(scope, "service", LatticeServiceProps(name=name))
         default = config.default or ({next(iter(groups)): 100} if len(groups) == 1 else None)
         listener = Listener(

@@ -200,6 +200,20 @@ def test_routes_become_rules_with_weights(outputs) -> None:
     assert len(functions) == 2 and len({f["filename"] for f in functions.values()}) == 1
 
 
+def test_backends_of_every_kind(outputs) -> None:
+    stacks = load_stacks(outputs["mixed"])
+    groups = resources(stacks["topology-platform-services"], "aws_vpclattice_target_group")
+    fleet = groups["service-status_fleet-target_target-group"]
+    assert fleet["type"] == "INSTANCE"
+    assert (fleet["config"]["port"], fleet["config"]["vpc_identifier"], fleet["config"]["health_check"]["path"]) == (8080, "vpc-0f1e2d3c4b5a69788", "/health")
+    attached = [a["target"]["id"] for a in resources(stacks["topology-platform-services"], "aws_vpclattice_target_group_attachment").values()]
+    assert {"i-0123456789abcdef0", "i-0fedcba9876543210"} <= set(attached)
+    archive = resources(stacks["topology-reports"], "aws_vpclattice_target_group")["service-reports_archive-target_target-group"]
+    assert archive["type"] == "ALB" and "health_check" not in archive["config"]
+    # only Lambda backends make functions
+    assert len(resources(stacks["topology-platform-services"], "aws_lambda_function")) == 1
+
+
 # ---- offline proof: validate, mocked apply, verify
 
 
@@ -408,6 +422,18 @@ def test_the_base_topology_is_valid() -> None:
             "if your accounts' quota is higher, declare it: patterns.topology.quotas.rules_per_listener = 11",
         ),
         ({"quotas": {"rules_per_listener": 5}}, "rules_per_listener = 5: below the default of 10 (quotas are only raised)"),
+        (
+            {"services": {"orders": {"owner": "app", "networks": ["hub"], "backends": {"main": {"lambda": "hello", "ip": {"vpc_id": "vpc-0a1b2c3d", "targets": ["10.0.0.5"]}}}}}},
+            "give exactly one of lambda, alb, ip, instance (given: lambda, ip)",
+        ),
+        (
+            {"services": {"orders": {"owner": "app", "networks": ["hub"], "backends": {"main": {"instance": {"vpc_id": "vpc-0a1b2c3d", "targets": ["10.0.0.5"]}}}}}},
+            "instance.targets: '10.0.0.5' is not an instance id",
+        ),
+        (
+            {"services": {"orders": {"owner": "app", "networks": ["hub"], "backends": {"main": {"alb": {"vpc_id": "vpc-0a1b2c3d", "arn": "arn:aws:elasticloadbalancing:eu-west-1:1:loadbalancer/net/x/1"}}}}}},
+            "must be an ALB ARN",
+        ),
         ({"quotas": {"listeners": 5}}, "'listeners': not a quota the topology checks"),
         ({"services": {"svc-orders": BASE["services"]["orders"]}, "access": []}, "does not start with 'svc-'"),
         ({"networks": {"hub": {"owner": "net", "sharing": "organization"}}}, "patterns.topology.organization.arn is required"),
