@@ -9,7 +9,7 @@ from . import aws
 from .cdk import Construct, ITerraformDependable
 from .lattice import ServiceNetworkVpcAssociation
 from .lattice.service_network import NetworkLike
-from .security_group import association_security_group, tcp
+from .security_group import Rule, association_security_group, tcp
 from .ssm_access import ClientInstances, ClientInstancesProps, SsmEndpoints, SsmEndpointsProps, client_instance_egress
 from .subnet_plan import VpcLayout
 from .vpc import TieredVpc, TieredVpcProps
@@ -23,6 +23,7 @@ class ConsumerVpcProps:
     ami_id: str
     instance_profile: str
     detailed_monitoring: bool = True  # 1-minute EC2 metrics (charged per instance)
+    lattice_ports: Sequence[int] = (80,)  # what the association's security group admits from the VPC
 
 
 class ConsumerVpc(Construct):
@@ -53,14 +54,14 @@ class ConsumerVpc(Construct):
                 detailed_monitoring=props.detailed_monitoring,
             ),
         )
-        # Which clients of this VPC may use the service network: HTTP from the VPC.
+        # Which clients of this VPC may use the service network: HTTP (and HTTPS) from the VPC.
         self.lattice_security_group = association_security_group(
             self,
             "lattice-security-group",
             name="lattice-vpc-association",
             description="VPC Lattice VPC association - Security Group",
             vpc_id=self.vpc.id,
-            clients=[tcp(80, cidr, "Allowing HTTP")],
+            clients=lattice_clients(props.lattice_ports, cidr),
         )
 
     def subnet_ids(self, tier: str) -> list[str]:
@@ -81,11 +82,18 @@ class ConsumerVpc(Construct):
         )
 
 
+def lattice_clients(ports: Sequence[int], cidr: str) -> list[Rule]:
+    """Ingress from the VPC's clients on each Lattice listener port."""
+    names = {80: "HTTP", 443: "HTTPS"}
+    return [tcp(port, cidr, f"Allowing {names.get(port, f'TCP {port}')}") for port in ports]
+
+
 @dataclass(frozen=True)
 class ExistingVpcProps:
     name: str  # what the VPC is called here: its Terraform name
     vpc_id: str
     cidr_block: str  # the VPC's CIDR; the lookup fails at plan unless the VPC has it
+    lattice_ports: Sequence[int] = (80,)
 
 
 class ExistingConsumerVpc(Construct):
@@ -105,7 +113,7 @@ class ExistingConsumerVpc(Construct):
             name="lattice-vpc-association",
             description="VPC Lattice VPC association - Security Group",
             vpc_id=props.vpc_id,
-            clients=[tcp(80, props.cidr_block, "Allowing HTTP")],
+            clients=lattice_clients(props.lattice_ports, props.cidr_block),
         )
 
     def associate(

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import fnmatch
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Optional
 
@@ -66,6 +66,7 @@ class Probe:
     path: str
     principal: Optional[str]  # the IAM ARN the intents name; None: unsigned
     expected: str  # ALLOW, DENY or UNREACHABLE
+    scheme: str = "http"  # https for a service with an HTTPS listener (its first call of each pair)
 
     @property
     def caller(self) -> str:
@@ -126,6 +127,9 @@ def probes(settings: TopologySettings) -> list[Probe]:
                 seen.add((method, path, principal))
                 allowed = any(admits(grant, method, path, principal) for grant in pair)
                 found.append(Probe(consumer, service, method, path, principal, "ALLOW" if allowed else "DENY"))
+            if settings.services[service].https:  # the same first call through the HTTPS listener
+                first_probe = next(p for p in found if p.consumer == consumer and p.service == service)
+                found.append(replace(first_probe, scheme="https"))
     return found
 
 
@@ -160,7 +164,7 @@ def verify(settings: TopologySettings, model: Model) -> list[Checked]:
         answer = curl(
             model,
             source,
-            f"http://{probe.service}{probe.path}",
+            f"{probe.scheme}://{probe.service}{probe.path}",
             method=probe.method,
             principal=signing_arn(probe.principal) if probe.principal else None,
             topology=topology,
@@ -197,7 +201,7 @@ def render_matrix(settings: TopologySettings, results: list[Checked]) -> str:
     for checked in failures:
         p = checked.probe
         lines.append(
-            f"  FAIL {p.consumer} -> {p.service}: {p.method} {p.path} as {p.caller}: expected {p.expected}, got {checked.decision} ({checked.reason})"
+            f"  FAIL {p.consumer} -> {p.service}: {p.method} {p.scheme}://{p.service}{p.path} as {p.caller}: expected {p.expected}, got {checked.decision} ({checked.reason})"
         )
     return "\n".join(lines)
 

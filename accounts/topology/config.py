@@ -25,7 +25,18 @@ from typing import TYPE_CHECKING, Any, Iterable, Literal, Optional
 from pydantic import Field, field_validator, model_validator
 
 from app_config.fields import NAME as NAME_PATTERN
-from app_config.fields import AccountConfig, PatternSettings, StrictModel, VpcConfig, lattice_name, subnets_fit, vpc_cidr
+from app_config.fields import (
+    AccountConfig,
+    PatternSettings,
+    StrictModel,
+    VpcConfig,
+    acm_certificate_arn,
+    certificate_placement_problem,
+    dns_domain,
+    lattice_name,
+    subnets_fit,
+    vpc_cidr,
+)
 from app_config.project import LAMBDA_SOURCES, PROJECT_ROOT
 from constructs_lib.lattice_rules import DEFAULT_QUOTAS, AuthType
 from constructs_lib.subnet_plan import VpcLayout
@@ -48,6 +59,7 @@ HANDLER_FILE = "lambda_function.py"
 HANDLER = "lambda_function.lambda_handler"
 HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 LISTENER_PORT = 80  # every topology service listens on HTTP 80; consumer VPCs' association groups admit it
+HTTPS_PORT = 443  # and, with https, on 443
 FUNCTION_NAME_MAX = 64
 ENDPOINT_TIER = "lattice"  # the subnets of a consumer VPC's service-network endpoints
 ENDPOINT_SUBNET_NETMASK = 28  # a free /28 per AZ, as a service-network endpoint needs
@@ -234,6 +246,33 @@ class ServiceConfig(StrictModel):
     default: Optional[dict[str, int]] = Field(
         default=None, description="Where requests no route matches go (backend -> weight); unset: the only backend, or 404 when there are several."
     )
+    https: bool = Field(default=False, description="An HTTPS listener on 443 too, with the same routes (the consumer VPCs' security groups admit 443).")
+    custom_domain: Optional[str] = Field(default=None, description="A custom domain name for the service (your DNS points it at the service's name).")
+    certificate_arn: Optional[str] = Field(
+        default=None, description="ACM certificate for the custom domain, in the owner's account and the region: needed with `https` and `custom_domain`."
+    )
+
+    @field_validator("custom_domain")
+    @classmethod
+    def _domain(cls, value: Optional[str]) -> Optional[str]:
+        return None if value is None else dns_domain(value, example="orders.example.internal", min_labels=3)
+
+    @field_validator("certificate_arn")
+    @classmethod
+    def _certificate(cls, value: Optional[str]) -> Optional[str]:
+        return acm_certificate_arn(value)
+
+    @model_validator(mode="after")
+    def _tls(self) -> "ServiceConfig":
+        if self.https and self.custom_domain is not None and self.certificate_arn is None:
+            raise ValueError("https with a custom_domain needs its certificate_arn: the listener presents it")
+        if self.certificate_arn is not None and self.custom_domain is None:
+            raise ValueError("certificate_arn without custom_domain: the service's own name has Lattice's certificate")
+        return self
+
+    @property
+    def ports(self) -> tuple[int, ...]:
+        return (LISTENER_PORT, HTTPS_PORT) if self.https else (LISTENER_PORT,)
 
     @field_validator("networks")
     @classmethod
@@ -519,6 +558,13 @@ def planned_stacks(settings: TopologySettings) -> tuple[PlannedStack, ...]:
     )
 
 
+def consumer_ports(settings: TopologySettings, consumer: str) -> tuple[int, ...]:
+    """The ports a consumer VPC's clients call: 80, and 443 when a service it reaches has HTTPS."""
+    reached = set(settings.consumers[consumer].reached)
+    https = any(s.https and reached & set(s.networks) for s in settings.services.values())
+    return (LISTENER_PORT, HTTPS_PORT) if https else (LISTENER_PORT,)
+
+
 def function_name(service: str, backend: str) -> str:
     return f"{NAME}-{service}-{backend}"
 
@@ -531,7 +577,15 @@ def _known(field: str, value: str, table: str, names: Iterable[str]) -> Optional
 
 
 def _checks(config: "LatticeConfig", settings: TopologySettings) -> Iterable[str]:
-    return topology_problems(settings)
+    yield from topology_problems(settings)
+    for name, service in settings.services.items():
+        owner = settings.accounts.get(service.owner)
+        if service.certificate_arn is not None and owner is not None:
+            problem = certificate_placement_problem(
+                f"patterns.{NAME}.services.{name}.certificate_arn", service.certificate_arn, owner.id, config.region, f"the custom domain of {name}"
+            )
+            if problem:
+                yield problem
 
 
 def topology_problems(settings: TopologySettings) -> Iterable[str]:

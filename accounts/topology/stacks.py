@@ -11,9 +11,10 @@ from app_config.schema import LatticeConfig
 from constructs_lib import aws
 from constructs_lib.auth_policy import AuthPolicy, AuthStatement, request_method, request_path, source_vpc, source_vpc_owner_account
 from constructs_lib.cdk import Construct, ITerraformDependable, TerraformOutput
-from constructs_lib.consumer_vpc import ConsumerVpc, ExistingConsumerVpc, ExistingVpcProps
+from constructs_lib.consumer_vpc import ConsumerVpc, ExistingConsumerVpc, ExistingVpcProps, lattice_clients
 from constructs_lib.lattice import (
     Action,
+    CustomDomain,
     FixedResponse,
     Forward,
     HeaderMatch,
@@ -39,14 +40,26 @@ from constructs_lib.lattice import (
     WeightedTarget,
     declare_quotas,
 )
-from constructs_lib.security_group import association_security_group, tcp
+from constructs_lib.security_group import association_security_group
 from constructs_lib.python_lambda import LambdaCode, PythonLambda, PythonLambdaProps
 from constructs_lib.ram import RamShare, RamShareAccepter, RamShareProps
 
 from ..base import AccountStack, Deployment
 from ..building_blocks import build_consumer_vpcs
 from ..discovery import RemoteOutputs
-from .config import ENDPOINT_TIER, HANDLER, LISTENER_PORT, NAME, BackendConfig, PlannedStack, TopologySettings, function_name, planned_stacks
+from .config import (
+    ENDPOINT_TIER,
+    HANDLER,
+    HTTPS_PORT,
+    LISTENER_PORT,
+    NAME,
+    BackendConfig,
+    PlannedStack,
+    TopologySettings,
+    consumer_ports,
+    function_name,
+    planned_stacks,
+)
 from .grants import grants_to, network_grants
 
 # Output names; readers ask for exactly these.
@@ -55,7 +68,6 @@ NETWORK_SHARE_ARNS = "network_share_arns"
 VPC_IDS = "vpc_ids"
 SERVICE_ARNS = "service_arns"
 SERVICE_DOMAIN_NAMES = "service_domain_names"
-LISTENER_NAME = "http"
 ACCESS_LOG_RETENTION_DAYS = 30
 
 
@@ -168,11 +180,14 @@ def build_consumers(stack: TopologyStack) -> None:
     mine = {name: c for name, c in sorted(stack.settings.consumers.items()) if c.account == stack.planned.account}
     created = {name: consumer.created_vpc for name, consumer in mine.items() if consumer.created_vpc is not None}
     layouts = {name: consumer.layout for name, consumer in mine.items() if consumer.created_vpc is not None}
-    vpcs: dict[str, ConsumerVpc | ExistingConsumerVpc] = dict(build_consumer_vpcs(stack, created, layouts) if created else {})
+    ports = {name: consumer_ports(stack.settings, name) for name in mine}
+    vpcs: dict[str, ConsumerVpc | ExistingConsumerVpc] = dict(build_consumer_vpcs(stack, created, layouts, ports) if created else {})
     for name, consumer in mine.items():
         if consumer.existing_vpc is not None:
             vpcs[name] = ExistingConsumerVpc(
-                stack, name, ExistingVpcProps(name=name, vpc_id=consumer.existing_vpc.id, cidr_block=consumer.existing_vpc.cidr_block)
+                stack,
+                name,
+                ExistingVpcProps(name=name, vpc_id=consumer.existing_vpc.id, cidr_block=consumer.existing_vpc.cidr_block, lattice_ports=ports[name]),
             )
     vpcs = dict(sorted(vpcs.items()))
     for name, consumer in mine.items():
@@ -186,7 +201,7 @@ def build_consumers(stack: TopologyStack) -> None:
             subnets = vpc.subnet_ids(ENDPOINT_TIER) if isinstance(vpc, ConsumerVpc) else list(existing.endpoint_subnet_ids if existing else ())
             group = association_security_group(
                 vpc, "endpoint-security-group", name="lattice-service-network-endpoints",
-                description="VPC Lattice service-network endpoints - Security Group", vpc_id=vpc.id, clients=[tcp(LISTENER_PORT, cidr, "Allowing HTTP")],
+                description="VPC Lattice service-network endpoints - Security Group", vpc_id=vpc.id, clients=lattice_clients(ports[name], cidr),
             )
             for network in consumer.endpoints:
                 arn, accepted = stack.network(network)
@@ -256,33 +271,37 @@ def build_services(stack: TopologyStack) -> None:
         groups: dict[str, TargetGroup] = {}
         for backend, serving in config.backends.items():
             groups[backend] = _target_group(stack, scope, name, backend, serving, packages)
-        service = LatticeService(scope, "service", LatticeServiceProps(name=name))
+        domain = CustomDomain(config.custom_domain, certificate_arn=config.certificate_arn) if config.custom_domain else None
+        service = LatticeService(scope, "service", LatticeServiceProps(name=name, custom_domain=domain))
         default = config.default or ({next(iter(groups)): 100} if len(groups) == 1 else None)
-        listener = Listener(
-            scope,
-            "listener",
-            ListenerProps(
-                name=LISTENER_NAME,
-                service=service,
-                protocol="HTTP",
-                port=LISTENER_PORT,
-                default_action=_forward(default, groups) if default else FixedResponse(404),
-            ),
-        )
-        for index, route in enumerate(config.routes, start=1):
-            listener.add_rule(
-                f"route-{index}",
-                RuleProps(
-                    name=f"route-{index}",
-                    priority=index,
-                    match=RuleMatch(
-                        method=route.method,
-                        path=PathMatch(route.path),
-                        headers=tuple(HeaderMatch(header, value) for header, value in sorted(route.headers.items())),
-                    ),
-                    action=_forward(route.forward, groups),
+        for protocol, port, listener_id in (("HTTP", LISTENER_PORT, "listener"), ("HTTPS", HTTPS_PORT, "https-listener")):
+            if protocol == "HTTPS" and not config.https:
+                continue
+            listener = Listener(
+                scope,
+                listener_id,
+                ListenerProps(
+                    name=protocol.lower(),
+                    service=service,
+                    protocol=protocol,
+                    port=port,
+                    default_action=_forward(default, groups) if default else FixedResponse(404),
                 ),
             )
+            for index, route in enumerate(config.routes, start=1):
+                listener.add_rule(
+                    f"route-{index}",
+                    RuleProps(
+                        name=f"route-{index}",
+                        priority=index,
+                        match=RuleMatch(
+                            method=route.method,
+                            path=PathMatch(route.path),
+                            headers=tuple(HeaderMatch(header, value) for header, value in sorted(route.headers.items())),
+                        ),
+                        action=_forward(route.forward, groups),
+                    ),
+                )
         statements = []
         for grant in grants_to(settings, name):
             consumer = settings.consumers[grant.consumer]

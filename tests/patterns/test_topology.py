@@ -214,6 +214,22 @@ def test_backends_of_every_kind(outputs) -> None:
     assert len(resources(stacks["topology-platform-services"], "aws_lambda_function")) == 1
 
 
+def test_https_and_a_custom_domain(outputs) -> None:
+    stacks = load_stacks(outputs["mixed"])
+    platform = stacks["topology-platform-services"]
+    listeners = {body["protocol"]: body["port"] for body in resources(platform, "aws_vpclattice_listener").values()}
+    assert listeners == {"HTTP": 80, "HTTPS": 443}
+    service = resources(platform, "aws_vpclattice_service")["service-status_service"]
+    assert service["custom_domain_name"] == "status.platform.example.internal"
+    assert service["certificate_arn"].startswith("arn:aws:acm:eu-west-1:700000000001:certificate/")
+    assert len(resources(platform, "aws_vpclattice_listener_rule")) == 2  # the route, on both listeners
+    # the VPCs that reach it admit HTTPS to the network; the partner's, which does not, only HTTP
+    ports = lambda stack, name: [rule["from_port"] for rule in resources(stack, "aws_security_group")[name]["ingress"]]
+    assert ports(stacks["topology-analytics"], "analytics-vpc_lattice-security-group_sg") == [80, 443]
+    assert ports(stacks["topology-partner"], "partner-vpc_lattice-security-group_sg") == [80]
+    assert ("analytics-vpc", "status", "https") in {(p.consumer, p.service, p.scheme) for p in probes(load_topology(EXAMPLES / "mixed.toml"))}
+
+
 # ---- offline proof: validate, mocked apply, verify
 
 
@@ -264,7 +280,7 @@ def test_verify_fails_on_an_output_that_grants_more(outputs, tmp_path) -> None:
         cwd=ROOT, capture_output=True, text=True, timeout=120,
     )
     assert proc.returncode == 1, proc.stdout + proc.stderr
-    assert "FAIL payments-vpc -> orders: HEAD /orders as anyone: expected DENY, got ALLOW" in proc.stdout
+    assert "FAIL payments-vpc -> orders: HEAD http://orders/orders as anyone: expected DENY, got ALLOW" in proc.stdout
     assert "payments-vpc        DENY  ok       ALLOW 1/3  FAIL 1" in proc.stdout
 
 
@@ -422,6 +438,19 @@ def test_the_base_topology_is_valid() -> None:
             "if your accounts' quota is higher, declare it: patterns.topology.quotas.rules_per_listener = 11",
         ),
         ({"quotas": {"rules_per_listener": 5}}, "rules_per_listener = 5: below the default of 10 (quotas are only raised)"),
+        (
+            {"services": {"orders": {**BASE["services"]["orders"], "https": True, "custom_domain": "orders.example.internal"}}},
+            "https with a custom_domain needs its certificate_arn",
+        ),
+        (
+            {"services": {"orders": {**BASE["services"]["orders"], "certificate_arn": "arn:aws:acm:eu-west-1:400000000002:certificate/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"}}},
+            "certificate_arn without custom_domain",
+        ),
+        (
+            {"services": {"orders": {**BASE["services"]["orders"], "custom_domain": "orders.example.internal",
+                                     "certificate_arn": "arn:aws:acm:us-east-1:400000000009:certificate/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"}}},
+            "is in account 400000000009, region us-east-1; it must be in account 400000000002, region eu-west-1",
+        ),
         (
             {"services": {"orders": {"owner": "app", "networks": ["hub"], "backends": {"main": {"lambda": "hello", "ip": {"vpc_id": "vpc-0a1b2c3d", "targets": ["10.0.0.5"]}}}}}},
             "give exactly one of lambda, alb, ip, instance (given: lambda, ip)",
