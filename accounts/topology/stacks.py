@@ -4,7 +4,7 @@ stacks publish their networks' ARNs and RAM shares, consumer stacks their VPC id
 the stacks that read them depend on the stacks that publish them."""
 from __future__ import annotations
 
-from typing import Mapping, Optional
+from typing import Literal, Mapping, Optional
 
 from app_config.project import LAMBDA_SOURCES
 from app_config.schema import LatticeConfig
@@ -274,7 +274,8 @@ def build_services(stack: TopologyStack) -> None:
         domain = CustomDomain(config.custom_domain, certificate_arn=config.certificate_arn) if config.custom_domain else None
         service = LatticeService(scope, "service", LatticeServiceProps(name=name, custom_domain=domain))
         default = config.default or ({next(iter(groups)): 100} if len(groups) == 1 else None)
-        for protocol, port, listener_id in (("HTTP", LISTENER_PORT, "listener"), ("HTTPS", HTTPS_PORT, "https-listener")):
+        listeners: tuple[tuple[Literal["HTTP", "HTTPS"], int, str], ...] = (("HTTP", LISTENER_PORT, "listener"), ("HTTPS", HTTPS_PORT, "https-listener"))
+        for protocol, port, listener_id in listeners:
             if protocol == "HTTPS" and not config.https:
                 continue
             listener = Listener(
