@@ -95,7 +95,7 @@ class NetworkConfig(StrictModel):
         default="ram",
         description="`ram`: a RAM share with each account that uses the network, accepted there; `organization`: one share with `organization.arn`, nothing to accept.",
     )
-    access_logs: bool = Field(default=False, description="Access logs of the network to a CloudWatch log group of its owner.")
+    access_logs: bool = Field(default=False, description="Access logs of the network to a CloudWatch log group of its owner, kept 365 days.")
 
 
 class HostTargetsConfig(StrictModel):

@@ -11,6 +11,7 @@ from app_config.schema import LatticeConfig
 from constructs_lib import aws
 from constructs_lib.auth_policy import AuthPolicy, AuthStatement, request_method, request_path, source_vpc, source_vpc_owner_account
 from constructs_lib.cdk import Construct, ITerraformDependable, TerraformOutput
+from constructs_lib.checkov import accept_risks
 from constructs_lib.consumer_vpc import ConsumerVpc, ExistingConsumerVpc, ExistingVpcProps, lattice_clients
 from constructs_lib.lattice import (
     Action,
@@ -68,7 +69,8 @@ NETWORK_SHARE_ARNS = "network_share_arns"
 VPC_IDS = "vpc_ids"
 SERVICE_ARNS = "service_arns"
 SERVICE_DOMAIN_NAMES = "service_domain_names"
-ACCESS_LOG_RETENTION_DAYS = 30
+ACCESS_LOG_RETENTION_DAYS = 365  # access logs are the audit trail of who called what: a year, as checkov asks
+ACCESS_LOG_ACCEPTED = (("CKV_AWS_158", "encrypted at rest by CloudWatch Logs by default; a customer key per network adds cost and a key policy"),)
 
 
 class TopologyStack(AccountStack):
@@ -150,6 +152,7 @@ def build_networks(stack: TopologyStack) -> None:
             logs = aws.cloudwatch_log_group.CloudwatchLogGroup(
                 stack, f"network-{name}-access-logs", name=f"/aws/vpc-lattice/{name}", retention_in_days=ACCESS_LOG_RETENTION_DAYS
             )
+            accept_risks(logs, ACCESS_LOG_ACCEPTED)
             network.log_to("access-logs", logs.arn)
         users = sorted(
             {_account_id(settings, c.account) for c in settings.consumers.values() if name in c.reached}

@@ -243,6 +243,19 @@ def test_examples_validate_and_mock_apply(outputs, terraform) -> None:
         assert mocked.passed, f"{example}: " + "\n".join(mocked.problems)
 
 
+def test_examples_pass_the_security_scan(outputs, tmp_path) -> None:
+    """checkov over every example's stacks (one run): no failure goes unexplained."""
+    from tools.security_scan import scan
+
+    for out in outputs.values():
+        for stack in (out / "stacks").iterdir():
+            shutil.copytree(stack, tmp_path / "stacks" / stack.name)
+    results = scan(tmp_path)
+    failures = [f"{stack}: {f.resource}: {f.check_id} {f.check_name}" for stack, r in results.items() for f in r.failed]
+    assert failures == [], "\n".join(failures)
+    assert sum(r.passed for r in results.values()) > 200
+
+
 @pytest.mark.parametrize("example", ["distributed", "hub", "mixed"])
 def test_verify_finds_exactly_the_granted_calls(outputs, example) -> None:
     settings = load_topology(EXAMPLES / f"{example}.toml")
@@ -299,14 +312,19 @@ def test_verify_prints_the_matrix(outputs) -> None:
     assert proc.stdout in (ROOT / "README.md").read_text(), "README.md shows this run: paste it there"
 
 
-def test_the_bench_topology_verifies_at_small_scale() -> None:
-    """bench/topology_bench.py's generator, at a size the suite can afford: every
-    call as the topology says (the bench runs 50 accounts, 500 services, 200 consumers)."""
-    from bench.topology_bench import run
+def test_the_bench_topology_verifies_at_small_scale(tmp_path) -> None:
+    """bench/topology_bench.py's generator, at a size the suite can afford, in this
+    process: every call as the topology says (the bench runs 50 accounts, 500
+    services, 200 consumers)."""
+    from bench.topology_bench import generated
 
-    result = run(accounts=8, services=20, consumers=10)
-    assert result["failed"] == 0 and result["calls"] >= result["pairs"] == 200
-    assert result["stacks"] == 11
+    config = parse_config(topology_raw(**generated(accounts=8, services=20, consumers=10)))
+    out = synth(config, tmp_path / "cdktf.out")
+    settings = config.patterns.topology
+    assert isinstance(settings, TopologySettings)
+    results = verify(settings, Model.load(out))
+    assert [r for r in results if not r.passed] == [] and len(results) >= 200 == len(settings.consumers) * len(settings.services)
+    assert len(load_stacks(out)) == 11
 
 
 def test_the_distributed_pattern_and_its_topology_answer_alike(outputs, default_out) -> None:
