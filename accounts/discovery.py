@@ -7,7 +7,7 @@ reader picks a channel by config and gets the same facts either way.
 """
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from typing import Mapping, Optional, Sequence
 
 from app_config.fields import DiscoveryChannel
 from constructs_lib.cdk import Fn, TerraformOutput, Token
@@ -167,3 +167,26 @@ class PublishedIds(_Channel):
 
     def get(self, key: str) -> str:
         return self.output(key) if self.by_state else self.secret(key)
+
+
+def publish_maps(
+    stack: AccountStack,
+    *,
+    maps: Mapping[str, tuple[Mapping[str, str], str]],
+    secret_name: Optional[str],
+    reader_account_ids: Sequence[str],
+) -> None:
+    """Outputs that are maps by name (output -> (map, description)); with
+    ``secret_name``, the same maps in one discovery secret too, readable by
+    ``reader_account_ids`` (:class:`PublishedMaps` reads either)."""
+    for name, (value, description) in maps.items():
+        TerraformOutput(stack, name, value=dict(value), description=description)
+    if secret_name is not None:
+        _publish_secret(stack, name=secret_name, readers=reader_account_ids, payload={name: dict(value) for name, (value, _) in maps.items()})
+
+
+class PublishedMaps(_Channel):
+    """Ids of a stack that ran :func:`publish_maps`."""
+
+    def get(self, output: str, key: str) -> str:
+        return self.output(output, key) if self.by_state else self.secret(output, key)

@@ -22,6 +22,7 @@ from typing import Any
 
 from lattice_check import standins
 from lattice_check.backends import remote_state_producers
+from lattice_check.tfjson import decode_json_argument
 
 from .terraform_offline import OfflineTerraform, offline_part
 
@@ -156,6 +157,30 @@ def mocked_output(expression: Any) -> Any:
     return expression
 
 
+_SECRET_NAME = re.compile(r"^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:(.+)$")
+
+
+def secret_payloads(readers: dict[str, dict[str, Any]], known: dict[str, dict[str, Any]]) -> list[tuple[str, str, Any]]:
+    """(reader stack, data source name, mocked payload) for every secret a reader
+    reads that a known stack writes: the payload the producer's secret version
+    would hold, its references replaced by their mock values, as the remote-state
+    overrides do for outputs."""
+    written: dict[str, Any] = {}
+    for stack in known.values():
+        secrets = stack.get("resource", {}).get("aws_secretsmanager_secret", {})
+        for version in stack.get("resource", {}).get("aws_secretsmanager_secret_version", {}).values():
+            reference = re.fullmatch(r"\$\{aws_secretsmanager_secret\.([A-Za-z0-9_-]+)\.id\}", str(version.get("secret_id", "")))
+            if reference and reference.group(1) in secrets:
+                written[secrets[reference.group(1)]["name"]] = decode_json_argument(version["secret_string"])
+    found = []
+    for reader, stack in sorted(readers.items()):
+        for data_name, body in sorted(stack.get("data", {}).get("aws_secretsmanager_secret_version", {}).items()):
+            name = _SECRET_NAME.match(str(body.get("secret_id", "")))
+            if name and name.group(1) in written:
+                found.append((reader, data_name, mocked_output(written[name.group(1)])))
+    return found
+
+
 def _hcl(value: Any) -> str:
     return json.dumps(value)  # JSON values are valid HCL expressions (no "${" in mocks)
 
@@ -177,6 +202,11 @@ def test_file(
         lines.append(
             f"override_data {{\n  target = module.{reader}.data.terraform_remote_state.{data_name}\n"
             f"  values = {{ outputs = {_hcl(outputs)} }}\n}}"
+        )
+    for reader, data_name, payload in secret_payloads(stacks, producers_json):
+        lines.append(
+            f"override_data {{\n  target = module.{reader}.data.aws_secretsmanager_secret_version.{data_name}\n"
+            f"  values = {{ secret_string = {_hcl(json.dumps(payload, sort_keys=True))} }}\n}}"
         )
     lines.append('run "plan" {\n  command = plan\n}')
     lines.append('run "apply" {\n  command = apply\n}')

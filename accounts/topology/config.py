@@ -27,6 +27,7 @@ from pydantic import Field, field_validator, model_validator
 from app_config.fields import NAME as NAME_PATTERN
 from app_config.fields import (
     AccountConfig,
+    DiscoveryChannel,
     PatternSettings,
     StrictModel,
     VpcConfig,
@@ -437,6 +438,10 @@ class TopologySettings(PatternSettings):
     """Your own layout: accounts, networks, services, consumers and the access intents."""
 
     enabled: bool = Field(default=False, description="Synthesize the topology's stacks.")
+    discovery: DiscoveryChannel = Field(
+        default="remote_state",
+        description="How ids cross stacks: `remote_state` (outputs read from the producers' state) or `secrets_manager` (a discovery secret per producing stack, with its KMS key, read by the accounts that need it).",
+    )
     file: Optional[str] = Field(
         default=None,
         description="A TOML file (relative to the project) holding the tables below instead of this section; its problems are reported as if written here.",
@@ -565,6 +570,11 @@ def consumer_ports(settings: TopologySettings, consumer: str) -> tuple[int, ...]
     return (LISTENER_PORT, HTTPS_PORT) if https else (LISTENER_PORT,)
 
 
+def secret_name(stack: str) -> str:
+    """The discovery secret of a producing stack (with ``discovery = "secrets_manager"``)."""
+    return f"{stack}-ids"
+
+
 def function_name(service: str, backend: str) -> str:
     return f"{NAME}-{service}-{backend}"
 
@@ -682,6 +692,8 @@ def _claims(config: "LatticeConfig", settings: TopologySettings) -> Iterable[Nam
     where = f"patterns.{NAME}"
     for stack in planned_stacks(settings):
         yield NameClaim("stack name", "the app", stack.name, f"{where}.accounts.{stack.account}")
+        if settings.discovery == "secrets_manager" and stack.layer != "services":
+            yield NameClaim("secret name", f"account {settings.accounts[stack.account].id}", secret_name(stack.name), f"{where}.discovery")
     for name, network in settings.networks.items():
         account = settings.accounts.get(network.owner)
         if account is not None:

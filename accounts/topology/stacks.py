@@ -47,7 +47,7 @@ from constructs_lib.ram import RamShare, RamShareAccepter, RamShareProps
 
 from ..base import AccountStack, Deployment
 from ..building_blocks import build_consumer_vpcs
-from ..discovery import RemoteOutputs
+from ..discovery import PublishedMaps, publish_maps
 from .config import (
     ENDPOINT_TIER,
     HANDLER,
@@ -60,8 +60,9 @@ from .config import (
     consumer_ports,
     function_name,
     planned_stacks,
+    secret_name,
 )
-from .grants import grants_to, network_grants
+from .grants import grants, grants_to, network_grants
 
 # Output names; readers ask for exactly these.
 NETWORK_ARNS = "network_arns"
@@ -87,13 +88,25 @@ class TopologyStack(AccountStack):
         self.planned = planned
         self.settings = settings
         self._built = built  # the stacks created before this one, by (account, layer) key
-        self._outputs: dict[str, RemoteOutputs] = {}
+        self._outputs: dict[str, PublishedMaps] = {}
         self._networks: dict[str, tuple[str, list[ITerraformDependable]]] = {}
 
-    def outputs_of(self, producer: "TopologyStack") -> RemoteOutputs:
+    def outputs_of(self, producer: "TopologyStack") -> PublishedMaps:
+        """What ``producer`` published, through the topology's discovery channel (once per producer)."""
         if producer.stack_name not in self._outputs:
-            self._outputs[producer.stack_name] = RemoteOutputs(self, producer)
+            self._outputs[producer.stack_name] = PublishedMaps(
+                self, producer, channel=self.settings.discovery, secret_name=secret_name(producer.stack_name)
+            )
         return self._outputs[producer.stack_name]
+
+    def publish(self, maps: Mapping[str, tuple[Mapping[str, str], str]], readers: set[str]) -> None:
+        """``maps`` as outputs, and in this stack's discovery secret when the channel is Secrets Manager."""
+        publish_maps(
+            self,
+            maps=maps,
+            secret_name=secret_name(self.stack_name) if self.settings.discovery == "secrets_manager" else None,
+            reader_account_ids=sorted(readers - {self.account_id}),
+        )
 
     def producer(self, account: str, layer: str) -> "TopologyStack":
         return self._built[f"{account}/{layer}"]
@@ -175,8 +188,14 @@ def build_networks(stack: TopologyStack) -> None:
             )
         arns[name] = network.arn
         shares[name] = share.arn if share else ""
-    TerraformOutput(stack, NETWORK_ARNS, value=arns, description="Service network ARNs, by name.")
-    TerraformOutput(stack, NETWORK_SHARE_ARNS, value=shares, description="RAM share of each network (empty: not shared).")
+    readers = {
+        _account_id(settings, account)
+        for name in arns
+        for account in [c.account for c in settings.consumers.values() if name in c.reached] + [v.owner for v in settings.services.values() if name in v.networks]
+    }
+    stack.publish(
+        {NETWORK_ARNS: (arns, "Service network ARNs, by name."), NETWORK_SHARE_ARNS: (shares, "RAM share of each network (empty: not shared).")}, readers
+    )
 
 
 def build_consumers(stack: TopologyStack) -> None:
@@ -213,7 +232,8 @@ def build_consumers(stack: TopologyStack) -> None:
                     f"endpoint-{network}",
                     ServiceNetworkEndpointProps(service_network_arn=arn, vpc_id=vpc.id, subnet_ids=subnets, security_group_ids=[group.id], depends_on=accepted),
                 )
-    TerraformOutput(stack, VPC_IDS, value={name: vpc.id for name, vpc in vpcs.items()}, description="Consumer VPC ids, by consumer.")
+    readers = {_account_id(stack.settings, stack.settings.services[grant.service].owner) for grant in grants(stack.settings) if grant.consumer in mine}
+    stack.publish({VPC_IDS: ({name: vpc.id for name, vpc in vpcs.items()}, "Consumer VPC ids, by consumer.")}, readers)
 
 
 def _target_group(

@@ -266,6 +266,30 @@ def test_verify_finds_exactly_the_granted_calls(outputs, example) -> None:
     assert "ALLOW" in decisions and (example == "distributed" or "DENY" in decisions)
 
 
+def test_ids_can_cross_through_discovery_secrets(tmp_path, terraform) -> None:
+    """discovery = "secrets_manager": each producing stack publishes its maps in a
+    secret the reading accounts may read; no stack reads another's state; it
+    validates, applies against the mocks (secret reads get their producer's payload)
+    and verifies."""
+    from tests.helpers import assert_variants_validate_and_apply
+
+    config = parse_config(topology_raw(file="examples/topologies/hub.toml", discovery="secrets_manager"))
+    out = synth(config, tmp_path / "cdktf.out")
+    stacks = load_stacks(out)
+    assert all("terraform_remote_state" not in stack.get("data", {}) for stack in stacks.values())
+    (secret,) = resources(stacks["topology-network"], "aws_secretsmanager_secret").values()
+    assert secret["name"] == "topology-network-ids"
+    readers = json.loads(secret["policy"])["Statement"][0]["Principal"]["AWS"]
+    assert sorted(readers) == [f"arn:aws:iam::50000000000{i}:root" for i in (2, 3, 4, 5)]
+    reads = stacks["topology-orders"]["data"]["aws_secretsmanager_secret_version"]
+    assert sorted(r["secret_id"].rsplit(":", 1)[-1] for r in reads.values()) == ["topology-network-ids", "topology-payments-ids", "topology-storefront-ids"]
+    assert "aws_secretsmanager_secret" not in stacks["topology-orders"]["resource"], "a services stack publishes to nobody"
+    settings = config.patterns.topology
+    assert isinstance(settings, TopologySettings)
+    assert all(r.passed for r in verify(settings, Model.load(out)))
+    assert_variants_validate_and_apply(terraform, {"secrets": out})
+
+
 def test_verify_counts_every_pair_and_the_calls_just_outside(outputs) -> None:
     settings = load_topology(EXAMPLES / "hub.toml")
     calls = {(p.consumer, p.service, p.method, p.path, p.caller, p.expected) for p in probes(settings)}
