@@ -16,7 +16,7 @@ use_project_node()
 
 from app_config.loader import load_config  # noqa: E402
 from app_config.schema import LatticeConfig  # noqa: E402
-from tests.helpers import ROOT, load_stacks, synth  # noqa: E402
+from tests.helpers import ROOT, TOPOLOGY_EXAMPLES, load_stacks, synth, topology_example_config  # noqa: E402
 from tools.terraform_offline import OfflineTerraform, TerraformUnavailable  # noqa: E402
 
 
@@ -47,6 +47,15 @@ def default_out(tmp_path_factory: pytest.TempPathFactory, default_config: Lattic
 @pytest.fixture(scope="session")
 def default_stacks(default_out: Path) -> dict[str, dict]:
     return load_stacks(default_out)
+
+
+@pytest.fixture(scope="session")
+def topology_outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Each shipped example topology (examples/topologies/), synthesized once."""
+    return {
+        path.stem: synth(topology_example_config(path.stem), tmp_path_factory.mktemp(f"topology-{path.stem}") / "cdktf.out")
+        for path in sorted(TOPOLOGY_EXAMPLES.glob("*.toml"))
+    }
 
 
 @pytest.fixture(scope="session")

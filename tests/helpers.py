@@ -28,6 +28,22 @@ ALL_STACKS = stack_names(load_config(ROOT / "lattice.toml"))
 ACCOUNTS = {"service": {"id": "111111111111"}, "consumer": {"id": "222222222222"}}
 
 
+TOPOLOGY_EXAMPLES = ROOT / "examples" / "topologies"
+PATTERNS_BESIDE_TOPOLOGY = ("distributed", "centralized", "shared", "microservices", "ingress", "multicluster")
+
+
+def topology_raw(**section: object) -> dict:
+    """A config whose only pattern is the topology ``section``."""
+    patterns: dict[str, object] = {name: {"enabled": False} for name in PATTERNS_BESIDE_TOPOLOGY}
+    patterns["topology"] = {"enabled": True, **section}
+    return {"patterns": patterns}
+
+
+def topology_example_config(name: str) -> LatticeConfig:
+    """The config that synthesizes ``examples/topologies/<name>.toml`` alone."""
+    return parse_config(topology_raw(file=f"examples/topologies/{name}.toml"))
+
+
 def make_config(**overrides: object) -> LatticeConfig:
     """A valid config with fake accounts, plus ``overrides`` merged at the top level."""
     raw: dict[str, object] = {"accounts": json.loads(json.dumps(ACCOUNTS))}

@@ -11,9 +11,23 @@ import json
 
 import pytest
 
-from tests.helpers import ALL_STACKS, SNAPSHOT_DIR
+from accounts.topology.config import TopologySettings, planned_stacks
+from tests.helpers import ALL_STACKS, SNAPSHOT_DIR, TOPOLOGY_EXAMPLES, topology_example_config
 
 STACKS = ALL_STACKS
+
+
+def _topology_stacks() -> list[tuple[str, str]]:
+    """(example, stack) for every stack of every shipped example topology."""
+    found = []
+    for path in sorted(TOPOLOGY_EXAMPLES.glob("*.toml")):
+        settings = topology_example_config(path.stem).patterns.topology
+        assert isinstance(settings, TopologySettings)
+        found.extend((path.stem, stack.name) for stack in planned_stacks(settings))
+    return found
+
+
+TOPOLOGY_STACKS = _topology_stacks()
 
 
 def render(stack: dict) -> str:
@@ -22,10 +36,19 @@ def render(stack: dict) -> str:
 
 @pytest.mark.parametrize("name", STACKS)
 def test_stack_matches_snapshot(name: str, default_stacks: dict, update_snapshots: bool) -> None:
-    actual = render(default_stacks[name])
-    path = SNAPSHOT_DIR / f"{name}.json"
+    compare(name, render(default_stacks[name]), SNAPSHOT_DIR / f"{name}.json", update_snapshots)
+
+
+@pytest.mark.parametrize(("example", "name"), TOPOLOGY_STACKS)
+def test_topology_example_matches_snapshot(example: str, name: str, topology_outputs: dict, update_snapshots: bool) -> None:
+    """The example topologies' stacks: what a user reads before applying theirs."""
+    synthesized = json.loads((topology_outputs[example] / "stacks" / name / "cdk.tf.json").read_text())
+    compare(name, render(synthesized), SNAPSHOT_DIR / "topologies" / example / f"{name}.json", update_snapshots)
+
+
+def compare(name: str, actual: str, path, update_snapshots: bool) -> None:
     if update_snapshots:
-        SNAPSHOT_DIR.mkdir(exist_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(actual)
         return
     assert path.exists(), f"no snapshot for {name}: run `make snapshots` and commit {path.name}"

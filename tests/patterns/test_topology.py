@@ -19,31 +19,19 @@ from lattice_check.curl import curl
 from lattice_check.graph import Model
 from lattice_check.tfjson import decode_json_argument
 from lattice_check.verify import diff, load_topology, probes, render_matrix, verify
-from tests.helpers import ROOT, cross_stack_problems, load_stacks, resources, synth
+from tests.helpers import PATTERNS_BESIDE_TOPOLOGY, ROOT, TOPOLOGY_EXAMPLES, cross_stack_problems, load_stacks, resources, synth, topology_example_config, topology_raw
 from tools.mock_apply import run_mocked
 
-EXAMPLES = ROOT / "examples" / "topologies"
-OTHER_PATTERNS = ("distributed", "centralized", "shared", "microservices", "ingress", "multicluster")
-
-
-def topology_raw(**section: object) -> dict:
-    """A config whose only pattern is the topology ``section``."""
-    patterns: dict[str, object] = {name: {"enabled": False} for name in OTHER_PATTERNS}
-    patterns["topology"] = {"enabled": True, **section}
-    return {"patterns": patterns}
-
-
-def example_config(name: str):
-    return parse_config(topology_raw(file=f"examples/topologies/{name}.toml"))
+EXAMPLES = TOPOLOGY_EXAMPLES
 
 
 @pytest.fixture(scope="module")
-def outputs(tmp_path_factory) -> dict[str, Path]:
-    """Each shipped example, synthesized once."""
-    return {
-        path.stem: synth(example_config(path.stem), tmp_path_factory.mktemp(f"topology-{path.stem}") / "cdktf.out")
-        for path in sorted(EXAMPLES.glob("*.toml"))
-    }
+def outputs(topology_outputs) -> dict[str, Path]:
+    return topology_outputs
+
+
+def example_config(name: str):
+    return topology_example_config(name)
 
 
 def test_three_shapes_ship(outputs) -> None:
@@ -543,7 +531,7 @@ def test_a_topology_file_and_inline_tables_do_not_mix() -> None:
 
 def test_main_exits_2_and_writes_nothing_on_a_bad_topology(tmp_path) -> None:
     config = tmp_path / "lattice.toml"
-    lines = [f"[patterns.{name}]\nenabled = false" for name in OTHER_PATTERNS]
+    lines = [f"[patterns.{name}]\nenabled = false" for name in PATTERNS_BESIDE_TOPOLOGY]
     lines.append('[patterns.topology]\nenabled = true\n[patterns.topology.accounts.a]\nid = "400000000001"\n')
     lines.append('[patterns.topology.networks.hub]\nowner = "b"\n')
     config.write_text("\n".join(lines))
