@@ -563,6 +563,20 @@ def planned_stacks(settings: TopologySettings) -> tuple[PlannedStack, ...]:
     )
 
 
+def network_users(settings: TopologySettings, network: str) -> set[str]:
+    """The accounts (names) whose VPCs reach ``network`` or whose services join it."""
+    return {c.account for c in settings.consumers.values() if network in c.reached} | {
+        s.owner for s in settings.services.values() if network in s.networks
+    }
+
+
+def first_layer_using(settings: TopologySettings, account: str, network: str) -> Layer:
+    """The first layer of ``account`` whose stack uses ``network`` (consumers before services)."""
+    if any(c.account == account and network in c.reached for c in settings.consumers.values()):
+        return "consumers"
+    return "services"
+
+
 def consumer_ports(settings: TopologySettings, consumer: str) -> tuple[int, ...]:
     """The ports a consumer VPC's clients call: 80, and 443 when a service it reaches has HTTPS."""
     reached = set(settings.consumers[consumer].reached)

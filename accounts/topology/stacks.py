@@ -58,7 +58,9 @@ from .config import (
     PlannedStack,
     TopologySettings,
     consumer_ports,
+    first_layer_using,
     function_name,
+    network_users,
     planned_stacks,
     secret_name,
 )
@@ -130,13 +132,6 @@ class TopologyStack(AccountStack):
         return self._networks[name]
 
 
-def first_layer_using(settings: TopologySettings, account: str, network: str) -> str:
-    """The first layer of ``account`` whose stack uses ``network`` (consumers before services)."""
-    if any(c.account == account and network in c.reached for c in settings.consumers.values()):
-        return "consumers"
-    return "services"
-
-
 def _account_id(settings: TopologySettings, account: str) -> str:
     return settings.accounts[account].id
 
@@ -167,11 +162,8 @@ def build_networks(stack: TopologyStack) -> None:
             )
             accept_risks(logs, ACCESS_LOG_ACCEPTED)
             network.log_to("access-logs", logs.arn)
-        users = sorted(
-            {_account_id(settings, c.account) for c in settings.consumers.values() if name in c.reached}
-            | {_account_id(settings, s.owner) for s in settings.services.values() if name in s.networks}
-            - {stack.account_id}
-        )
+        # RAM shares with the other accounts only: an owner cannot share with itself
+        users = sorted({_account_id(settings, account) for account in network_users(settings, name)} - {stack.account_id})
         share: Optional[RamShare] = None
         if users:
             within_organization = config.sharing == "organization"
@@ -188,11 +180,7 @@ def build_networks(stack: TopologyStack) -> None:
             )
         arns[name] = network.arn
         shares[name] = share.arn if share else ""
-    readers = {
-        _account_id(settings, account)
-        for name in arns
-        for account in [c.account for c in settings.consumers.values() if name in c.reached] + [v.owner for v in settings.services.values() if name in v.networks]
-    }
+    readers = {_account_id(settings, account) for name in arns for account in network_users(settings, name)}
     stack.publish(
         {NETWORK_ARNS: (arns, "Service network ARNs, by name."), NETWORK_SHARE_ARNS: (shares, "RAM share of each network (empty: not shared).")}, readers
     )

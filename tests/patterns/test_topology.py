@@ -514,6 +514,14 @@ def test_a_bad_topology_names_the_field_the_value_and_the_rule(changes: dict, ex
     assert any(expected in problem for problem in problems), problems
 
 
+def test_a_network_is_never_shared_with_its_owner(tmp_path) -> None:
+    """The network account has a VPC on its own network too: RAM shares with the other accounts only."""
+    consumers = {**BASE["consumers"], "ops": {"account": "net", "networks": ["hub"]}}
+    out = synth(parse_config(topology_raw(**variant(consumers=consumers))), tmp_path / "cdktf.out")
+    network = load_stacks(out)["topology-net"]
+    assert [a["principal"] for a in resources(network, "aws_ram_principal_association").values()] == ["400000000002"]
+
+
 def test_a_raised_quota_is_declared_and_holds() -> None:
     routes = [{"path": f"/r{i}", "forward": {"main": 100}} for i in range(12)]
     service = {"owner": "app", "networks": ["hub"], "backends": {"main": {"lambda": "hello"}}, "routes": routes}
