@@ -20,9 +20,9 @@ import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Literal, Optional
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Literal, Optional
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from app_config.fields import NAME as NAME_PATTERN
 from app_config.fields import (
@@ -80,7 +80,8 @@ _ORGANIZATION_ARN = re.compile(r"^arn:aws[a-z-]*:organizations::\d{12}:organizat
 
 def _name(kind: str, value: str) -> str:
     if not NAME_PATTERN.match(value):
-        raise ValueError(f"a {kind} name is 1-47 lowercase letters, digits and hyphens, starting and ending with a letter or digit")
+        article = "an" if kind[0] in "aeiou" else "a"
+        raise ValueError(f"{article} {kind} name is 1-47 lowercase letters, digits and hyphens, starting and ending with a letter or digit")
     return value
 
 
@@ -288,7 +289,10 @@ class ServiceConfig(StrictModel):
         if not value:
             raise ValueError("a service needs at least one backend: nothing would serve it")
         for name in value:
-            _name("backend", name)
+            try:
+                _name("backend", name)
+            except ValueError as broken:
+                raise ValueError(f"{name!r}: {broken}") from None
         return value
 
     @field_validator("default")
@@ -482,33 +486,25 @@ class TopologySettings(PatternSettings):
         raw = read_topology_file(Path(name) if Path(name).is_absolute() else PROJECT_ROOT / name, shown=name)
         return {**data, **raw}
 
-    @field_validator("accounts")
+    @field_validator("accounts", "networks", "services", "consumers")
     @classmethod
-    def _account_names(cls, value: dict[str, AccountConfig]) -> dict[str, AccountConfig]:
+    def _names(cls, value: dict[str, Any], info: ValidationInfo) -> dict[str, Any]:
+        """Each table's keys are names with a rule: a service network's or a service's
+        are Lattice names, the others prefix construct ids and Terraform names."""
         for name in value:
-            _name("account", name)
+            try:
+                _NAME_RULES[info.field_name](name)
+            except ValueError as broken:
+                raise ValueError(f"{name!r}: {broken}") from None
         return value
 
-    @field_validator("networks")
-    @classmethod
-    def _network_names(cls, value: dict[str, NetworkConfig]) -> dict[str, NetworkConfig]:
-        for name in value:
-            lattice_name("service network", name)
-        return value
 
-    @field_validator("services")
-    @classmethod
-    def _service_names(cls, value: dict[str, ServiceConfig]) -> dict[str, ServiceConfig]:
-        for name in value:
-            lattice_name("service", name)
-        return value
-
-    @field_validator("consumers")
-    @classmethod
-    def _consumer_names(cls, value: dict[str, ConsumerConfig]) -> dict[str, ConsumerConfig]:
-        for name in value:
-            _name("consumer", name)
-        return value
+_NAME_RULES: dict[Optional[str], Callable[[str], str]] = {
+    "accounts": lambda name: _name("account", name),
+    "networks": lambda name: lattice_name("service network", name),
+    "services": lambda name: lattice_name("service", name),
+    "consumers": lambda name: _name("consumer", name),
+}
 
 
 def read_topology_file(path: Path, *, shown: str) -> dict[str, Any]:
