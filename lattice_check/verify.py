@@ -121,6 +121,7 @@ def probes(settings: TopologySettings) -> list[Probe]:
             calls.append((first[0], OUTSIDE_PATH, first[2]))
             calls.append((first[0], first[1], None))
             seen: set[tuple[str, str, Optional[str]]] = set()
+            first_of_pair = len(found)
             for method, path, principal in calls:
                 if (method, path, principal) in seen:
                     continue
@@ -128,8 +129,7 @@ def probes(settings: TopologySettings) -> list[Probe]:
                 allowed = any(admits(grant, method, path, principal) for grant in pair)
                 found.append(Probe(consumer, service, method, path, principal, "ALLOW" if allowed else "DENY"))
             if settings.services[service].https:  # the same first call through the HTTPS listener
-                first_probe = next(p for p in found if p.consumer == consumer and p.service == service)
-                found.append(replace(first_probe, scheme="https"))
+                found.append(replace(found[first_of_pair], scheme="https"))
     return found
 
 
