@@ -27,6 +27,7 @@ import warnings
 from pathlib import Path
 from typing import Any
 
+from . import jsii_host
 from .type_hints import cache_type_hints
 
 PACKAGE = "cdktf_cdktf_provider_aws"
@@ -64,6 +65,7 @@ def _load() -> types.ModuleType:
     loaded = sys.modules.get(PACKAGE)
     if loaded is not None:
         return loaded  # light or eager, whoever came first
+    jsii_host.install()  # before the assembly loads start jsii's Node process
     problem = "eager import requested" if os.environ.get(EAGER_ENV) == "1" else _expected_layout()
     if problem is not None:
         if problem != "eager import requested":

@@ -8,9 +8,13 @@ construct.
 import re
 from typing import Any
 
-import cdktf as _cdktf
-import constructs as _constructs
-from cdktf import (  # noqa: F401  (re-exported)
+from . import jsii_host
+
+jsii_host.install()  # before the first cdktf import starts jsii's Node process
+
+import cdktf as _cdktf  # noqa: E402
+import constructs as _constructs  # noqa: E402
+from cdktf import (  # noqa: F401, E402  (re-exported)
     Annotations,
     App,
     AssetType,
@@ -40,9 +44,9 @@ from cdktf import (  # noqa: F401  (re-exported)
     Token,
     Tokenization,
 )
-from constructs import Construct  # noqa: F401
+from constructs import Construct  # noqa: F401, E402
 
-from .type_hints import cache_type_hints
+from .type_hints import cache_type_hints  # noqa: E402
 
 cache_type_hints(_cdktf)
 cache_type_hints(_constructs)

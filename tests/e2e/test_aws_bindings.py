@@ -1,7 +1,8 @@
 """The AWS bindings load through constructs_lib.aws only: the light load (jsii
-assembly, then each resource module on first use) gives byte-identical output to
-the package's own eager import, which is also the fallback when the installed
-bindings look different."""
+assembly, then each resource module on first use, in Python and in jsii's Node
+process, started directly by constructs_lib.jsii_host) gives byte-identical output
+to the package's own eager import on jsii's own start, which is also the fallback
+when the installed bindings look different."""
 from __future__ import annotations
 
 import ast
@@ -40,8 +41,8 @@ importlib.util.find_spec = _find_spec
 """ + SYNTH
 
 
-def run(script: str, outdir: Path) -> dict:
-    env = dict(os.environ)
+def run(script: str, outdir: Path, **extra_env: str) -> dict:
+    env = dict(os.environ, **extra_env)
     env.pop("CDKTF_OUTDIR", None)
     result = subprocess.run([sys.executable, "-c", script, str(outdir)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-3000:]
@@ -54,7 +55,9 @@ def tree(root: Path) -> dict[str, bytes]:
 
 def test_light_and_eager_loads_synthesize_the_same_bytes(tmp_path: Path) -> None:
     light = run(SYNTH, tmp_path / "light" / "cdktf.out")
-    eager = run(FALLBACK, tmp_path / "eager" / "cdktf.out")
+    # the eager import on jsii's own relay and the provider's eager JavaScript index:
+    # every speed-up off at once, what any cdktf Python app gets
+    eager = run(FALLBACK, tmp_path / "eager" / "cdktf.out", LATTICE_STOCK_JSII_HOST="1")
     assert light["light"] is True and light["warnings"] == [] and light["code"] == 0
     used = {kind for stack in tree(tmp_path / "light" / "cdktf.out") if stack.endswith("cdk.tf.json")
             for section in ("resource", "data") for kind in json.loads((tmp_path / "light" / "cdktf.out" / stack).read_text()).get(section, {})}
