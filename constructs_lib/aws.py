@@ -1,8 +1,9 @@
 """The one place that loads the AWS provider bindings (``cdktf_cdktf_provider_aws``).
 
 The package's ``__init__`` imports all of its 2,136 resource modules (~15 s) before
-the first construct exists. This module loads only the jsii assembly (~4 s) and
-then each resource module when it is first asked for:
+the first construct exists. This module loads only the jsii assembly and then each
+resource module when it is first asked for (jsii_host.py does the same for the
+provider's JavaScript modules in jsii's Node process):
 
     from constructs_lib import aws
     aws.vpc.Vpc(stack, "vpc", cidr_block="10.0.0.0/16")

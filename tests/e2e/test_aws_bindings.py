@@ -24,8 +24,9 @@ with warnings.catch_warnings(record=True) as caught:
     warnings.simplefilter("always")
     import constructs_lib.aws as aws
 import main
+from constructs_lib import jsii_host
 code = main.main(["--outdir", sys.argv[1]])
-print(json.dumps({"light": aws.LIGHT, "modules": sum(m.startswith("cdktf_cdktf_provider_aws.") for m in sys.modules),
+print(json.dumps({"light": aws.LIGHT, "direct": jsii_host.is_direct(), "modules": sum(m.startswith("cdktf_cdktf_provider_aws.") for m in sys.modules),
                   "warnings": [str(w.message) for w in caught], "code": code}))
 """
 # The same, after making the layout check see a package without its jsii assembly.
@@ -58,12 +59,12 @@ def test_light_and_eager_loads_synthesize_the_same_bytes(tmp_path: Path) -> None
     # the eager import on jsii's own relay and the provider's eager JavaScript index:
     # every speed-up off at once, what any cdktf Python app gets
     eager = run(FALLBACK, tmp_path / "eager" / "cdktf.out", LATTICE_STOCK_JSII_HOST="1")
-    assert light["light"] is True and light["warnings"] == [] and light["code"] == 0
+    assert light["light"] is True and light["direct"] is True and light["warnings"] == [] and light["code"] == 0
     used = {kind for stack in tree(tmp_path / "light" / "cdktf.out") if stack.endswith("cdk.tf.json")
             for section in ("resource", "data") for kind in json.loads((tmp_path / "light" / "cdktf.out" / stack).read_text()).get(section, {})}
     # each resource module comes with its _private module; the provider and _jsii too
     assert light["modules"] <= 2 * (len(used) + 2), "only the resource modules the app uses"
-    assert eager["light"] is False and eager["code"] == 0
+    assert eager["light"] is False and eager["direct"] is False and eager["code"] == 0
     assert eager["modules"] > 2000, "the package's own __init__ imported every module"
     assert eager["warnings"] == [
         f"constructs_lib.aws: /nonexistent has no _jsii/ with a jsii assembly; importing all of {PACKAGE} (slower, same output)"
