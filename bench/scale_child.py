@@ -14,22 +14,26 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
-def _children_peak_mb() -> float:
-    """Peak resident memory of this process's live children (jsii's Node process)."""
-    total = 0.0
+def _descendants_peak_mb() -> float:
+    """Peak resident memory of this process's live descendants: jsii's Node process,
+    and on jsii's own start the kernel behind its relay (a grandchild)."""
+    parents: dict[int, int] = {}
+    peaks: dict[int, float] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
-            stat = (entry / "stat").read_text()
-            if int(stat.rsplit(")", 1)[1].split()[1]) != os.getpid():
-                continue
-            for line in (entry / "status").read_text().splitlines():
-                if line.startswith("VmHWM:"):
-                    total += int(line.split()[1]) / 1024
-        except (OSError, ValueError, IndexError):
+            status = dict(line.split(":", 1) for line in (entry / "status").read_text().splitlines() if ":" in line)
+            parents[int(entry.name)] = int(status["PPid"])
+            peaks[int(entry.name)] = int(status.get("VmHWM", "0 kB").split()[0]) / 1024
+        except (OSError, ValueError, KeyError):
             continue
-    return total
+    ours: set[int] = set()
+    frontier = {os.getpid()}
+    while frontier:
+        frontier = {pid for pid, parent in parents.items() if parent in frontier} - ours
+        ours |= frontier
+    return sum(peaks[pid] for pid in ours)
 
 
 def main(count: int) -> None:
@@ -70,7 +74,7 @@ def main(count: int) -> None:
                 "resources": resources,
                 "import_s": imported - started,
                 "synth_s": done - imported,
-                "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 + _children_peak_mb(),
+                "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 + _descendants_peak_mb(),
             }
         )
     )

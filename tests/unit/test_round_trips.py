@@ -7,6 +7,7 @@ of requests to Node per resource."""
 from __future__ import annotations
 
 import json
+import types
 import typing
 from collections import Counter
 from typing import Any, Iterator
@@ -93,6 +94,52 @@ def test_type_hints_are_resolved_once_per_stub_and_still_checked(monkeypatch: py
     assert resolved and max(resolved.values()) == 1
     with pytest.raises(TypeError, match="cidr_block"):
         aws.vpc.Vpc(stack, "wrong", cidr_block=16)  # type: ignore[arg-type]
+
+
+def test_a_plain_value_is_judged_once_per_annotation_and_a_wrong_one_still_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    import typeguard
+
+    judged: list[str] = []
+    real = typeguard.check_type
+
+    def counting(argname: str, value: Any, expected_type: Any, *args: Any, **kwargs: Any) -> Any:
+        judged.append(argname)
+        return real(argname, value, expected_type, *args, **kwargs)
+
+    monkeypatch.setattr(type_hints, "_passed", set())
+    monkeypatch.setattr(typeguard, "check_type", counting)
+    stack = ReadableIdsStack(cdk.Testing.app(), "unit")
+    aws.vpc.Vpc(stack, "first", cidr_block="10.0.0.0/16")
+    first = len(judged)
+    judged.clear()
+    aws.vpc.Vpc(stack, "second", cidr_block="10.1.0.0/16")
+    assert first > 20 and judged == ["argument scope"], "the second time only the construct is judged"
+    judged.clear()
+    aws.vpc.Vpc(stack, "third", cidr_block="10.2.0.0/16", ipv4_netmask_length=16)
+    assert judged.count("argument ipv4_netmask_length") >= 1, "a number where only None was seen is judged"
+    with pytest.raises(TypeError, match="cidr_block"):
+        aws.vpc.Vpc(stack, "wrong", cidr_block=16)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="ipv4_netmask_length"):  # a string where a number was judged fine before
+        aws.vpc.Vpc(stack, "wrong2", cidr_block="10.3.0.0/16", ipv4_netmask_length="16")  # type: ignore[arg-type]
+
+
+def test_a_literal_annotation_is_judged_every_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(type_hints, "_passed", set())
+    module = types.ModuleType("bindings_like")
+    module.check_type = lambda argname, value, expected_type: typeguard_check(argname, value, expected_type)  # type: ignore[attr-defined]
+    module.check_type.__module__ = "bindings_like"
+    type_hints.cache_type_hints(module)
+    module.check_type(argname="argument mode", value="a", expected_type=typing.Literal["a"])  # type: ignore[attr-defined]
+    with pytest.raises(TypeError, match="mode"):
+        module.check_type(argname="argument mode", value="b", expected_type=typing.Literal["a"])  # type: ignore[attr-defined]
+    module.check_type(argname="argument name", value="a", expected_type=str)  # type: ignore[attr-defined]
+    assert type_hints._passed == {(str, str)}
+
+
+def typeguard_check(argname: str, value: Any, expected_type: Any) -> Any:
+    import typeguard
+
+    return typeguard.check_type(argname=argname, value=value, expected_type=expected_type)
 
 
 def _requests_of(counted: Counter[str]) -> Iterator[int]:
