@@ -14,7 +14,7 @@ const fs = require("fs");
 const path = require("path");
 
 const INDEX = path.join("node_modules", "@cdktf", "provider-aws", "lib", "index.js");
-const EXPORT_OF_MODULE = /^exports\.([A-Za-z_$][\w$]*) = require\((".\/[^"\\]+")\);$/;
+const EXPORT_OF_MODULE = /^exports\.([A-Za-z_$][\w$]*) = require\(("\.\/[^"\\]+")\);$/;
 
 function lazyExport(target, name, load) {
   Object.defineProperty(target, name, {
