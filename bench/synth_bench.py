@@ -9,7 +9,9 @@ cdktf Python app that imports them pays: the anchor), the fast floor (a one-reso
 app through constructs_lib.aws), and the whole default app (`python main.py`); then
 the seed 000/001 app the ratio targets were set on, and the whole app again on
 jsii's own start (its relay and the provider's eager JavaScript index, without
-constructs_lib/jsii_host.py). Peak memory is the child's maximum resident set, Node included.
+constructs_lib/jsii_host.py). Peak memory is the measured process's maximum resident set plus
+that of every process below it (jsii's Node, and on jsii's own start the kernel behind
+its relay).
 """
 from __future__ import annotations
 
