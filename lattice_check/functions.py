@@ -8,9 +8,12 @@ security-group egress on 443). A call that would fail makes the invocation fail,
 and what it wrote is not kept."""
 from __future__ import annotations
 
+import atexit
 import json
+import os
 import subprocess
 import sys
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional, Sequence
@@ -176,16 +179,69 @@ def run_handler(
 ) -> dict[str, Any]:
     """The handler's reply from a child process (handler_runner.py): ``response``,
     ``error`` or ``missing``, with the ``calls`` it made and the tables' ``items``."""
-    child = subprocess.run(
-        [sys.executable, "-I", str(RUNNER)],
-        input=json.dumps({"package": str(package), "handler": handler, "event": event, "tables": list(tables), "items": items or {}}),
-        env=dict(environment),
-        capture_output=True,
-        text=True,
-        timeout=HANDLER_TIMEOUT_S,
-    )
-    lines = child.stdout.strip().splitlines()
-    if child.returncode != 0 or not lines:
-        return {"error": f"the handler's process failed (exit {child.returncode}): {child.stderr.strip()[-500:]}"}
+    request = json.dumps({"package": str(package), "handler": handler, "event": event, "tables": list(tables), "items": items or {}})
+    returncode, stdout, stderr = _RUNNERS.run(request, dict(environment))
+    lines = stdout.strip().splitlines()
+    if returncode != 0 or not lines:
+        return {"error": f"the handler's process failed (exit {returncode}): {stderr.strip()[-500:]}"}
     reply: dict[str, Any] = json.loads(lines[-1])
     return reply
+
+
+class _Runners:
+    """Handler children: forks of one ``handler_runner.py --serve`` process that has
+    imported boto3 and moto (on POSIX), else one ``python -I`` process per call. The
+    server starts on the first call with an empty environment; each fork gets the
+    function's, as a one-off process would."""
+
+    def __init__(self) -> None:
+        self._server: Optional[subprocess.Popen[str]] = None
+        self._lock = threading.Lock()
+        self._serving = os.name == "posix" and hasattr(os, "fork")
+
+    def run(self, request: str, environment: dict[str, str]) -> tuple[int, str, str]:
+        with self._lock:
+            if self._serving:
+                answer = self._ask_server(request, environment)
+                if answer is not None:
+                    return answer
+                self._serving = False  # the server is gone: one process per call from here on
+            try:
+                child = subprocess.run(
+                    [sys.executable, "-I", str(RUNNER)], input=request, env=environment,
+                    capture_output=True, text=True, timeout=HANDLER_TIMEOUT_S,
+                )
+            except subprocess.TimeoutExpired:
+                return -9, "", f"the handler did not return within {HANDLER_TIMEOUT_S} s"
+            return child.returncode, child.stdout, child.stderr
+
+    def _ask_server(self, request: str, environment: dict[str, str]) -> Optional[tuple[int, str, str]]:
+        try:
+            if self._server is None:
+                self._server = subprocess.Popen(
+                    [sys.executable, "-I", str(RUNNER), "--serve"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                    stderr=subprocess.DEVNULL, env={}, text=True,
+                )
+                atexit.register(self.close)
+            assert self._server.stdin is not None and self._server.stdout is not None
+            self._server.stdin.write(json.dumps({"request": request, "environment": environment, "timeout_s": HANDLER_TIMEOUT_S}) + "\n")
+            self._server.stdin.flush()
+            line = self._server.stdout.readline()
+            answer = json.loads(line)
+            return int(answer["returncode"]), str(answer["stdout"]), str(answer["stderr"])
+        except (OSError, ValueError, KeyError):
+            self.close()
+            return None
+
+    def close(self) -> None:
+        server, self._server = self._server, None
+        if server is not None:
+            try:
+                if server.stdin is not None:
+                    server.stdin.close()
+                server.wait(timeout=5)
+            except (OSError, subprocess.TimeoutExpired):
+                server.kill()
+
+
+_RUNNERS = _Runners()

@@ -7,6 +7,9 @@ import os
 import zipfile
 from pathlib import Path
 
+import pytest
+
+from lattice_check import functions
 from lattice_check.functions import run_handler
 
 HANDLER = '''
@@ -39,3 +42,73 @@ def test_the_handler_sees_only_its_own_environment(tmp_path: Path, monkeypatch) 
 def test_a_failing_or_missing_handler_is_reported(tmp_path: Path) -> None:
     assert run_handler(package(tmp_path), "app.broken", {}, {})["error"] == "KeyError: 'orderDate'"
     assert run_handler(package(tmp_path), "nowhere.handler", {}, {}) == {"missing": "handler nowhere.handler not found in the package"}
+
+
+PROBES = '''
+import json, os, sys, time
+import boto3
+def environment(event, context):
+    print("a line of the handler's own")  # not the reply: the reply is the last line
+    return dict(os.environ)
+def mark(event, context):
+    seen = getattr(boto3, "_left_by_an_earlier_call", None)
+    boto3._left_by_an_earlier_call = True
+    return seen
+def exits(event, context):
+    os._exit(3)
+def sleeps(event, context):
+    time.sleep(30)
+'''
+
+
+def probes(tmp_path: Path) -> Path:
+    path = tmp_path / "probes.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("probes.py", PROBES)
+    return path
+
+
+def one_off_runners(monkeypatch) -> None:
+    runners = functions._Runners()
+    runners._serving = False
+    monkeypatch.setattr(functions, "_RUNNERS", runners)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="forks of the handler server are POSIX only")
+def test_a_fork_of_the_server_answers_as_a_one_off_process(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("SECRET_OF_PARENT", "leaked")
+    given = {"GREETING": "hello", "TZ": ":UTC", "AWS_REGION": "eu-west-1"}
+    forked = run_handler(probes(tmp_path), "probes.environment", {}, given)
+    assert functions._RUNNERS._server is not None, "the first call starts the server"
+    assert given.items() <= forked["response"].items() and "SECRET_OF_PARENT" not in forked["response"]
+    one_off_runners(monkeypatch)
+    assert run_handler(probes(tmp_path), "probes.environment", {}, given) == forked
+
+
+def test_each_call_starts_from_nothing_an_earlier_call_left(tmp_path: Path) -> None:
+    assert run_handler(probes(tmp_path), "probes.mark", {}, {})["response"] is None
+    assert run_handler(probes(tmp_path), "probes.mark", {}, {})["response"] is None
+
+
+@pytest.mark.parametrize("served", [True, False], ids=["fork", "one-off"])
+def test_an_exit_or_a_timeout_is_the_handlers_failure(tmp_path: Path, monkeypatch, served: bool) -> None:
+    if not served:
+        one_off_runners(monkeypatch)
+    assert run_handler(probes(tmp_path), "probes.exits", {}, {}) == {"error": "the handler's process failed (exit 3): "}
+    monkeypatch.setattr(functions, "HANDLER_TIMEOUT_S", 1)
+    reply = run_handler(probes(tmp_path), "probes.sleeps", {}, {})
+    assert reply["error"].startswith("the handler's process failed (exit -9)") and "did not return within 1 s" in reply["error"]
+    monkeypatch.undo()
+    assert run_handler(probes(tmp_path), "probes.mark", {}, {})["response"] is None, "the next call runs as usual"
+
+
+@pytest.mark.skipif(os.name != "posix", reason="forks of the handler server are POSIX only")
+def test_when_the_server_is_gone_each_call_gets_its_own_process(tmp_path: Path, monkeypatch) -> None:
+    runners = functions._Runners()
+    monkeypatch.setattr(functions, "_RUNNERS", runners)
+    run_handler(probes(tmp_path), "probes.mark", {}, {})
+    assert runners._server is not None
+    runners._server.kill()
+    runners._server.wait()
+    assert run_handler(probes(tmp_path), "probes.mark", {}, {})["response"] is None
+    assert runners._server is None and not runners._serving
