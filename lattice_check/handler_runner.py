@@ -12,8 +12,9 @@ function's own variables plus what Lambda sets, so nothing of the checker's proc
 leaks in or is changed.
 
 ``--serve`` (what lattice_check uses on POSIX): boto3 and moto are imported once,
-then each request line on stdin runs in a fresh fork of this process, with exactly
-the environment the line names, and one JSON line comes back: the fork's exit
+then each request line on stdin runs in a fresh fork of this process, with the
+environment the line names (and Python's start-up LC_CTYPE where a one-off process
+would get it too), and one JSON line comes back: the fork's exit
 status, stdout and stderr, as a one-off process would have given them. A handler
 child costs ~1 s, ~0.4 s of it importing boto3 and moto.
 """
