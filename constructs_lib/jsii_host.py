@@ -16,6 +16,12 @@ the kernel directly, on a socket given to it as descriptor 3, with
 requests, the kernel and its answers are the same, so the synthesized output is the
 same. The kernel's console output goes straight to this process's stdout and stderr.
 
+``jsii_runtime_index.js`` is preloaded too: jsii writes a runtime index of each
+cached assembly after its first full parse, on a worker thread that the kernel's
+exit used to kill; the AWS provider's 120 MB assembly was parsed whole by every
+process (~1 s) for want of it. The kernel's exit now waits for that worker (once
+per assembly and machine; ``make install`` pays it, see ``warm()``).
+
 If jsii's layout is not the one this relies on (another jsii version), or the
 platform has no POSIX shell to hand the socket over, jsii starts as it always does,
 with a one-line warning in the first case. ``LATTICE_STOCK_JSII_HOST=1`` (or
@@ -40,6 +46,11 @@ from jsii._runtime import kernel
 STOCK_ENV = "LATTICE_STOCK_JSII_HOST"
 EAGER_ENV = "LATTICE_EAGER_AWS_IMPORT"  # the stock everything: see aws.py
 LAZY_EXPORTS = Path(__file__).with_name("jsii_lazy_exports.js")
+RUNTIME_INDEX = Path(__file__).with_name("jsii_runtime_index.js")
+PRELOADS = (LAZY_EXPORTS, RUNTIME_INDEX)
+# How long stop() waits for the kernel to exit: past jsii_runtime_index.js's 30 s
+# limit for an index still being written (seconds, once per assembly and machine).
+EXIT_WAIT_S = 35
 KERNEL_PROGRAM = "lib/program.js"
 # The kernel's own choice of channel (lib/program.js): read and write on fd 3.
 KERNEL_CHANNEL = "readFD:3,writeFD:3"
@@ -81,10 +92,11 @@ class DirectNodeProcess(jsii_process._NodeProcess):
         node = environ.get("JSII_NODE", "node")
         runtime = Path(self._jsii_runtime())  # writes jsii's embedded files, returns bin/jsii-runtime.js
         program = runtime.parent.parent / KERNEL_PROGRAM
+        preloads = [arg for preload in PRELOADS for arg in ("--require", str(preload))]
         ours, kernels = socket.socketpair()
         try:
             process = subprocess.Popen(
-                ["/bin/sh", "-c", HAND_OVER, node, *NODE_ARGS, "--require", str(LAZY_EXPORTS), str(program)],
+                ["/bin/sh", "-c", HAND_OVER, node, *NODE_ARGS, *preloads, str(program)],
                 stdin=kernels.fileno(),
                 env=environ,
             )
@@ -110,7 +122,7 @@ class DirectNodeProcess(jsii_process._NodeProcess):
             except OSError:  # the kernel is gone already
                 pass
         try:
-            process.wait(timeout=5)
+            process.wait(timeout=EXIT_WAIT_S)
         except subprocess.TimeoutExpired:
             process.terminate()
         process.stdout.close()
@@ -138,6 +150,12 @@ def kernel_process() -> subprocess.Popen[bytes]:
     """The Node process behind jsii in this process (started if it was not yet)."""
     process: subprocess.Popen[bytes] = getattr(kernel.provider, "_process")._process
     return process
+
+
+def stop_kernel() -> None:
+    """Stop this process's jsii kernel now (what exit would do); waits while it writes
+    a runtime index. Nothing can call jsii afterwards."""
+    getattr(kernel.provider, "_process").stop()
 
 
 def is_direct() -> bool:

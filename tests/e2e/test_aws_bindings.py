@@ -1,8 +1,9 @@
 """The AWS bindings load through constructs_lib.aws only: the light load (jsii
 assembly, then each resource module on first use, in Python and in jsii's Node
-process, started directly by constructs_lib.jsii_host) gives byte-identical output
-to the package's own eager import on jsii's own start, which is also the fallback
-when the installed bindings look different."""
+process, started directly by constructs_lib.jsii_host, its types read through
+jsii's runtime index) gives byte-identical output to the package's own eager import
+on jsii's own start with the whole assembly parsed, which is also the fallback when
+the installed bindings look different."""
 from __future__ import annotations
 
 import ast
@@ -57,8 +58,9 @@ def tree(root: Path) -> dict[str, bytes]:
 def test_light_and_eager_loads_synthesize_the_same_bytes(tmp_path: Path) -> None:
     light = run(SYNTH, tmp_path / "light" / "cdktf.out")
     # the eager import on jsii's own relay and the provider's eager JavaScript index:
-    # every speed-up off at once, what any cdktf Python app gets
-    eager = run(FALLBACK, tmp_path / "eager" / "cdktf.out", LATTICE_STOCK_JSII_HOST="1")
+    # every speed-up off at once, what any cdktf Python app gets; without jsii's package
+    # cache, so the kernel parses the whole assembly (no runtime index: jsii_runtime_index.js)
+    eager = run(FALLBACK, tmp_path / "eager" / "cdktf.out", LATTICE_STOCK_JSII_HOST="1", JSII_RUNTIME_PACKAGE_CACHE="disabled")
     assert light["light"] is True and light["direct"] is True and light["warnings"] == [] and light["code"] == 0
     used = {kind for stack in tree(tmp_path / "light" / "cdktf.out") if stack.endswith("cdk.tf.json")
             for section in ("resource", "data") for kind in json.loads((tmp_path / "light" / "cdktf.out" / stack).read_text()).get(section, {})}
@@ -89,3 +91,39 @@ def test_no_project_file_imports_the_bindings_but_constructs_lib_aws() -> None:
     for path in (ROOT / "main.py",):
         assert PACKAGE not in path.read_text()
     assert offenders == [], "import the AWS bindings through constructs_lib.aws"
+
+
+# Loads the bindings in a process of its own; argv[1] "bare" leaves out the preload
+# that makes the kernel's exit wait for jsii's runtime index (the control).
+LOAD = """
+import sys
+from constructs_lib import jsii_host
+if sys.argv[1] == "bare":
+    jsii_host.PRELOADS = (jsii_host.LAZY_EXPORTS,)
+from constructs_lib import aws, cdk
+stack = cdk.TerraformStack(cdk.Testing.app(), "s")
+aws.vpc.Vpc(stack, "vpc", cidr_block="10.0.0.0/16")
+print(cdk.Testing.synth(stack).count("10.0.0.0/16"))
+"""
+
+
+def test_the_package_cache_gets_the_aws_runtime_index_and_later_loads_read_it(tmp_path: Path) -> None:
+    env = dict(os.environ, JSII_RUNTIME_PACKAGE_CACHE_ROOT=str(tmp_path / "package-cache"))
+
+    def entry() -> Path:
+        (found,) = (tmp_path / "package-cache" / "@cdktf" / "provider-aws").glob("*/*")
+        return found
+
+    def load(mode: str) -> str:
+        result = subprocess.run([sys.executable, "-c", LOAD, mode], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+        assert result.returncode == 0, result.stderr[-3000:]
+        return result.stdout.strip()
+
+    assert load("bare") == "1"
+    assert (entry() / ".jsii").is_file() and not (entry() / ".jsii.runtime.v1.json").exists(), "the kernel's exit ended the index builder"
+    warm = subprocess.run([sys.executable, "-m", "tools.warm_jsii"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert warm.returncode == 0 and warm.stdout.startswith("jsii: cdktf and AWS provider assemblies loaded in "), warm.stderr[-3000:]
+    manifests = sorted(str(p.relative_to(tmp_path / "package-cache")).split("/")[0] for p in (tmp_path / "package-cache").rglob(".jsii.runtime.v1.json"))
+    assert manifests == ["@cdktf", "cdktf", "constructs"]
+    (entry() / ".jsii").unlink()  # the 120 MB assembly: a load that still works read the index instead
+    assert load("preloaded") == "1"

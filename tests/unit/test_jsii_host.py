@@ -143,3 +143,61 @@ def test_the_use_strict_directive_stays_first() -> None:
     lines = result.stdout.rstrip().splitlines()
     assert lines[0] == '"use strict";' and lines[1].startswith("const __lazyExport = require(")
     assert lines[-2:] == ['__lazyExport(exports, "lambdaFunction", () => require("./lambda-function"));', "//# sourceMappingURL=index.js.map"]
+
+
+# jsii_runtime_index.js: the kernel's exit waits for jsii's runtime-index builder.
+# A stand-in worker sleeps, then writes a file; the main thread exits at once.
+SLOW_WORKER = """
+const fs = require("fs");
+const { workerData } = require("worker_threads");
+Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, workerData.sleepMs);
+fs.writeFileSync(workerData.marker, "written");
+"""
+EXIT_AT_ONCE = """
+const { Worker } = require("worker_threads");
+const [worker, marker, sleepMs, waitMs] = process.argv.slice(1);
+if (waitMs) require(process.env.PRELOAD).limits.waitMs = Number(waitMs);
+new Worker(worker, { workerData: { marker, sleepMs: Number(sleepMs) } });
+process.exit(3);
+"""
+
+
+def _exit_while_a_worker_runs(tmp_path: Path, worker_name: str, *, preload: bool, sleep_ms: int = 700, wait_ms: int | None = None) -> tuple[bool, float]:
+    """(whether the worker finished its write, seconds until the process ended)."""
+    import time
+
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    worker, marker = tmp_path / worker_name, tmp_path / f"{worker_name}.done"
+    worker.write_text(SLOW_WORKER)
+    args = [str(PROJECT_NODE), *(["--require", str(jsii_host.RUNTIME_INDEX)] if preload else []), "-e", EXIT_AT_ONCE]
+    args += [str(worker), str(marker), str(sleep_ms), *([str(wait_ms)] if wait_ms is not None else [])]
+    start = time.perf_counter()
+    result = subprocess.run(args, capture_output=True, text=True, timeout=60, env=dict(os.environ, PRELOAD=str(jsii_host.RUNTIME_INDEX)))
+    elapsed = time.perf_counter() - start
+    assert result.returncode == 3, result.stderr  # the exit code the kernel asked for, after the wait too
+    return marker.exists(), elapsed
+
+
+def test_the_kernels_exit_waits_for_the_runtime_index_worker(tmp_path: Path) -> None:
+    assert _exit_while_a_worker_runs(tmp_path / "stock", "runtime-index-worker.js", preload=False)[0] is False, "process.exit ends the worker"
+    finished, elapsed = _exit_while_a_worker_runs(tmp_path, "runtime-index-worker.js", preload=True)
+    assert finished and elapsed >= 0.7
+
+
+def test_other_workers_and_a_stuck_index_do_not_hold_the_exit(tmp_path: Path) -> None:
+    assert _exit_while_a_worker_runs(tmp_path, "other-worker.js", preload=True)[0] is False
+    finished, elapsed = _exit_while_a_worker_runs(tmp_path / "stuck", "runtime-index-worker.js", preload=True, sleep_ms=20_000, wait_ms=300)
+    assert not finished and elapsed < 10, "at most the limit, then the exit goes ahead"
+
+
+def test_the_kernel_preloads_the_index_wait_and_stop_outwaits_it() -> None:
+    stack = cdk.TerraformStack(cdk.Testing.app(), "preloads")
+    aws.vpc.Vpc(stack, "vpc", cidr_block="10.0.0.0/16")
+    cdk.Testing.synth(stack)
+    argv = Path(f"/proc/{jsii_host.kernel_process().pid}/cmdline").read_bytes().split(b"\0")
+    assert [argv[i + 1] for i, arg in enumerate(argv) if arg == b"--require"] == [str(p).encode() for p in jsii_host.PRELOADS]
+    limit = subprocess.run(
+        [str(PROJECT_NODE), "-e", f"console.log(require({json.dumps(str(jsii_host.RUNTIME_INDEX))}).limits.waitMs)"],
+        capture_output=True, text=True, timeout=60, check=True,
+    )
+    assert jsii_host.EXIT_WAIT_S > int(limit.stdout) / 1000
