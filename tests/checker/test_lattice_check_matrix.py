@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import FIXTURES, MATRIX_DIR, ROOT, synth
-from tools.matrix_variants import VARIANTS, config_with, variant_config
+from tools.matrix_variants import VARIANTS, config_with, shipped_matrices, variant_config
 from lattice_check.__main__ import main
 from lattice_check.graph import Model
 from lattice_check.matrix import MatrixError, load_matrix, run_matrix
@@ -35,6 +35,20 @@ def test_every_pattern_of_the_default_app_has_a_matrix(default_config) -> None:
     assert enabled == {"distributed", "centralized", "shared", "microservices", "ingress", "multicluster"}
     assert {m.stem.split("-")[0] for m in MATRICES} == enabled
     assert set(VARIANTS) <= {m.stem for m in MATRICES}
+    # make matrix runs these on cdktf.out, then each variant on its own synth
+    assert [m.stem for m in shipped_matrices()] == [m.stem for m in MATRICES if m.stem not in VARIANTS]
+
+
+def test_make_matrix_in_one_process_runs_the_shipped_matrices_first(tmp_path, capsys, monkeypatch) -> None:
+    from tools import matrix_variants
+
+    ran: list[str] = []
+    monkeypatch.setattr("lattice_check.__main__.main", lambda argv: ran.append(Path(argv[-1]).stem) or (2 if "ingress" in argv[-1] else 0))
+    monkeypatch.setattr(matrix_variants, "VARIANTS", {})  # no variant synths: every file counts as shipped here
+    assert matrix_variants.main(["--shipped", str(tmp_path)]) == 2, "the worst status of any matrix"
+    assert ran == [m.stem for m in MATRICES]
+    assert matrix_variants.main(["--shipped"]) == 2
+    assert "--shipped needs the shipped config's output directory" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("path", MATRICES, ids=lambda p: p.stem)
