@@ -15,7 +15,8 @@
 //
 // Here process.exit() waits for index workers still running, at most
 // limits.waitMs; the writes are jsii's own (temporary file, then rename), so
-// exiting at the limit leaves no partial index, and the next load tries again.
+// exiting at the limit leaves no partial index (at worst a temporary file), and
+// the next load tries again.
 // Other workers and an exit with no index being built are not touched.
 const threads = require("worker_threads");
 const path = require("path");
