@@ -37,7 +37,7 @@ help:
 	@echo "make bench      synth cost against its floor, scaling to 100 services, terraform per stack"
 	@echo "make bench-1000 the same with the 1,000-service scaling row (several minutes more)"
 
-install: .venv/.installed node_modules/.installed .build/jsii-cache
+install: .venv/.installed node_modules/.installed .venv/.jsii-cache
 
 .venv/.installed: Pipfile.lock
 	@$(PYTHON) -m pipenv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --disable-pip-version-check pipenv
@@ -52,10 +52,11 @@ node_modules/.installed: package.json package-lock.json
 	@touch $@
 
 # jsii's package cache holding each assembly with its runtime index (tools/warm_jsii.py):
-# a few seconds, once, instead of on the first synth.
-.build/jsii-cache: .venv/.installed node_modules/.installed
+# a few seconds, once per install of the packages (the mark lives in .venv), instead
+# of on the first synth.
+.venv/.jsii-cache: .venv/.installed node_modules/.installed
 	$(PIPENV) run python -m tools.warm_jsii
-	@mkdir -p .build && touch $@
+	@touch $@
 
 synth: install
 	$(PIPENV) run python main.py

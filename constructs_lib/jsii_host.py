@@ -20,7 +20,7 @@ same. The kernel's console output goes straight to this process's stdout and std
 cached assembly after its first full parse, on a worker thread that the kernel's
 exit used to kill; the AWS provider's 120 MB assembly was parsed whole by every
 process (~1 s) for want of it. The kernel's exit now waits for that worker (once
-per assembly and machine; ``make install`` pays it, see ``warm()``).
+per assembly and machine; ``make install`` pays it: ``tools/warm_jsii.py``).
 
 If jsii's layout is not the one this relies on (another jsii version), or the
 platform has no POSIX shell to hand the socket over, jsii starts as it always does,

@@ -11,7 +11,7 @@
 // process.exit() when the host says exit, which kills the worker. The AWS
 // provider's assembly is 120 MB and takes seconds to index, so its index was
 // written only by a process that happened to live long enough; every other
-// process parsed all 120 MB again (~1 s and ~450 MB of Node heap on these machines).
+// process parsed all 120 MB again (~1 s and ~0.5 GB more memory on these machines).
 //
 // Here process.exit() waits for index workers still running, at most
 // limits.waitMs; the writes are jsii's own (temporary file, then rename), so
