@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import time
 import types
 import warnings
 from pathlib import Path
@@ -164,8 +165,6 @@ process.exit(3);
 
 def _exit_while_a_worker_runs(tmp_path: Path, worker_name: str, *, preload: bool, sleep_ms: int = 700, wait_ms: int | None = None) -> tuple[bool, float]:
     """(whether the worker finished its write, seconds until the process ended)."""
-    import time
-
     tmp_path.mkdir(parents=True, exist_ok=True)
     worker, marker = tmp_path / worker_name, tmp_path / f"{worker_name}.done"
     worker.write_text(SLOW_WORKER)
