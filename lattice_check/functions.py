@@ -11,8 +11,10 @@ from __future__ import annotations
 import atexit
 import json
 import os
+import signal
 import subprocess
 import sys
+import tempfile
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -206,14 +208,7 @@ class _Runners:
                 if answer is not None:
                     return answer
                 self._serving = False  # the server is gone: one process per call from here on
-            try:
-                child = subprocess.run(
-                    [sys.executable, "-I", str(RUNNER)], input=request, env=environment,
-                    capture_output=True, text=True, timeout=HANDLER_TIMEOUT_S,
-                )
-            except subprocess.TimeoutExpired:
-                return -9, "", f"the handler did not return within {HANDLER_TIMEOUT_S} s"
-            return child.returncode, child.stdout, child.stderr
+            return _run_one_off(request, environment)
 
     def _ask_server(self, request: str, environment: dict[str, str]) -> Optional[tuple[int, str, str]]:
         try:
@@ -242,6 +237,36 @@ class _Runners:
                 server.wait(timeout=5)
             except (OSError, subprocess.TimeoutExpired):
                 server.kill()
+
+
+def _run_one_off(request: str, environment: dict[str, str]) -> tuple[int, str, str]:
+    """One ``python -I`` process for one call. Its output goes to files, not pipes,
+    and the call is over when the process exits: a process the handler started may
+    hold its output open long after. On POSIX it gets a session of its own, and what
+    it leaves running there is ended with it, as Lambda ends an invocation."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        child = subprocess.Popen(
+            [sys.executable, "-I", str(RUNNER)], stdin=subprocess.PIPE, stdout=out, stderr=err,
+            env=environment, start_new_session=os.name == "posix",
+        )
+        try:
+            child.communicate(request.encode(), timeout=HANDLER_TIMEOUT_S)
+            overran = False
+        except subprocess.TimeoutExpired:
+            overran = True
+        if os.name == "posix":
+            try:
+                os.killpg(child.pid, signal.SIGKILL)  # before the wait: the group's id is still the child's
+            except (ProcessLookupError, PermissionError):
+                pass
+        elif overran:
+            child.kill()
+        child.wait()
+        out.seek(0)
+        err.seek(0)
+        if overran:
+            return -9, "", f"the handler did not return within {HANDLER_TIMEOUT_S} s"
+        return child.returncode, out.read().decode(errors="replace"), err.read().decode(errors="replace")
 
 
 _RUNNERS = _Runners()

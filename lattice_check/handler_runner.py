@@ -129,12 +129,11 @@ def _run_forked(request: str, environment: dict[str, str], timeout_s: float) -> 
     with tempfile.TemporaryFile() as given, tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         given.write(request.encode())
         given.seek(0)
-        done_read, done_write = os.pipe()  # reads EOF once the fork has exited
         pid = os.fork()
         if pid == 0:  # the fork: becomes the one-off process
             code = 1
             try:
-                os.close(done_read)
+                os.setpgid(0, 0)  # a group of its own: what the handler starts is ended with it
                 for target, source in ((0, given), (1, out), (2, err)):
                     os.dup2(source.fileno(), target)
                 sys.stdin = open(0, encoding="utf-8", closefd=False)
@@ -152,18 +151,52 @@ def _run_forked(request: str, environment: dict[str, str], timeout_s: float) -> 
                 sys.stdout.flush()
                 sys.stderr.flush()
                 os._exit(code)
-        os.close(done_write)
-        finished, _, _ = select.select([done_read], [], [], timeout_s)
-        if not finished:
-            os.kill(pid, signal.SIGKILL)
-        os.close(done_read)
+        try:
+            os.setpgid(pid, pid)  # as the fork does: whichever runs first
+        except OSError:
+            pass  # it has done so and exited already
+        overran = not _exited(pid, timeout_s)
+        _end_group(pid)  # the fork itself if it overran, and whatever it left running
         _, status = os.waitpid(pid, 0)
         out.seek(0)
         err.seek(0)
         stderr = err.read().decode(errors="replace")
-        if not finished:
+        if overran:
             stderr += f"the handler did not return within {timeout_s} s"
         return {"returncode": os.waitstatus_to_exitcode(status), "stdout": out.read().decode(errors="replace"), "stderr": stderr}
+
+
+def _exited(pid: int, timeout_s: float) -> bool:
+    """Whether the fork has exited by the deadline; it is left unreaped, so its
+    process group cannot be reused before ``_end_group``. This waits for the
+    process, not for a descriptor to close: what the handler started may hold the
+    fork's descriptors long after it returned."""
+    deadline = time.monotonic() + timeout_s
+    try:
+        exit_fd = os.pidfd_open(pid)  # Linux: readable once the fork has exited
+    except (AttributeError, OSError):
+        exit_fd = None
+    if exit_fd is not None:
+        try:
+            select.select([exit_fd], [], [], timeout_s)
+        finally:
+            os.close(exit_fd)
+    pause = 0.001  # elsewhere: ask, at most every 20 ms
+    while os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is None:
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(pause)
+        pause = min(2 * pause, 0.02)
+    return True
+
+
+def _end_group(pid: int) -> None:
+    """End every process left in the fork's group. Lambda freezes or ends them when
+    an invocation returns; here they would outlive the check and hold its files."""
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass  # nothing left
 
 
 if __name__ == "__main__":

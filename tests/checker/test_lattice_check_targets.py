@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import time
 import zipfile
 from pathlib import Path
 
@@ -45,7 +46,7 @@ def test_a_failing_or_missing_handler_is_reported(tmp_path: Path) -> None:
 
 
 PROBES = '''
-import json, os, sys, time
+import json, os, subprocess, sys, time
 import boto3
 def environment(event, context):
     print("a line of the handler's own")  # not the reply: the reply is the last line
@@ -58,6 +59,13 @@ def exits(event, context):
     os._exit(3)
 def sleeps(event, context):
     time.sleep(30)
+def leaves(event, context):
+    started = subprocess.Popen(["sleep", "30"])  # holds the handler's stdout and stderr
+    forked = os.fork()  # holds every descriptor the handler's process has
+    if forked == 0:
+        time.sleep(30)
+        os._exit(0)
+    return [started.pid, forked]
 '''
 
 
@@ -112,3 +120,30 @@ def test_when_the_server_is_gone_each_call_gets_its_own_process(tmp_path: Path, 
     runners._server.wait()
     assert run_handler(probes(tmp_path), "probes.mark", {}, {})["response"] is None
     assert runners._server is None and not runners._serving
+
+
+def ended(pid: int) -> bool:
+    """Gone, or a zombie nobody reaps (a container's first process may not)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().rpartition(") ")[2].startswith(("Z", "X"))
+    except FileNotFoundError:
+        return True
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="reads process states from /proc")
+@pytest.mark.parametrize("served", [True, False], ids=["fork", "one-off"])
+def test_the_call_ends_when_the_handler_returns_and_ends_what_it_left_running(tmp_path: Path, monkeypatch, served: bool) -> None:
+    if not served:
+        one_off_runners(monkeypatch)
+    monkeypatch.setattr(functions, "HANDLER_TIMEOUT_S", 20)
+    start = time.monotonic()
+    reply = run_handler(probes(tmp_path), "probes.leaves", {}, {})
+    took = time.monotonic() - start
+    left = reply["response"]
+    assert reply == {"response": left, "calls": [], "items": {}}, "not a timeout: the handler returned"
+    assert took < 10, f"the call waited {took:.1f} s for what the handler left running"
+    deadline = time.monotonic() + 5
+    while not all(ended(pid) for pid in left) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert [pid for pid in left if not ended(pid)] == [], "what the handler started is ended with the call"
