@@ -148,17 +148,22 @@ def test_the_use_strict_directive_stays_first() -> None:
 
 # jsii_runtime_index.js: the kernel's exit waits for jsii's runtime-index builder.
 # A stand-in worker sleeps, then writes a file; the main thread exits at once.
+# Like jsii's, it writes its file under a temporary name in the cache entry, then renames it.
 SLOW_WORKER = """
 const fs = require("fs");
+const path = require("path");
 const { workerData } = require("worker_threads");
+const temporary = path.join(workerData.packageDir, `.jsii.runtime-defs.v1.jsonl.${process.pid}.tmp`);
+fs.writeFileSync(temporary, "being written");
 Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, workerData.sleepMs);
-fs.writeFileSync(workerData.marker, "written");
+fs.renameSync(temporary, workerData.marker);
 """
 EXIT_AT_ONCE = """
+const path = require("path");
 const { Worker } = require("worker_threads");
 const [worker, marker, sleepMs, waitMs] = process.argv.slice(1);
 if (waitMs) require(process.env.PRELOAD).limits.waitMs = Number(waitMs);
-new Worker(worker, { workerData: { marker, sleepMs: Number(sleepMs) } });
+new Worker(worker, { workerData: { packageDir: path.dirname(marker), marker, sleepMs: Number(sleepMs) } });
 process.exit(3);
 """
 
@@ -187,6 +192,19 @@ def test_other_workers_and_a_stuck_index_do_not_hold_the_exit(tmp_path: Path) ->
     assert _exit_while_a_worker_runs(tmp_path, "other-worker.js", preload=True)[0] is False
     finished, elapsed = _exit_while_a_worker_runs(tmp_path / "stuck", "runtime-index-worker.js", preload=True, sleep_ms=20_000, wait_ms=300)
     assert not finished and elapsed < 10, "at most the limit, then the exit goes ahead"
+    assert list((tmp_path / "stuck").glob("*.tmp")) == [], "and the write cut off leaves no temporary file"
+
+
+def test_an_index_build_removes_what_writers_no_longer_running_left(tmp_path: Path) -> None:
+    # Left by a kernel killed while it wrote: its pid runs no more (above any pid_max).
+    dead = tmp_path / ".jsii.runtime-defs.v1.jsonl.999999999.tmp"
+    writing = tmp_path / f".jsii.runtime-index.v1.{os.getpid()}.tmp"  # a writer still running
+    unrelated = tmp_path / "notes.999999999.tmp"
+    for path in (dead, writing, unrelated):
+        path.write_text("left")
+    finished, _ = _exit_while_a_worker_runs(tmp_path, "runtime-index-worker.js", preload=True)
+    assert finished
+    assert sorted(p.name for p in tmp_path.glob("*.tmp")) == sorted([writing.name, unrelated.name])
 
 
 def test_the_kernel_preloads_the_index_wait_and_stop_outwaits_it() -> None:
