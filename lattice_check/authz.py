@@ -113,16 +113,38 @@ def _arn_match(pattern: str, value: str) -> bool:
     return all(_glob_strict(p, v) for p, v in zip(p_parts, v_parts))
 
 
+@functools.lru_cache(maxsize=8192)
+def _resource_arn_regex(pattern: str) -> "re.Pattern[str]":
+    """A Resource element's ARN: ``*`` and ``?`` stay within one colon-delimited
+    component, except a ``*`` that ends a component, which may run past its colons
+    (IAM: ``arn:aws:vpc-lattice:*`` is every Lattice resource); in the resource
+    component (the sixth), which may itself hold colons, they match anything."""
+    components = pattern.split(":", 5)
+    compiled: list[str] = []
+    for index, component in enumerate(components):
+        last = index == 5
+        text = ""
+        for position, char in enumerate(component):
+            if char == "*":
+                text += ".*" if last or position == len(component) - 1 else "[^:]*"
+            elif char == "?":
+                text += "." if last else "[^:]"
+            else:
+                text += re.escape(char)
+        compiled.append(text)
+    return re.compile(":".join(compiled), flags=re.DOTALL)
+
+
 def _resource_matches(pattern: str, resource: str) -> Tri:
     """A Resource element against the request's resource (``<service ARN>/<path>``):
-    ``*``; an ARN, with ``*`` and ``?`` in each component; or the guide's short form
+    ``*``; an ARN, with ``*`` and ``?`` (``_resource_arn_regex``); or the guide's short form
     ``<service>/<path>`` (``*/rates``: the path /rates of any service; ``*/*``: any
     path of any service), whose first segment is matched against the service id and
     the rest against the path. Anything else is not modeled (None)."""
     if pattern == "*":
         return True
     if pattern.startswith("arn:"):
-        return _arn_match(pattern, resource)
+        return _resource_arn_regex(pattern).fullmatch(resource) is not None
     service_pattern, slash, path_pattern = pattern.partition("/")
     located = re.match(r"arn:[^:]*:vpc-lattice:[^:]*:[^:]*:service/([^/]+)(/.*)?$", resource)
     if not slash or located is None:
@@ -229,19 +251,30 @@ def evaluate_condition(operator: str, policy_values: Sequence[str], request_valu
 
 
 def _listify(value: Any) -> list[str]:
+    """An element's value as a list of strings: one value or a list of them, each a
+    string, a number or a boolean (JSON ``true`` reads as IAM's ``"true"``)."""
     if value is None:
         return []
-    return [value] if isinstance(value, str) else [str(v) for v in value]
+    values = value if isinstance(value, (list, tuple)) else [value]
+    return [_as_text(v) for v in values]
+
+
+def _as_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value if isinstance(value, str) else str(value)
 
 
 def _principal_matches(statement: Mapping[str, Any], request: Request) -> Tri:
     if "NotPrincipal" in statement:
         return None
     principal = statement.get("Principal")
-    if principal == "*" or principal == {"AWS": "*"}:
+    if principal == "*":
         return True
     if not isinstance(principal, Mapping):
         return None
+    if "*" in _listify(principal.get("AWS")):
+        return True  # {"AWS": "*"} or {"AWS": ["*"]}: everyone, as "*" (anonymous callers too)
     if request.principal is None:
         return False  # a named principal never matches an anonymous caller
     facts = caller(request.principal)
@@ -288,10 +321,80 @@ def _absence_is_known(key: str, request: Request) -> bool:
     return lowered == "aws:principalorgid" and request.organizations_declared
 
 
-def statement_applies(statement: Mapping[str, Any], request: Request, *, identity: bool = False) -> tuple[Tri, tuple[str, ...]]:
+# Policy variables (``${aws:PrincipalTag/team}``, ``${key, 'default'}``) are read in
+# the Resource element and in condition values of a policy whose Version is this one;
+# in an older policy they are plain text.
+VARIABLES_VERSION = "2012-10-17"
+_VARIABLE = re.compile(r"\$\{([^}]*)\}")
+_DEFAULTED = re.compile(r"^\s*([^,\s]+)\s*,\s*'([^']*)'\s*$")
+# A statement of several policies read as one carries the Version of its own policy.
+_VERSION_OF_STATEMENT = "lattice_check:Version"
+
+
+class _NoValue:
+    """A policy variable whose key the request lacks: the value equals, and is like, nothing."""
+
+
+_NO_VALUE = _NoValue()
+
+
+def _expand(text: str, request: Request) -> "str | _NoValue | None":
+    """``text`` with its policy variables replaced by the request's values; _NO_VALUE
+    when a key is absent and names no default; None when the model does not know a
+    key's value, the key has several values, or the value is a literal ``*``/``?``
+    (``${*}``, ``${?}``), which a pattern would read as a wildcard."""
+    outcome: "str | _NoValue | None" = ""
+    position = 0
+    for found in _VARIABLE.finditer(text):
+        inner = found.group(1)
+        if inner in ("*", "?"):
+            return None
+        if inner == "$":
+            value: "str | _NoValue | None" = "$"
+        else:
+            defaulted = _DEFAULTED.match(inner)
+            key, default = (defaulted.group(1), defaulted.group(2)) if defaulted else (inner.strip(), None)
+            present = _context_value(request.context, key)
+            if present is not None:
+                value = present[0] if len(present) == 1 else None
+            elif _absence_is_known(key, request):
+                value = default if default is not None else _NO_VALUE
+            else:
+                value = None
+        if value is None:
+            return None
+        if isinstance(value, _NoValue) or isinstance(outcome, _NoValue):
+            outcome = _NO_VALUE
+        else:
+            assert isinstance(outcome, str)
+            outcome += text[position : found.start()] + value
+        position = found.end()
+    return outcome + text[position:] if isinstance(outcome, str) else outcome
+
+
+def _with_variables(values: list[str], request: Request, variables: bool) -> Optional[list[str]]:
+    """``values`` with their policy variables replaced (a value whose key is absent
+    drops out: it matches nothing); None when one cannot be known."""
+    if not variables:
+        return values
+    expanded: list[str] = []
+    for value in values:
+        replaced = _expand(value, request) if "${" in value else value
+        if replaced is None:
+            return None
+        if isinstance(replaced, str):
+            expanded.append(replaced)
+    return expanded
+
+
+def statement_applies(
+    statement: Mapping[str, Any], request: Request, *, identity: bool = False, version: Optional[str] = None
+) -> tuple[Tri, tuple[str, ...]]:
     """Whether the statement's principal, action, resource and conditions all match.
-    An identity-based policy names no principal: it is the caller's own."""
+    An identity-based policy names no principal: it is the caller's own. ``version``:
+    the policy's Version (its policy variables are read only in 2012-10-17)."""
     unmodeled: list[str] = []
+    variables = statement.get(_VERSION_OF_STATEMENT, version) == VARIABLES_VERSION
     principal = True if identity else _principal_matches(statement, request)
     if principal is None:
         unmodeled.append("NotPrincipal or an unrecognised Principal form")
@@ -299,13 +402,17 @@ def statement_applies(statement: Mapping[str, Any], request: Request, *, identit
         action: Tri = not _action_matches(_listify(statement["NotAction"]), request.action)
     else:
         action = _action_matches(_listify(statement.get("Action")), request.action)
-    if "NotResource" in statement:
-        named = _any([_resource_matches(p, request.resource) for p in _listify(statement["NotResource"])])
-        resource: Tri = None if named is None else not named
+    element = "NotResource" if "NotResource" in statement else "Resource"
+    patterns = _with_variables(_listify(statement.get(element)), request, variables)
+    resource: Tri
+    if patterns is None:
+        resource = None
+        unmodeled.append(f"a policy variable in the {element} element whose value the model does not know")
     else:
-        resource = _any([_resource_matches(p, request.resource) for p in _listify(statement.get("Resource"))])
-    if resource is None:
-        unmodeled.append("a Resource form that is neither *, an ARN nor <service>/<path>")
+        named = _any([_resource_matches(p, request.resource) for p in patterns])
+        resource = named if element == "Resource" or named is None else not named
+        if named is None:
+            unmodeled.append("a Resource form that is neither *, an ARN nor <service>/<path>")
     results: list[Tri] = [principal, action, resource]
     for operator, keys in (statement.get("Condition") or {}).items():
         for key, values in keys.items():
@@ -314,7 +421,12 @@ def statement_applies(statement: Mapping[str, Any], request: Request, *, identit
                 unmodeled.append(f"condition {operator} {key}: the model does not know this key's value")
                 results.append(None)
                 continue
-            result = evaluate_condition(operator, _listify(values), present)
+            policy_values = _with_variables(_listify(values), request, variables)
+            if policy_values is None:
+                unmodeled.append(f"condition {operator} {key}: a policy variable whose value the model does not know")
+                results.append(None)
+                continue
+            result = evaluate_condition(operator, policy_values, present)
             if result is None:
                 unmodeled.append(f"condition {operator} {key}")
             results.append(result)
@@ -340,7 +452,7 @@ def evaluate_policy(policy: Mapping[str, Any], request: Request, *, identity: bo
         statements = [statements]
     for index, statement in enumerate(statements):
         label = statement.get("Sid") or f"#{index}"
-        applies, missing = statement_applies(statement, request, identity=identity)
+        applies, missing = statement_applies(statement, request, identity=identity, version=policy.get("Version"))
         unmodeled.extend(f"{label}: {m}" for m in missing)
         if applies is None:
             unknown.append(label)
@@ -376,6 +488,7 @@ class Identity:
     name: str  # "role app (aws_iam_role.app in stack-x)"
     policies: tuple[tuple[str, Optional[Mapping[str, Any]]], ...]
     boundary: Optional[tuple[str, Optional[Mapping[str, Any]]]] = None
+    arn: Optional[str] = None  # the role's or user's ARN, its path included (a session's ARN names none)
 
 
 @dataclass(frozen=True)
@@ -428,6 +541,14 @@ def evaluate_identity(identity: Identity, request: Request) -> tuple[PolicyResul
     unmodeled = [f"{who}: {u}" for u in result.unmodeled]
     if result.effect == "EXPLICIT_DENY":
         return PolicyResult("EXPLICIT_DENY", result.statement, tuple(unmodeled)), f"{who}: explicitly denied by {result.statement}"
+    if identity.boundary is not None and identity.boundary[1] is not None and result.effect != "ALLOW":
+        label, document = identity.boundary  # its explicit deny wins whatever the policies say
+        bound = evaluate_policy(document, request, identity=True)
+        if bound.effect == "EXPLICIT_DENY":
+            unmodeled.extend(f"{who}, permissions boundary: {u}" for u in bound.unmodeled)
+            return PolicyResult("EXPLICIT_DENY", bound.statement, tuple(unmodeled)), (
+                f"{who}: its permissions boundary {label} explicitly denies ({bound.statement}) {request.action}"
+            )
     if identity.boundary is not None and result.effect == "ALLOW":
         label, document = identity.boundary
         if document is None:
@@ -454,7 +575,8 @@ def _labelled_statements(policies: Sequence[tuple[str, Mapping[str, Any]]]) -> l
     for label, document in policies:
         listed = document.get("Statement", [])
         for index, statement in enumerate([listed] if isinstance(listed, Mapping) else listed):
-            statements.append({**statement, "Sid": f"{label}, statement {statement.get('Sid') or f'#{index}'}"})
+            sid = f"{label}, statement {statement.get('Sid') or f'#{index}'}"
+            statements.append({**statement, "Sid": sid, _VERSION_OF_STATEMENT: document.get("Version")})
     return statements
 
 
@@ -511,12 +633,16 @@ def request_context(
     headers: Mapping[str, str] = {},
     query: Mapping[str, Sequence[str]] = {},
     principal: Optional[str] = None,
+    principal_arn: Optional[str] = None,
     principal_tags: Mapping[str, str] = {},
     principal_org: Optional[str] = None,
     now: Optional[datetime] = None,
 ) -> dict[str, list[str]]:
     """The condition keys VPC Lattice sets for an HTTP request (``now``: the request's
-    time, for aws:CurrentTime; the present when not given)."""
+    time, for aws:CurrentTime; the present when not given). ``principal_arn``: the
+    caller's role or user ARN with its path, when the output defines it; else
+    aws:PrincipalArn is read from ``principal``, and a role session's ARN names the
+    role without its path."""
     moment = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
     context: dict[str, list[str]] = {
         "vpc-lattice-svcs:RequestMethod": [method],
@@ -534,7 +660,7 @@ def request_context(
         if facts is not None:  # an ARN IAM does not sign with leaves these unknown
             context["aws:PrincipalType"] = [facts.type]
             context["aws:PrincipalAccount"] = [facts.account]
-            context["aws:PrincipalArn"] = [facts.arn]
+            context["aws:PrincipalArn"] = [principal_arn or facts.arn]
     if source_vpc_owner:  # None: the model does not know the VPC's account
         context["vpc-lattice-svcs:SourceVpcOwnerAccount"] = [source_vpc_owner]
     if service_network_arn:

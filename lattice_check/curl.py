@@ -240,6 +240,7 @@ def _lattice(
     reasons.append(f"listener {listener.name} ({listener.protocol} {call.port}): {matched}")
 
     facts = caller(call.principal) if call.principal else None
+    identity = caller_identity(topology, call.principal)
     request = Request(
         action=INVOKE,
         resource=f"{service.arn}{call.path}",
@@ -247,7 +248,8 @@ def _lattice(
         context=request_context(
             method=call.method, path=call.path, port=call.port, service_arn=service.arn, service_network_arn=network.arn,
             source_vpc=client.vpc_id, source_vpc_owner=None if client.account == UNKNOWN_ACCOUNT else client.account,
-            headers=call.headers, query=call.query, principal=call.principal, principal_tags=call.tags,
+            headers=call.headers, query=call.query, principal=call.principal,
+            principal_arn=identity.arn if identity else None, principal_tags=call.tags,
             principal_org=organizations.of(facts.account if facts else None), now=now,
         ),
         organizations_declared=organizations.declared,
@@ -256,7 +258,7 @@ def _lattice(
         request,
         network=_layer(topology, "network", network.element, network.auth_type, network.arn),
         service=_layer(topology, "service", service.element, service.auth_type, service.arn),
-        identity=caller_identity(topology, call.principal),
+        identity=identity,
     )
     reasons.extend(decision.reasons)
     reasons.extend(f"not modeled: {u}" for u in decision.unmodeled)

@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from .graph import Stack, Unresolved
-from .identity import session_may, trust_refuses
+from .identity import may_assume, session_may
 from .kubernetes import ClusterWorkloads, HelmRelease, KubernetesObject
 from .topology import Network, Topology
 
@@ -396,10 +396,12 @@ def _dns_record(builder: _Builder, route: KubernetesObject, host: str, service_a
         if check.allowed is False:
             builder.notes.append(f"{endpoint}: ExternalDNS's role may not assume {assumed} ({check.reason})")
             return
-        why = trust_refuses(topology, assumed, role, session_name="external-dns")
-        if why:
-            builder.notes.append(f"{endpoint}: {why}")
+        trusted = may_assume(topology, assumed, role, session_name="external-dns")
+        if trusted.allowed is False:
+            builder.notes.append(f"{endpoint}: {trusted.reason}")
             return
+        if trusted.unmodeled:  # decided by what the model does not cover: assumed to let it, and said
+            builder.notes.append(f"{endpoint}: {trusted.reason} (not modeled: {'; '.join(trusted.unmodeled)}): assumed to let it")
         role, zone_account = assumed, assumed.split(":")[4]
     written = 0
     for zone in topology.elements("aws_route53_zone"):

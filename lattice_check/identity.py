@@ -3,7 +3,7 @@ the output, its identity-based policies (inline, attached, managed by ARN, and a
 permissions boundary) as the authorizer reads them; None when it is defined
 elsewhere (the answer then says the identity is assumed to allow). Also what a role
 session may call (``session_may``) and whether a role's trust policy lets another
-role assume it (``trust_refuses``), for the controllers' and handlers' own calls."""
+role assume it (``may_assume``), for the controllers' and handlers' own calls."""
 from __future__ import annotations
 
 import json
@@ -32,14 +32,14 @@ def caller_identity(topology: Topology, principal: Optional[str]) -> Optional[Id
 
 def _as_authorized(identity: IamIdentity) -> Identity:
     boundary = (identity.boundary.label, identity.boundary.document) if identity.boundary else None
-    return Identity(identity.label, tuple((p.label, p.document) for p in identity.policies), boundary)
+    return Identity(identity.label, tuple((p.label, p.document) for p in identity.policies), boundary, identity.arn)
 
 
 @dataclass(frozen=True)
 class SessionCheck:
     """Whether a role session may make one AWS call: ``allowed`` is None when the role
-    is not in this output (then assumed to allow, and said); ``reason`` says which
-    policy decided."""
+    is not in this output or its policies depend on what the model does not cover
+    (then assumed to allow, and said); ``reason`` says which policy decided."""
 
     allowed: Optional[bool]
     reason: str
@@ -67,13 +67,17 @@ def session_may(topology: Topology, role_arn: str, session_name: str, action: st
         },
     )
     result, reason = evaluate_identity(identity, request)
-    denied = result.effect in ("EXPLICIT_DENY", "IMPLICIT_DENY")
-    return SessionCheck(not denied, reason, result.unmodeled)
+    return SessionCheck(_allowed(result.effect), reason, result.unmodeled)
 
 
-def trust_refuses(topology: Topology, role_arn: str, caller_role: str, *, session_name: str) -> Optional[str]:
-    """Why sessions of ``caller_role`` may not assume ``role_arn`` by its trust policy
-    (None when they may, or when the role is not in this output)."""
+def _allowed(effect: str) -> Optional[bool]:
+    return {"ALLOW": True, "EXPLICIT_DENY": False, "IMPLICIT_DENY": False}.get(effect)  # UNKNOWN: None
+
+
+def may_assume(topology: Topology, role_arn: str, caller_role: str, *, session_name: str) -> SessionCheck:
+    """Whether sessions of ``caller_role`` may assume ``role_arn`` by its trust policy;
+    ``allowed`` None when the role is not in this output or the trust policy depends
+    on what the model does not cover."""
     account, name = role_arn.split(":")[4], role_arn.rsplit("/", 1)[-1]
     for element in topology.elements("aws_iam_role"):
         if element.account != account or str(topology.resolve(element.body.get("name"), element)) != name:
@@ -89,7 +93,7 @@ def trust_refuses(topology: Topology, role_arn: str, caller_role: str, *, sessio
         statements = [listed] if isinstance(listed, dict) else listed
         # a trust policy names no Resource: the role it is attached to is the resource
         implied = {"Statement": [s if "Resource" in s or "NotResource" in s else {**s, "Resource": role_arn} for s in statements]}
-        if evaluate_policy(implied, request).effect == "ALLOW":
-            return None
-        return f"the trust policy of {role_arn} does not let {caller_role} assume it"
-    return None
+        result = evaluate_policy(implied, request)
+        verdict = {True: "lets", False: "does not let", None: "may or may not let"}[_allowed(result.effect)]
+        return SessionCheck(_allowed(result.effect), f"the trust policy of {role_arn} {verdict} {caller_role} assume it", result.unmodeled)
+    return SessionCheck(None, f"the role {role_arn} is not in this output (assumed to let {caller_role} assume it)")

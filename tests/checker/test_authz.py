@@ -364,6 +364,11 @@ DENY_ADMIN = ("guard", {"Statement": [{"Sid": "NoAdmin", "Effect": "Deny", "Acti
         ((INVOKE_ALL,), LOGS, "/", "IMPLICIT_DENY", "its permissions boundary logs does not allow"),
         ((INVOKE_ALL,), ("boundary", {"Statement": [{"Effect": "Allow", "Action": INVOKE, "Resource": "*"}]}), "/", "ALLOW", "allowed by invoke"),
         ((INVOKE_ALL,), ("boundary", None), "/", "UNKNOWN", "depends on its permissions boundary boundary"),
+        # the boundary's explicit deny wins even where the policies allow nothing or may allow
+        ((LOGS,), ("fence", {"Statement": [{"Sid": "Fence", "Effect": "Deny", "Action": INVOKE, "Resource": "*"}]}), "/", "EXPLICIT_DENY",
+         "its permissions boundary fence explicitly denies (Fence)"),
+        ((LOGS, ("AWS managed policy X", None)), ("fence", {"Statement": [{"Sid": "Fence", "Effect": "Deny", "Action": INVOKE, "Resource": "*"}]}),
+         "/", "EXPLICIT_DENY", "its permissions boundary fence explicitly denies (Fence)"),
     ],
 )
 def test_the_callers_identity_policies(policies, boundary, path, effect, reason) -> None:
@@ -389,3 +394,108 @@ def test_principal_org_id_is_decided_when_organizations_are_declared() -> None:
     assert evaluate_policy(policy, Request(INVOKE, SVC + "/", session, inside, organizations_declared=True)).effect == "ALLOW"
     assert evaluate_policy(policy, Request(INVOKE, SVC + "/", session, outside, organizations_declared=True)).effect == "IMPLICIT_DENY"
     assert evaluate_policy(policy, Request(INVOKE, SVC + "/", session, outside)).effect == "UNKNOWN"  # not declared: not known
+
+
+# --- forms an auth policy may take that the model once misread ------------------------------------
+
+SESSION = "arn:aws:sts::111111111111:assumed-role/app/s"
+
+
+def _signed(path: str = "/", **context: object) -> Request:
+    base = dict(method="GET", path=path, port=80, service_arn=SVC, service_network_arn=None, source_vpc="vpc-1", source_vpc_owner=BLUE, principal=SESSION)
+    return Request(INVOKE, SVC + path, SESSION, request_context(**(base | context)))
+
+
+@pytest.mark.parametrize("principal", ["*", {"AWS": "*"}, {"AWS": ["*"]}])
+def test_every_form_of_everyone_admits_and_denies_anonymous_callers(principal) -> None:
+    anonymous = Request(INVOKE, SVC + "/admin", None, request_context(
+        method="GET", path="/admin", port=80, service_arn=SVC, service_network_arn=None, source_vpc="vpc-1", source_vpc_owner=BLUE,
+    ))
+    assert evaluate_policy({"Statement": [{"Effect": "Allow", "Principal": principal, "Action": INVOKE, "Resource": "*"}]}, anonymous).effect == "ALLOW"
+    deny = {"Effect": "Deny", "Principal": principal, "Action": INVOKE, "Resource": f"{SVC}/admin"}
+    assert evaluate_policy({"Statement": [ALLOW_ALL | {"Resource": "*"}, deny]}, anonymous).effect == "EXPLICIT_DENY"
+
+
+@pytest.mark.parametrize(
+    "pattern, expected",
+    [
+        ("arn:*", "ALLOW"),  # a * that ends a component runs past the colons after it
+        ("arn:aws:vpc-lattice:*", "ALLOW"),
+        ("arn:aws:vpc-lattice:eu-west-1:*", "ALLOW"),
+        ("arn:aws:vpc-lattice:eu-*:666666666666:service/*", "ALLOW"),
+        ("arn:aws:vpc-lattice:us-*", "IMPLICIT_DENY"),
+        ("arn:aws:vpc-lattice:e*1:666666666666:service/*", "ALLOW"),  # inside a component: within it
+        ("arn:aws:vpc-lattice:e*t:666666666666:service/*", "IMPLICIT_DENY"),
+        ("arn:aws:vpc-lattice:eu-west-1", "IMPLICIT_DENY"),  # a prefix without a wildcard is no match
+    ],
+)
+def test_a_star_that_ends_an_arn_component(pattern: str, expected: str) -> None:
+    assert evaluate_policy({"Statement": [ALLOW_ALL | {"Resource": pattern}]}, _signed("/x")).effect == expected
+    deny = {"Effect": "Deny", "Principal": "*", "Action": INVOKE, "Resource": pattern}
+    denied = evaluate_policy({"Statement": [ALLOW_ALL | {"Resource": "*"}, deny]}, _signed("/x")).effect
+    assert denied == ("EXPLICIT_DENY" if expected == "ALLOW" else "ALLOW")
+
+
+@pytest.mark.parametrize(
+    "condition, expected",
+    [
+        ({"NumericEquals": {"vpc-lattice-svcs:Port": 80}}, "ALLOW"),  # JSON numbers, as jsonencode writes them
+        ({"NumericLessThan": {"vpc-lattice-svcs:Port": [79, 81.5]}}, "ALLOW"),
+        ({"NumericEquals": {"vpc-lattice-svcs:Port": 443}}, "IMPLICIT_DENY"),
+        ({"Null": {"aws:PrincipalTag/team": True}}, "ALLOW"),  # JSON booleans
+        ({"Null": {"aws:PrincipalTag/team": False}}, "IMPLICIT_DENY"),
+        ({"StringEquals": {"vpc-lattice-svcs:RequestHeader/x-flag": [True]}}, "ALLOW"),  # read as "true", not "True"
+    ],
+)
+def test_condition_values_may_be_numbers_and_booleans(condition: dict, expected: str) -> None:
+    policy = {"Statement": [ALLOW_ALL | {"Resource": "*", "Condition": condition}]}
+    assert evaluate_policy(policy, _signed(headers={"x-flag": "true"})).effect == expected
+
+
+TEAM = "${aws:PrincipalTag/team}"
+
+
+@pytest.mark.parametrize(
+    "statement, path, tags, expected",
+    [
+        ({"Resource": f"{SVC}/{TEAM}/*"}, "/blue/x", {"team": "blue"}, "ALLOW"),
+        ({"Resource": f"{SVC}/{TEAM}/*"}, "/green/x", {"team": "blue"}, "IMPLICIT_DENY"),
+        ({"Resource": f"{SVC}/{TEAM}/*"}, "/blue/x", {}, "IMPLICIT_DENY"),  # no such tag: the variable matches nothing
+        ({"Resource": f"{SVC}/${{aws:PrincipalTag/team, 'shared'}}/*"}, "/shared/x", {}, "ALLOW"),  # its default
+        ({"Resource": "*", "Condition": {"StringEquals": {"vpc-lattice-svcs:RequestHeader/x-team": TEAM}}}, "/", {"team": "blue"}, "ALLOW"),
+        ({"Resource": "*", "Condition": {"StringEquals": {"vpc-lattice-svcs:RequestHeader/x-team": TEAM}}}, "/", {"team": "red"}, "IMPLICIT_DENY"),
+        ({"Resource": "*", "Condition": {"StringNotEquals": {"vpc-lattice-svcs:RequestHeader/x-team": TEAM}}}, "/", {}, "ALLOW"),  # equals nothing
+        ({"Resource": "*", "Condition": {"StringEquals": {"vpc-lattice-svcs:RequestHeader/x-team": "${aws:ResourceTag/team}"}}}, "/", {}, "UNKNOWN"),
+        ({"Resource": f"{SVC}/${{*}}"}, "/x", {}, "UNKNOWN"),  # a literal *: not modeled
+    ],
+)
+def test_policy_variables(statement: dict, path: str, tags: dict, expected: str) -> None:
+    request = _signed(path, headers={"x-team": "blue"}, principal_tags=tags)
+    policy = {"Version": "2012-10-17", "Statement": [ALLOW_ALL | statement]}
+    result = evaluate_policy(policy, request)
+    assert result.effect == expected
+    if expected == "UNKNOWN":
+        assert "policy variable" in " ".join(result.unmodeled)
+    unversioned = evaluate_policy({"Statement": [ALLOW_ALL | statement]}, request)  # 2008-10-17: plain text
+    assert "policy variable" not in " ".join(unversioned.unmodeled)
+    if path == "/blue/x" and tags:
+        assert unversioned.effect == "IMPLICIT_DENY", "the path is not the text ${aws:PrincipalTag/team}"
+
+
+def test_a_policy_variable_in_an_identity_policy_is_read_by_its_own_version() -> None:
+    uses = {"Effect": "Allow", "Action": INVOKE, "Resource": f"{SVC}/{TEAM}/*"}
+    request = _signed("/blue/x", principal_tags={"team": "blue"})
+    for version, effect in (("2012-10-17", "ALLOW"), (None, "DENY")):
+        document = {"Statement": [uses]} | ({"Version": version} if version else {})
+        identity = Identity("role app", (("other", {"Version": "2012-10-17", "Statement": []}), ("p", document)))
+        assert authorize(request, network=None, service=Layer("service", "NONE"), identity=identity).effect == effect
+
+
+def test_principal_arn_carries_the_roles_path_when_the_output_defines_the_role() -> None:
+    with_path = request_context(
+        method="GET", path="/", port=80, service_arn=SVC, service_network_arn=None, source_vpc="vpc-1", source_vpc_owner=BLUE,
+        principal=SESSION, principal_arn="arn:aws:iam::111111111111:role/teams/app",
+    )
+    assert with_path["aws:PrincipalArn"] == ["arn:aws:iam::111111111111:role/teams/app"]
+    by_arn = {"Statement": [ALLOW_ALL | {"Resource": "*", "Condition": {"ArnEquals": {"aws:PrincipalArn": "arn:aws:iam::111111111111:role/app"}}}]}
+    assert evaluate_policy(by_arn, Request(INVOKE, SVC + "/", SESSION, with_path)).effect == "IMPLICIT_DENY"

@@ -58,6 +58,18 @@ def test_an_inline_role_policy_that_allows_invoke(model: Model) -> None:
     assert not any("not in this output" in r for r in answer.reasons)  # every policy of the role is known
 
 
+@pytest.mark.parametrize("written, status", [("role/teams/shared-blue-caller-lambda-role", 200), ("role/shared-blue-caller-lambda-role", 403)])
+def test_principal_arn_is_the_roles_arn_with_its_path(model: Model, written: str, status: int) -> None:
+    """A session's ARN names the role without its path; aws:PrincipalArn has it."""
+    role = blue_resources(model)["aws_iam_role"]["caller_role"]
+    role["path"] = "/teams/"
+    condition = {"ArnEquals": {"aws:PrincipalArn": f"arn:aws:iam::444444444444:{written}"}}
+    policy = {"Statement": [INVOKE_POLICY["Statement"][0] | {"Condition": condition}], "Version": "2012-10-17"}
+    role["inline_policy"] = [{"name": "by-arn", "policy": json.dumps(policy)}]
+    answer = curl(model, BLUE_VPC, BLUE_URL, principal=BLUE_SESSION)
+    assert answer.status == status, answer.reasons
+
+
 def test_a_deny_in_a_policy_document_data_source_wins(model: Model) -> None:
     stack = model.stacks["shared-blue-account"]
     stack.document.setdefault("data", {})["aws_iam_policy_document"] = {
@@ -164,3 +176,19 @@ def test_a_matrix_file_sets_time_and_organizations(default_out: Path, tmp_path: 
     matrix.write_text(matrix.read_text().replace("o-abc123defg", "org"))
     assert main(["matrix", "--out", str(default_out), str(matrix)]) == 2
     assert "'org' is not an organization id" in capsys.readouterr().err
+
+
+def test_a_session_whose_policies_the_model_cannot_decide_is_neither_allowed_nor_denied() -> None:
+    from types import SimpleNamespace
+
+    from lattice_check.identity import session_may
+    from lattice_check.topology import IamIdentity, IamPolicy
+
+    by_region = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "dynamodb:GetItem", "Resource": "*",
+                                                          "Condition": {"StringEquals": {"aws:RequestedRegion": "us-east-1"}}}]}
+    element = SimpleNamespace(account="111111111111", name="fn", stack=SimpleNamespace(name="s"))
+    role = IamIdentity(element, "role", "fn", "arn:aws:iam::111111111111:role/fn", (IamPolicy("inline p", by_region),), None)
+    topology = SimpleNamespace(iam_identities=[role])
+    check = session_may(topology, role.arn, "fn", "dynamodb:GetItem", "arn:aws:dynamodb:eu-west-1:111111111111:table/t")
+    assert check.allowed is None and "aws:RequestedRegion" in " ".join(check.unmodeled)
+    assert session_may(topology, role.arn, "fn", "dynamodb:PutItem", "*").allowed is False

@@ -239,6 +239,17 @@ def test_across_accounts_external_dns_needs_the_records_role_to_trust_it(across:
     assert any("does not let arn:aws:iam::121212121212:role/eks-cluster2-external-dns assume it" in n for n in notes)
 
 
+def test_across_accounts_a_trust_condition_the_model_cannot_read_is_assumed_to_allow_and_said(across: Model) -> None:
+    role = stack(across, "multicluster-environment")["resource"]["aws_iam_role"]["cluster2-records-role_role"]
+    trust = json.loads(role["assume_role_policy"])
+    trust["Statement"][0]["Condition"]["StringEquals"] = {"aws:SourceIdentity": "external-dns"}  # not in the model
+    role["assume_role_policy"] = json.dumps(trust)
+    answer = from_pod(across)
+    assert answer.decision == "ALLOW", "an unknown is not a refusal: the record is predicted"
+    notes = notes_of(across, "eks-cluster2")
+    assert any("may or may not let arn:aws:iam::121212121212:role/eks-cluster2-external-dns assume it" in n and "aws:SourceIdentity" in n and n.endswith("assumed to let it") for n in notes)
+
+
 def test_across_accounts_the_controller_needs_the_shared_network_in_its_policy(across: Model) -> None:
     policy = stack(across, "multicluster-cluster2")["resource"]["aws_iam_role_policy"]["controller-role_inline"]
     document = json.loads(policy["policy"]) if not policy["policy"].startswith("${") else None
