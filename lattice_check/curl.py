@@ -20,7 +20,7 @@ from . import front_door
 from .answer import Answer
 from .certificates import certificate_failure
 from .dynamodb import Tables
-from .authz import INVOKE, Layer, Request, authorize, caller, request_context
+from .authz import CONNECT, INVOKE, Layer, Request, authorize, caller, request_context
 from .graph import UNKNOWN_ACCOUNT, Model
 from .identity import caller_identity
 from .organizations import Organizations
@@ -31,7 +31,7 @@ from .security_groups import admission
 from .sharing import association_shares
 from .targets import TargetCall
 from .tfjson import block
-from .topology import Element, Service, Topology, VpcLink
+from .topology import Element, Network, Service, Topology, VpcLink
 
 __all__ = ["Answer", "BadInput", "Client", "HttpCall", "curl"]
 
@@ -111,10 +111,10 @@ def http_call(
             "or arn:aws:sts::111111111111:assumed-role/app/session"
         )
     return HttpCall(
-        method=method.upper(),
+        method=method,  # as written: curl sends it so, and a rule's method match is exact
         host=host,
         port=port or (443 if parts.scheme == "https" else 80),
-        path=parts.path or "/",
+        path=without_dot_segments(parts.path or "/"),
         query=parse_qs(parts.query, keep_blank_values=True),
         headers={k.lower(): v for k, v in (headers or {}).items()},
         principal=principal,
@@ -122,6 +122,26 @@ def http_call(
         body=data,
         scheme=parts.scheme,
     )
+
+
+def without_dot_segments(path: str) -> str:
+    """The path curl sends for ``path``: its ``.`` and ``..`` segments removed (RFC 3986
+    section 5.2.4, as curl does unless given --path-as-is), so ``/public/../admin``
+    is sent, routed and authorized as ``/admin``."""
+    kept: list[str] = []
+    segments = path.split("/")
+    for index, segment in enumerate(segments):
+        last = index == len(segments) - 1
+        if segment == "..":
+            if len(kept) > 1:
+                kept.pop()
+        elif segment != ".":
+            kept.append(segment)
+            continue
+        if last:
+            kept.append("")  # /a/b/.. is /a/: the directory, with its slash
+    joined = "/".join(kept)
+    return joined if joined.startswith("/") else "/" + joined
 
 
 def _reach(
@@ -231,7 +251,13 @@ def _lattice(
     if listener is None:
         reasons.append(f"no listener of {service.name} on port {call.port}: connection refused")
         return answer
-    if call.scheme == "https" and listener.protocol == "HTTPS":
+    mismatch = _protocol_mismatch(listener.protocol, call.scheme)
+    if mismatch:
+        reasons.append(f"listener {listener.name} ({listener.protocol} {call.port}): {mismatch}")
+        return answer
+    if listener.protocol == "TLS_PASSTHROUGH":
+        return _passthrough(topology, client, service, network, listener.name, call, organizations, now, answer)
+    if call.scheme == "https":
         failed = _tls(topology, service, call.host, pod, reasons)
         if failed:
             reasons.append(failed)
@@ -281,6 +307,51 @@ def _lattice(
     status, body, how = target.answer(action)
     answer.status, answer.body = status, body
     reasons.append(how)
+    return answer
+
+
+def _protocol_mismatch(protocol: str, scheme: str) -> Optional[str]:
+    """Why a request of ``scheme`` fails on a listener of ``protocol`` (None when it does not)."""
+    if scheme == "https" and protocol == "HTTP":
+        return "it speaks plain HTTP, so the client's TLS handshake fails: no HTTP answer"
+    if scheme == "http" and protocol in ("HTTPS", "TLS_PASSTHROUGH"):
+        return "it expects TLS, so a plain HTTP request gets no HTTP answer"
+    return None
+
+
+def _passthrough(
+    topology: Topology, client: Client, service: Service, network: Network, listener: str, call: HttpCall,
+    organizations: Organizations, now: Optional[datetime], answer: Answer,
+) -> Answer:
+    """A TLS passthrough listener: VPC Lattice sees a TLS connection, not an HTTP request.
+    It authorizes ``vpc-lattice-svcs:Connect`` on the service with only the connection's
+    keys (docs/lattice-rules.md section 5), and a refused connection is reset: no 403.
+    What the target answers inside the TLS session is not modeled."""
+    reasons = answer.reasons
+    reasons.append(f"listener {listener} (TLS_PASSTHROUGH {call.port}): the TLS session passes to the targets unopened, unsigned")
+    context = request_context(
+        method=call.method, path="/", port=call.port, service_arn=service.arn, service_network_arn=network.arn,
+        source_vpc=client.vpc_id, source_vpc_owner=None if client.account == UNKNOWN_ACCOUNT else client.account, now=now,
+    )
+    connection_keys = {f"vpc-lattice-svcs:{k}" for k in ("Port", "ServiceArn", "ServiceNetworkArn", "SourceVpc", "SourceVpcOwnerAccount")}
+    request = Request(
+        action=CONNECT, resource=service.arn, principal=None,
+        context={k: v for k, v in context.items() if k in connection_keys or k == "aws:PrincipalType" or not k.startswith("vpc-lattice-svcs:")},
+        organizations_declared=organizations.declared,
+    )
+    decision = authorize(
+        request,
+        network=_layer(topology, "network", network.element, network.auth_type, network.arn),
+        service=_layer(topology, "service", service.element, service.auth_type, service.arn),
+    )
+    reasons.extend(decision.reasons)
+    reasons.extend(f"not modeled: {u}" for u in decision.unmodeled)
+    answer.reachable = True
+    answer.decision = decision.effect
+    if decision.effect == "DENY":
+        reasons.append("the connection is reset: a TLS passthrough listener sends no HTTP answer")
+    elif decision.effect == "ALLOW":
+        reasons.append("what the target answers inside the TLS session is not modeled")
     return answer
 
 

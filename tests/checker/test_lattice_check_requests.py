@@ -1,0 +1,156 @@
+"""What curl sends (its path without dot segments, its method as written) and what a
+listener accepts (TLS or not, TLS passthrough authorized as a connection), against
+the distributed pattern's output changed in memory."""
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from lattice_check.curl import curl, without_dot_segments
+from lattice_check.graph import Model
+
+CONSUMER = "distributed-consumer-account/vpc1"
+URL = "http://lambda-service"
+SERVICE_ID = "${aws_vpclattice_service.lambdaservice_service.id}"
+LISTENER_ID = "${aws_vpclattice_listener.lambdaservice_listener.listener_id}"
+
+
+@pytest.fixture(scope="module")
+def base(default_out: Path) -> Model:
+    return Model.load(default_out)
+
+
+@pytest.fixture()
+def model(base: Model) -> Model:
+    return copy.deepcopy(base)
+
+
+def service_stack(model: Model) -> dict[str, Any]:
+    return model.stacks["distributed-service-account"].document["resource"]
+
+
+def open_consumer_ports(model: Model) -> None:
+    """The consumer's association security group admits only 80: open every port."""
+    for group in model.stacks["distributed-consumer-account"].document["resource"]["aws_security_group"].values():
+        for rule in group.get("ingress") or []:
+            rule["from_port"], rule["to_port"] = 0, 65535
+
+
+@pytest.mark.parametrize(
+    "path, sent",
+    [
+        ("/a/b/c/./../../g", "/a/g"),  # RFC 3986 section 5.2.4's own example
+        ("/public/../admin", "/admin"),
+        ("/a/b/..", "/a/"),
+        ("/a/.", "/a/"),
+        ("/../x", "/x"),  # never above the root
+        ("/a//b", "/a//b"),  # an empty segment is not a dot segment
+        ("/a/..b/.c", "/a/..b/.c"),
+        ("/", "/"),
+    ],
+)
+def test_curl_sends_the_path_without_its_dot_segments(path: str, sent: str) -> None:
+    assert without_dot_segments(path) == sent
+
+
+def test_a_dot_segment_does_not_step_around_a_path_in_the_auth_policy(model: Model) -> None:
+    policy = service_stack(model)["aws_vpclattice_auth_policy"]["lambdaservice_service_auth-policy"]
+    policy["policy"] = policy["policy"].replace("lambdaservice_service.arn}/*", "lambdaservice_service.arn}/public/*")
+    assert curl(model, CONSUMER, f"{URL}/public/x").status == 200
+    around = curl(model, CONSUMER, f"{URL}/public/../admin")
+    assert (around.decision, around.status) == ("DENY", 403)
+    assert around.body.endswith("/admin because no service-based policy allows the vpc-lattice-svcs:Invoke action")
+
+
+@pytest.mark.parametrize(
+    "match, url, method, status",
+    [
+        ({"path_match": {"match": {"prefix": "/admin"}, "case_sensitive": True}}, f"{URL}/public/../admin", "GET", 404),
+        ({"method": "GET"}, f"{URL}/", "GET", 404),
+        ({"method": "GET"}, f"{URL}/", "get", 200),  # a method match is exact: curl -X get sends "get"
+    ],
+)
+def test_rules_match_what_curl_sends(model: Model, match: dict, url: str, method: str, status: int) -> None:
+    service_stack(model)["aws_vpclattice_listener_rule"] = {"r": {
+        "name": "r", "priority": 10, "service_identifier": SERVICE_ID, "listener_identifier": LISTENER_ID,
+        "match": {"http_match": match}, "action": {"fixed_response": {"status_code": 404}},
+    }}
+    assert curl(model, CONSUMER, url, method=method).status == status
+
+
+@pytest.mark.parametrize(
+    "protocol, port, url, reached",
+    [
+        ("HTTP", 80, "https://lambda-service:80/", False),  # TLS to a plain HTTP listener
+        ("HTTPS", 443, "http://lambda-service:443/", False),  # plain HTTP to a TLS listener
+        ("HTTPS", 443, "https://lambda-service/", True),
+        ("HTTP", 80, "http://lambda-service/", True),
+    ],
+)
+def test_the_scheme_must_be_what_the_listener_speaks(model: Model, protocol: str, port: int, url: str, reached: bool) -> None:
+    listener = service_stack(model)["aws_vpclattice_listener"]["lambdaservice_listener"]
+    listener["protocol"], listener["port"] = protocol, port
+    open_consumer_ports(model)
+    answer = curl(model, CONSUMER, url)
+    assert (answer.decision, answer.status) == (("ALLOW", 200) if reached else ("UNREACHABLE", None))
+    if not reached:
+        assert any(r.startswith(f"listener httplistener ({protocol} {port}): ") and "no HTTP answer" in r for r in answer.reasons)
+
+
+def passthrough(model: Model, service_policy: dict, *, network_connects: bool = True) -> None:
+    """A TLS passthrough listener on 5432 to an IP target group, and ``service_policy``;
+    the consumer's network policy lets it connect too, unless ``network_connects`` is false."""
+    if network_connects:
+        network = model.stacks["distributed-consumer-account"].document["resource"]["aws_vpclattice_auth_policy"]["vpc1-service-network_auth-policy"]
+        network["policy"] = network["policy"].replace(
+            '"Action" = "vpc-lattice-svcs:Invoke"', '"Action" = ["vpc-lattice-svcs:Invoke", "vpc-lattice-svcs:Connect"]'
+        ).replace("lambdaservice}/*", "lambdaservice}*")
+    resources = service_stack(model)
+    resources["aws_vpclattice_service"]["lambdaservice_service"]["custom_domain_name"] = "db.example.internal"
+    resources["aws_vpclattice_target_group"]["tcp"] = {
+        "name": "pg", "type": "IP", "config": {"port": 5432, "protocol": "TCP", "vpc_identifier": "vpc-0123456789abcdef0"},
+    }
+    resources["aws_vpclattice_listener"]["tls"] = {
+        "name": "tls", "protocol": "TLS_PASSTHROUGH", "port": 5432, "service_identifier": SERVICE_ID,
+        "default_action": {"forward": [{"target_groups": [{"target_group_identifier": "${aws_vpclattice_target_group.tcp.id}"}]}]},
+    }
+    resources["aws_vpclattice_auth_policy"]["lambdaservice_service_auth-policy"]["policy"] = json.dumps(service_policy)
+    open_consumer_ports(model)
+
+
+def allow(action: str, resource: str) -> dict:
+    return {"Version": "2012-10-17", "Statement": [{"Sid": "Let", "Effect": "Allow", "Principal": "*", "Action": action, "Resource": resource}]}
+
+
+def test_tls_passthrough_is_authorized_as_a_connection_to_the_service(model: Model) -> None:
+    passthrough(model, allow("vpc-lattice-svcs:Connect", "arn:aws:vpc-lattice:eu-west-1:111111111111:service/*"))
+    answer = curl(model, CONSUMER, "https://db.example.internal:5432/")
+    assert (answer.decision, answer.status) == ("ALLOW", None)
+    assert "network auth policy: allowed by statement InvokeFromAssociatedVpcs" in answer.reasons  # SourceVpc: a connection key
+    assert "service auth policy: allowed by statement Let" in answer.reasons
+    assert "what the target answers inside the TLS session is not modeled" in answer.reasons
+
+
+def test_a_network_policy_that_allows_only_invoke_refuses_the_connection(model: Model) -> None:
+    passthrough(model, allow("vpc-lattice-svcs:Connect", "*"), network_connects=False)
+    answer = curl(model, CONSUMER, "https://db.example.internal:5432/")
+    assert answer.decision == "DENY" and "network auth policy: no statement allows" in answer.reasons
+
+
+@pytest.mark.parametrize(
+    "policy",
+    [
+        allow("vpc-lattice-svcs:Invoke", "*"),  # an Invoke is not a Connect
+        allow("vpc-lattice-svcs:Connect", "arn:aws:vpc-lattice:eu-west-1:111111111111:service/*/*"),  # a connection has no path
+    ],
+)
+def test_tls_passthrough_refused_is_a_reset_not_a_403(model: Model, policy: dict) -> None:
+    passthrough(model, policy)
+    answer = curl(model, CONSUMER, "https://db.example.internal:5432/")
+    assert (answer.decision, answer.status, answer.body) == ("DENY", None, "")
+    assert "the connection is reset: a TLS passthrough listener sends no HTTP answer" in answer.reasons
+    assert not curl(model, CONSUMER, "http://db.example.internal:5432/").reachable
