@@ -205,6 +205,9 @@ class Model:
             return standins.ram_share_arn(region, account, standins.share_id(suffix))
         if attribute == "arn" and kind in _LATTICE_ARNS:
             return standins.lattice_arn(region, account, kind, made_up_id)
+        if attribute == "arn" and kind == "aws_vpclattice_listener":  # below its service's ARN
+            service = str(self.resolve(body["service_identifier"], stack)).rsplit("/", 1)[-1]
+            return standins.listener_arn(region, account, service, made_up_id)
         if kind in _IAM_NOUNS and "name" in body and (attribute == "arn" or (attribute == "id" and kind != "aws_iam_policy")):
             if attribute == "id":  # a role's or user's id is its name
                 return self.resolve(body["name"], stack)

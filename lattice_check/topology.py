@@ -389,10 +389,11 @@ class Topology:
             if identifier not in (service.id, service.arn):
                 continue
             listener_id = self._attribute(element, "aws_vpclattice_listener", "listener_id")
+            named_by = (listener_id, self._attribute(element, "aws_vpclattice_listener", "arn"))  # a rule names its listener by either
             rules = [
                 Rule(r.body["name"], r.body["priority"], block(block(r.body["match"]).get("http_match")), block(r.body["action"]))
                 for r in self._elements("aws_vpclattice_listener_rule", stack)
-                if self._resolve(r.body["listener_identifier"], r) == listener_id
+                if self._resolve(r.body["listener_identifier"], r) in named_by
             ]
             protocol = element.body["protocol"]
             found.append(
@@ -412,15 +413,15 @@ class Topology:
     def target_group(self, stack: Stack, identifier: str) -> Optional[TargetGroup]:
         kind = "aws_vpclattice_target_group"
         for element in self._elements(kind, stack):
-            tg_id = self._attribute(element, kind, "id")
-            if tg_id != identifier:
+            tg_id, tg_arn = self._attribute(element, kind, "id"), self._attribute(element, kind, "arn")
+            if identifier not in (tg_id, tg_arn):  # a forward or an attachment names it by either
                 continue
             targets = tuple(
                 Target(self._resolve(block(a.body["target"])["id"], a), block(a.body["target"]).get("port"))
                 for a in self._elements("aws_vpclattice_target_group_attachment", stack)
-                if self._resolve(a.body["target_group_identifier"], a) == tg_id
+                if self._resolve(a.body["target_group_identifier"], a) in (tg_id, tg_arn)
             )
-            return TargetGroup(element, tg_id, self._attribute(element, kind, "arn"), element.body["name"], element.body["type"], block(element.body.get("config")), targets)
+            return TargetGroup(element, tg_id, tg_arn, element.body["name"], element.body["type"], block(element.body.get("config")), targets)
         return None
 
     def function(self, stack: Stack, arn: str) -> Optional[Function]:

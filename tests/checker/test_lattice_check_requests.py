@@ -154,3 +154,28 @@ def test_tls_passthrough_refused_is_a_reset_not_a_403(model: Model, policy: dict
     assert (answer.decision, answer.status, answer.body) == ("DENY", None, "")
     assert "the connection is reset: a TLS passthrough listener sends no HTTP answer" in answer.reasons
     assert not curl(model, CONSUMER, "http://db.example.internal:5432/").reachable
+
+
+@pytest.mark.parametrize("attribute", ["listener_id", "arn"])
+def test_a_rule_names_its_listener_by_id_or_arn(model: Model, attribute: str) -> None:
+    service_stack(model)["aws_vpclattice_listener_rule"] = {"admin": {
+        "name": "block-admin", "priority": 10, "service_identifier": SERVICE_ID,
+        "listener_identifier": f"${{aws_vpclattice_listener.lambdaservice_listener.{attribute}}}",
+        "match": {"http_match": {"path_match": {"match": {"prefix": "/admin"}}}}, "action": {"fixed_response": {"status_code": 404}},
+    }}
+    answer = curl(model, CONSUMER, f"{URL}/admin")
+    assert answer.status == 404 and "listener httplistener (HTTP 80): rule block-admin (priority 10) matched" in answer.reasons
+
+
+@pytest.mark.parametrize("where", ["forward", "attachment"])
+def test_a_target_group_is_named_by_id_or_arn(model: Model, where: str) -> None:
+    resources = service_stack(model)
+    by_arn = "${aws_vpclattice_target_group.lambdaservice_target_target-group.arn}"
+    if where == "forward":
+        forward = resources["aws_vpclattice_listener"]["lambdaservice_listener"]["default_action"]["forward"]
+        forward[0]["target_groups"][0]["target_group_identifier"] = by_arn
+    else:
+        (attachment,) = resources["aws_vpclattice_target_group_attachment"].values()
+        attachment["target_group_identifier"] = by_arn
+    answer = curl(model, CONSUMER, f"{URL}/")
+    assert (answer.status, json.loads(answer.body)) == (200, "Hello from Lambda!")
