@@ -27,7 +27,7 @@ import yaml
 from .answer import Answer
 from .authz import Request, evaluate_policy
 from .dynamodb import Tables
-from .functions import invoke
+from .functions import invoke, invoke_permission
 from .routing import HttpCall
 from .tfjson import block, blocks
 from .topology import Element, Topology
@@ -290,21 +290,10 @@ def _validate(definition: Mapping[str, Any], operation: Mapping[str, Any], call:
 
 def _may_invoke(topology: Topology, stack: Any, function_arn: str, method_arn: str, reasons: list[str]) -> bool:
     """Whether a ``aws_lambda_permission`` lets API Gateway invoke the function for this method."""
-    function = topology.function(stack, function_arn)
-    names = {function_arn, function.function_name if function else function_arn}
-    for permission in topology.elements("aws_lambda_permission", stack):
-        body = topology.resolve(permission.body, permission)
-        if body.get("function_name") not in names or body.get("principal") != "apigateway.amazonaws.com":
-            continue
-        if body.get("action") not in ("lambda:InvokeFunction", "lambda:*"):
-            continue
-        source = body.get("source_arn")
-        if source is None or evaluate_policy(
-            {"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*", "Condition": {"ArnLike": {"aws:SourceArn": source}}}]},
-            Request(action="lambda:InvokeFunction", resource=function_arn, context={"aws:SourceArn": [method_arn]}),
-        ).effect == "ALLOW":
-            reasons.append(f"aws_lambda_permission.{permission.name} lets API Gateway invoke it from {source or 'any API'}")
-            return True
+    permission = invoke_permission(topology, stack, function_arn, "apigateway.amazonaws.com", method_arn)
+    if permission is not None:
+        reasons.append(f"{permission} lets API Gateway invoke it from {method_arn}")
+        return True
     reasons.append(f"no aws_lambda_permission lets API Gateway invoke {function_arn} from {method_arn}: API Gateway answers 500")
     return False
 

@@ -22,6 +22,7 @@ from typing import Any, Optional, Sequence
 
 from .dynamodb import Items, Tables, table_definitions
 from .graph import Stack
+from .authz import evaluate_condition
 from .identity import session_may
 from .topology import Function, Topology
 
@@ -68,6 +69,26 @@ def invoke(topology: Topology, stack: Stack, function_arn: str, event: dict[str,
     invocation.response = reply["response"]
     invocation.reasons.insert(0, f"ran {function.function_name} ({function.handler})")
     return invocation
+
+
+def invoke_permission(topology: Topology, stack: Stack, function_arn: str, service: str, source_arn: str) -> Optional[str]:
+    """The ``aws_lambda_permission`` of ``stack`` that lets the AWS service principal
+    ``service`` (``vpc-lattice.amazonaws.com``, ``elasticloadbalancing.amazonaws.com``,
+    ``apigateway.amazonaws.com``) invoke ``function_arn`` on behalf of ``source_arn``
+    (its target group, its API method): its name, or None. Terraform adds none by
+    itself, where the console and the CLI do."""
+    function = topology.function(stack, function_arn)
+    names = {function_arn, function.function_name if function else function_arn}
+    for permission in topology.elements("aws_lambda_permission", stack):
+        body = topology.resolve(permission.body, permission)
+        if body.get("function_name") not in names or body.get("principal") != service or body.get("qualifier"):
+            continue  # another function, another principal, or a version or alias of it
+        if body.get("action") not in ("lambda:InvokeFunction", "lambda:*"):
+            continue
+        source = body.get("source_arn")
+        if source is None or evaluate_condition("ArnLike", [str(source)], [source_arn]) is True:
+            return f"aws_lambda_permission.{permission.name}"
+    return None
 
 
 def _lambda_environment(function: Function, account: str, region: str) -> dict[str, str]:

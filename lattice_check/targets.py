@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Optional
 
 from .dynamodb import Tables
-from .functions import invoke
+from .functions import invoke, invoke_permission
 from .gateway_controller import registration
 from .graph import Stack
 from .resolution import Client
@@ -22,6 +22,10 @@ from .routing import HttpCall
 from .tfjson import block, blocks
 from .security_groups import from_lattice
 from .topology import TargetGroup, Topology
+
+# The service principals that invoke a target function, each with its own permission.
+LATTICE_PRINCIPAL = "vpc-lattice.amazonaws.com"
+ALB_PRINCIPAL = "elasticloadbalancing.amazonaws.com"
 
 # (status or None when not modeled, body, how the answer was found)
 TargetAnswer = tuple[Optional[int], str, str]
@@ -56,7 +60,13 @@ class TargetCall:
         first = group.targets[0]
         if group.type == "LAMBDA":
             version = group.config.get("lambda_event_structure_version", "V1")
-            return self._invoke(first.id, self._lattice_event(version, group.arn), f"target group {group.name} (LAMBDA, event {version})")
+            permission = invoke_permission(self.topology, self.stack, first.id, LATTICE_PRINCIPAL, group.arn)
+            if permission is None:
+                return None, "", (f"target group {group.name} (LAMBDA, event {version}): no aws_lambda_permission lets {LATTICE_PRINCIPAL} "
+                                  f"invoke {first.id} from the target group: Lambda refuses the invoke (what VPC Lattice then answers "
+                                  "is not documented: not modeled)")
+            route = f"target group {group.name} (LAMBDA, event {version}), allowed by {permission}"
+            return self._invoke(first.id, self._lattice_event(version, group.arn), route)
         if group.type == "ALB":
             return self._through_alb(first.id, group.name)
         port = first.port or group.config.get("port")
@@ -92,6 +102,9 @@ class TargetCall:
         group_arn, targets = forward
         if not targets:
             return None, "", "the ALB behind the target group is not in this output"
+        if invoke_permission(self.topology, self.stack, targets[0], ALB_PRINCIPAL, group_arn) is None:
+            return None, "", (f"target group {tg_name} (ALB) -> internal ALB: fails at apply: RegisterTargets refuses {targets[0]} "
+                              f"(AccessDenied: no aws_lambda_permission lets {ALB_PRINCIPAL} invoke it from target group {group_arn})")
         event = {
             "requestContext": {"elb": {"targetGroupArn": group_arn}},
             "httpMethod": call.method,

@@ -179,3 +179,26 @@ def test_a_target_group_is_named_by_id_or_arn(model: Model, where: str) -> None:
         attachment["target_group_identifier"] = by_arn
     answer = curl(model, CONSUMER, f"{URL}/")
     assert (answer.status, json.loads(answer.body)) == (200, "Hello from Lambda!")
+
+
+@pytest.mark.parametrize("change", ["removed", "another source"])
+def test_lattice_invokes_a_function_only_with_its_permission(model: Model, change: str) -> None:
+    permissions = service_stack(model)["aws_lambda_permission"]
+    assert curl(model, CONSUMER, f"{URL}/").status == 200
+    if change == "removed":
+        permissions.clear()
+    else:
+        (permission,) = permissions.values()
+        permission["source_arn"] = "arn:aws:vpc-lattice:eu-west-1:111111111111:targetgroup/tg-0000000000000000a"
+    answer = curl(model, CONSUMER, f"{URL}/")
+    assert (answer.decision, answer.status) == ("ALLOW", None)
+    assert any("no aws_lambda_permission lets vpc-lattice.amazonaws.com invoke" in r and "Lambda refuses the invoke" in r for r in answer.reasons)
+
+
+def test_an_alb_target_function_needs_the_load_balancers_permission(model: Model) -> None:
+    url = "http://shared-service/?q=blue"
+    assert curl(model, "shared-blue-account/blue-sandbox", url).status == 200
+    model.stacks["shared-common-account"].document["resource"]["aws_lambda_permission"].clear()
+    answer = curl(model, "shared-blue-account/blue-sandbox", url)
+    assert answer.status is None
+    assert any("fails at apply: RegisterTargets refuses" in r and "elasticloadbalancing.amazonaws.com" in r for r in answer.reasons)
