@@ -228,6 +228,8 @@ def _lattice(
     if call.host == service.custom_domain and not through_balancer:
         resolved, how = custom_domain(topology, client, call.host, service.dns_name)
         reasons.append(how)
+        if resolved is None:
+            answer.decision = "UNKNOWN"  # the name leads somewhere the model does not follow
         if not resolved:
             return answer
     made_by = (service.element.body.get("//") or {}).get("predicted")

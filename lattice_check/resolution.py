@@ -129,24 +129,30 @@ def _authorized(topology: Topology, zone: Element, zone_id: str, vpc_id: str) ->
 
 
 def zone_record(topology: Topology, zone: Element, zone_name: str, host: str) -> Optional[Element]:
-    """The record of ``zone`` that answers ``host`` (a wildcard covers one label),
-    wherever it is declared (a record a controller writes is predicted elsewhere)."""
+    """The record of ``zone`` that answers ``host``, wherever it is declared (a record a
+    controller writes is predicted elsewhere): the record of that very name, else a
+    wildcard (Route 53 answers from the exact name first, in whatever order they were
+    declared)."""
     zone_id = topology.model.attribute(zone.stack, "aws_route53_zone", zone.name, "zone_id")
+    wildcard: Optional[Element] = None
     for record in topology.elements("aws_route53_record"):
         if topology.resolve(record.body.get("zone_id"), record) != zone_id:
             continue
         name = str(topology.resolve(record.body.get("name", ""), record)).rstrip(".")
         full = name if name == zone_name or name.endswith(f".{zone_name}") else f"{name}.{zone_name}"
-        if full == host or (full.startswith("*.") and fnmatch.fnmatchcase(host, full)):
+        if full == host:
             return record
-    return None
+        if wildcard is None and full.startswith("*.") and fnmatch.fnmatchcase(host, full):
+            wildcard = record
+    return wildcard
 
 
-def custom_domain(topology: Topology, client: Client, host: str, dns_name: str) -> tuple[bool, str]:
+def custom_domain(topology: Topology, client: Client, host: str, dns_name: str) -> tuple[Optional[bool], str]:
     """How a custom domain name reaches the service's own DNS name: (whether it
-    resolves from the client's VPC, how). A private zone of this output that holds
-    the name decides; without one, a record anywhere is reported (where the client
-    resolves it from is then not modeled)."""
+    resolves from the client's VPC to the service, how); None when it resolves to
+    something else, which the model does not follow. A private zone of this output
+    that holds the name decides; without one, a record anywhere is reported (where the
+    client resolves it from is then not modeled)."""
     zone = private_zone(topology, client, host)
     if zone is not None:
         element, zone_name, associated = zone
@@ -160,14 +166,14 @@ def custom_domain(topology: Topology, client: Client, host: str, dns_name: str) 
         written = f"aws_route53_record.{record.name} in {record.stack.name}"
         if dns_name in targets:
             return True, f"DNS: {host} is a {record.body.get('type', 'record')} to {dns_name} ({written}) in {where}, associated with {client.vpc_name}"
-        return True, f"DNS: {written} names {host} but points elsewhere ({', '.join(map(str, targets))}): not modeled further"
+        return None, f"DNS: {written} names {host} but points elsewhere ({', '.join(map(str, targets))}): not modeled further"
     for element, name, targets in topology.route53_records:
         if name != host:
             continue
         where = f"aws_route53_record.{element.name} in {element.stack.name}"
         if dns_name in targets:
             return True, f"DNS: {host} is a {element.body.get('type', 'record')} to {dns_name} ({where}; whether the VPC sees that zone is not modeled)"
-        return True, f"DNS: {where} names {host} but points elsewhere ({', '.join(map(str, targets))}): not modeled further"
+        return None, f"DNS: {where} names {host} but points elsewhere ({', '.join(map(str, targets))}): not modeled further"
     return True, f"DNS: no Route 53 record for the custom domain {host} in this output (a record elsewhere is not modeled)"
 
 

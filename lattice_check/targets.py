@@ -8,6 +8,8 @@ Gateway API controller registers are checked up to the pod (gateway_controller.p
 Functions run as functions.py says: their own code, against the DynamoDB stand-in."""
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import time
 from dataclasses import dataclass
@@ -146,4 +148,15 @@ class TargetCall:
         response = invocation.response
         if not isinstance(response, dict):  # Lattice passes a bare value through as the body
             return 200, "" if response is None else json.dumps(response), how
-        return int(response.get("statusCode", 200)), str(response.get("body", "")), how
+        given = response.get("statusCode", 200)
+        status = given if isinstance(given, int) and not isinstance(given, bool) else int(given) if isinstance(given, str) and given.isdigit() else None
+        if status is None or not 100 <= status <= 599:
+            return 502, "", f"{how}; its reply's statusCode {given!r} is not an HTTP status: 502"
+        body = response.get("body")
+        text = "" if body is None else str(body)
+        if response.get("isBase64Encoded") is True:
+            try:  # the client gets the decoded bytes
+                text = base64.b64decode(text, validate=True).decode("utf-8", errors="replace")
+            except binascii.Error:
+                return 502, "", f"{how}; its reply says isBase64Encoded but its body is not base64: 502"
+        return status, text, how

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -202,3 +203,54 @@ def test_an_alb_target_function_needs_the_load_balancers_permission(model: Model
     answer = curl(model, "shared-blue-account/blue-sandbox", url)
     assert answer.status is None
     assert any("fails at apply: RegisterTargets refuses" in r and "elasticloadbalancing.amazonaws.com" in r for r in answer.reasons)
+
+
+@pytest.mark.parametrize(
+    "reply, status, body",
+    [
+        ({"statusCode": 201, "body": "made"}, 201, "made"),
+        ({"statusCode": "202", "body": "text digits"}, 202, "text digits"),
+        ({"statusCode": 200, "body": "aGVsbG8=", "isBase64Encoded": True}, 200, "hello"),  # the client gets it decoded
+        ({"statusCode": 200}, 200, ""),  # no body: an empty one
+        ({"statusCode": "OK", "body": "x"}, 502, ""),  # no HTTP status: the reply is refused
+        ({"statusCode": None, "body": "x"}, 502, ""),
+        ({"statusCode": 42, "body": "x"}, 502, ""),
+        ({"statusCode": 200, "body": "not base64!", "isBase64Encoded": True}, 502, ""),
+    ],
+)
+def test_what_the_client_gets_of_the_functions_reply(model: Model, tmp_path: Path, reply: dict, status: int, body: str) -> None:
+    package = tmp_path / "reply.zip"
+    with zipfile.ZipFile(package, "w") as archive:
+        archive.writestr("reply.py", f"def handler(event, context):\n    return {reply!r}\n")
+    function = service_stack(model)["aws_lambda_function"]["lambdaservice_function"]
+    function["filename"], function["handler"] = str(package), "reply.handler"
+    answer = curl(model, CONSUMER, f"{URL}/")
+    assert (answer.status, answer.body) == (status, body)
+
+
+def custom_domain_zone(model: Model, records: dict[str, dict]) -> None:
+    """hello.example.internal on the service, and a private zone example.internal on vpc1 holding ``records``."""
+    service_stack(model)["aws_vpclattice_service"]["lambdaservice_service"]["custom_domain_name"] = "hello.example.internal"
+    consumer = model.stacks["distributed-consumer-account"].document["resource"]
+    vpc = consumer["aws_vpclattice_service_network_vpc_association"]["vpc1_service-network-association_association"]["vpc_identifier"]
+    consumer["aws_route53_zone"] = {"z": {"name": "example.internal", "vpc": [{"vpc_id": vpc}]}}
+    consumer["aws_route53_record"] = {
+        name: {"zone_id": "${aws_route53_zone.z.zone_id}", "name": label, "type": "CNAME", "ttl": 60, "records": [to]}
+        for name, (label, to) in records.items()
+    }
+
+
+@pytest.mark.parametrize("wildcard_first", [True, False])
+def test_the_record_of_the_very_name_answers_before_a_wildcard(model: Model, wildcard_first: bool) -> None:
+    service = model.attribute(model.stacks["distributed-service-account"], "aws_vpclattice_service", "lambdaservice_service", "dns_entry[0].domain_name")
+    records = {"wild": ("*", "legacy.example.com"), "hello": ("hello", service)}
+    custom_domain_zone(model, records if wildcard_first else dict(reversed(list(records.items()))))
+    answer = curl(model, CONSUMER, "http://hello.example.internal/")
+    assert answer.status == 200 and any("aws_route53_record.hello" in r for r in answer.reasons)
+
+
+def test_a_name_that_points_elsewhere_is_not_followed_and_not_answered(model: Model) -> None:
+    custom_domain_zone(model, {"hello": ("hello", "legacy.example.com")})
+    answer = curl(model, CONSUMER, "http://hello.example.internal/")
+    assert (answer.decision, answer.status) == ("UNKNOWN", None)
+    assert any("points elsewhere (legacy.example.com): not modeled further" in r for r in answer.reasons)
