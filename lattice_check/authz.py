@@ -489,6 +489,7 @@ class Identity:
     policies: tuple[tuple[str, Optional[Mapping[str, Any]]], ...]
     boundary: Optional[tuple[str, Optional[Mapping[str, Any]]]] = None
     arn: Optional[str] = None  # the role's or user's ARN, its path included (a session's ARN names none)
+    tags: tuple[tuple[str, str], ...] = ()  # its IAM tags: aws:PrincipalTag, under a session's own tags
 
 
 @dataclass(frozen=True)

@@ -277,7 +277,8 @@ def _lattice(
             method=call.method, path=call.path, port=call.port, service_arn=service.arn, service_network_arn=network.arn,
             source_vpc=client.vpc_id, source_vpc_owner=None if client.account == UNKNOWN_ACCOUNT else client.account,
             headers=call.headers, query=call.query, principal=call.principal,
-            principal_arn=identity.arn if identity else None, principal_tags=call.tags,
+            principal_arn=identity.arn if identity else None,
+            principal_tags={**dict(identity.tags if identity else ()), **call.tags},  # a session tag wins over the role's
             principal_org=organizations.of(facts.account if facts else None), now=now,
         ),
         organizations_declared=organizations.declared,

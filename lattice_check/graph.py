@@ -108,6 +108,18 @@ class Stack:
         key = str(body.get("provider") or "aws").removeprefix("${").removesuffix("}")
         return self.providers.get(key, (self.account, self.region))
 
+    def default_tags(self, body: dict[str, Any]) -> dict[str, Any]:
+        """The ``default_tags`` of the provider a resource is created with: AWS tags it
+        with them as with its own ``tags`` (which win on a shared key)."""
+        key = str(body.get("provider") or "aws").removeprefix("${").removesuffix("}")
+        configured = self.document.get("provider", {}).get("aws") or [{}]
+        for provider in [configured] if isinstance(configured, dict) else configured:
+            if (f"aws.{provider['alias']}" if provider.get("alias") else "aws") == key:
+                defaults = provider.get("default_tags")
+                listed = [defaults] if isinstance(defaults, dict) else defaults or []
+                return {k: v for block in listed for k, v in (block.get("tags") or {}).items()}
+        return {}
+
     def resources(self, kind: str) -> dict[str, dict[str, Any]]:
         found: dict[str, dict[str, Any]] = self.document.get("resource", {}).get(kind, {})
         return found

@@ -32,7 +32,7 @@ def caller_identity(topology: Topology, principal: Optional[str]) -> Optional[Id
 
 def _as_authorized(identity: IamIdentity) -> Identity:
     boundary = (identity.boundary.label, identity.boundary.document) if identity.boundary else None
-    return Identity(identity.label, tuple((p.label, p.document) for p in identity.policies), boundary, identity.arn)
+    return Identity(identity.label, tuple((p.label, p.document) for p in identity.policies), boundary, identity.arn, identity.tags)
 
 
 @dataclass(frozen=True)

@@ -183,6 +183,7 @@ class IamIdentity:
     arn: str
     policies: tuple[IamPolicy, ...]
     boundary: Optional[IamPolicy]  # the permissions boundary, if set
+    tags: tuple[tuple[str, str], ...] = ()  # its IAM tags, the provider's default tags included: aws:PrincipalTag
 
     @property
     def label(self) -> str:
@@ -599,10 +600,12 @@ class Topology:
                 policies += [self._iam_policy_by_arn(element, arn) for arn in self._resolve(element.body.get("managed_policy_arns") or [], element)]
                 policies += self._attached_policies(element, noun, name)
                 boundary = element.body.get("permissions_boundary")
+                tags = {**element.stack.default_tags(element.body), **(element.body.get("tags") or {})}
                 found.append(
                     IamIdentity(
                         element, noun, name, str(self._attribute(element, kind, "arn")), tuple(policies),
                         self._iam_policy_by_arn(element, self._resolve(boundary, element)) if boundary else None,
+                        tuple(sorted((str(k), str(v)) for k, v in self._resolve(tags, element).items())),
                     )
                 )
         return found

@@ -70,6 +70,27 @@ def test_principal_arn_is_the_roles_arn_with_its_path(model: Model, written: str
     assert answer.status == status, answer.reasons
 
 
+@pytest.mark.parametrize(
+    "role_tags, default_tags, session_tags, status",
+    [
+        ({"team": "blue"}, {}, {}, 200),  # the role's own tags are the session's principal tags
+        ({}, {"team": "blue"}, {}, 200),  # the provider's default tags tag the role too
+        ({"team": "green"}, {"team": "blue"}, {}, 403),  # the role's own tag wins over a default
+        ({"team": "blue"}, {}, {"team": "green"}, 403),  # a session tag wins over the role's
+        ({}, {}, {}, 403),
+    ],
+)
+def test_principal_tags_are_the_roles_tags_under_the_sessions(model: Model, role_tags: dict, default_tags: dict, session_tags: dict, status: int) -> None:
+    role = blue_resources(model)["aws_iam_role"]["caller_role"]
+    role["tags"] = role_tags
+    provider = model.stacks["shared-blue-account"].document["provider"]["aws"]
+    (provider[0] if isinstance(provider, list) else provider)["default_tags"] = [{"tags": default_tags}]
+    condition = {"StringEquals": {"aws:PrincipalTag/team": "blue"}}
+    role["inline_policy"] = [{"name": "by-tag", "policy": json.dumps({"Statement": [INVOKE_POLICY["Statement"][0] | {"Condition": condition}]})}]
+    answer = curl(model, BLUE_VPC, BLUE_URL, principal=BLUE_SESSION, tags=session_tags)
+    assert answer.status == status, answer.reasons
+
+
 def test_a_deny_in_a_policy_document_data_source_wins(model: Model) -> None:
     stack = model.stacks["shared-blue-account"]
     stack.document.setdefault("data", {})["aws_iam_policy_document"] = {
