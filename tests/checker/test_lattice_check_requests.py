@@ -254,3 +254,17 @@ def test_a_name_that_points_elsewhere_is_not_followed_and_not_answered(model: Mo
     answer = curl(model, CONSUMER, "http://hello.example.internal/")
     assert (answer.decision, answer.status) == ("UNKNOWN", None)
     assert any("points elsewhere (legacy.example.com): not modeled further" in r for r in answer.reasons)
+
+
+def test_the_target_gets_the_identity_headers_lattice_sets_not_the_clients(model: Model, tmp_path: Path) -> None:
+    package = tmp_path / "echo.zip"
+    with zipfile.ZipFile(package, "w") as archive:
+        archive.writestr("echo.py", "import json\ndef handler(event, context):\n    return {'statusCode': 200, 'body': json.dumps(event['headers'])}\n")
+    function = service_stack(model)["aws_lambda_function"]["lambdaservice_function"]
+    function["filename"], function["handler"] = str(package), "echo.handler"
+    forged = {"x-amzn-lattice-identity": "Principal=arn:aws:iam::999999999999:role/admin", "x-amzn-lattice-network": "SourceVpcArn=forged", "x-team": "blue"}
+    headers = json.loads(curl(model, CONSUMER, f"{URL}/", headers=forged).body)
+    assert "x-amzn-lattice-identity" not in headers and headers["x-team"] == "blue"
+    assert headers["x-amzn-lattice-network"].startswith("SourceVpcArn=arn:aws:ec2:eu-west-1:")
+    assert headers["x-amzn-lattice-target"].startswith("ServiceArn=arn:aws:vpc-lattice:eu-west-1:111111111111:service/svc-")
+    assert ";ServiceNetworkArn=arn:aws:vpc-lattice:" in headers["x-amzn-lattice-target"] and ";TargetGroupArn=" in headers["x-amzn-lattice-target"]
