@@ -121,6 +121,7 @@ def http_call(
         tags=dict(tags or {}),
         body=data,
         scheme=parts.scheme,
+        raw_query=parts.query,
     )
 
 

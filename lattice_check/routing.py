@@ -22,6 +22,7 @@ class HttpCall:
     tags: dict[str, str]
     body: str = ""
     scheme: str = "http"
+    raw_query: str = ""  # the query string as sent, still percent-encoded
 
 
 def listener_on(topology: Topology, service: Service, port: int) -> Optional[Listener]:

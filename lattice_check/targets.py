@@ -29,6 +29,9 @@ from .topology import TargetGroup, Topology
 LATTICE_PRINCIPAL = "vpc-lattice.amazonaws.com"
 ALB_PRINCIPAL = "elasticloadbalancing.amazonaws.com"
 
+# The content types an ALB passes to a Lambda as text; any other body is base64-encoded.
+_ALB_TEXT_TYPES = ("application/json", "application/javascript", "application/xml")
+
 # The caller identity headers VPC Lattice strips from every request and sets itself.
 LATTICE_SETS = ("x-amzn-lattice-identity", "x-amzn-lattice-network", "x-amzn-lattice-target")
 
@@ -73,7 +76,7 @@ class TargetCall:
             route = f"target group {group.name} (LAMBDA, event {version}), allowed by {permission}"
             return self._invoke(first.id, self._lattice_event(version, group.arn), route)
         if group.type == "ALB":
-            return self._through_alb(first.id, group.name)
+            return self._through_alb(first.id, group.name, first.port or group.config.get("port"))
         port = first.port or group.config.get("port")
         return None, "", (f"target group {group.name} ({group.type}): forwards to {first.id} port {port}; "
                           "what that host answers is not modeled")
@@ -97,12 +100,14 @@ class TargetCall:
         return None, "", (f"{where}: the pods of {deployments} on port {port}, admitted by the cluster security group by {admitted}; "
                           "what the pod answers is not modeled")
 
-    def _through_alb(self, alb_arn: str, tg_name: str) -> TargetAnswer:
+    def _through_alb(self, alb_arn: str, tg_name: str, port: Optional[int]) -> TargetAnswer:
         call = self.call
-        forward = self.topology.alb_forward(self.stack, alb_arn)
+        forward = self.topology.alb_forward(self.stack, alb_arn, port)
         if forward is None:
+            if self.topology.has_alb_listener(self.stack, alb_arn, port):
+                return None, "", f"the ALB listener on port {port} does not forward (not modeled)"
             if self.topology.has_alb_listener(self.stack, alb_arn):
-                return None, "", "the ALB listener does not forward (not modeled)"
+                return None, "", f"target group {tg_name} (ALB) sends to port {port}, where the ALB has no listener: connection refused"
             return None, "", "the ALB behind the target group is not in this output"
         group_arn, targets = forward
         if not targets:
@@ -110,14 +115,21 @@ class TargetCall:
         if invoke_permission(self.topology, self.stack, targets[0], ALB_PRINCIPAL, group_arn) is None:
             return None, "", (f"target group {tg_name} (ALB) -> internal ALB: fails at apply: RegisterTargets refuses {targets[0]} "
                               f"(AccessDenied: no aws_lambda_permission lets {ALB_PRINCIPAL} invoke it from target group {group_arn})")
+        # The load balancer's event ("Lambda functions as targets" of the ELB guide): the
+        # query as sent, not decoded (the last value of a repeated key); a body of any
+        # content type but text, JSON, JavaScript and XML base64-encoded. curl -d sends
+        # application/x-www-form-urlencoded unless told otherwise.
+        content_type = call.headers.get("content-type", "application/x-www-form-urlencoded" if call.body else "")
+        textual = content_type.startswith("text/") or content_type.split(";")[0].strip() in _ALB_TEXT_TYPES
+        encoded = bool(call.body) and not textual
         event = {
             "requestContext": {"elb": {"targetGroupArn": group_arn}},
             "httpMethod": call.method,
             "path": call.path,
-            "queryStringParameters": {k: v[-1] for k, v in call.query.items()},
+            "queryStringParameters": dict(pair.partition("=")[::2] for pair in call.raw_query.split("&") if pair),
             "headers": call.headers,
-            "body": call.body,
-            "isBase64Encoded": False,
+            "body": base64.b64encode(call.body.encode()).decode() if encoded else call.body,
+            "isBase64Encoded": encoded,
         }
         return self._invoke(targets[0], event, f"target group {tg_name} (ALB) -> internal ALB -> Lambda")
 

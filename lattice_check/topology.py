@@ -446,11 +446,13 @@ class Topology:
                 )
         return None
 
-    def alb_forward(self, stack: Stack, load_balancer_arn: str) -> Optional[tuple[str, list[str]]]:
-        """What an ALB's listener forwards to: (its target group ARN, the target ids);
-        None when no listener of that ALB forwards."""
+    def alb_forward(self, stack: Stack, load_balancer_arn: str, port: Optional[int] = None) -> Optional[tuple[str, list[str]]]:
+        """What an ALB's listener on ``port`` (any, when None) forwards to: (its target
+        group ARN, the target ids); None when no such listener of that ALB forwards."""
         for listener in self._elements("aws_lb_listener", stack):
             if self._resolve(listener.body["load_balancer_arn"], listener) != load_balancer_arn:
+                continue
+            if port is not None and self._resolve(listener.body.get("port"), listener) not in (port, str(port)):
                 continue
             forward = next((a for a in blocks(listener.body.get("default_action")) if a.get("type") == "forward"), None)
             if not forward:
@@ -464,9 +466,10 @@ class Topology:
             return group_arn, targets
         return None
 
-    def has_alb_listener(self, stack: Stack, load_balancer_arn: str) -> bool:
+    def has_alb_listener(self, stack: Stack, load_balancer_arn: str, port: Optional[int] = None) -> bool:
         return any(
             self._resolve(listener.body["load_balancer_arn"], listener) == load_balancer_arn
+            and (port is None or self._resolve(listener.body.get("port"), listener) in (port, str(port)))
             for listener in self._elements("aws_lb_listener", stack)
         )
 

@@ -268,3 +268,40 @@ def test_the_target_gets_the_identity_headers_lattice_sets_not_the_clients(model
     assert headers["x-amzn-lattice-network"].startswith("SourceVpcArn=arn:aws:ec2:eu-west-1:")
     assert headers["x-amzn-lattice-target"].startswith("ServiceArn=arn:aws:vpc-lattice:eu-west-1:111111111111:service/svc-")
     assert ";ServiceNetworkArn=arn:aws:vpc-lattice:" in headers["x-amzn-lattice-target"] and ";TargetGroupArn=" in headers["x-amzn-lattice-target"]
+
+
+SHARED_CALLER, SHARED_URL = "shared-blue-account/blue-sandbox", "http://shared-service/"
+
+
+def alb_events(monkeypatch: pytest.MonkeyPatch) -> list[dict]:
+    """The events the ALB path hands its function, as they are sent."""
+    from lattice_check import targets
+
+    seen: list[dict] = []
+    invoke = targets.invoke
+    monkeypatch.setattr(targets, "invoke", lambda topology, stack, arn, event, tables: seen.append(event) or invoke(topology, stack, arn, event, tables))
+    return seen
+
+
+def test_lattice_sends_to_the_alb_listener_on_its_target_groups_port(model: Model) -> None:
+    common = model.stacks["shared-common-account"].document["resource"]
+    listeners = common["aws_lb_listener"]
+    (name, listener), = listeners.items()
+    other = {"load_balancer_arn": listener["load_balancer_arn"], "port": 8443, "protocol": "HTTP",
+             "default_action": [{"type": "fixed-response", "fixed_response": {"content_type": "text/plain", "status_code": "503"}}]}
+    common["aws_lb_listener"] = {"admin": other, name: listener}  # declared first
+    assert curl(model, SHARED_CALLER, f"{SHARED_URL}?q=blue").status == 200
+    listener["port"] = 8080
+    moved = curl(model, SHARED_CALLER, f"{SHARED_URL}?q=blue")
+    assert moved.status is None and any("where the ALB has no listener: connection refused" in r for r in moved.reasons)
+
+
+def test_the_albs_event_keeps_the_query_encoded_and_base64s_a_form_body(model: Model, monkeypatch: pytest.MonkeyPatch) -> None:
+    events = alb_events(monkeypatch)
+    curl(model, SHARED_CALLER, f"{SHARED_URL}?q=blue&x=a%2Fb%20c")
+    assert events[-1]["queryStringParameters"] == {"q": "blue", "x": "a%2Fb%20c"}  # the ALB does not decode it
+    curl(model, SHARED_CALLER, f"{SHARED_URL}?q=blue", data="a=1")  # curl -d: a form (GET: what the service admits)
+    assert (events[-1]["body"], events[-1]["isBase64Encoded"]) == ("YT0x", True)
+    curl(model, SHARED_CALLER, f"{SHARED_URL}?q=blue", data='{"a": 1}', headers={"Content-Type": "application/json"})
+    assert (events[-1]["body"], events[-1]["isBase64Encoded"]) == ('{"a": 1}', False)
+    assert len(events) == 3, "each request reached the function"
