@@ -105,20 +105,13 @@ class Stack:
 
     def placement(self, body: dict[str, Any]) -> tuple[str, str]:
         """The account and region a resource is created in (its ``provider`` alias)."""
-        key = str(body.get("provider") or "aws").removeprefix("${").removesuffix("}")
-        return self.providers.get(key, (self.account, self.region))
+        return self.providers.get(_provider_of(body), (self.account, self.region))
 
     def default_tags(self, body: dict[str, Any]) -> dict[str, Any]:
         """The ``default_tags`` of the provider a resource is created with: AWS tags it
         with them as with its own ``tags`` (which win on a shared key)."""
-        key = str(body.get("provider") or "aws").removeprefix("${").removesuffix("}")
-        configured = self.document.get("provider", {}).get("aws") or [{}]
-        for provider in [configured] if isinstance(configured, dict) else configured:
-            if (f"aws.{provider['alias']}" if provider.get("alias") else "aws") == key:
-                defaults = provider.get("default_tags")
-                listed = [defaults] if isinstance(defaults, dict) else defaults or []
-                return {k: v for block in listed for k, v in (block.get("tags") or {}).items()}
-        return {}
+        key = _provider_of(body)
+        return next((_default_tags(p) for p in _aws_providers(self.document) if _provider_key(p) == key), {})
 
     def resources(self, kind: str) -> dict[str, dict[str, Any]]:
         found: dict[str, dict[str, Any]] = self.document.get("resource", {}).get(kind, {})
@@ -127,6 +120,29 @@ class Stack:
     def data(self, kind: str) -> dict[str, dict[str, Any]]:
         found: dict[str, dict[str, Any]] = self.document.get("data", {}).get(kind, {})
         return found
+
+
+def _aws_providers(document: dict[str, Any]) -> list[dict[str, Any]]:
+    """The stack's aws provider blocks (one when it configures none)."""
+    configured = document.get("provider", {}).get("aws") or [{}]
+    return [configured] if isinstance(configured, dict) else list(configured)
+
+
+def _provider_key(provider: dict[str, Any]) -> str:
+    """How resources name a provider block: ``aws``, or ``aws.<alias>``."""
+    return f"aws.{provider['alias']}" if provider.get("alias") else "aws"
+
+
+def _default_tags(provider: dict[str, Any]) -> dict[str, Any]:
+    """A provider block's ``default_tags { tags = ... }`` (a block: one, or a list of one)."""
+    defaults = provider.get("default_tags")
+    listed = [defaults] if isinstance(defaults, dict) else defaults or []
+    return {key: value for block in listed for key, value in (block.get("tags") or {}).items()}
+
+
+def _provider_of(body: dict[str, Any]) -> str:
+    """The provider a resource names: ``aws`` or ``aws.<alias>``."""
+    return str(body.get("provider") or "aws").removeprefix("${").removesuffix("}")
 
 
 @dataclass
@@ -141,11 +157,10 @@ class Model:
         model = cls()
         for synthesized in read_output(Path(outdir)):
             document = synthesized.document
-            configured = document.get("provider", {}).get("aws") or [{}]
-            providers = {}
-            for provider in [configured] if isinstance(configured, dict) else configured:
-                key = f"aws.{provider['alias']}" if provider.get("alias") else "aws"
-                providers[key] = ((provider.get("allowed_account_ids") or [UNKNOWN_ACCOUNT])[0], provider.get("region", "us-east-1"))
+            providers = {
+                _provider_key(provider): ((provider.get("allowed_account_ids") or [UNKNOWN_ACCOUNT])[0], provider.get("region", "us-east-1"))
+                for provider in _aws_providers(document)
+            }
             account, region = providers.get("aws") or next(iter(providers.values()))
             model.stacks[synthesized.name] = Stack(synthesized.name, synthesized.directory, document, account, region, providers)
         return model

@@ -178,7 +178,11 @@ class TargetCall:
         if not isinstance(response, dict):  # Lattice passes a bare value through as the body
             return 200, "" if response is None else json.dumps(response), how
         given = response.get("statusCode", 200)
-        status = given if isinstance(given, int) and not isinstance(given, bool) else int(given) if isinstance(given, str) and given.isdigit() else None
+        status: Optional[int] = None
+        if isinstance(given, int) and not isinstance(given, bool):
+            status = given
+        elif isinstance(given, str) and given.isdigit():  # "200": read as a number
+            status = int(given)
         if status is None or not 100 <= status <= 599:
             return 502, "", f"{how}; its reply's statusCode {given!r} is not an HTTP status: 502"
         body = response.get("body")
