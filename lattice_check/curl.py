@@ -337,10 +337,11 @@ def _passthrough(
         method=call.method, path="/", port=call.port, service_arn=service.arn, service_network_arn=network.arn,
         source_vpc=client.vpc_id, source_vpc_owner=None if client.account == UNKNOWN_ACCOUNT else client.account, now=now,
     )
+    # Of Lattice's own keys only the connection's; the global ones (time, principal type) stay.
     connection_keys = {f"vpc-lattice-svcs:{k}" for k in ("Port", "ServiceArn", "ServiceNetworkArn", "SourceVpc", "SourceVpcOwnerAccount")}
     request = Request(
         action=CONNECT, resource=service.arn, principal=None,
-        context={k: v for k, v in context.items() if k in connection_keys or k == "aws:PrincipalType" or not k.startswith("vpc-lattice-svcs:")},
+        context={k: v for k, v in context.items() if k in connection_keys or not k.startswith("vpc-lattice-svcs:")},
         organizations_declared=organizations.declared,
     )
     decision = authorize(

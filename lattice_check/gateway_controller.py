@@ -400,7 +400,7 @@ def _dns_record(builder: _Builder, route: KubernetesObject, host: str, service_a
         if trusted.allowed is False:
             builder.notes.append(f"{endpoint}: {trusted.reason}")
             return
-        if trusted.unmodeled:  # decided by what the model does not cover: assumed to let it, and said
+        if trusted.allowed is None and trusted.unmodeled:  # decided by what the model does not cover: assumed to let it, and said
             builder.notes.append(f"{endpoint}: {trusted.reason} (not modeled: {'; '.join(trusted.unmodeled)}): assumed to let it")
         role, zone_account = assumed, assumed.split(":")[4]
     written = 0
