@@ -542,10 +542,10 @@ def evaluate_identity(identity: Identity, request: Request) -> tuple[PolicyResul
     unmodeled = [f"{who}: {u}" for u in result.unmodeled]
     if result.effect == "EXPLICIT_DENY":
         return PolicyResult("EXPLICIT_DENY", result.statement, tuple(unmodeled)), f"{who}: explicitly denied by {result.statement}"
-    if identity.boundary is not None and identity.boundary[1] is not None and result.effect != "ALLOW":
-        label, document = identity.boundary  # its explicit deny wins whatever the policies say
-        bound = evaluate_policy(document, request, identity=True)
-        if bound.effect == "EXPLICIT_DENY":
+    if identity.boundary is not None and result.effect != "ALLOW":  # its explicit deny wins whatever the policies say
+        label, fence = identity.boundary
+        bound = evaluate_policy(fence, request, identity=True) if fence is not None else None
+        if bound is not None and bound.effect == "EXPLICIT_DENY":
             unmodeled.extend(f"{who}, permissions boundary: {u}" for u in bound.unmodeled)
             return PolicyResult("EXPLICIT_DENY", bound.statement, tuple(unmodeled)), (
                 f"{who}: its permissions boundary {label} explicitly denies ({bound.statement}) {request.action}"
