@@ -43,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     request.add_argument("-H", dest="headers", action="append", default=[], help="'Name: value' (repeatable)")
     request.add_argument("--principal", help="IAM ARN of a SigV4-signing caller (default: anonymous)")
     request.add_argument("--tag", action="append", default=[], help="principal tag key=value (repeatable)")
-    request.add_argument("-d", "--data", default="", help="request body (as curl -d; say -H 'Content-Type: application/json' for JSON)")
+    request.add_argument("-d", "--data", default="", help="request body (as curl -d: @FILE reads FILE, @- stdin, without line breaks; say -H 'Content-Type: application/json' for JSON)")
     request.add_argument(
         "--state", type=Path,
         help="a file that keeps the DynamoDB items the handlers write from one curl to the next (created when missing)",
@@ -112,11 +112,28 @@ def _out_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", type=Path, default=Path("cdktf.out"), help="cdktf output directory (default: %(default)s)")
 
 
+def _body(data: str) -> str:
+    """What curl -d sends: the text, or with ``@FILE`` (``@-``: stdin) the file's
+    contents without its carriage returns and newlines (--data-binary would keep them)."""
+    if not data.startswith("@"):
+        return data
+    name = data[1:]
+    try:
+        text = sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise BadInput(f"-d {data!r}: cannot read {name}: {getattr(error, 'strerror', None) or error}") from None
+    return text.replace("\r", "").replace("\n", "")
+
+
 def _curl(args: argparse.Namespace) -> int:
-    headers = dict(_pair(h, ":", "-H") for h in args.headers)
+    args.data = _body(args.data)
+    headers: dict[str, list[str]] = {}
+    for name, value in (_pair(h, ":", "-H") for h in args.headers):  # a name given again is sent again
+        spelled = next((k for k in headers if k.lower() == name.lower()), name)
+        headers.setdefault(spelled, []).append(value)
     tags = dict(_pair(t, "=", "--tag") for t in args.tag)
     if args.data and not any(k.lower() == "content-type" for k in headers):
-        headers["Content-Type"] = "application/x-www-form-urlencoded"  # what curl -d sends
+        headers["Content-Type"] = ["application/x-www-form-urlencoded"]  # what curl -d sends
     tables = Tables.load(args.state) if args.state else Tables()
     if args.pod is not None and args.source is None:
         raise BadInput("--pod goes with --from <stack>/<VPC Name tag>: the VPC of the pod's cluster")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from datetime import datetime
-from typing import Optional
+from typing import Mapping, Optional, Sequence
 from urllib.parse import parse_qs, urlsplit
 
 from . import front_door
@@ -44,7 +44,7 @@ def curl(
     url: str,
     *,
     method: str = "GET",
-    headers: Optional[dict[str, str]] = None,
+    headers: Optional[Mapping[str, "str | Sequence[str]"]] = None,
     principal: Optional[str] = None,
     tags: Optional[dict[str, str]] = None,
     data: str = "",
@@ -88,12 +88,13 @@ def http_call(
     url: str,
     *,
     method: str = "GET",
-    headers: Optional[dict[str, str]] = None,
+    headers: Optional[Mapping[str, "str | Sequence[str]"]] = None,
     principal: Optional[str] = None,
     tags: Optional[dict[str, str]] = None,
     data: str = "",
 ) -> HttpCall:
-    """The request, checked: BadInput names what is wrong with it."""
+    """The request, checked: BadInput names what is wrong with it. A header given a
+    list of values was sent once per value."""
     try:
         parts = urlsplit(url if "://" in url else f"http://{url}")
         host, port = parts.hostname, parts.port
@@ -116,7 +117,8 @@ def http_call(
         port=port or (443 if parts.scheme == "https" else 80),
         path=without_dot_segments(parts.path or "/"),
         query=parse_qs(parts.query, keep_blank_values=True),
-        headers={k.lower(): v for k, v in (headers or {}).items()},
+        headers={k.lower(): v if isinstance(v, str) else ",".join(v) for k, v in (headers or {}).items()},
+        repeated_headers={k.lower(): list(v) for k, v in (headers or {}).items() if not isinstance(v, str) and len(v) > 1},
         principal=principal,
         tags=dict(tags or {}),
         body=data,

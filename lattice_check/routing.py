@@ -3,7 +3,7 @@ priority (method, path, headers; docs/lattice-rules.md section 1), else its defa
 action."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from .tfjson import block, blocks
@@ -23,6 +23,8 @@ class HttpCall:
     body: str = ""
     scheme: str = "http"
     raw_query: str = ""  # the query string as sent, still percent-encoded
+    # A header sent more than once: its values in order (``headers`` holds them comma-joined).
+    repeated_headers: dict[str, list[str]] = field(default_factory=dict)
 
 
 def listener_on(topology: Topology, service: Service, port: int) -> Optional[Listener]:

@@ -152,7 +152,7 @@ class TargetCall:
         if version == "V2":
             return {
                 "version": "2.0", "path": call.path, "method": call.method,
-                "headers": {k: [v] for k, v in headers.items()}, "queryStringParameters": call.query,
+                "headers": {k: call.repeated_headers.get(k, [v]) for k, v in headers.items()}, "queryStringParameters": call.query,
                 "body": call.body or None, "isBase64Encoded": False,
                 "requestContext": {
                     "serviceNetworkArn": self.network_arn, "serviceArn": self.service_arn, "targetGroupArn": tg_arn,

@@ -305,3 +305,36 @@ def test_the_albs_event_keeps_the_query_encoded_and_base64s_a_form_body(model: M
     curl(model, SHARED_CALLER, f"{SHARED_URL}?q=blue", data='{"a": 1}', headers={"Content-Type": "application/json"})
     assert (events[-1]["body"], events[-1]["isBase64Encoded"]) == ('{"a": 1}', False)
     assert len(events) == 3, "each request reached the function"
+
+
+def lattice_events(monkeypatch: pytest.MonkeyPatch) -> list[dict]:
+    """The events Lattice's Lambda targets get (the same spy as the ALB's)."""
+    return alb_events(monkeypatch)
+
+
+def test_a_header_sent_twice_is_joined_in_v1_and_listed_in_v2(model: Model, monkeypatch: pytest.MonkeyPatch) -> None:
+    events = lattice_events(monkeypatch)
+    curl(model, CONSUMER, f"{URL}/", headers={"X-Team": ["a", "b"], "X-One": "only"})
+    assert (events[-1]["headers"]["x-team"], events[-1]["headers"]["x-one"]) == ("a,b", "only")  # V1: comma-joined
+    (group,) = service_stack(model)["aws_vpclattice_target_group"].values()
+    group["config"]["lambda_event_structure_version"] = "V2"
+    curl(model, CONSUMER, f"{URL}/", headers={"X-Team": ["a", "b"], "X-One": "only"})
+    assert (events[-1]["headers"]["x-team"], events[-1]["headers"]["x-one"]) == (["a", "b"], ["only"])
+
+
+def test_the_cli_sends_a_repeated_header_again_and_reads_a_body_from_a_file(
+    default_out: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from lattice_check.__main__ import main
+
+    events = lattice_events(monkeypatch)
+    body = tmp_path / "order.json"
+    body.write_text('{"food": "pizza",\r\n "fullName": "Jane"}\n', encoding="utf-8")
+    argv = ["curl", "--out", str(default_out), "--from", CONSUMER, "-H", "X-Team: a", "-H", "x-team: b", "-d", f"@{body}", "-X", "GET", f"{URL}/"]
+    assert main(argv) == 0
+    sent = events[-1]
+    assert sent["headers"]["x-team"] == "a,b" and sent["body"] == '{"food": "pizza", "fullName": "Jane"}'  # curl -d drops the line breaks
+    assert sent["headers"]["content-type"] == "application/x-www-form-urlencoded"
+    capsys.readouterr()
+    assert main(["curl", "--out", str(default_out), "--from", CONSUMER, "-d", f"@{tmp_path / 'missing.json'}", f"{URL}/"]) == 2
+    assert f"-d '@{tmp_path / 'missing.json'}': cannot read {tmp_path / 'missing.json'}: No such file or directory" in capsys.readouterr().err
