@@ -24,7 +24,7 @@ from .dynamodb import Items, Tables, table_definitions
 from .graph import Stack
 from .authz import evaluate_condition
 from .identity import session_may
-from .topology import Function, Topology
+from .topology import Function, Topology, lambda_qualifier, lambda_unqualified
 
 RUNNER = Path(__file__).with_name("handler_runner.py")
 HANDLER_TIMEOUT_S = 60
@@ -78,11 +78,16 @@ def invoke_permission(topology: Topology, stack: Stack, function_arn: str, servi
     (its target group, its API method): its name, or None. Terraform adds none by
     itself, where the console and the CLI do."""
     function = topology.function(stack, function_arn)
-    names = {function_arn, function.function_name if function else function_arn}
+    qualifier = lambda_qualifier(function_arn)  # a permission covers the function, or one alias or version of it
+    unqualified = lambda_unqualified(function_arn)
+    names = {unqualified, function.function_name if function else unqualified}
     for permission in topology.elements("aws_lambda_permission", stack):
         body = topology.resolve(permission.body, permission)
-        if body.get("function_name") not in names or body.get("principal") != service or body.get("qualifier"):
-            continue  # another function, another principal, or a version or alias of it
+        named = str(body.get("function_name"))
+        if lambda_unqualified(named) not in names or body.get("principal") != service:
+            continue  # another function, or another principal
+        if (body.get("qualifier") or lambda_qualifier(named)) != qualifier:
+            continue  # the function itself, where the target is an alias of it, or the reverse
         if body.get("action") not in ("lambda:InvokeFunction", "lambda:*"):
             continue
         source = body.get("source_arn")

@@ -241,6 +241,9 @@ class Model:
             return standins.iam_arn(account, _IAM_NOUNS[kind], str(self.resolve(body["name"], stack)), str(body.get("path", "/")))
         if attribute == "arn" and kind == "aws_lambda_function":
             return standins.lambda_arn(region, account, body["function_name"])
+        if attribute == "arn" and kind == "aws_lambda_alias":  # the function's ARN, qualified by the alias
+            function = str(self.resolve(body["function_name"], stack)).rsplit(":", 1)[-1]
+            return f"{standins.lambda_arn(region, account, function)}:{self.resolve(body['name'], stack)}"
         if attribute == "arn" and kind == "aws_lb":
             return standins.load_balancer_arn(region, account, body.get("name", name), suffix[:16])
         if attribute == "arn" and kind == "aws_lb_target_group":

@@ -173,6 +173,18 @@ class IamPolicy:
     document: Optional[dict[str, Any]]
 
 
+def lambda_unqualified(arn: str) -> str:
+    """A Lambda function ARN without its alias or version (``...:function:<name>[:<qualifier>]``)."""
+    parts = arn.split(":")
+    return ":".join(parts[:7]) if len(parts) == 8 and parts[5] == "function" else arn
+
+
+def lambda_qualifier(arn: str) -> Optional[str]:
+    """The alias or version a Lambda function ARN names, None for the function itself."""
+    parts = arn.split(":")
+    return parts[7] if len(parts) == 8 and parts[5] == "function" else None
+
+
 @dataclass(frozen=True)
 class IamIdentity:
     """An IAM role or user of the output, with the policies that grant it permissions."""
@@ -426,9 +438,12 @@ class Topology:
         return None
 
     def function(self, stack: Stack, arn: str) -> Optional[Function]:
+        """The function ``arn`` names: its own ARN, or qualified by an alias or version
+        (``<function ARN>:<qualifier>``, which runs the same package here)."""
         kind = "aws_lambda_function"
+        unqualified = lambda_unqualified(arn)
         for element in self._elements(kind, stack):
-            if self._attribute(element, kind, "arn") == arn:
+            if self._attribute(element, kind, "arn") == unqualified:
                 environment = block(element.body.get("environment")).get("variables") or {}
                 network = block(element.body.get("vpc_config"))
                 return Function(

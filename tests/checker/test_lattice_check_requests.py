@@ -338,3 +338,24 @@ def test_the_cli_sends_a_repeated_header_again_and_reads_a_body_from_a_file(
     capsys.readouterr()
     assert main(["curl", "--out", str(default_out), "--from", CONSUMER, "-d", f"@{tmp_path / 'missing.json'}", f"{URL}/"]) == 2
     assert f"-d '@{tmp_path / 'missing.json'}': cannot read {tmp_path / 'missing.json'}: No such file or directory" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("permission_for", ["the alias", "the alias by its ARN", "the function"])
+def test_a_lambda_target_registered_by_its_alias(model: Model, permission_for: str) -> None:
+    """The Lattice guide recommends registering an alias; its permission is the alias's own."""
+    resources = service_stack(model)
+    resources["aws_lambda_alias"] = {"live": {
+        "name": "live", "function_name": "${aws_lambda_function.lambdaservice_function.function_name}", "function_version": "$LATEST",
+    }}
+    (attachment,) = resources["aws_vpclattice_target_group_attachment"].values()
+    attachment["target"]["id"] = "${aws_lambda_alias.live.arn}"
+    (permission,) = resources["aws_lambda_permission"].values()
+    if permission_for == "the alias":
+        permission["qualifier"] = "live"
+    elif permission_for == "the alias by its ARN":
+        permission["function_name"] = "${aws_lambda_alias.live.arn}"
+    answer = curl(model, CONSUMER, f"{URL}/")
+    if permission_for == "the function":  # a permission of the function does not cover its alias
+        assert answer.status is None and any("Lambda refuses the invoke" in r for r in answer.reasons)
+    else:
+        assert (answer.status, json.loads(answer.body)) == (200, "Hello from Lambda!")
