@@ -31,6 +31,7 @@ _DATE_OPS = {"DateEquals", "DateNotEquals", "DateLessThan", "DateLessThanEquals"
 _OTHER_OPS = {"Bool", "Null"}
 KNOWN_OPERATORS = _STRING_OPS | _NUMERIC_OPS | _ARN_OPS | _DATE_OPS | _OTHER_OPS
 _NEGATED = {"StringNotEquals", "StringNotEqualsIgnoreCase", "StringNotLike", "NumericNotEquals", "ArnNotEquals", "ArnNotLike", "DateNotEquals"}
+_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")  # an integer or a decimal
 _ORDER = {"Equals": "==", "NotEquals": "==", "LessThan": "<", "LessThanEquals": "<=", "GreaterThan": ">", "GreaterThanEquals": ">="}
 
 
@@ -185,11 +186,9 @@ def _compare(base: str, policy_value: str, request_value: str) -> Tri:
     if base == "Bool":
         return policy_value.lower() == request_value.lower()
     if base in _NUMERIC_OPS:
-        try:
-            number, asked = float(policy_value), float(request_value)
-        except ValueError:
-            return None
-        return _ordered(base, "Numeric", number, asked)
+        if not (_NUMBER.fullmatch(policy_value) and _NUMBER.fullmatch(request_value)):
+            return None  # not a number as IAM writes one ("1_000", "nan" and " 80" are not)
+        return _ordered(base, "Numeric", float(policy_value), float(request_value))
     if base in _DATE_OPS:
         moment, asked_at = _moment(policy_value), _moment(request_value)
         if moment is None or asked_at is None:

@@ -146,6 +146,14 @@ class TargetCall:
             "x-amzn-lattice-target": f"ServiceArn={self.service_arn};ServiceNetworkArn={self.network_arn};TargetGroupArn={tg_arn}",
         }
 
+    def _signed_identity(self) -> dict[str, str]:
+        """A signed caller in the V2 event's identity: its principal and, for a role
+        session, the session's name (the organization is not known here)."""
+        principal = str(self.call.principal)
+        kind, _, rest = principal.split(":", 5)[-1].partition("/")
+        session = rest.split("/", 1)[1] if kind == "assumed-role" and "/" in rest else None
+        return {"type": "AWS_IAM", "principal": principal, **({"sessionName": session} if session else {})}
+
     def _lattice_event(self, version: str, tg_arn: str) -> dict[str, Any]:
         call, client = self.call, self.client
         headers = self._target_headers(tg_arn)
@@ -158,7 +166,7 @@ class TargetCall:
                     "serviceNetworkArn": self.network_arn, "serviceArn": self.service_arn, "targetGroupArn": tg_arn,
                     "identity": {
                         "sourceVpcArn": f"arn:aws:ec2:{client.region}:{client.account}:vpc/{client.vpc_id}",
-                        **({"type": "AWS_IAM", "principal": call.principal} if call.principal else {"type": "AnonymousIdentity"}),
+                        **(self._signed_identity() if call.principal else {"type": "AnonymousIdentity"}),
                     },
                     "region": client.region, "timeEpoch": str(int(time.time() * 1_000_000)),
                 },

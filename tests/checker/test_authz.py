@@ -56,6 +56,10 @@ BLUE, GREEN = "444444444444", "555555555555"
         ("NumericLessThan", ["1024"], ["443"], True),
         ("NumericGreaterThanEquals", ["443"], ["80"], False),
         ("NumericEquals", ["443"], ["https"], None),  # not a number: not modeled
+        ("NumericEquals", ["1_000"], ["1000"], None),  # Python reads these as numbers; IAM does not
+        ("NumericLessThan", ["nan"], ["1"], None),
+        ("NumericEquals", [" 80"], ["80"], None),
+        ("NumericLessThan", ["1.5"], ["-2"], True),
         ("Bool", ["true"], ["True"], True),
         ("ArnLike", ["arn:aws:vpc-lattice:*:111111111111:service/*"], [SVC.replace("666666666666", "111111111111")], True),
         ("ArnLike", ["arn:aws:vpc-lattice:*:111111111111:service/*"], [SVC], False),

@@ -359,3 +359,14 @@ def test_a_lambda_target_registered_by_its_alias(model: Model, permission_for: s
         assert answer.status is None and any("Lambda refuses the invoke" in r for r in answer.reasons)
     else:
         assert (answer.status, json.loads(answer.body)) == (200, "Hello from Lambda!")
+
+
+def test_a_v2_event_names_the_signed_callers_session(model: Model, monkeypatch: pytest.MonkeyPatch) -> None:
+    events = lattice_events(monkeypatch)
+    (group,) = service_stack(model)["aws_vpclattice_target_group"].values()
+    group["config"]["lambda_event_structure_version"] = "V2"
+    session = "arn:aws:sts::222222222222:assumed-role/caller/nightly-report"
+    curl(model, CONSUMER, f"{URL}/", principal=session)
+    assert events[-1]["requestContext"]["identity"] | {"sourceVpcArn": None} == {
+        "sourceVpcArn": None, "type": "AWS_IAM", "principal": session, "sessionName": "nightly-report",
+    }
