@@ -65,6 +65,15 @@ class Caller:
     type: str
     account: str
     arn: str
+    session: Optional[str] = None  # a role session's name
+
+
+def session_arn(role_arn: str, session_name: str) -> str:
+    """The ARN of a session of ``role_arn`` (as Lambda, EKS Pod Identity or AssumeRole
+    makes one): ``arn:aws:sts::<account>:assumed-role/<role name>/<session name>``."""
+    parts = role_arn.split(":")
+    account = parts[4] if len(parts) > 4 else ""  # a role ARN the output cannot resolve names none
+    return f"arn:aws:sts::{account}:assumed-role/{role_arn.rsplit('/', 1)[-1]}/{session_name}"
 
 
 def caller(principal: str) -> Optional[Caller]:
@@ -83,7 +92,8 @@ def caller(principal: str) -> Optional[Caller]:
     if service == "iam" and kind == "role" and rest:  # a role named as the caller: one of its sessions
         return Caller("AssumedRole", account, principal)
     if service == "sts" and kind == "assumed-role" and "/" in rest:
-        return Caller("AssumedRole", account, f"arn:{partition}:iam::{account}:role/{rest.split('/')[0]}")
+        role, _, session = rest.partition("/")
+        return Caller("AssumedRole", account, f"arn:{partition}:iam::{account}:role/{role}", session)
     if service == "sts" and kind == "federated-user" and rest:
         return Caller("FederatedUser", account, principal)
     return None

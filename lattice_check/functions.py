@@ -22,7 +22,7 @@ from typing import Any, Optional, Sequence
 
 from .dynamodb import Items, Tables, table_definitions
 from .graph import Stack
-from .authz import evaluate_condition
+from .authz import evaluate_condition, session_arn
 from .identity import session_may
 from .topology import Function, Topology, lambda_qualifier, lambda_unqualified
 
@@ -129,7 +129,7 @@ def _call_fails(topology: Topology, function: Function, call: dict[str, Any], re
     reasons.append(f"{what}: {check.reason}")
     reasons.extend(f"not modeled: {u}" for u in check.unmodeled)
     if check.allowed is False:
-        session = f"arn:aws:sts::{account}:assumed-role/{function.role_arn.rsplit('/', 1)[-1]}/{function.function_name}"
+        session = session_arn(function.role_arn, function.function_name)
         return f"AccessDeniedException: {session} is not authorized to perform {service}:{operation} on {resource}"
     return None
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Optional
 
-from .authz import Identity, Request, caller, evaluate_identity, evaluate_policy
+from .authz import Identity, Request, caller, evaluate_identity, evaluate_policy, session_arn
 from .topology import IamIdentity, Topology
 
 
@@ -52,7 +52,7 @@ def session_may(topology: Topology, role_arn: str, session_name: str, action: st
     ``resource``, by the role's identity-based policies."""
     facts = caller(role_arn)
     account = facts.account if facts else ""
-    session = f"arn:aws:sts::{account}:assumed-role/{role_arn.rsplit('/', 1)[-1]}/{session_name}"
+    session = session_arn(role_arn, session_name)
     identity = caller_identity(topology, session)
     if identity is None:
         return SessionCheck(None, f"the role {role_arn} is not in this output (assumed to allow)")
@@ -85,7 +85,7 @@ def may_assume(topology: Topology, role_arn: str, caller_role: str, *, session_n
         trust = topology.resolve(element.body.get("assume_role_policy"), element)
         document = json.loads(trust) if isinstance(trust, str) else trust
         caller_account = caller_role.split(":")[4]
-        session = f"arn:aws:sts::{caller_account}:assumed-role/{caller_role.rsplit('/', 1)[-1]}/{session_name}"
+        session = session_arn(caller_role, session_name)
         request = Request(action="sts:AssumeRole", resource=role_arn, principal=session, context={
             "aws:PrincipalArn": [caller_role], "aws:PrincipalAccount": [caller_account], "aws:PrincipalType": ["AssumedRole"],
         })

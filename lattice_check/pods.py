@@ -25,6 +25,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any, Optional
 
+from .authz import session_arn
 from .kubernetes import ClusterWorkloads, KubernetesObject
 from .resolution import LINK_LOCAL, BadInput, Client
 from .routing import HttpCall
@@ -86,10 +87,7 @@ def as_sent_by(topology: Topology, pod: Pod, call: HttpCall, reasons: list[str])
     if role is None:
         reasons.append(f"{through}; no EKS Pod Identity association for {pod.deployment.namespace}/{pod.service_account}: no credentials, so unsigned")
         return replace(sent, principal=None, tags={})
-    role_name = role.rsplit("/", 1)[-1]
-    account = role.split(":")[4]
-    session = f"eks-{cluster.name[:10]}-{pod.name[:10]}-{pod.uid}"
-    principal = f"arn:aws:sts::{account}:assumed-role/{role_name}/{session}"
+    principal = session_arn(role, f"eks-{cluster.name[:10]}-{pod.name[:10]}-{pod.uid}")
     tags = {
         "eks-cluster-arn": cluster.arn,
         "eks-cluster-name": cluster.name,

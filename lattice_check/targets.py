@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass
 from typing import Any, Optional
 
+from .authz import caller
 from .dynamodb import Tables
 from .functions import invoke, invoke_permission
 from .gateway_controller import registration
@@ -150,8 +151,8 @@ class TargetCall:
         """A signed caller in the V2 event's identity: its principal and, for a role
         session, the session's name (the organization is not known here)."""
         principal = str(self.call.principal)
-        kind, _, rest = principal.split(":", 5)[-1].partition("/")
-        session = rest.split("/", 1)[1] if kind == "assumed-role" and "/" in rest else None
+        facts = caller(principal)
+        session = facts.session if facts else None
         return {"type": "AWS_IAM", "principal": principal, **({"sessionName": session} if session else {})}
 
     def _lattice_event(self, version: str, tg_arn: str) -> dict[str, Any]:
