@@ -138,9 +138,14 @@ def results(environment, tmp_path_factory) -> dict[str, subprocess.CompletedProc
     def run(command: str) -> subprocess.CompletedProcess[str]:
         copy = project_copy(tmp_path_factory.mktemp("readme"))
         script = f"make synth >/dev/null && .venv/bin/{command}" if command.startswith("python -m tools.") else command
+        # The cdktf CLI points terraform at ~/.terraform.d/plugin-cache unless told another
+        # one; terraform's cache is not safe for two inits at once (one failed with "mkdir
+        # ...: file exists"), and two of these commands deploy at once: a cache per copy.
+        own_cache = dict(environment, TF_PLUGIN_CACHE_DIR=str(copy / ".terraform-plugin-cache"))
+        (copy / ".terraform-plugin-cache").mkdir()
         for _ in range(2):
             result = subprocess.run(
-                script, shell=True, cwd=copy, env=environment, capture_output=True, text=True, timeout=900, stdin=subprocess.DEVNULL
+                script, shell=True, cwd=copy, env=own_cache, capture_output=True, text=True, timeout=900, stdin=subprocess.DEVNULL
             )
             # terraform init from the filesystem mirror, under load, once reported its own
             # bug ("still not detected in .terraform/providers; this is a bug in Terraform"): once more
