@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Callable, Optional
 
-from . import api_gateway
+from . import alb, api_gateway
 from .answer import Answer
 from .certificates import certificate_failure
 from .dynamodb import Tables
@@ -23,7 +23,7 @@ from .graph import Stack
 from .resolution import Client, private_zone, zone_record
 from .routing import HttpCall
 from .security_groups import admission, between_groups
-from .tfjson import block, blocks
+from .tfjson import block
 from .topology import Element, Topology, VpcLink
 
 _INTERFACE_OF_ENDPOINT = re.compile(r"aws_vpc_endpoint\.([A-Za-z0-9_-]+)\.network_interface_ids")
@@ -129,23 +129,29 @@ def reach(
         if failed:
             reasons.append(failed)
             return answer
-    listener_arn = topology.model.attribute(stack, "aws_lb_listener", listener.name, "arn")
-    if any(topology.resolve(r.body.get("listener_arn"), r) == listener_arn for r in topology.elements("aws_lb_listener_rule", stack)):
+    action = alb.listener_action(topology, stack, listener, alb.AlbRequest(call, client.cidr))
+    if action.kind is None:
         answer.decision = "UNKNOWN"
-        reasons.append(f"not modeled: listener rules of aws_lb_listener.{listener.name}")
+        reasons.append(action.how)
         return answer
-    forward = next((a for a in blocks(listener.body.get("default_action")) if a.get("type") == "forward"), None)
-    if forward is None or not forward.get("target_group_arn"):
+    if action.kind != "forward":
+        answer.reachable, answer.decision, answer.status, answer.body = True, "ALLOW", action.status, action.body
+        location = f", Location {alb.fill_location(action.location, alb.AlbRequest(call))}" if action.location else ""
+        reasons.append(f"listener aws_lb_listener.{listener.name} ({protocol} {call.port}): {action.how}: {action.kind} {action.status}{location}")
+        return answer
+    weighted = [arn for arn, weight in action.groups if weight > 0]
+    if len(weighted) != 1:
         answer.decision = "UNKNOWN"
-        reasons.append(f"not modeled: the default action of aws_lb_listener.{listener.name} is not a forward to one target group")
+        reasons.append(f"not modeled: {action.how} spreads requests over {len(weighted)} target groups by weight")
         return answer
-    group_arn = topology.resolve(forward["target_group_arn"], listener)
+    group_arn = weighted[0]
     group = next((e for e in topology.elements("aws_lb_target_group", stack) if topology.model.attribute(stack, "aws_lb_target_group", e.name, "arn") == group_arn), None)
     if group is None:
         answer.decision = "UNKNOWN"
         reasons.append(f"not modeled: target group {group_arn} is not in this output")
         return answer
-    reasons.append(f"listener aws_lb_listener.{listener.name} ({protocol} {call.port}) forwards to target group {group.body.get('name', group.name)}")
+    chosen = "" if action.how == f"the default action of aws_lb_listener.{listener.name}" else f" by {action.how}"  # said only when it had rules
+    reasons.append(f"listener aws_lb_listener.{listener.name} ({protocol} {call.port}) forwards{chosen} to target group {group.body.get('name', group.name)}")
     if group.body.get("target_type") != "ip":
         answer.decision = "UNKNOWN"
         reasons.append(f"not modeled: target type {group.body.get('target_type', 'instance')} behind a load balancer of a private zone")

@@ -15,14 +15,15 @@ import time
 from dataclasses import dataclass
 from typing import Any, Optional
 
+from .alb import AlbRequest, fill_location, listener_action
 from .authz import caller
 from .dynamodb import Tables
 from .functions import invoke, invoke_permission
 from .gateway_controller import registration
 from .graph import Stack
-from .resolution import Client
+from .resolution import LINK_LOCAL, Client
 from .routing import HttpCall
-from .tfjson import block, blocks
+from .tfjson import blocks
 from .security_groups import from_lattice
 from .topology import TargetGroup, Topology
 
@@ -56,8 +57,14 @@ class TargetCall:
         groups = [g for forward in blocks(action.get("forward")) for g in blocks(forward.get("target_groups"))]
         if not groups:
             return None, "", "the action forwards to no target group"
-        chosen = max(groups, key=lambda g: g.get("weight", 100))
-        tg_id = self.topology.model.resolve(chosen["target_group_identifier"], self.stack)
+        # Requests are spread over the groups by weight: which one answers a given request is
+        # chance, so only a forward whose weight all goes to one group is followed.
+        weighted = {str(self.topology.model.resolve(g["target_group_identifier"], self.stack)): g.get("weight") for g in groups}
+        taking = [tg for tg, weight in weighted.items() if weight is None or int(weight) > 0]
+        if len(taking) != 1:
+            split = ", ".join(f"{tg} weight {weight}" for tg, weight in weighted.items())
+            return None, "", f"the action spreads requests over {len(taking)} target groups by weight ({split}): which one answers is chance (not modeled)"
+        tg_id = taking[0]
         group = self.topology.target_group(self.stack, tg_id)
         if group is None:
             return None, "", f"target group {tg_id} is not in this output"
@@ -102,19 +109,33 @@ class TargetCall:
                           "what the pod answers is not modeled")
 
     def _through_alb(self, alb_arn: str, tg_name: str, port: Optional[int]) -> TargetAnswer:
-        call = self.call
-        forward = self.topology.alb_forward(self.stack, alb_arn, port)
-        if forward is None:
-            if self.topology.has_alb_listener(self.stack, alb_arn, port):
-                return None, "", f"the ALB listener on port {port} does not forward (not modeled)"
-            if self.topology.has_alb_listener(self.stack, alb_arn):
-                return None, "", f"target group {tg_name} (ALB) sends to port {port}, where the ALB has no listener: connection refused"
+        call, topology = self.call, self.topology
+        listeners = topology.lb_listeners(self.stack, alb_arn)
+        if not listeners:
             return None, "", "the ALB behind the target group is not in this output"
-        group_arn, targets = forward
+        listener = next((e for e in listeners if port is None or topology.lb_listener_port(e) == port), None)
+        if listener is None:
+            return None, "", f"target group {tg_name} (ALB) sends to port {port}, where the ALB has no listener: connection refused"
+        # The balancer sees the request come from VPC Lattice's addresses (docs/lattice-rules.md section 3).
+        request = AlbRequest(call, LINK_LOCAL)
+        action = listener_action(topology, self.stack, listener, request)
+        # A listener without rules answers by its default action, as it always did: say so only when rules were read.
+        plain = action.how == f"the default action of aws_lb_listener.{listener.name}"
+        route = f"target group {tg_name} (ALB) -> internal ALB" + ("" if plain else f" ({action.how})")
+        if action.kind is None:
+            return None, "", f"target group {tg_name} (ALB) -> internal ALB: {action.how}"
+        if action.kind != "forward":
+            location = f", Location {fill_location(action.location, request)}" if action.location else ""
+            return action.status, action.body, f"{route}: {action.kind} {action.status}{location}"
+        weighted = [arn for arn, weight in action.groups if weight > 0]
+        if len(weighted) != 1:
+            return None, "", f"{route}: spreads requests over {len(weighted)} target groups by weight (not modeled)"
+        group_arn = weighted[0]
+        targets = topology.lb_targets(self.stack, group_arn)
         if not targets:
-            return None, "", "the ALB behind the target group is not in this output"
-        if invoke_permission(self.topology, self.stack, targets[0], ALB_PRINCIPAL, group_arn) is None:
-            return None, "", (f"target group {tg_name} (ALB) -> internal ALB: fails at apply: RegisterTargets refuses {targets[0]} "
+            return None, "", f"{route}: its target group {group_arn} has no target in this output"
+        if invoke_permission(topology, self.stack, targets[0], ALB_PRINCIPAL, group_arn) is None:
+            return None, "", (f"{route} -> Lambda: fails at apply: RegisterTargets refuses {targets[0]} "
                               f"(AccessDenied: no aws_lambda_permission lets {ALB_PRINCIPAL} invoke it from target group {group_arn})")
         # The load balancer's event ("Lambda functions as targets" of the ELB guide): the
         # query as sent, not decoded (the last value of a repeated key); a body of any
@@ -132,7 +153,7 @@ class TargetCall:
             "body": base64.b64encode(call.body.encode()).decode() if encoded else call.body,
             "isBase64Encoded": encoded,
         }
-        return self._invoke(targets[0], event, f"target group {tg_name} (ALB) -> internal ALB -> Lambda")
+        return self._invoke(targets[0], event, f"{route} -> Lambda")
 
     def _target_headers(self, tg_arn: str) -> dict[str, str]:
         """The request's headers as the target gets them: VPC Lattice removes the caller

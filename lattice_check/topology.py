@@ -461,32 +461,21 @@ class Topology:
                 )
         return None
 
-    def alb_forward(self, stack: Stack, load_balancer_arn: str, port: Optional[int] = None) -> Optional[tuple[str, list[str]]]:
-        """What an ALB's listener on ``port`` (any, when None) forwards to: (its target
-        group ARN, the target ids); None when no such listener of that ALB forwards."""
-        for listener in self._elements("aws_lb_listener", stack):
-            if self._resolve(listener.body["load_balancer_arn"], listener) != load_balancer_arn:
-                continue
-            if port is not None and self._resolve(listener.body.get("port"), listener) not in (port, str(port)):
-                continue
-            forward = next((a for a in blocks(listener.body.get("default_action")) if a.get("type") == "forward"), None)
-            if not forward:
-                return None
-            group_arn = self._resolve(forward["target_group_arn"], listener)
-            targets = [
-                self._resolve(a.body["target_id"], a)
-                for a in self._elements("aws_lb_target_group_attachment", stack)
-                if self._resolve(a.body["target_group_arn"], a) == group_arn
-            ]
-            return group_arn, targets
-        return None
+    def lb_listeners(self, stack: Stack, load_balancer_arn: str) -> list[Element]:
+        """The listeners (``aws_lb_listener``) of the load balancer ``load_balancer_arn`` declared in ``stack``."""
+        return [e for e in self._elements("aws_lb_listener", stack) if self._resolve(e.body["load_balancer_arn"], e) == load_balancer_arn]
 
-    def has_alb_listener(self, stack: Stack, load_balancer_arn: str, port: Optional[int] = None) -> bool:
-        return any(
-            self._resolve(listener.body["load_balancer_arn"], listener) == load_balancer_arn
-            and (port is None or self._resolve(listener.body.get("port"), listener) in (port, str(port)))
-            for listener in self._elements("aws_lb_listener", stack)
-        )
+    def lb_listener_port(self, listener: Element) -> Optional[int]:
+        port = self._resolve(listener.body.get("port"), listener)
+        return int(port) if isinstance(port, int) or (isinstance(port, str) and port.isdigit()) else None
+
+    def lb_targets(self, stack: Stack, group_arn: str) -> list[str]:
+        """The target ids registered in the load balancer target group ``group_arn``, in order."""
+        return [
+            self._resolve(a.body["target_id"], a)
+            for a in self._elements("aws_lb_target_group_attachment", stack)
+            if self._resolve(a.body["target_group_arn"], a) == group_arn
+        ]
 
     # --- policies and security groups -------------------------------------------------------------
 

@@ -3,7 +3,6 @@ listener accepts (TLS or not, TLS passthrough authorized as a connection), again
 the distributed pattern's output changed in memory."""
 from __future__ import annotations
 
-import copy
 import json
 import zipfile
 from pathlib import Path
@@ -18,16 +17,6 @@ CONSUMER = "distributed-consumer-account/vpc1"
 URL = "http://lambda-service"
 SERVICE_ID = "${aws_vpclattice_service.lambdaservice_service.id}"
 LISTENER_ID = "${aws_vpclattice_listener.lambdaservice_listener.listener_id}"
-
-
-@pytest.fixture(scope="module")
-def base(default_out: Path) -> Model:
-    return Model.load(default_out)
-
-
-@pytest.fixture()
-def model(base: Model) -> Model:
-    return copy.deepcopy(base)
 
 
 def service_stack(model: Model) -> dict[str, Any]:
