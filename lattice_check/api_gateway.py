@@ -29,7 +29,7 @@ from .authz import Request, evaluate_policy
 from .dynamodb import Tables
 from .functions import invoke, invoke_permission
 from .routing import HttpCall
-from .tfjson import block, blocks
+from .tfjson import block
 from .topology import Element, Topology
 
 INVOKE_API = "execute-api:Invoke"

@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 from lattice_check import standins
-from lattice_check.backends import remote_state_producers
 from lattice_check.tfjson import decode_json_argument
 
 from .terraform_offline import OfflineTerraform, offline_part

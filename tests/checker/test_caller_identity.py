@@ -4,7 +4,6 @@ AWS Organizations (aws:PrincipalOrgID and RAM shares inside an organization), an
 the request's time (--time, a matrix file's time)."""
 from __future__ import annotations
 
-import copy
 import json
 from datetime import datetime, timezone
 from pathlib import Path
@@ -20,11 +19,6 @@ BLUE_VPC = "shared-blue-account/blue-sandbox"
 BLUE_URL = "http://shared-service/?q=blue"
 BLUE_SESSION = "arn:aws:sts::444444444444:assumed-role/shared-blue-caller-lambda-role/shared-BlueFunction"
 INVOKE_POLICY = {"Statement": [{"Sid": "CallTheDirectory", "Effect": "Allow", "Action": "vpc-lattice-svcs:Invoke", "Resource": "*"}]}
-
-
-@pytest.fixture()
-def model(default_out: Path) -> Model:
-    return copy.deepcopy(Model.load(default_out))
 
 
 def blue_resources(model: Model) -> dict:

@@ -22,11 +22,6 @@ TO_CLUSTER2 = "http://demo-cluster2.vpc-lattice-octank.io/"
 TO_CLUSTER1 = "http://demo-cluster1.vpc-lattice-octank.io/"
 
 
-@pytest.fixture()
-def model(default_out: Path) -> Model:
-    return copy.deepcopy(Model.load(default_out))
-
-
 def said(answer, text: str) -> bool:
     return any(text in reason for reason in answer.reasons)
 

@@ -25,12 +25,6 @@ def secrets_model(tmp_path_factory) -> Model:
     return Model.load(synth(config, tmp_path_factory.mktemp("secrets") / "cdktf.out"))
 
 
-@pytest.fixture()
-def model(default_out) -> Model:
-    """A fresh copy of the default app's model, for tests that change it."""
-    return copy.deepcopy(Model.load(default_out))
-
-
 @pytest.mark.parametrize(
     "source, url, secrets",
     [

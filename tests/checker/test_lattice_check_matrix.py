@@ -198,8 +198,6 @@ def test_hand_written_terraform_of_the_multicluster_seed(capsys) -> None:
 
 
 def test_the_command_is_a_script_of_the_project_environment() -> None:
-    import tomllib
-
     scripts = tomllib.loads((ROOT / "Pipfile").read_text())["scripts"]
     assert scripts["lattice_check"] == "python -m lattice_check"  # pipenv run lattice_check ...
 

@@ -4,7 +4,6 @@ Lambda proxy -> DynamoDB stand-in), and each hop fails the way AWS fails when th
 Terraform breaks it."""
 from __future__ import annotations
 
-import copy
 import json
 from pathlib import Path
 
@@ -22,11 +21,6 @@ CLIENT = "microservices-consumer-account/cross-account-microservices"
 ORDERS = "https://food.cross-account-microservices.com/v1/orders"
 PIZZA = {"food": "pizza", "fullName": "Jane Doe"}
 JSON = {"Content-Type": "application/json"}
-
-
-@pytest.fixture()
-def model(default_out: Path) -> Model:
-    return copy.deepcopy(Model.load(default_out))
 
 
 def resources(model: Model, stack: str, kind: str) -> dict:
