@@ -77,6 +77,9 @@ def curl(
     model.links.clear()
     involved = {client.stack.name}  # the stacks on the request's path
     answer = _reach(topology, client, call, involved, organizations, now, tables if tables is not None else Tables(), sender, invoke=invoke)
+    if call.method == "HEAD" and answer.body:
+        answer.body = ""  # an answer to HEAD has no body (RFC 9110 section 9.3.2), whatever the target wrote
+        answer.reasons.append("HEAD: the body of the answer is not sent")
     answer.reasons.extend(
         f"ids from another stack: {reader} reads the {how} of {producer}"
         for reader, how, producer in sorted(model.links) if reader in involved

@@ -359,3 +359,9 @@ def test_a_v2_event_names_the_signed_callers_session(model: Model, monkeypatch: 
     assert events[-1]["requestContext"]["identity"] | {"sourceVpcArn": None} == {
         "sourceVpcArn": None, "type": "AWS_IAM", "principal": session, "sessionName": "nightly-report",
     }
+
+
+def test_an_answer_to_head_has_no_body(model: Model) -> None:
+    assert curl(model, CONSUMER, URL).body == "\"Hello from Lambda!\""
+    head = curl(model, CONSUMER, URL, method="HEAD")
+    assert (head.status, head.body) == (200, "") and "HEAD: the body of the answer is not sent" in head.reasons
