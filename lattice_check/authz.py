@@ -116,12 +116,20 @@ def _glob_strict(pattern: str, value: str) -> bool:
     return _glob_regex(pattern).fullmatch(value) is not None
 
 
-def _arn_match(pattern: str, value: str) -> bool:
-    """Each of the six colon-delimited ARN components is matched separately."""
+def _arn_match(pattern: str, value: str) -> Tri:
+    """Each of the six colon-delimited ARN components is matched separately. How IAM
+    reads a pattern of fewer components (``arn:aws:iam::*``) is not documented: a
+    component it has that already differs decides; otherwise the answer is unknown."""
     p_parts, v_parts = pattern.split(":", 5), value.split(":", 5)
-    if len(p_parts) != len(v_parts):
-        return pattern == "*"
-    return all(_glob_strict(p, v) for p, v in zip(p_parts, v_parts))
+    if len(p_parts) == len(v_parts):
+        return all(_glob_strict(p, v) for p, v in zip(p_parts, v_parts))
+    if pattern == "*":
+        return True
+    if len(v_parts) < 6:
+        return False  # the value is no ARN
+    if not all(_glob_strict(p, v) for p, v in zip(p_parts[:-1], v_parts)):
+        return False
+    return None
 
 
 @functools.lru_cache(maxsize=8192)

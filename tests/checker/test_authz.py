@@ -65,6 +65,11 @@ BLUE, GREEN = "444444444444", "555555555555"
         ("ArnLike", ["arn:aws:vpc-lattice:*:111111111111:service/*"], [SVC], False),
         ("ArnEquals", [SVC], [SVC], True),
         ("ArnNotLike", ["arn:aws:vpc-lattice:*:*:servicenetwork/*"], [SVC], True),
+        # A pattern of fewer than six components: undocumented unless a component it has differs.
+        ("ArnLike", ["arn:aws:vpc-lattice:*"], [SVC], None),
+        ("ArnNotLike", ["arn:aws:vpc-lattice:*"], [SVC], None),
+        ("ArnLike", ["arn:aws:iam:*"], [SVC], False),
+        ("ArnLike", ["arn:aws:vpc-lattice:*:*:service/*"], ["not-an-arn"], False),
         ("StringMatchesRegex", ["x"], ["x"], None),  # unknown operator: not modeled, not guessed
     ],
 )
@@ -503,3 +508,12 @@ def test_principal_arn_carries_the_roles_path_when_the_output_defines_the_role()
     assert with_path["aws:PrincipalArn"] == ["arn:aws:iam::111111111111:role/teams/app"]
     by_arn = {"Statement": [ALLOW_ALL | {"Resource": "*", "Condition": {"ArnEquals": {"aws:PrincipalArn": "arn:aws:iam::111111111111:role/app"}}}]}
     assert evaluate_policy(by_arn, Request(INVOKE, SVC + "/", SESSION, with_path)).effect == "IMPLICIT_DENY"
+
+
+def test_a_deny_on_a_short_arn_pattern_is_not_skipped() -> None:
+    """Before, a pattern of fewer than six components matched nothing, so this Deny was skipped: ALLOW."""
+    session = "arn:aws:sts::111111111111:assumed-role/app/s"
+    context = request_context(method="GET", path="/", port=80, service_arn=SVC, service_network_arn=None, source_vpc="vpc-1",
+                              source_vpc_owner=BLUE, principal=session, principal_arn="arn:aws:iam::111111111111:role/app")
+    deny = {"Effect": "Deny", "Principal": "*", "Action": INVOKE, "Resource": "*", "Condition": {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*"}}}
+    assert evaluate_policy({"Statement": [ALLOW_ALL | {"Resource": "*"}, deny]}, Request(INVOKE, SVC + "/", session, context)).effect == "UNKNOWN"
