@@ -214,6 +214,20 @@ def _lattice(
         names = ", ".join(link.network.name for link in links)
         reasons.append(f"DNS: no service network of {client.vpc_name} ({names}) carries {service.name}: {call.host} does not resolve")
         return answer
+    if not through_balancer:  # the client looked the name up: an endpoint serves it only with its private DNS on
+        resolved_by = [link for link in carrying if not link.is_endpoint or link.private_dns is not False]
+        if not resolved_by:
+            off = " and ".join(link.how for link in carrying)
+            reasons.append(f"DNS: {off} of {client.vpc_name}: private DNS off (private_dns_enabled false or unset, which the provider "
+                           f"sends as false): {call.host} resolves to VPC Lattice's {LINK_LOCAL} addresses, which no association "
+                           "routes from this VPC: the connection times out (the endpoint's own DNS names, or a private zone "
+                           "pointing at them, would reach it)")
+            return answer
+        carrying = resolved_by
+        if carrying[0].is_endpoint and carrying[0].private_dns is None:
+            answer.decision = "UNKNOWN"
+            reasons.append(f"not modeled: whether the private DNS of {carrying[0].how} is on (private_dns_enabled is an expression)")
+            return answer
     link = carrying[0]
     network = link.network
     association = topology.service_association(network, service)

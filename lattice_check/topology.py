@@ -86,6 +86,17 @@ class VpcLink:
         outside the VPC (over a VPN, a peering, a load balancer) can reach it too."""
         return self.element.body.get("vpc_endpoint_type") == "ServiceNetwork"
 
+    @property
+    def private_dns(self) -> Optional[bool]:
+        """Whether a service-network endpoint's private DNS is on: only then do the
+        services' names resolve to its addresses in the VPC. Unset is off: the provider
+        sends false (hashicorp/terraform-provider-aws#37715), though the API's own
+        default is true. None when the value is an expression the model cannot read."""
+        value = self.element.body.get("private_dns_enabled")
+        if value is None or isinstance(value, bool):
+            return bool(value)
+        return {"true": True, "false": False}.get(str(value).lower())
+
 
 @dataclass(frozen=True)
 class ServiceAssociation:

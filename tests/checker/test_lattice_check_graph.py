@@ -171,6 +171,7 @@ def test_a_service_network_endpoint_connects_a_vpc_too(model) -> None:
         "vpc_id": association["vpc_identifier"],
         "service_network_arn": "${aws_vpclattice_service_network.vpc1-service-network_network.arn}",
         "security_group_ids": association["security_group_ids"],
+        "private_dns_enabled": True,  # else the service's name does not resolve to it
     }
     answer = curl(model, "distributed-consumer-account/vpc1", "http://lambda-service/")
     assert answer.status == 200

@@ -365,3 +365,23 @@ def test_an_answer_to_head_has_no_body(model: Model) -> None:
     assert curl(model, CONSUMER, URL).body == "\"Hello from Lambda!\""
     head = curl(model, CONSUMER, URL, method="HEAD")
     assert (head.status, head.body) == (200, "") and "HEAD: the body of the answer is not sent" in head.reasons
+
+
+EDGE, ON_PREMISES = "ingress-edge-account/ingress-edge", "172.16.5.10"
+
+
+@pytest.mark.parametrize("private_dns, decision", [(True, "ALLOW"), (False, "UNREACHABLE"), (None, "UNREACHABLE"), ("${var.dns}", "UNKNOWN")])
+def test_a_service_network_endpoint_serves_the_services_names_only_with_its_private_dns(model: Model, private_dns, decision: str) -> None:
+    """Before, every service-network endpoint was taken to have private DNS on. Unset is
+    off: the provider sends false (hashicorp/terraform-provider-aws#37715)."""
+    endpoint = model.stacks["ingress-edge-account"].document["resource"]["aws_vpc_endpoint"]["service-network-endpoint_endpoint"]
+    endpoint.pop("private_dns_enabled")
+    if private_dns is not None:
+        endpoint["private_dns_enabled"] = private_dns
+    by_name = curl(model, EDGE, "http://ingress-service/", from_cidr=ON_PREMISES)
+    assert by_name.decision == decision, by_name.reasons
+    if decision == "UNREACHABLE":
+        assert any("private DNS off" in r and "the connection times out" in r for r in by_name.reasons)
+    # Through the load balancer no name is looked up: the endpoint's addresses are its targets.
+    through = curl(model, EDGE, "http://hello.lattice-ingress.internal/", from_cidr=ON_PREMISES)
+    assert (through.decision, through.status) == ("ALLOW", 200)
