@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Optional
 
 from .graph import Stack
@@ -62,15 +62,10 @@ class AlbRequest:
 
     call: HttpCall
     source: Optional[str] = None  # the sender's address or CIDR; None when unknown
-    _host: str = field(init=False, default="")
-
-    def __post_init__(self) -> None:
-        sent = self.call.headers.get("host") or self.call.host
-        object.__setattr__(self, "_host", sent.rsplit(":", 1)[0] if sent.count(":") == 1 else sent)
 
     @property
     def host(self) -> str:
-        return self._host
+        return self.call.sent_host
 
 
 def listener_action(topology: Topology, stack: Stack, listener: Element, request: AlbRequest) -> AlbAction:

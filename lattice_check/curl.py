@@ -75,6 +75,12 @@ def curl(
             raise BadInput(f"--pod {pod!r}: the pod decides who signs and from where: give no --principal, --tag or --from-cidr with it")
         sender = find_pod(topology, client, pod)
     model.links.clear()
+    if call.sent_host.lower() != call.host.lower():
+        # The connection goes where the URL's name resolves; which service, custom domain
+        # or API then answers is chosen by the Host header (and TLS's SNI): not modeled.
+        return Answer(reachable=False, decision="UNKNOWN", reasons=[
+            f"not modeled: a Host header ({call.sent_host}) other than the URL's host ({call.host}): which service answers depends on it",
+        ])
     involved = {client.stack.name}  # the stacks on the request's path
     answer = _reach(topology, client, call, involved, organizations, now, tables if tables is not None else Tables(), sender, invoke=invoke)
     if call.method == "HEAD" and answer.body:

@@ -26,6 +26,14 @@ class HttpCall:
     # A header sent more than once: its values in order (``headers`` holds them comma-joined).
     repeated_headers: dict[str, list[str]] = field(default_factory=dict)
 
+    @property
+    def sent_host(self) -> str:
+        """The host name the request names: its Host header's, without a port, else the URL's."""
+        header = self.headers.get("host")
+        if not header:
+            return self.host
+        return header.rsplit(":", 1)[0] if header.count(":") == 1 else header
+
 
 def listener_on(topology: Topology, service: Service, port: int) -> Optional[Listener]:
     return next((listener for listener in topology.listeners(service) if listener.port == port), None)

@@ -385,3 +385,12 @@ def test_a_service_network_endpoint_serves_the_services_names_only_with_its_priv
     # Through the load balancer no name is looked up: the endpoint's addresses are its targets.
     through = curl(model, EDGE, "http://hello.lattice-ingress.internal/", from_cidr=ON_PREMISES)
     assert (through.decision, through.status) == ("ALLOW", 200)
+
+
+@pytest.mark.parametrize("host, decision", [("lambda-service", "ALLOW"), ("LAMBDA-SERVICE:80", "ALLOW"), ("other-service", "UNKNOWN")])
+def test_a_host_header_that_names_another_host_is_not_routed_by_the_url(model: Model, host: str, decision: str) -> None:
+    """Before, the URL's host chose the service whatever Host header was sent."""
+    answer = curl(model, CONSUMER, URL, headers={"Host": host})
+    assert answer.decision == decision
+    if decision == "UNKNOWN":
+        assert answer.reasons == ["not modeled: a Host header (other-service) other than the URL's host (lambda-service): which service answers depends on it"]
