@@ -114,6 +114,7 @@ LOCALE_KEYS = ("LC_ALL", "LC_CTYPE", "LANG")
 
 def serve() -> int:
     """Run each request line of stdin in a fork (see the module's docstring)."""
+    _adopt_orphans()
     for name in PRELOAD:
         try:
             importlib.import_module(name)
@@ -158,6 +159,7 @@ def _run_forked(request: str, environment: dict[str, str], timeout_s: float) -> 
         overran = not _exited(pid, timeout_s)
         _end_group(pid)  # the fork itself if it overran, and whatever it left running
         _, status = os.waitpid(pid, 0)
+        _reap_orphans()
         out.seek(0)
         err.seek(0)
         stderr = err.read().decode(errors="replace")
@@ -188,6 +190,39 @@ def _exited(pid: int, timeout_s: float) -> bool:
         time.sleep(pause)
         pause = min(2 * pause, 0.02)
     return True
+
+
+PR_SET_CHILD_SUBREAPER = 36  # prctl(2), Linux 3.4 and later
+
+
+def _adopt_orphans() -> None:
+    """Become the subreaper of the forks' descendants (Linux): what a handler started
+    and left is then this process's child once the fork is gone, and is reaped here.
+    Else it passes to the first process of the machine or container, which may never
+    reap it: one zombie per process a handler left, for as long as that process runs."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass  # no prctl: the orphans go to the first process, as before
+
+
+def _reap_orphans(wait_s: float = 1.0) -> None:
+    """Reap the descendants a fork left (ended by ``_end_group``): wait for them a
+    little, since SIGKILL takes a moment, but not for one that left the group."""
+    deadline = time.monotonic() + wait_s
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return  # no child left
+        if pid == 0:  # children, none ended yet
+            if time.monotonic() >= deadline:
+                return
+            time.sleep(0.005)
 
 
 def _end_group(pid: int) -> None:

@@ -3,7 +3,10 @@ and nothing of the checker's process changed."""
 from __future__ import annotations
 
 import io
+import json
 import os
+import subprocess
+import sys
 import time
 import zipfile
 from pathlib import Path
@@ -147,3 +150,36 @@ def test_the_call_ends_when_the_handler_returns_and_ends_what_it_left_running(tm
     while not all(ended(pid) for pid in left) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert [pid for pid in left if not ended(pid)] == [], "what the handler started is ended with the call"
+
+
+
+# A first process that never reaps (a container's without an init, say): a subreaper
+# that never waits, with the checker under it.
+NEVER_REAPS = """
+import ctypes, json, sys
+ctypes.CDLL(None).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER: orphans below come here
+sys.path.insert(0, sys.argv[1])
+from lattice_check.functions import run_handler
+print(json.dumps(run_handler(sys.argv[2], "probes.leaves", {}, {})["response"]), flush=True)
+sys.stdin.read()  # stays, without reaping, until the test has looked
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="subreapers are Linux's")
+def test_what_a_fork_left_is_reaped_not_left_a_zombie_of_the_first_process(tmp_path: Path) -> None:
+    """Before, what the handler left passed to the first process once ended: one
+    zombie per process where that one never reaps. The handler server now adopts and
+    reaps them."""
+    root = str(Path(__file__).resolve().parents[2])
+    checker = subprocess.Popen([sys.executable, "-c", NEVER_REAPS, root, str(probes(tmp_path))],
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        left = json.loads(checker.stdout.readline())  # type: ignore[union-attr]
+        deadline = time.monotonic() + 5
+        while any(os.path.exists(f"/proc/{pid}") for pid in left) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        zombies = [pid for pid in left if os.path.exists(f"/proc/{pid}")]
+        assert zombies == [], "reaped by the handler server, not left to a first process that never reaps"
+    finally:
+        checker.kill()
+        checker.wait()
