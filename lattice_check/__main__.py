@@ -132,8 +132,6 @@ def _curl(args: argparse.Namespace) -> int:
         spelled = next((k for k in headers if k.lower() == name.lower()), name)
         headers.setdefault(spelled, []).append(value)
     tags = dict(_pair(t, "=", "--tag") for t in args.tag)
-    if args.data and not any(k.lower() == "content-type" for k in headers):
-        headers["Content-Type"] = ["application/x-www-form-urlencoded"]  # what curl -d sends
     tables = Tables.load(args.state) if args.state else Tables()
     if args.pod is not None and args.source is None:
         raise BadInput("--pod goes with --from <stack>/<VPC Name tag>: the VPC of the pod's cluster")

@@ -126,7 +126,7 @@ def http_call(
         port=port or (443 if parts.scheme == "https" else 80),
         path=without_dot_segments(parts.path or "/"),
         query=parse_qs(parts.query, keep_blank_values=True),
-        headers={k.lower(): v if isinstance(v, str) else ",".join(v) for k, v in (headers or {}).items()},
+        headers=_as_curl_sends(host, port if port not in (None, {"http": 80, "https": 443}[parts.scheme]) else None, data, headers or {}),
         repeated_headers={k.lower(): list(v) for k, v in (headers or {}).items() if not isinstance(v, str) and len(v) > 1},
         principal=principal,
         tags=dict(tags or {}),
@@ -134,6 +134,20 @@ def http_call(
         scheme=parts.scheme,
         raw_query=parts.query,
     )
+
+
+def _as_curl_sends(host: str, port: Optional[int], data: str, given: Mapping[str, "str | Sequence[str]"]) -> dict[str, str]:
+    """The headers curl sends (lower-case names): its own ``Host`` (with ``port``, a port
+    the URL names other than the scheme's), ``Accept: */*`` and, with ``-d``, a form's ``Content-Type`` and
+    the ``Content-Length``, each replaced by a header given with that name, or left
+    out when given empty (``-H 'Accept:'``). Its ``User-Agent`` names curl's version,
+    which differs from one machine to the next: not sent."""
+    sent = {"host": f"{host}:{port}" if port else host, "accept": "*/*"}
+    if data:
+        sent |= {"content-type": "application/x-www-form-urlencoded", "content-length": str(len(data.encode()))}
+    for name, value in given.items():
+        sent[name.lower()] = value if isinstance(value, str) else ",".join(value)
+    return {name: value for name, value in sent.items() if value != ""}
 
 
 def without_dot_segments(path: str) -> str:

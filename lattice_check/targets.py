@@ -141,7 +141,7 @@ class TargetCall:
         # query as sent, not decoded (the last value of a repeated key); a body of any
         # content type but text, JSON, JavaScript and XML base64-encoded. curl -d sends
         # application/x-www-form-urlencoded unless told otherwise.
-        content_type = call.headers.get("content-type", "application/x-www-form-urlencoded" if call.body else "")
+        content_type = call.headers.get("content-type", "")
         textual = content_type.startswith("text/") or content_type.split(";")[0].strip() in _ALB_TEXT_TYPES
         encoded = bool(call.body) and not textual
         event = {

@@ -394,3 +394,24 @@ def test_a_host_header_that_names_another_host_is_not_routed_by_the_url(model: M
     assert answer.decision == decision
     if decision == "UNKNOWN":
         assert answer.reasons == ["not modeled: a Host header (other-service) other than the URL's host (lambda-service): which service answers depends on it"]
+
+
+def test_the_target_gets_the_headers_curl_sends_of_its_own(model: Model, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Before, only the headers given with -H reached the target."""
+    events = lattice_events(monkeypatch)
+    curl(model, CONSUMER, URL)
+    assert {k: events[-1]["headers"][k] for k in ("host", "accept")} == {"host": "lambda-service", "accept": "*/*"}
+    assert "content-length" not in events[-1]["headers"] and "user-agent" not in events[-1]["headers"]
+    curl(model, CONSUMER, URL, method="GET", data="a=é", headers={"Accept": "", "Host": "LAMBDA-SERVICE"})
+    sent = events[-1]["headers"]
+    assert "accept" not in sent, "-H 'Accept:' removes it, as in curl"
+    assert (sent["host"], sent["content-type"], sent["content-length"]) == ("LAMBDA-SERVICE", "application/x-www-form-urlencoded", "4")
+
+
+def test_curl_names_a_port_in_its_host_header_only_when_it_is_not_the_schemes() -> None:
+    from lattice_check.curl import http_call
+
+    assert http_call("http://svc:80/").headers["host"] == "svc"
+    assert http_call("https://svc:443/").headers["host"] == "svc"
+    assert http_call("http://svc:8080/").headers["host"] == "svc:8080"
+    assert http_call("http://svc:8080/").sent_host == "svc"
