@@ -417,3 +417,20 @@ def test_constructs_read_region_and_account_from_their_stack() -> None:
     aws.provider.AwsProvider(bare, "aws", region="eu-west-1")  # no allowed_account_ids: ARNs cannot be built
     with pytest.raises(ValueError, match=r"bare/fn: the stack bare needs a default AWS provider with a region and exactly one allowed_account_ids entry"):
         PythonLambda(bare, "fn", lambda_props())
+
+
+def test_testing_synth_leaves_no_directory_in_the_machines_temporary_directory() -> None:
+    """cdktf's Testing.app makes a cdktf.outdir.* directory per call and never removes
+    it (~110 a run, left in /tmp before): the suite gives Node a scratch directory of
+    its own (tests/conftest.py), removed at the session's end."""
+    import glob
+    import os
+    import tempfile
+
+    pattern = os.path.join("/tmp", "cdktf.outdir.*")
+    before = set(glob.glob(pattern))
+    stack = ReadableIdsStack(cdk.Testing.app(), "scratch")
+    aws.provider.AwsProvider(stack, "aws", region="eu-west-1")
+    cdk.Testing.synth(stack)
+    assert set(glob.glob(pattern)) == before
+    assert os.environ["TMPDIR"].startswith(os.path.join(tempfile.gettempdir(), "lattice-tests-node-"))
