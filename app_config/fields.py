@@ -12,14 +12,15 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from constructs_lib.lattice_rules import name_problem
 from constructs_lib.subnet_plan import SubnetPlanError, VpcLayout
+from constructs_lib.text_rule import text_rule
 
 ACCOUNT_ID_RULE = "must be exactly 12 digits"
-ACCOUNT_ID = re.compile(r"^\d{12}$")
-ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}$")
+ACCOUNT_ID = text_rule(r"\d{12}")
+ROLE_ARN = text_rule(r"arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}")
 ROLE_ARN_RULE = "must be an IAM role ARN like arn:aws:iam::123456789012:role/name"
 # A VPC or tenant name: it prefixes other names ('<name>-service-network').
-NAME = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,45}[a-z0-9])?$")
-_INSTANCE_TYPE = re.compile(r"^[a-z][a-z0-9-]*\.[a-z0-9]+$")
+NAME = text_rule(r"[a-z0-9](?:[a-z0-9-]{0,45}[a-z0-9])?")
+_INSTANCE_TYPE = text_rule(r"[a-z][a-z0-9-]*\.[a-z0-9]+")
 
 AuthPolicyMode = Literal["least_privilege", "open"]
 DiscoveryChannel = Literal["remote_state", "secrets_manager"]
@@ -63,12 +64,12 @@ def dns_domain(value: str, *, example: str, min_labels: int = 2) -> str:
     return value
 
 
-_ACM_ARN = re.compile(r"^arn:aws[a-z-]*:acm:([a-z0-9-]+):(\d{12}):certificate/[0-9a-f-]{36}$")
+_ACM_ARN = text_rule(r"arn:aws[a-z-]*:acm:([a-z0-9-]+):(\d{12}):certificate/[0-9a-f-]{36}")
 
 
 def acm_certificate_arn(value: Optional[str]) -> Optional[str]:
     """``value`` if it is an ACM certificate ARN (or None)."""
-    if value is not None and not _ACM_ARN.match(value):
+    if value is not None and not _ACM_ARN(value):
         raise ValueError("must be an ACM certificate ARN like arn:aws:acm:eu-west-1:123456789012:certificate/<uuid>")
     return value
 
@@ -76,7 +77,7 @@ def acm_certificate_arn(value: Optional[str]) -> Optional[str]:
 def certificate_placement_problem(key: str, arn: str, account: str, region: str, used_by: str) -> Optional[str]:
     """Why the certificate ``arn`` (a valid ACM ARN) cannot serve ``used_by`` in
     ``account`` and ``region``: ACM certificates are used where they are."""
-    found = _ACM_ARN.match(arn)
+    found = _ACM_ARN(arn)
     assert found is not None, "validated by acm_certificate_arn"
     owner_region, owner = found.groups()
     if owner == account and owner_region == region:
@@ -100,12 +101,12 @@ def lattice_name(kind: str, value: str) -> str:
     return value
 
 
-_IAM_ROLE_NAME = re.compile(r"^[A-Za-z0-9+=,.@_-]{1,64}$")
+_IAM_ROLE_NAME = text_rule(r"[A-Za-z0-9+=,.@_-]{1,64}")
 
 
 def iam_role_name(value: str) -> str:
     """``value`` if IAM accepts it as a role name."""
-    if not _IAM_ROLE_NAME.match(value):
+    if not _IAM_ROLE_NAME(value):
         raise ValueError("an IAM role name is 1-64 letters, digits or +=,.@_-")
     return value
 
@@ -122,14 +123,14 @@ class AccountConfig(StrictModel):
     @field_validator("id")
     @classmethod
     def _account_id(cls, value: str) -> str:
-        if not ACCOUNT_ID.match(value):
+        if not ACCOUNT_ID(value):
             raise ValueError(ACCOUNT_ID_RULE)
         return value
 
     @field_validator("role_arn")
     @classmethod
     def _role_arn(cls, value: Optional[str]) -> Optional[str]:
-        if value is not None and not ROLE_ARN.match(value):
+        if value is not None and not ROLE_ARN(value):
             raise ValueError(ROLE_ARN_RULE)
         return value
 
@@ -186,7 +187,7 @@ class VpcConfig(StrictModel):
     @field_validator("instance_type")
     @classmethod
     def _instance_type(cls, value: str) -> str:
-        if not _INSTANCE_TYPE.match(value):
+        if not _INSTANCE_TYPE(value):
             raise ValueError("must be an EC2 instance type such as t3.micro")
         return value
 

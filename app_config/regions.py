@@ -6,12 +6,12 @@ from __future__ import annotations
 import functools
 import importlib.resources
 import json
-import re
 from typing import Any, Iterable
 
 from botocore import __version__ as BOTOCORE_VERSION
+from constructs_lib.text_rule import text_rule
 
-REGION_FORMAT = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$")
+REGION_FORMAT = text_rule(r"[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d")
 LATTICE_SERVICE = "vpc-lattice"
 
 
@@ -44,7 +44,7 @@ def region_problem(value: str, allowed: frozenset[str], what: str, extra: Iterab
     """None when ``value`` is in ``allowed`` or ``extra``, else the rule it breaks."""
     if value in allowed or value in set(extra):
         return None
-    if not REGION_FORMAT.match(value):
+    if not REGION_FORMAT(value):
         return "must be an AWS region name such as eu-west-1"
     return (
         f"{what} per the AWS endpoint data in botocore {BOTOCORE_VERSION} ({', '.join(sorted(allowed))}); "

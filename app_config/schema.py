@@ -19,12 +19,13 @@ from .fields import ROLE_ARN, ROLE_ARN_RULE, AccountConfig, StrictModel, VpcConf
 from .fields import NAME as _VPC_NAME
 from .project import DEFAULT_STATE_DIR, NOT_FOR_STATE
 from .regions import REGION_FORMAT, lattice_regions, region_problem
+from constructs_lib.text_rule import text_rule
 
 # Tags the stacks set themselves (provider default tags), and AWS's rules for tags.
 PROJECT_TAGS = ("Project", "Pattern", "AccountRole")
-_TAG_TEXT = re.compile(r"^[\w .:/=+\-@]*$")  # letters in any script, digits, spaces, _ . : / = + - @
+_TAG_TEXT = text_rule(r"[\w .:/=+\-@]*", any_script=True)  # letters in any script, digits, spaces, _ . : / = + - @
 
-_S3_BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+_S3_BUCKET = text_rule(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
 
 
 class LocalBackendConfig(StrictModel):
@@ -62,14 +63,14 @@ class S3BackendConfig(StrictModel):
     @field_validator("bucket")
     @classmethod
     def _bucket(cls, value: str) -> str:
-        if not _S3_BUCKET.match(value) or ".." in value:
+        if not _S3_BUCKET(value) or ".." in value:
             raise ValueError("must be a valid S3 bucket name (3-63 lowercase letters, digits, dots, hyphens)")
         return value
 
     @field_validator("region")
     @classmethod
     def _region(cls, value: Optional[str]) -> Optional[str]:
-        if value is not None and not REGION_FORMAT.match(value):
+        if value is not None and not REGION_FORMAT(value):
             raise ValueError("must be an AWS region name such as eu-west-1")
         return value
 
@@ -83,13 +84,13 @@ class S3BackendConfig(StrictModel):
     @field_validator("role_arn")
     @classmethod
     def _role(cls, value: Optional[str]) -> Optional[str]:
-        if value is not None and not ROLE_ARN.match(value):
+        if value is not None and not ROLE_ARN(value):
             raise ValueError(ROLE_ARN_RULE)
         return value
 
 
-_HCP_NAME = re.compile(r"^[A-Za-z0-9_-]+$")
-_HOSTNAME = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+_HCP_NAME = text_rule(r"[A-Za-z0-9_-]+")
+_HOSTNAME = text_rule(r"(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
 WORKSPACE_NAME_MAX = 90  # HCP Terraform's limit on a workspace name
 
 
@@ -106,21 +107,21 @@ class CloudBackendConfig(StrictModel):
     @field_validator("organization")
     @classmethod
     def _organization(cls, value: str) -> str:
-        if not _HCP_NAME.match(value):
+        if not _HCP_NAME(value):
             raise ValueError("an HCP Terraform organization name is letters, digits, - and _")
         return value
 
     @field_validator("workspace_prefix")
     @classmethod
     def _prefix(cls, value: str) -> str:
-        if not _HCP_NAME.match(value) or len(value) > WORKSPACE_NAME_MAX - 10:
+        if not _HCP_NAME(value) or len(value) > WORKSPACE_NAME_MAX - 10:
             raise ValueError(f"a workspace name is letters, digits, - and _ (at most {WORKSPACE_NAME_MAX} with the stack's name)")
         return value
 
     @field_validator("hostname")
     @classmethod
     def _hostname(cls, value: str) -> str:
-        if not _HOSTNAME.match(value):
+        if not _HOSTNAME(value):
             raise ValueError("a host name such as app.terraform.io (no scheme, no path)")
         return value
 
@@ -138,7 +139,7 @@ BackendConfig = Annotated[
 ]
 
 
-_BRANCH = re.compile(r"^(?!/)(?!.*//)(?!.*\.\.)[A-Za-z0-9._/-]{1,200}(?<!/)$")
+_BRANCH = text_rule(r"(?!/)(?!.*//)(?!.*\.\.)[A-Za-z0-9._/-]{1,200}(?<!/)")
 
 
 class PipelineConfig(StrictModel):
@@ -163,7 +164,7 @@ class PipelineConfig(StrictModel):
     @field_validator("branch")
     @classmethod
     def _branch(cls, value: str) -> str:
-        if not _BRANCH.match(value):
+        if not _BRANCH(value):
             raise ValueError("a branch name: letters, digits, . _ / -, no leading or trailing /, no // or ..")
         return value
 
@@ -202,7 +203,7 @@ def _default_vpcs() -> dict[str, VpcConfig]:
 
 
 def _tag_value(value: str) -> str:
-    if len(value) > 256 or not _TAG_TEXT.match(value):
+    if len(value) > 256 or not _TAG_TEXT(value):
         raise ValueError("a tag value is at most 256 letters, digits, spaces and _ . : / = + - @")
     return value
 
@@ -235,7 +236,7 @@ class LatticeConfig(StrictModel):
     @classmethod
     def _extra_regions(cls, value: list[str]) -> list[str]:
         for region in value:
-            if not REGION_FORMAT.match(region):
+            if not REGION_FORMAT(region):
                 raise ValueError(f"{region!r} must be an AWS region name such as eu-west-1")
         return value
 
@@ -261,7 +262,7 @@ class LatticeConfig(StrictModel):
     def _tags(cls, value: dict[str, str]) -> dict[str, str]:
         problems = []
         for key, text in value.items():
-            if not 1 <= len(key) <= 128 or not _TAG_TEXT.match(key):
+            if not 1 <= len(key) <= 128 or not _TAG_TEXT(key):
                 problems.append(f"tag key {key!r}: a tag key is 1-128 letters, digits, spaces and _ . : / = + - @")
             elif key.lower().startswith("aws:"):
                 problems.append(f"tag key {key!r}: the aws: prefix is reserved for AWS")
@@ -282,7 +283,7 @@ class LatticeConfig(StrictModel):
         if not value:
             raise ValueError("at least one consumer VPC is required")
         for name in value:
-            if not _VPC_NAME.match(name):
+            if not _VPC_NAME(name):
                 raise ValueError(
                     f"VPC name {name!r} must be 1-47 lowercase letters, digits or hyphens, "
                     "not starting or ending with a hyphen (it prefixes '<name>-service-network')"

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal, Sequence, Union
 
+from .lattice_rules import AUTH_POLICY_MAX
 from .policy import Statement, policy_document
 
 INVOKE = "vpc-lattice-svcs:Invoke"
@@ -30,7 +31,6 @@ SERVICE_NETWORK_ARN = "vpc-lattice-svcs:ServiceNetworkArn"
 PRINCIPAL_TAG = "aws:PrincipalTag/"
 PRINCIPAL_ORG_ID = "aws:PrincipalOrgID"
 PRINCIPAL_TYPE = "aws:PrincipalType"
-MAX_POLICY_CHARS = 10_000
 # Condition keys that vpc-lattice-svcs:Connect (TLS passthrough) evaluates.
 CONNECT_KEYS = (PORT, SERVICE_ARN, SERVICE_NETWORK_ARN, SOURCE_VPC, SOURCE_VPC_OWNER_ACCOUNT)
 _ACTIONS = ("*", "vpc-lattice-svcs:*", INVOKE, CONNECT)
@@ -149,8 +149,8 @@ class AuthPolicy:
 
     def render(self) -> str:
         text = policy_document([s.to_statement() for s in self.statements])
-        if not text.startswith("${") and len(text) > MAX_POLICY_CHARS:
-            raise ValueError(f"auth policy is {len(text)} characters: VPC Lattice allows at most {MAX_POLICY_CHARS}")
+        if not text.startswith("${") and len(text) > AUTH_POLICY_MAX:
+            raise ValueError(f"auth policy is {len(text)} characters: VPC Lattice allows at most {AUTH_POLICY_MAX}")
         return text
 
 

@@ -11,8 +11,9 @@ import json
 import re
 from pathlib import Path
 from typing import Any, Iterable
+from .text_rule import text_rule
 
-_CHECK_ID = re.compile(r"^CKV2?_AWS_\d+$")
+_CHECK_ID = text_rule(r"CKV2?_AWS_\d+")
 
 
 def accept_risks(element: Any, risks: Iterable[tuple[str, str]]) -> None:
@@ -21,7 +22,7 @@ def accept_risks(element: Any, risks: Iterable[tuple[str, str]]) -> None:
     element's whole ``"//".checkov`` list, sorted."""
     lines = []
     for check_id, reason in risks:
-        if not _CHECK_ID.match(check_id):
+        if not _CHECK_ID(check_id):
             raise ValueError(f"{check_id!r} is not a checkov AWS check id")
         if not reason.strip() or "\n" in reason or '"' in reason:
             raise ValueError(f"{check_id}: the reason must be one line without double quotes")

@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Mapping, Optional, Sequence
 
-ORG_ID = re.compile(r"^o-[a-z0-9]{10,32}$")
-ACCOUNT_ID = re.compile(r"^\d{12}$")
+ORG_ID = re.compile(r"o-[a-z0-9]{10,32}", re.ASCII)  # matched whole (fullmatch)
+ACCOUNT_ID = re.compile(r"\d{12}", re.ASCII)
 
 
 class BadLayout(ValueError):
@@ -38,10 +38,10 @@ class Organizations:
         """``{organization id: [account, ...]}``; an account may be in one organization only."""
         members: dict[str, str] = {}
         for org_id, accounts in layout.items():
-            if not ORG_ID.match(org_id):
+            if not ORG_ID.fullmatch(org_id):
                 raise BadLayout(f"{where}: {org_id!r} is not an organization id (o- and 10-32 lowercase letters or digits)")
             for account in accounts:
-                if not ACCOUNT_ID.match(str(account)):
+                if not ACCOUNT_ID.fullmatch(str(account)):
                     raise BadLayout(f"{where}: {org_id}: {account!r} is not an account id (12 digits)")
                 if members.get(str(account), org_id) != org_id:
                     raise BadLayout(f"{where}: account {account} is in {members[str(account)]} and {org_id}: an account belongs to one organization")

@@ -5,7 +5,6 @@ account of their own, either through the original's private REST APIs
 (``transport = "private_api"``) or through VPC Lattice (``transport = "lattice"``)."""
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Iterable, Literal, Optional
 
 from pydantic import Field, field_validator
@@ -17,6 +16,7 @@ from constructs_lib.subnet_plan import VpcLayout
 
 from ..hello_settings import CONSUMER, PROVIDER_ID, account_wide_name
 from ..registry import NameClaim, PatternSpec, required_account
+from constructs_lib.text_rule import text_rule
 
 if TYPE_CHECKING:
     from app_config.schema import LatticeConfig
@@ -32,7 +32,7 @@ ALB_NAME_MAX = 32
 LAMBDA_NAME_MAX = 64
 DYNAMODB_INDEX = "orderDateIndex"
 API_STAGE = "v1"
-_OPTION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _-]{0,63}$")
+_OPTION = text_rule(r"[A-Za-z0-9][A-Za-z0-9 _-]{0,63}")
 
 Transport = Literal["private_api", "lattice"]
 CertificateSource = Literal["private_ca", "acm"]
@@ -81,7 +81,7 @@ class MicroserviceConfig(StrictModel):
     def _options(cls, value: list[str]) -> list[str]:
         if not value:
             raise ValueError("give at least one option")
-        bad = [o for o in value if not _OPTION.match(o)]
+        bad = [o for o in value if not _OPTION(o)]
         if bad:
             raise ValueError(f"{bad[0]!r}: an option is 1-64 letters, digits, spaces, '_' or '-', starting with a letter or digit")
         if len(set(value)) != len(value):
@@ -133,7 +133,7 @@ class MicroservicesSettings(PatternSettings):
     @field_validator("application_name")
     @classmethod
     def _application_name(cls, value: str) -> str:
-        if not NAME_PATTERN.match(value) or len(value) > APPLICATION_NAME_MAX or "--" in value:
+        if not NAME_PATTERN(value) or len(value) > APPLICATION_NAME_MAX or "--" in value:
             raise ValueError(
                 f"1-{APPLICATION_NAME_MAX} lowercase letters, digits or hyphens, no leading, trailing or double hyphen "
                 "(it names the load balancer and prefixes the other names)"
@@ -166,7 +166,7 @@ def _checks(config: LatticeConfig, settings: MicroservicesSettings) -> Iterable[
     owners: dict[str, str] = {}
     for name, service in settings.services.items():
         where = f"{field}.services.{name}"
-        if not NAME_PATTERN.match(name) or len(name) > SERVICE_NAME_MAX or "--" in name:
+        if not NAME_PATTERN(name) or len(name) > SERVICE_NAME_MAX or "--" in name:
             yield (
                 f"{where}: a microservice name is 1-{SERVICE_NAME_MAX} lowercase letters, digits or hyphens, no leading, "
                 "trailing or double hyphen (it names the stack, the table, the API and its domain)"

@@ -10,7 +10,6 @@ and the VPC associations (and needed AWS CLI scripts to remove them), Terraform
 owns them here: ``cdktf destroy`` in reverse order cleans up."""
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Iterable
 
 from pydantic import Field, field_validator, model_validator
@@ -20,6 +19,7 @@ from constructs_lib.subnet_plan import VpcLayout
 
 from ..hello_settings import PROVIDER_ID
 from ..registry import AccountRole, NameClaim, PatternSpec, required_account
+from constructs_lib.text_rule import text_rule
 
 if TYPE_CHECKING:
     from app_config.schema import LatticeConfig
@@ -33,7 +33,7 @@ APP_NAMESPACE = "apps"
 APP_SERVICE_ACCOUNT = "default"
 CONTROLLER_NAMESPACE = "aws-application-networking-system"
 CONTROLLER_SERVICE_ACCOUNT = "gateway-api-controller"
-_CLUSTER = re.compile(r"^[a-z][a-z0-9-]{0,30}[a-z0-9]$")
+_CLUSTER = text_rule(r"[a-z][a-z0-9-]{0,30}[a-z0-9]")
 # Kubernetes versions in EKS standard support on 2026-12-01 (docs: EKS Kubernetes release calendar)
 # (1.34 ends on 2026-12-02: not offered); the controller v2.1 needs 1.31 or later.
 SUPPORTED_VERSIONS = ("1.35", "1.36")
@@ -103,7 +103,7 @@ class MulticlusterSettings(PatternSettings):
     def _clusters(cls, value: list[str]) -> list[str]:
         if len(value) < 2:
             raise ValueError("give at least two clusters: each admits the others")
-        bad = [c for c in value if not _CLUSTER.match(c) or "--" in c]
+        bad = [c for c in value if not _CLUSTER(c) or "--" in c]
         if bad:
             raise ValueError(f"{bad[0]!r}: a cluster name is 2-32 lowercase letters, digits or hyphens, starting with a letter")
         if len(set(value)) != len(value):

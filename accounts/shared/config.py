@@ -124,7 +124,7 @@ def _checks(config: LatticeConfig, settings: SharedSettings) -> Iterable[str]:
     if len(tenants) < 2:
         yield "patterns.shared.tenants: the shared-service pattern needs at least two isolated tenants (e.g. blue and green)"
     for name in tenants:
-        if not NAME_PATTERN.match(name) or len(name) > TENANT_NAME_MAX:
+        if not NAME_PATTERN(name) or len(name) > TENANT_NAME_MAX:
             yield (
                 f"patterns.shared.tenants.{name}: a tenant name is 1-{TENANT_NAME_MAX} lowercase letters, digits or "
                 "hyphens, not starting or ending with a hyphen (it names the stack shared-<name>-account)"

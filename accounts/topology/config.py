@@ -16,7 +16,6 @@ for the others."""
 from __future__ import annotations
 
 import ipaddress
-import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,10 +38,20 @@ from app_config.fields import (
     vpc_cidr,
 )
 from app_config.project import LAMBDA_SOURCES, PROJECT_ROOT
-from constructs_lib.lattice_rules import DEFAULT_QUOTAS, AuthType
+from constructs_lib.lattice_rules import (
+    DEFAULT_QUOTAS,
+    FORWARD_TARGET_GROUPS,
+    MATCH_HEADERS_MAX,
+    RULE_PRIORITIES,
+    AuthType,
+    header_match_problem,
+    health_check_path_problem,
+    match_path_problem,
+)
 from constructs_lib.subnet_plan import VpcLayout
 
 from ..registry import NameClaim, PatternSpec
+from constructs_lib.text_rule import text_rule
 
 if TYPE_CHECKING:
     from app_config.schema import LatticeConfig
@@ -64,22 +73,22 @@ HTTPS_PORT = 443  # and, with https, on 443
 FUNCTION_NAME_MAX = 64
 ENDPOINT_TIER = "lattice"  # the subnets of a consumer VPC's service-network endpoints
 ENDPOINT_SUBNET_NETMASK = 28  # a free /28 per AZ, as a service-network endpoint needs
-_PRINCIPAL = re.compile(r"^arn:aws[a-z-]*:(iam::\d{12}:(role|user)/[\w+=,.@/-]+|iam::\d{12}:root|sts::\d{12}:assumed-role/[\w+=,.@-]+/[\w+=,.@-]+)$")
-_PATH = re.compile(r"^/[A-Za-z0-9._~!$&'()+,;=:@%/*?-]*$")
-_VPC_ID = re.compile(r"^vpc-(?:[0-9a-f]{8}|[0-9a-f]{17})$")
-_INSTANCE_ID = re.compile(r"^i-(?:[0-9a-f]{8}|[0-9a-f]{17})$")
-_ALB_ARN = re.compile(r"^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:loadbalancer/app/[A-Za-z0-9-]{1,32}/[0-9a-f]{16}$")
+_PRINCIPAL = text_rule(r"arn:aws[a-z-]*:(iam::\d{12}:(role|user)/[\w+=,.@/-]+|iam::\d{12}:root|sts::\d{12}:assumed-role/[\w+=,.@-]+/[\w+=,.@-]+)")
+_PATH = text_rule(r"/[A-Za-z0-9._~!$&'()+,;=:@%/*?-]*")
+_VPC_ID = text_rule(r"vpc-(?:[0-9a-f]{8}|[0-9a-f]{17})")
+_INSTANCE_ID = text_rule(r"i-(?:[0-9a-f]{8}|[0-9a-f]{17})")
+_ALB_ARN = text_rule(r"arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:loadbalancer/app/[A-Za-z0-9-]{1,32}/[0-9a-f]{16}")
 
 
 def _vpc_id(value: str) -> str:
-    if not _VPC_ID.match(value):
+    if not _VPC_ID(value):
         raise ValueError("must be a VPC id: vpc- and 8 or 17 hexadecimal digits")
     return value
-_ORGANIZATION_ARN = re.compile(r"^arn:aws[a-z-]*:organizations::\d{12}:organization/o-[a-z0-9]{10,32}$")
+_ORGANIZATION_ARN = text_rule(r"arn:aws[a-z-]*:organizations::\d{12}:organization/o-[a-z0-9]{10,32}")
 
 
 def _name(kind: str, value: str) -> str:
-    if not NAME_PATTERN.match(value):
+    if not NAME_PATTERN(value):
         article = "an" if kind[0] in "aeiou" else "a"
         raise ValueError(f"{article} {kind} name is 1-47 lowercase letters, digits and hyphens, starting and ending with a letter or digit")
     return value
@@ -123,8 +132,9 @@ class HostTargetsConfig(StrictModel):
     @field_validator("health_check_path")
     @classmethod
     def _health_path(cls, value: str) -> str:
-        if not value.startswith("/"):
-            raise ValueError("a health check path starts with '/'")
+        problem = health_check_path_problem(value)
+        if problem:
+            raise ValueError(problem)
         return value
 
     @field_validator("targets")
@@ -145,7 +155,7 @@ class AlbTargetConfig(StrictModel):
     @field_validator("arn")
     @classmethod
     def _arn(cls, value: str) -> str:
-        if not _ALB_ARN.match(value):
+        if not _ALB_ARN(value):
             raise ValueError("must be an ALB ARN like arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/name/0123456789abcdef")
         return value
 
@@ -184,7 +194,7 @@ class BackendConfig(StrictModel):
             raise ValueError(f"give exactly one of {', '.join(BACKEND_KINDS)} (given: {', '.join(given) or 'none'})")
         if self.instance is not None:
             for target in self.instance.targets:
-                if not _INSTANCE_ID.match(target):
+                if not _INSTANCE_ID(target):
                     raise ValueError(f"instance.targets: {target!r} is not an instance id (i- and 8 or 17 hexadecimal digits)")
         if self.ip is not None:
             for target in self.ip.targets:
@@ -210,8 +220,20 @@ class RouteConfig(StrictModel):
     @field_validator("path")
     @classmethod
     def _path(cls, value: str) -> str:
-        if not _PATH.match(value) or "*" in value:
-            raise ValueError("a route path is a prefix starting with '/', without wildcards")
+        problem = match_path_problem(value)
+        if problem:
+            raise ValueError(f"a route path is a prefix: {problem}")
+        return value
+
+    @field_validator("headers")
+    @classmethod
+    def _headers(cls, value: dict[str, str]) -> dict[str, str]:
+        if len(value) > MATCH_HEADERS_MAX:
+            raise ValueError(f"{len(value)} headers: a rule matches at most {MATCH_HEADERS_MAX}")
+        for name, expected in value.items():
+            problem = header_match_problem(name, expected)
+            if problem:
+                raise ValueError(f"{name!r} = {expected!r}: {problem}")
         return value
 
     @field_validator("method")
@@ -228,8 +250,9 @@ class RouteConfig(StrictModel):
 
 
 def _forward(value: dict[str, int]) -> dict[str, int]:
-    if not value:
-        raise ValueError("names at least one backend")
+    low, high = FORWARD_TARGET_GROUPS
+    if not low <= len(value) <= high:
+        raise ValueError(f"names {len(value)} backends: a forward names {low} to {high} (target groups)")
     for backend, weight in value.items():
         if not 0 <= weight <= 999:
             raise ValueError(f"{backend} = {weight}: a weight is 0-999")
@@ -411,7 +434,7 @@ class AccessIntent(StrictModel):
     @classmethod
     def _paths(cls, value: list[str]) -> list[str]:
         for path in value:
-            if not _PATH.match(path):
+            if not _PATH(path):
                 raise ValueError(f"{path!r}: a path starts with '/' ('*' and '?' match any characters)")
         return value
 
@@ -419,7 +442,7 @@ class AccessIntent(StrictModel):
     @classmethod
     def _principals(cls, value: list[str]) -> list[str]:
         for principal in value:
-            if not _PRINCIPAL.match(principal):
+            if not _PRINCIPAL(principal):
                 raise ValueError(f"{principal!r}: must be an IAM role, user or account root ARN like arn:aws:iam::123456789012:role/name")
         return value
 
@@ -433,7 +456,7 @@ class OrganizationConfig(StrictModel):
     @field_validator("arn")
     @classmethod
     def _arn(cls, value: str) -> str:
-        if not _ORGANIZATION_ARN.match(value):
+        if not _ORGANIZATION_ARN(value):
             raise ValueError("must be an organization ARN like arn:aws:organizations::123456789012:organization/o-abcdefghij")
         return value
 
@@ -628,6 +651,11 @@ def topology_problems(settings: TopologySettings) -> Iterable[str]:
             problem = _known(f"services.{name}.networks[{index}]", joined, "networks", networks)
             if problem:
                 yield problem
+        if len(service.routes) > RULE_PRIORITIES[1]:
+            yield (
+                f"{where}.services.{name}.routes: {len(service.routes)} routes: each is a listener rule, and rules take the priorities "
+                f"{RULE_PRIORITIES[0]}-{RULE_PRIORITIES[1]} whatever the quota; merge routes"
+            )
         for index, route in enumerate(service.routes):
             for backend in route.forward:
                 problem = _known(f"services.{name}.routes[{index}].forward.{backend}", backend, f"services.{name}.backends", service.backends)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, Literal, Optional, Sequence, Union
 
 from .. import aws
 from ..cdk import Construct
+from ..lattice_rules import FORWARD_TARGET_GROUPS, MATCH_HEADERS_MAX, MATCH_METHOD_MAX, RULE_PRIORITIES, header_match_problem, match_path_problem
 from .target_group import TargetGroup
 from .validation import check_choice, check_name, check_quota, check_range, fail, is_token
 
@@ -156,7 +157,7 @@ class ListenerRule(Construct):
         check_name(self, "rule", props.name)
         if listener.protocol == "TLS_PASSTHROUGH":
             fail(self, "listener.protocol", "TLS_PASSTHROUGH", "a TLS_PASSTHROUGH listener takes no rules")
-        check_range(self, "priority", props.priority, 1, 100, "a rule priority")
+        check_range(self, "priority", props.priority, *RULE_PRIORITIES, "a rule priority")
         listener.claim_priority(self, props.priority)
         match = _check_match(self, props.match)
         action = _check_action(self, "action", props.action, listener)
@@ -198,8 +199,9 @@ def _check_action(where: Construct, field: str, action: Action, listener: Option
         check_range(where, f"{field}.status_code", action.status_code, 100, 599, "a fixed response status code")
         return action
     targets = list(action.targets)
-    if not 1 <= len(targets) <= 10:
-        fail(where, f"{field}.targets", len(targets), "a forward action names 1 to 10 target groups")
+    low, high = FORWARD_TARGET_GROUPS
+    if not low <= len(targets) <= high:
+        fail(where, f"{field}.targets", len(targets), f"a forward action names {low} to {high} target groups")
     for index, target in enumerate(targets):
         name = f"{field}.targets[{index}]"
         if target.weight is None and len(targets) > 1:
@@ -224,17 +226,21 @@ def _check_compatible(where: Construct, field: str, listener: Listener, group: T
 def _check_match(where: Construct, match: RuleMatch) -> aws.vpclattice_listener_rule.VpclatticeListenerRuleMatch:
     if match.method is None and match.path is None and not match.headers:
         fail(where, "match", match, "a rule matches on at least a method, a path or a header")
-    if match.method is not None and not is_token(match.method) and not 1 <= len(match.method) <= 16:
-        fail(where, "match.method", match.method, "a method is 1 to 16 characters")
+    if match.method is not None and not is_token(match.method) and not 1 <= len(match.method) <= MATCH_METHOD_MAX:
+        fail(where, "match.method", match.method, f"a method is 1 to {MATCH_METHOD_MAX} characters")
     path = match.path
     if path is not None:
-        if not path.value.startswith("/") or len(path.value) > 200 or "*" in path.value:
-            fail(where, "match.path.value", path.value, "a path starts with '/', has at most 200 characters and no wildcards")
+        problem = None if is_token(path.value) else match_path_problem(path.value)
+        if problem:
+            fail(where, "match.path.value", path.value, problem)
         check_choice(where, "match.path.kind", path.kind, ("exact", "prefix"))
-    if len(match.headers) > 5:
-        fail(where, "match.headers", len(match.headers), "a rule matches at most 5 headers")
+    if len(match.headers) > MATCH_HEADERS_MAX:
+        fail(where, "match.headers", len(match.headers), f"a rule matches at most {MATCH_HEADERS_MAX} headers")
     for index, header in enumerate(match.headers):
         check_choice(where, f"match.headers[{index}].kind", header.kind, ("exact", "prefix", "contains"))
+        problem = None if is_token(header.name) or is_token(header.value) else header_match_problem(header.name, header.value)
+        if problem:
+            fail(where, f"match.headers[{index}]", f"{header.name}: {header.value}", problem)
     return aws.vpclattice_listener_rule.VpclatticeListenerRuleMatch(
         http_match=aws.vpclattice_listener_rule.VpclatticeListenerRuleMatchHttpMatch(
             method=match.method,

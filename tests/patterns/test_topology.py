@@ -494,6 +494,27 @@ def test_the_base_topology_is_valid() -> None:
             "must be an ALB ARN",
         ),
         ({"quotas": {"listeners": 5}}, "'listeners': not a quota the topology checks"),
+        (
+            {"services": {"orders": {**BASE["services"]["orders"], "routes": [{"path": "/" + "a" * 200, "forward": {"main": 1}}]}}},
+            "routes.0.path = '/aaaa",
+        ),
+        ({"services": {"orders": {**BASE["services"]["orders"], "routes": [{"path": "/a b", "forward": {"main": 1}}]}}}, "only letters, digits and @:%_+.~#?&/=-"),
+        (
+            {"services": {"orders": {**BASE["services"]["orders"], "routes": [{"path": "/", "headers": {f"x-{i}": "v" for i in range(6)}, "forward": {"main": 1}}]}}},
+            "6 headers: a rule matches at most 5",
+        ),
+        (
+            {"services": {"orders": {**BASE["services"]["orders"], "routes": [{"path": "/", "headers": {"x version": "1"}, "forward": {"main": 1}}]}}},
+            "'x version' = '1': a header name is 1-100 of HTTP's token characters",
+        ),
+        (
+            {"services": {"orders": {**BASE["services"]["orders"], "routes": [{"path": "/", "forward": {f"b{i}": 1 for i in range(11)}}]}}},
+            "names 11 backends: a forward names 1 to 10 (target groups)",
+        ),
+        (
+            {"services": {"orders": {"owner": "app", "networks": ["hub"], "backends": {"main": {"ip": {"vpc_id": "vpc-0a1b2c3d", "targets": ["10.0.0.5"], "health_check_path": "/health check"}}}}}},
+            "health_check_path = '/health check': a health check path starts with '/'",
+        ),
         ({"services": {"svc-orders": BASE["services"]["orders"]}, "access": []}, "patterns.topology.services: 'svc-orders': a service name is 3-40"),
         ({"accounts": {**BASE["accounts"], "Ops_Team": {"id": "400000000009"}}}, "patterns.topology.accounts: 'Ops_Team': an account name is 1-47 lowercase"),
         ({"networks": {"hub": {"owner": "net", "sharing": "organization"}}}, "patterns.topology.organization.arn is required"),
@@ -530,6 +551,14 @@ def test_a_raised_quota_is_declared_and_holds() -> None:
     assert config.patterns.topology.quota("rules_per_listener") == 12
     with pytest.raises(ConfigError, match="more than the quota declared of 12"):
         parse_config(topology_raw(**variant(services={"orders": {**service, "routes": routes + routes[:1]}}, quotas={"rules_per_listener": 12})))
+
+
+def test_routes_stop_at_the_last_rule_priority_whatever_the_quota() -> None:
+    routes = [{"path": f"/r{i}", "forward": {"main": 100}} for i in range(101)]
+    service = {"owner": "app", "networks": ["hub"], "backends": {"main": {"lambda": "hello"}}, "routes": routes}
+    problems = problems_of(**variant(services={"orders": service}, quotas={"rules_per_listener": 200}))
+    assert problems == ["patterns.topology.services.orders.routes: 101 routes: each is a listener rule, and rules take the priorities 1-100 whatever the quota; merge routes"]
+    parse_config(topology_raw(**variant(services={"orders": {**service, "routes": routes[:100]}}, quotas={"rules_per_listener": 200})))
 
 
 def test_a_topology_file_and_inline_tables_do_not_mix() -> None:

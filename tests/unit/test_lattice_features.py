@@ -374,12 +374,17 @@ def rule(listener: Listener, id: str, **overrides):
         (dict(priority=101), r"priority = 101: a rule priority must be an integer from 1 to 100"),
         (dict(match=RuleMatch()), r"unit/web/bad: match = RuleMatch.*: a rule matches on at least a method, a path or a header"),
         (dict(match=RuleMatch(method="X" * 17)), r"match.method = 'XXXXXXXXXXXXXXXXX': a method is 1 to 16 characters"),
-        (dict(match=RuleMatch(path=PathMatch("orders"))), r"match.path.value = 'orders': a path starts with '/'"),
+        (dict(match=RuleMatch(path=PathMatch("orders"))), r"match.path.value = 'orders': a rule's path starts with '/'"),
         (dict(match=RuleMatch(path=PathMatch("/a/*"))), r"match.path.value = '/a/\*': .*no wildcards"),
         (dict(match=RuleMatch(path=PathMatch("/" + "a" * 200))), r"has at most 200 characters"),
         (dict(match=RuleMatch(path=PathMatch("/a", kind="regex"))), r"match.path.kind = 'regex': must be one of exact, prefix"),
         (dict(match=RuleMatch(headers=[HeaderMatch("h", "v")] * 6)), r"match.headers = 6: a rule matches at most 5 headers"),
         (dict(match=RuleMatch(headers=[HeaderMatch("h", "v", kind="suffix")])), r"match.headers\[0\].kind = 'suffix': must be one of exact, prefix, contains"),
+        (dict(match=RuleMatch(path=PathMatch("/a b"))), r"match.path.value = '/a b': .*only letters, digits and @:%_\+\.~#\?&/=-"),
+        (dict(match=RuleMatch(headers=[HeaderMatch("x version", "v")])), r"match.headers\[0\] = 'x version: v': a header name is 1-100 of HTTP's token characters"),
+        (dict(match=RuleMatch(headers=[HeaderMatch("h" * 101, "v")])), r"a header name is 1-100"),
+        (dict(match=RuleMatch(headers=[HeaderMatch("x-version", "v" * 201)])), r"a header value to match is 1-200 visible ASCII characters"),
+        (dict(match=RuleMatch(headers=[HeaderMatch("x-version", "")])), r"a header value to match is 1-200"),
     ],
 )
 def test_rule_rules(overrides: dict, message: str) -> None:
