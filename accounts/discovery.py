@@ -21,6 +21,7 @@ from constructs_lib.lattice import LatticeService, ServiceNetwork
 from constructs_lib.state import read_remote_state
 
 from .base import AccountStack
+from .hello_settings import DISCOVERY_SECRET_ID, secret_reader_id
 
 # Output names; readers ask for exactly these.
 RAM_SHARE_ARN = "ram_share_arn"
@@ -38,7 +39,7 @@ SECRET_NETWORK_ARN = "arn"
 
 def _publish_secret(stack: AccountStack, *, name: str, readers: Sequence[str], payload: Mapping[str, object]) -> None:
     DiscoverySecret(
-        stack, "discovery-secret", DiscoverySecretProps(secret_name=name, reader_account_ids=readers, payload=payload)
+        stack, DISCOVERY_SECRET_ID, DiscoverySecretProps(secret_name=name, reader_account_ids=readers, payload=payload)
     )
 
 
@@ -116,7 +117,7 @@ class _Channel:
             reader.add_dependency(producer)
             self._secret = DiscoverySecretReader(
                 reader,
-                f"{producer.stack_name}-secret",
+                secret_reader_id(producer.stack_name),
                 arn=secret_arn(producer.region, producer.account_id, secret_name),
             )
 

@@ -25,6 +25,13 @@ AMI_LOOKUP_ID = "amazon-linux"
 INSTANCE_PROFILE_ID = "instance-profile"
 SHARE_ACCEPTER_ID = "ram-share-accepter"
 PROVIDER_ID = "aws"
+BACKEND_ID = "backend"  # cdktf's id for a stack's backend
+DISCOVERY_SECRET_ID = "discovery-secret"  # a producing stack's secret (discovery = "secrets_manager")
+
+
+def secret_reader_id(producer: str) -> str:
+    """The construct id of a reader of ``producer``'s discovery secret."""
+    return f"{producer}-secret"
 
 
 def account_wide_name(pattern: str, suffix: str) -> str:
@@ -85,10 +92,12 @@ def consumer_stack_claims(
         INSTANCE_PROFILE_ID: "the instance profile",
         SHARE_ACCEPTER_ID: "the RAM share accepter",
         PROVIDER_ID: "the AWS provider",
+        BACKEND_ID: "the state backend",
+        DISCOVERY_SECRET_ID: "the discovery secret",
     }
     for producer in reads:
         fixed[producer] = f"the remote state of {producer}"
-        fixed[f"{producer}-secret"] = f"the discovery secret reader of {producer}"
+        fixed[secret_reader_id(producer)] = f"the discovery secret reader of {producer}"
     for construct_id, holder in fixed.items():
         yield NameClaim("construct id", where, construct_id, f"{holder} of {stack}", fixed=True)
     account = f"account {account_id} (accounts.{CONSUMER.name})"

@@ -147,8 +147,13 @@ class AuthStatement:
 class AuthPolicy:
     statements: Sequence[AuthStatement] = field(default_factory=tuple)
 
+    def text(self) -> str:
+        """The policy document (``${jsonencode(...)}`` when it references other resources)."""
+        return policy_document([s.to_statement() for s in self.statements])
+
     def render(self) -> str:
-        text = policy_document([s.to_statement() for s in self.statements])
+        """The document, refused when it is longer than Lattice allows."""
+        text = self.text()
         if not text.startswith("${") and len(text) > AUTH_POLICY_MAX:
             raise ValueError(f"auth policy is {len(text)} characters: VPC Lattice allows at most {AUTH_POLICY_MAX}")
         return text

@@ -5,10 +5,10 @@ API. Swapping is a change to this file and to the bindings' package name in
 ``aws.py`` (the one place that loads the AWS bindings), not a hunt through every
 construct.
 """
-import re
 from typing import Any
 
 from . import jsii_host
+from .token_text import has_string_token
 
 jsii_host.install()  # before the first cdktf import starts jsii's Node process
 
@@ -53,14 +53,13 @@ cache_type_hints(_constructs)
 
 # cdktf's encoding of a string token (lib/tokens/private/encoding.js), so that a
 # plain string is told apart without a round trip to Node.
-_STRING_TOKEN = re.compile(r"\$\{TfToken\[[a-zA-Z0-9:._-]+\]\}")
 
 
 def is_unresolved(value: Any) -> bool:
     """``Token.is_unresolved(value)``: for strings decided here (most values are),
     anything else asked of cdktf."""
     if isinstance(value, str):
-        return _STRING_TOKEN.search(value) is not None
+        return has_string_token(value)
     return bool(Token.is_unresolved(value))
 
 __all__ = [

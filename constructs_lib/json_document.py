@@ -11,12 +11,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .cdk import Fn, is_unresolved
+from .token_text import has_string_token
 
 
 def has_tokens(value: Any) -> bool:
     if isinstance(value, str):
-        return is_unresolved(value)
+        return has_string_token(value)
     if isinstance(value, dict):
         return any(has_tokens(v) for v in value.values())
     if isinstance(value, (list, tuple)):
@@ -35,5 +35,9 @@ def sorted_keys(value: Any) -> Any:
 def json_document(document: Any) -> str:
     ordered = sorted_keys(document)
     if has_tokens(ordered):
+        # tokens exist only once cdktf has made them, so it is loaded already; a plain
+        # document (a policy the config checks measure before the import) needs no cdktf
+        from .cdk import Fn
+
         return Fn.jsonencode(ordered)
     return json.dumps(ordered, separators=(",", ":"))

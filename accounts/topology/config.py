@@ -39,6 +39,7 @@ from app_config.fields import (
 )
 from app_config.project import LAMBDA_SOURCES, PROJECT_ROOT
 from constructs_lib.lattice_rules import (
+    AUTH_POLICY_MAX,
     DEFAULT_QUOTAS,
     FORWARD_TARGET_GROUPS,
     MATCH_HEADERS_MAX,
@@ -47,10 +48,13 @@ from constructs_lib.lattice_rules import (
     header_match_problem,
     health_check_path_problem,
     match_path_problem,
+    name_problem,
 )
 from constructs_lib.subnet_plan import VpcLayout
 
+from ..hello_settings import AMI_LOOKUP_ID, BACKEND_ID, DISCOVERY_SECRET_ID, INSTANCE_PROFILE_ID, PROVIDER_ID, secret_reader_id
 from ..registry import NameClaim, PatternSpec
+from .grants import network_auth_policy, service_auth_policy
 from constructs_lib.text_rule import text_rule
 
 if TYPE_CHECKING:
@@ -63,7 +67,13 @@ TABLES = ("accounts", "organization", "networks", "services", "consumers", "acce
 # The adjustable quotas a topology can outgrow (constructs_lib.lattice_rules holds the defaults).
 QUOTAS = {
     name: DEFAULT_QUOTAS[name]
-    for name in ("rules_per_listener", "target_groups_per_service", "service_associations_per_service_network", "vpc_associations_per_service_network")
+    for name in (
+        "rules_per_listener",
+        "target_groups_per_service",
+        "targets_per_target_group",
+        "service_associations_per_service_network",
+        "vpc_associations_per_service_network",
+    )
 }
 HANDLER_FILE = "lambda_function.py"
 HANDLER = "lambda_function.lambda_handler"
@@ -78,6 +88,12 @@ _PATH = text_rule(r"/[A-Za-z0-9._~!$&'()+,;=:@%/*?-]*")
 _VPC_ID = text_rule(r"vpc-(?:[0-9a-f]{8}|[0-9a-f]{17})")
 _INSTANCE_ID = text_rule(r"i-(?:[0-9a-f]{8}|[0-9a-f]{17})")
 _ALB_ARN = text_rule(r"arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:loadbalancer/app/[A-Za-z0-9-]{1,32}/[0-9a-f]{16}")
+
+
+def _port(value: int) -> int:
+    if not 1 <= value <= 65535:
+        raise ValueError("a port is 1-65535")
+    return value
 
 
 def _vpc_id(value: str) -> str:
@@ -125,9 +141,7 @@ class HostTargetsConfig(StrictModel):
     @field_validator("port")
     @classmethod
     def _port(cls, value: int) -> int:
-        if not 1 <= value <= 65535:
-            raise ValueError("a port is 1-65535")
-        return value
+        return _port(value)
 
     @field_validator("health_check_path")
     @classmethod
@@ -164,6 +178,11 @@ class AlbTargetConfig(StrictModel):
     def _vpc_id(cls, value: str) -> str:
         return _vpc_id(value)
 
+    @field_validator("port")
+    @classmethod
+    def _port(cls, value: int) -> int:
+        return _port(value)
+
 
 BACKEND_KINDS = ("lambda", "alb", "ip", "instance")
 
@@ -182,8 +201,9 @@ class BackendConfig(StrictModel):
     @field_validator("lambda_source")
     @classmethod
     def _folder(cls, value: Optional[str]) -> Optional[str]:
-        if value is not None and (not (LAMBDA_SOURCES / value / HANDLER_FILE).is_file() or "/" in value or value.startswith(".")):
-            known = sorted(p.parent.name for p in LAMBDA_SOURCES.glob(f"*/{HANDLER_FILE}"))
+        # chosen from the folders there, never a path built from the value (which may be anything, of any length)
+        known = sorted(p.parent.name for p in LAMBDA_SOURCES.glob(f"*/{HANDLER_FILE}"))
+        if value is not None and value not in known:
             raise ValueError(f"no folder lambda/{value} with {HANDLER_FILE} (known: {', '.join(known)})")
         return value
 
@@ -500,8 +520,8 @@ class TopologySettings(PatternSettings):
     @model_validator(mode="before")
     @classmethod
     def _read_file(cls, data: Any) -> Any:
-        if not isinstance(data, dict) or data.get("file") is None:
-            return data
+        if not isinstance(data, dict) or not isinstance(data.get("file"), str):
+            return data  # no file, or not a path: the field's own check reports it
         name = data["file"]
         inline = [table for table in TABLES if table in data]
         if inline:
@@ -612,6 +632,15 @@ def function_name(service: str, backend: str) -> str:
     return f"{NAME}-{service}-{backend}"
 
 
+def target_group_name(service: str, backend: str) -> str:
+    return f"{service}-{backend}"
+
+
+def share_accepter_id(network: str) -> str:
+    """The construct id of the acceptance of ``network``'s RAM share in a stack."""
+    return f"accept-{network}"
+
+
 def _known(field: str, value: str, table: str, names: Iterable[str]) -> Optional[str]:
     known = sorted(names)
     if value in known:
@@ -620,7 +649,10 @@ def _known(field: str, value: str, table: str, names: Iterable[str]) -> Optional
 
 
 def _checks(config: "LatticeConfig", settings: TopologySettings) -> Iterable[str]:
-    yield from topology_problems(settings)
+    problems = list(topology_problems(settings))
+    yield from problems
+    if not problems:  # the policies are compiled from a topology whose names all resolve
+        yield from policy_size_problems(settings, config.region)
     for name, service in settings.services.items():
         owner = settings.accounts.get(service.owner)
         if service.certificate_arn is not None and owner is not None:
@@ -666,6 +698,10 @@ def topology_problems(settings: TopologySettings) -> Iterable[str]:
             if problem:
                 yield problem
         for backend, serving in service.backends.items():
+            group = target_group_name(name, backend)
+            problem = name_problem("target group", group)
+            if problem:
+                yield f"{where}.services.{name}.backends.{backend}: its target group would be named {group!r}: {problem}; rename the service or the backend"
             if serving.lambda_source is None:
                 continue
             function = function_name(name, backend)
@@ -696,9 +732,61 @@ def topology_problems(settings: TopologySettings) -> Iterable[str]:
                 f"{field}: {intent.source} can never reach {intent.to}: the consumer's VPC is on {', '.join(consumer.reached)}, "
                 f"the service joins {', '.join(service.networks)}; add a shared network to one of them"
             )
+    for id_, names in _shared(((name, account.id) for name, account in accounts.items())).items():
+        yield (
+            f"{' and '.join(f'{where}.accounts.{name}.id' for name in names)} are all {id_}: an account has one name in a topology "
+            "(its stacks and RAM shares are planned by name); use one name"
+        )
+    existing = ((name, c.existing_vpc.id) for name, c in consumers.items() if c.existing_vpc is not None)
+    for vpc_id, names in _shared(existing).items():
+        yield (
+            f"{' and '.join(f'{where}.consumers.{name}.existing_vpc.id' for name in names)} are all {vpc_id}: a VPC is one consumer "
+            "(it takes one service-network association); use one consumer"
+        )
     used = {n.owner for n in networks.values()} | {s.owner for s in services.values()} | {c.account for c in consumers.values()}
     for name in sorted(set(accounts) - used):
         yield f"{where}.accounts.{name}: owns no network, service or consumer; remove it, or give it something to deploy"
+
+
+# Ids only known at apply, as long as AWS makes them: a policy measured with these is as long as the one applied.
+_STAND_IN_VPC_ID = "vpc-" + "0" * 17
+_STAND_IN_SERVICE_ID = "svc-" + "0" * 17
+
+
+def policy_size_problems(settings: TopologySettings, region: str) -> Iterable[str]:
+    """The auth policies the stacks compile from ``access``, measured before synth:
+    each must stay within Lattice's limit."""
+    def vpc_id_of(consumer: str) -> str:
+        existing = settings.consumers[consumer].existing_vpc
+        return existing.id if existing is not None else _STAND_IN_VPC_ID
+
+    where = f"patterns.{NAME}"
+    measured = [
+        (f"{where}.networks.{name}", network_auth_policy(settings, name, region=region) if network.auth_type == "AWS_IAM" else None, False)
+        for name, network in sorted(settings.networks.items())
+    ]
+    for name, service in sorted(settings.services.items()):
+        arn = f"arn:aws:vpc-lattice:{region}:{settings.accounts[service.owner].id}:service/{_STAND_IN_SERVICE_ID}"
+        measured.append((f"{where}.services.{name}", service_auth_policy(settings, name, service_arn=arn, vpc_id_of=vpc_id_of), True))
+    for field, policy, encoded_at_apply in measured:
+        if policy is None:
+            continue
+        text = policy.text()
+        # a service's policy names ids known at apply: Terraform's jsonencode writes it, and writes < > & as \u003c \u003e \u0026
+        size = len(text) + (5 * sum(text.count(c) for c in "<>&") if encoded_at_apply else 0)
+        if size > AUTH_POLICY_MAX:
+            yield (
+                f"{field}: its auth policy, compiled from {where}.access, would be {size} characters: VPC Lattice allows {AUTH_POLICY_MAX}; "
+                "grant fewer principals or paths to it, or split it"
+            )
+
+
+def _shared(pairs: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
+    """value -> the names that have it, for the values more than one name has."""
+    holders: dict[str, list[str]] = {}
+    for name, value in pairs:
+        holders.setdefault(value, []).append(name)
+    return {value: names for value, names in holders.items() if len(names) > 1}
 
 
 def _quota_problems(settings: TopologySettings) -> Iterable[str]:
@@ -718,6 +806,10 @@ def _quota_problems(settings: TopologySettings) -> Iterable[str]:
     for name, service in settings.services.items():
         found.append(beyond(f"services.{name}.routes", len(service.routes), "routes (listener rules)", "rules_per_listener"))
         found.append(beyond(f"services.{name}.backends", len(service.backends), "backends (target groups)", "target_groups_per_service"))
+        for backend, serving in service.backends.items():
+            hosts = serving.ip or serving.instance
+            if hosts is not None:
+                found.append(beyond(f"services.{name}.backends.{backend}", len(hosts.targets), "targets", "targets_per_target_group"))
     for network in settings.networks:
         joined = sum(network in s.networks for s in settings.services.values())
         associated = sum(network in c.networks for c in settings.consumers.values())
@@ -741,8 +833,39 @@ def _claims(config: "LatticeConfig", settings: TopologySettings) -> Iterable[Nam
         if account is not None:
             yield NameClaim("Lattice service name", f"account {account.id}", name, f"{where}.services.{name}")
             for backend, serving in service.backends.items():
+                field = f"{where}.services.{name}.backends.{backend}"
+                yield NameClaim("Lattice target group name", f"account {account.id}", target_group_name(name, backend), f"{field} (its target group)")
                 if serving.lambda_source is not None:
-                    yield NameClaim("Lambda function name", f"account {account.id}", function_name(name, backend), f"{where}.services.{name}.backends.{backend}")
+                    yield NameClaim("Lambda function name", f"account {account.id}", function_name(name, backend), field)
+    yield from _consumer_stack_claims(settings)
+
+
+def _consumer_stack_claims(settings: TopologySettings) -> Iterable[NameClaim]:
+    """A consumers stack has a construct per consumer VPC, named as the consumer,
+    beside the fixed ones: no consumer may take their ids."""
+    for stack in planned_stacks(settings):
+        if stack.layer != "consumers":
+            continue
+        where = f"stack {stack.name}"
+        mine = sorted(name for name, consumer in settings.consumers.items() if consumer.account == stack.account)
+        for name in mine:
+            yield NameClaim("construct id", where, name, f"patterns.{NAME}.consumers.{name}")
+        fixed = {
+            PROVIDER_ID: "the AWS provider",
+            BACKEND_ID: "the state backend",
+            AMI_LOOKUP_ID: "the AMI lookup",
+            INSTANCE_PROFILE_ID: "the instance profile",
+            DISCOVERY_SECRET_ID: "the discovery secret",
+        }
+        for network in sorted({network for name in mine for network in settings.consumers[name].reached}):
+            fixed[share_accepter_id(network)] = f"the acceptance of network {network}'s share"
+            owner = settings.networks[network].owner if network in settings.networks else None
+            if owner in settings.accounts:
+                producer = stack_name(settings, owner, "networks")
+                fixed[producer] = f"the remote state of {producer}"
+                fixed[secret_reader_id(producer)] = f"the discovery secret reader of {producer}"
+        for construct_id, holder in fixed.items():
+            yield NameClaim("construct id", where, construct_id, f"{holder} in {stack.name}", fixed=True)
 
 
 def _stack_names(settings: TopologySettings) -> tuple[str, ...]:

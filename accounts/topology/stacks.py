@@ -9,7 +9,6 @@ from typing import Literal, Mapping, Optional
 from app_config.project import LAMBDA_SOURCES
 from app_config.schema import LatticeConfig
 from constructs_lib import aws
-from constructs_lib.auth_policy import AuthPolicy, AuthStatement, request_method, request_path, source_vpc, source_vpc_owner_account
 from constructs_lib.cdk import Construct, ITerraformDependable, TerraformOutput
 from constructs_lib.checkov import accept_risks
 from constructs_lib.consumer_vpc import ConsumerVpc, ExistingConsumerVpc, ExistingVpcProps, lattice_clients
@@ -63,8 +62,10 @@ from .config import (
     network_users,
     planned_stacks,
     secret_name,
+    share_accepter_id,
+    target_group_name,
 )
-from .grants import grants, grants_to, network_grants
+from .grants import grants, network_auth_policy, service_auth_policy
 
 # Output names; readers ask for exactly these.
 NETWORK_ARNS = "network_arns"
@@ -125,7 +126,7 @@ class TopologyStack(AccountStack):
             if config.owner != self.planned.account and config.sharing == "ram":
                 first = first_layer_using(self.settings, self.planned.account, name)
                 if first == self.planned.layer:
-                    accepted.append(RamShareAccepter(self, f"accept-{name}", share_arn=outputs.get(NETWORK_SHARE_ARNS, name)).resource)
+                    accepted.append(RamShareAccepter(self, share_accepter_id(name), share_arn=outputs.get(NETWORK_SHARE_ARNS, name)).resource)
                 else:
                     self.add_dependency(self.producer(self.planned.account, first))
             self._networks[name] = (outputs.get(NETWORK_ARNS, name), accepted)
@@ -145,17 +146,9 @@ def build_networks(stack: TopologyStack) -> None:
             continue
         network = ServiceNetwork(stack, f"network-{name}", ServiceNetworkProps(name=name, auth_type=config.auth_type))
         if config.auth_type == "AWS_IAM":
-            statements = [
-                AuthStatement(
-                    sid=grant.sid,
-                    principals=list(grant.principals) or "*",
-                    resources=[f"arn:aws:vpc-lattice:{region}:{_account_id(settings, owner)}:service/*" for owner in grant.service_owners],
-                    conditions=[source_vpc_owner_account(*(_account_id(settings, account) for account in grant.consumer_accounts))],
-                )
-                for grant in network_grants(settings, name)
-            ]
-            if statements:  # none: AWS_IAM without a policy denies every call, as nothing is granted
-                network.attach_auth_policy(AuthPolicy(statements).render())
+            policy = network_auth_policy(settings, name, region=region)
+            if policy is not None:  # none: AWS_IAM without a policy denies every call, as nothing is granted
+                network.attach_auth_policy(policy.render())
         if config.access_logs:
             logs = aws.cloudwatch_log_group.CloudwatchLogGroup(
                 stack, f"network-{name}-access-logs", name=f"/aws/vpc-lattice/{name}", retention_in_days=ACCESS_LOG_RETENTION_DAYS
@@ -229,7 +222,7 @@ def _target_group(
 ) -> TargetGroup:
     """The target group of one backend: a function (built here, one package per
     source folder: equal assets must be one asset), an ALB, IP addresses or instances."""
-    group_name = f"{service}-{backend}"
+    group_name = target_group_name(service, backend)
     if serving.lambda_source is not None:
         folder = serving.lambda_source
         if folder not in packages:
@@ -314,20 +307,12 @@ def build_services(stack: TopologyStack) -> None:
                         action=_forward(route.forward, groups),
                     ),
                 )
-        statements = []
-        for grant in grants_to(settings, name):
-            consumer = settings.consumers[grant.consumer]
-            vpc_id = stack.outputs_of(stack.producer(consumer.account, "consumers")).get(VPC_IDS, grant.consumer)
-            conditions = [source_vpc(vpc_id)]
-            if grant.methods:
-                conditions.append(request_method(*grant.methods))
-            if grant.paths:
-                conditions.append(request_path(*grant.paths))
-            statements.append(
-                AuthStatement(sid=grant.sid, principals=list(grant.principals) or "*", resources=[f"{service.arn}/*"], conditions=conditions)
-            )
-        if statements:  # none: AWS_IAM without a policy denies every call
-            service.attach_auth_policy(AuthPolicy(statements).render())
+        def vpc_id_of(consumer: str) -> str:
+            return stack.outputs_of(stack.producer(settings.consumers[consumer].account, "consumers")).get(VPC_IDS, consumer)
+
+        policy = service_auth_policy(settings, name, service_arn=service.arn, vpc_id_of=vpc_id_of)
+        if policy is not None:  # none: AWS_IAM without a policy denies every call
+            service.attach_auth_policy(policy.render())
         for network in config.networks:
             arn, accepted = stack.network(network)
             ServiceNetworkServiceAssociation(scope, f"association-{network}", service_network=arn, service=service, depends_on=accepted)

@@ -495,6 +495,12 @@ def test_the_base_topology_is_valid() -> None:
         ),
         ({"quotas": {"listeners": 5}}, "'listeners': not a quota the topology checks"),
         (
+            {"services": {"orders": {"owner": "app", "networks": ["hub"], "backends": {"main": {"lambda": "x" * 300}}}}},
+            "no folder lambda/" + "x" * 300 + " with lambda_function.py (known: caller, directory, hello)",
+        ),
+        ({"services": {"orders": {"owner": "app", "networks": ["hub"], "backends": {"main": {"lambda": "../lambda/hello"}}}}}, "no folder lambda/../lambda/hello"),
+        ({"file": 5}, "patterns.topology.file = 5: Input should be a valid string"),
+        (
             {"services": {"orders": {**BASE["services"]["orders"], "routes": [{"path": "/" + "a" * 200, "forward": {"main": 1}}]}}},
             "routes.0.path = '/aaaa",
         ),
@@ -551,6 +557,81 @@ def test_a_raised_quota_is_declared_and_holds() -> None:
     assert config.patterns.topology.quota("rules_per_listener") == 12
     with pytest.raises(ConfigError, match="more than the quota declared of 12"):
         parse_config(topology_raw(**variant(services={"orders": {**service, "routes": routes + routes[:1]}}, quotas={"rules_per_listener": 12})))
+
+
+ORDERS = BASE["services"]["orders"]
+EXISTING = {"id": "vpc-0a1b2c3d", "cidr_block": "10.0.0.0/16"}
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        (
+            {"services": {"orders": {**ORDERS, "backends": {"main": {"alb": {"vpc_id": "vpc-0a1b2c3d", "port": 70000,
+                                                                            "arn": "arn:aws:elasticloadbalancing:eu-west-1:400000000002:loadbalancer/app/web/0123456789abcdef"}}}}}},
+            "patterns.topology.services.orders.backends.main.alb.port = 70000: a port is 1-65535",
+        ),
+        (
+            {"services": {"tg-orders": ORDERS}, "access": []},
+            "patterns.topology.services.tg-orders.backends.main: its target group would be named 'tg-orders-main': a target group name is 3-128",
+        ),
+        (
+            {"services": {"abc": {**ORDERS, "backends": {"x-y": {"lambda": "hello"}}}, "abc-x": {**ORDERS, "backends": {"y": {"lambda": "hello"}}}}, "access": []},
+            "patterns.topology.services.abc.backends.x-y (its target group) and patterns.topology.services.abc-x.backends.y (its target group) both make 'abc-x-y': "
+            "Lattice target group names are unique in account 400000000002; rename one",
+        ),
+        (
+            {"services": {"orders": {**ORDERS, "backends": {"main": {"ip": {"vpc_id": "vpc-0a1b2c3d", "targets": [f"10.0.{i // 250}.{i % 250 + 1}" for i in range(1001)]}}}}}},
+            "patterns.topology.services.orders.backends.main: 1001 targets: more than the default quota of 1000; "
+            "if your accounts' quota is higher, declare it: patterns.topology.quotas.targets_per_target_group = 1001",
+        ),
+        (
+            {"consumers": {"client": {"account": "app", "networks": ["hub"], "existing_vpc": EXISTING}, "other": {"account": "app", "networks": ["hub"], "existing_vpc": EXISTING}}},
+            "patterns.topology.consumers.client.existing_vpc.id and patterns.topology.consumers.other.existing_vpc.id are all vpc-0a1b2c3d: a VPC is one consumer",
+        ),
+        (
+            {"accounts": {"net": {"id": "400000000001"}, "app": {"id": "400000000001"}}},
+            "patterns.topology.accounts.net.id and patterns.topology.accounts.app.id are all 400000000001: an account has one name in a topology",
+        ),
+        *[
+            (
+                {"consumers": {taken: {"account": "app", "networks": ["hub"]}}, "access": [{"from": taken, "to": "orders"}]},
+                f"patterns.topology.consumers.{taken}: {taken!r} is taken: construct ids are unique in stack topology-app, and {holder} in topology-app has it",
+            )
+            for taken, holder in (
+                ("aws", "the AWS provider"),
+                ("backend", "the state backend"),
+                ("amazon-linux", "the AMI lookup"),
+                ("instance-profile", "the instance profile"),
+                ("accept-hub", "the acceptance of network hub's share"),
+                ("topology-net", "the remote state of topology-net"),
+                ("topology-net-secret", "the discovery secret reader of topology-net"),
+            )
+        ],
+    ],
+)
+def test_what_synth_or_apply_would_refuse_is_refused_before(changes: dict, expected: str) -> None:
+    """Each of these was accepted by the config and then failed in a construct
+    (a traceback after the import) or at apply."""
+    problems = problems_of(**variant(**changes))
+    assert any(expected in problem for problem in problems), problems
+
+
+def test_an_auth_policy_is_measured_before_synth(tmp_path) -> None:
+    """The policies compiled from the intents stay within Lattice's 10,000 characters;
+    the service's is measured with ids as long as AWS's, which exist only at apply."""
+
+    def signed_by(count: int) -> dict:
+        principals = [f"arn:aws:iam::400000000002:role/caller-{i:04d}" for i in range(count)]
+        return variant(access=[{"from": "client", "to": "orders", "principals": principals}])
+
+    problems = problems_of(**signed_by(216))
+    assert [p.split(":")[0] for p in problems] == ["patterns.topology.networks.hub", "patterns.topology.services.orders"], problems
+    assert "its auth policy, compiled from patterns.topology.access, would be 10016 characters: VPC Lattice allows 10000" in problems[0]
+    out = synth(parse_config(topology_raw(**signed_by(215))), tmp_path / "cdktf.out")  # the construct's own check agrees
+    network = load_stacks(out)["topology-net"]
+    (policy,) = resources(network, "aws_vpclattice_auth_policy").values()
+    assert 9_900 < len(policy["policy"]) <= 10_000
 
 
 def test_routes_stop_at_the_last_rule_priority_whatever_the_quota() -> None:
