@@ -10,6 +10,7 @@ from typing import Callable, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from constructs_lib.aws_names import iam_role_name_problem
 from constructs_lib.lattice_rules import name_problem
 from constructs_lib.subnet_plan import SubnetPlanError, VpcLayout
 from constructs_lib.text_rule import text_rule
@@ -93,6 +94,13 @@ def vpc_cidr_that_fits(value: str, layout: Callable[[str], VpcLayout]) -> str:
     return value
 
 
+def instance_type(value: str) -> str:
+    """``value`` if it is shaped as an EC2 instance type (family.size)."""
+    if not _INSTANCE_TYPE(value):
+        raise ValueError("must be an EC2 instance type such as t3.micro")
+    return value
+
+
 def lattice_name(kind: str, value: str) -> str:
     """``value`` if it is a valid VPC Lattice name of ``kind`` (constructs_lib.lattice_rules)."""
     problem = name_problem(kind, value)
@@ -101,13 +109,11 @@ def lattice_name(kind: str, value: str) -> str:
     return value
 
 
-_IAM_ROLE_NAME = text_rule(r"[A-Za-z0-9+=,.@_-]{1,64}")
-
-
 def iam_role_name(value: str) -> str:
     """``value`` if IAM accepts it as a role name."""
-    if not _IAM_ROLE_NAME(value):
-        raise ValueError("an IAM role name is 1-64 letters, digits or +=,.@_-")
+    problem = iam_role_name_problem(value)
+    if problem:
+        raise ValueError(problem)
     return value
 
 
@@ -187,9 +193,7 @@ class VpcConfig(StrictModel):
     @field_validator("instance_type")
     @classmethod
     def _instance_type(cls, value: str) -> str:
-        if not _INSTANCE_TYPE(value):
-            raise ValueError("must be an EC2 instance type such as t3.micro")
-        return value
+        return instance_type(value)
 
     @model_validator(mode="after")
     def _subnets_fit(self) -> "VpcConfig":

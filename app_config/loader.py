@@ -10,6 +10,7 @@ from pydantic import ValidationError
 from lattice_check.pydantic_errors import validation_problems
 
 from .checks import cross_section_problems
+from .regions import REGION_FORMAT
 from .schema import LatticeConfig
 
 DEFAULT_CONFIG_FILE = "lattice.toml"
@@ -59,7 +60,13 @@ def parse_config(raw: dict[str, Any], source: str = "<config>") -> LatticeConfig
         failed = {str(error["loc"][0]) for error in exc.errors() if error["loc"]}
         if failed.isdisjoint(CHECKED_SECTIONS) and all(error["loc"] for error in exc.errors()):
             # The checks do not read the bad sections: check the rest as it stands.
-            partial = LatticeConfig.model_validate({k: v for k, v in raw.items() if k not in failed})
+            rest = {k: v for k, v in raw.items() if k not in failed}
+            region = raw.get("region")
+            if "region" in failed and isinstance(region, str) and REGION_FORMAT(region):
+                # a region unknown to botocore: the checks that read the region (certificates,
+                # ARNs) judge the one written, not the default
+                rest = {**rest, "region": region, "extra_regions": [*rest.get("extra_regions", []), region]}
+            partial = LatticeConfig.model_validate(rest)
             problems += cross_section_problems(partial)
         raise ConfigError(source, problems) from None
     problems = cross_section_problems(config)

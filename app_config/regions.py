@@ -9,6 +9,7 @@ import json
 from typing import Any, Iterable
 
 from botocore import __version__ as BOTOCORE_VERSION
+
 from constructs_lib.text_rule import text_rule
 
 REGION_FORMAT = text_rule(r"[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d")

@@ -14,18 +14,22 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, Optional, Union
 from pydantic import BaseModel, Discriminator, Field, Tag, ValidationInfo, create_model, field_validator
 
 from accounts.registry import PatternSpec, account_roles, patterns
+from constructs_lib.text_rule import text_rule
 
 from .fields import ROLE_ARN, ROLE_ARN_RULE, AccountConfig, StrictModel, VpcConfig, iam_role_name
 from .fields import NAME as _VPC_NAME
 from .project import DEFAULT_STATE_DIR, NOT_FOR_STATE
 from .regions import REGION_FORMAT, lattice_regions, region_problem
-from constructs_lib.text_rule import text_rule
 
 # Tags the stacks set themselves (provider default tags), and AWS's rules for tags.
 PROJECT_TAGS = ("Project", "Pattern", "AccountRole")
 _TAG_TEXT = text_rule(r"[\w .:/=+\-@]*", any_script=True)  # letters in any script, digits, spaces, _ . : / = + - @
 
 _S3_BUCKET = text_rule(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
+_IP_SHAPED = text_rule(r"\d+\.\d+\.\d+\.\d+")
+# S3's general purpose bucket naming rules reserve these for its own kinds of buckets and aliases.
+_S3_RESERVED_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
+_S3_RESERVED_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")
 
 
 class LocalBackendConfig(StrictModel):
@@ -65,6 +69,14 @@ class S3BackendConfig(StrictModel):
     def _bucket(cls, value: str) -> str:
         if not _S3_BUCKET(value) or ".." in value:
             raise ValueError("must be a valid S3 bucket name (3-63 lowercase letters, digits, dots, hyphens)")
+        if _IP_SHAPED(value):
+            raise ValueError("an S3 bucket name must not look like an IP address")
+        for prefix in _S3_RESERVED_PREFIXES:
+            if value.startswith(prefix):
+                raise ValueError(f"an S3 bucket name must not start with {prefix!r} (reserved by S3)")
+        for suffix in _S3_RESERVED_SUFFIXES:
+            if value.endswith(suffix):
+                raise ValueError(f"an S3 bucket name must not end with {suffix!r} (reserved by S3)")
         return value
 
     @field_validator("region")

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from . import aws
+from .aws_names import load_balancer_name_problem
 from .cdk import Construct
 from .checkov import accept_risks
 
@@ -26,8 +27,9 @@ def internal_alb(
     header fields dropped, no deletion protection (a sample must destroy cleanly),
     no access logs (they need a bucket with an ELB policy); ``risks``: what else its
     use accepts, recorded for checkov."""
-    if not 1 <= len(name) <= 32:
-        raise ValueError(f"{scope.node.path}: name = {name!r}: a load balancer name has 1 to 32 characters")
+    problem = load_balancer_name_problem(name)
+    if problem:
+        raise ValueError(f"{scope.node.path}: name = {name!r}: {problem}")
     alb = aws.lb.Lb(
         scope,
         "alb",

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from . import aws
+from .aws_names import load_balancer_name_problem
 from .cdk import Construct
 from .checkov import accept_risks
 from .endpoint_addresses import endpoint_addresses
@@ -32,8 +33,9 @@ class EndpointNlb(Construct):
 
     def __init__(self, scope: Construct, id: str, props: EndpointNlbProps) -> None:
         super().__init__(scope, id)
-        if not 1 <= len(props.name) <= 32:
-            raise ValueError(f"{self.node.path}: name = {props.name!r}: a load balancer name has 1 to 32 characters")
+        problem = load_balancer_name_problem(props.name)
+        if problem:
+            raise ValueError(f"{self.node.path}: name = {props.name!r}: {problem}")
         self.nlb = aws.lb.Lb(
             self,
             "nlb",

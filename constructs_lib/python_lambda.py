@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Mapping, Optional, Sequence
 
 from . import aws
+from .aws_names import iam_role_name_problem, lambda_role_name
 from .account_provider import stack_account
 from .cdk import AssetType, Construct, TerraformAsset
 from .checkov import accept_risks
@@ -78,10 +79,14 @@ class PythonLambda(Construct):
         log_group = aws.cloudwatch_log_group.CloudwatchLogGroup(
             self, "logs", name=log_group_name, retention_in_days=props.log_retention_days
         )
+        role_name = lambda_role_name(props.iam_name_prefix)
+        problem = iam_role_name_problem(role_name)
+        if problem:
+            raise ValueError(f"{self.node.path}: iam_name_prefix = {props.iam_name_prefix!r}: its role {role_name!r}: {problem}")
         role = aws.iam_role.IamRole(
             self,
             "role",
-            name=f"{props.iam_name_prefix}-lambda-role",
+            name=role_name,
             assume_role_policy=policy_document(
                 [
                     Statement(

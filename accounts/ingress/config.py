@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Iterable, Optional
 from pydantic import Field, field_validator
 
 from app_config.fields import dns_domain, StrictModel, acm_certificate_arn, certificate_placement_problem, lattice_name, vpc_cidr_that_fits
+from constructs_lib.aws_names import LOAD_BALANCER_NAME_MAX, load_balancer_name_problem
 from constructs_lib.subnet_plan import VpcLayout
 
 from ..hello_settings import PROVIDER_ID, SERVICE, HelloServiceSettings, account_wide_name, hello_service_claims
@@ -29,7 +30,6 @@ EDGE = AccountRole("edge", "Owns the ingress VPC of the ingress pattern: load ba
 AZS = 2
 SUBNET_PREFIX = 28  # a service-network endpoint needs a free /28 per zone
 HTTP, HTTPS = 80, 443
-LOAD_BALANCER_NAME_MAX = 32
 # RFC 5737 documentation ranges: accepted so examples validate; replace them with yours
 _DOCUMENTATION = [ipaddress.IPv4Network(n) for n in ("192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24")]
 
@@ -144,6 +144,10 @@ def _checks(config: LatticeConfig, settings: IngressSettings) -> Iterable[str]:
             f"accounts.service.id and accounts.edge.id are both {service.id}: the ingress pattern shares the service "
             "network with the edge account, give each role its own account"
         )
+    balancer = load_balancer_name(settings)
+    problem = load_balancer_name_problem(balancer)
+    if problem:
+        yield f"{field}.service_name = {settings.service_name!r}: the edge load balancer would be named {balancer!r}: {problem}"
     edge_vpc = ipaddress.IPv4Network(settings.edge_vpc_cidr)
     for cidr in settings.onprem_cidrs:
         if ipaddress.IPv4Network(cidr).overlaps(edge_vpc):

@@ -11,12 +11,13 @@ from pydantic import Field, field_validator
 
 from app_config.fields import dns_domain, NAME as NAME_PATTERN
 from app_config.fields import AccountConfig, DiscoveryChannel, PatternSettings, StrictModel, acm_certificate_arn, certificate_placement_problem, vpc_cidr_that_fits
+from constructs_lib.aws_names import LOAD_BALANCER_NAME_MAX, load_balancer_name_problem
 from constructs_lib.lattice_rules import name_problem
 from constructs_lib.subnet_plan import VpcLayout
+from constructs_lib.text_rule import text_rule
 
 from ..hello_settings import CONSUMER, PROVIDER_ID, account_wide_name
 from ..registry import NameClaim, PatternSpec, required_account
-from constructs_lib.text_rule import text_rule
 
 if TYPE_CHECKING:
     from app_config.schema import LatticeConfig
@@ -27,8 +28,7 @@ HANDLERS = ("get-order", "get-orders", "post-order")  # one Lambda function each
 AZS = 2
 SUBNET_PREFIX = 24  # every subnet of the original is a /24
 SERVICE_NAME_MAX = 20
-APPLICATION_NAME_MAX = 32  # it names the consumer's load balancer
-ALB_NAME_MAX = 32
+APPLICATION_NAME_MAX = LOAD_BALANCER_NAME_MAX  # it names the consumer's load balancer
 LAMBDA_NAME_MAX = 64
 DYNAMODB_INDEX = "orderDateIndex"
 API_STAGE = "v1"
@@ -138,6 +138,9 @@ class MicroservicesSettings(PatternSettings):
                 f"1-{APPLICATION_NAME_MAX} lowercase letters, digits or hyphens, no leading, trailing or double hyphen "
                 "(it names the load balancer and prefixes the other names)"
             )
+        problem = load_balancer_name_problem(value)
+        if problem:
+            raise ValueError(f"it names the consumer's load balancer: {problem}")
         return value
 
     @field_validator("domain")
@@ -163,6 +166,9 @@ def _checks(config: LatticeConfig, settings: MicroservicesSettings) -> Iterable[
     field = "patterns.microservices"
     if not settings.services:
         yield f"{field}.services: give at least one microservice (e.g. food and beverage)"
+    network_problem = name_problem("service network", settings.application_name)
+    if settings.transport == "lattice" and network_problem:
+        yield f"{field}.application_name = {settings.application_name!r}: it names the service network of the lattice transport: {network_problem}"
     owners: dict[str, str] = {}
     for name, service in settings.services.items():
         where = f"{field}.services.{name}"

@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING, Iterable
 
 from pydantic import Field, field_validator, model_validator
 
-from app_config.fields import AccountConfig, dns_domain, iam_role_name, PatternSettings, lattice_name, vpc_cidr_that_fits
+from app_config.fields import AccountConfig, PatternSettings, dns_domain, iam_role_name, instance_type, lattice_name, vpc_cidr_that_fits
 from constructs_lib.subnet_plan import VpcLayout
+from constructs_lib.text_rule import text_rule
 
 from ..hello_settings import PROVIDER_ID
 from ..registry import AccountRole, NameClaim, PatternSpec, required_account
-from constructs_lib.text_rule import text_rule
 
 if TYPE_CHECKING:
     from app_config.schema import LatticeConfig
@@ -135,6 +135,19 @@ class MulticlusterSettings(PatternSettings):
     def _version(cls, value: str) -> str:
         if value not in SUPPORTED_VERSIONS:
             raise ValueError(f"{value!r} is not in EKS standard support on 2026-12-01: choose one of {', '.join(SUPPORTED_VERSIONS)}")
+        return value
+
+    @field_validator("node_instance_type")
+    @classmethod
+    def _instance_type(cls, value: str) -> str:
+        return instance_type(value)
+
+    @field_validator("organization")
+    @classmethod
+    def _organization(cls, value: str) -> str:
+        # the certificate subject's O: X.509 allows 1-64 characters (RFC 5280, ub-organization-name)
+        if not 1 <= len(value) <= 64 or not value.isprintable():
+            raise ValueError("an organization name (the certificates' O) is 1-64 printable characters")
         return value
 
     @field_validator("node_count")

@@ -38,6 +38,7 @@ from app_config.fields import (
     vpc_cidr,
 )
 from app_config.project import LAMBDA_SOURCES, PROJECT_ROOT
+from constructs_lib.aws_names import iam_role_name_problem, lambda_role_name
 from constructs_lib.lattice_rules import (
     AUTH_POLICY_MAX,
     DEFAULT_QUOTAS,
@@ -51,11 +52,11 @@ from constructs_lib.lattice_rules import (
     name_problem,
 )
 from constructs_lib.subnet_plan import VpcLayout
+from constructs_lib.text_rule import text_rule
 
-from ..hello_settings import AMI_LOOKUP_ID, BACKEND_ID, DISCOVERY_SECRET_ID, INSTANCE_PROFILE_ID, PROVIDER_ID, secret_reader_id
+from ..hello_settings import AMI_LOOKUP_ID, BACKEND_ID, DISCOVERY_SECRET_ID, INSTANCE_PROFILE_ID, PROVIDER_ID, account_wide_name, secret_reader_id
 from ..registry import NameClaim, PatternSpec
 from .grants import network_auth_policy, service_auth_policy
-from constructs_lib.text_rule import text_rule
 
 if TYPE_CHECKING:
     from app_config.schema import LatticeConfig
@@ -86,6 +87,7 @@ ENDPOINT_SUBNET_NETMASK = 28  # a free /28 per AZ, as a service-network endpoint
 _PRINCIPAL = text_rule(r"arn:aws[a-z-]*:(iam::\d{12}:(role|user)/[\w+=,.@/-]+|iam::\d{12}:root|sts::\d{12}:assumed-role/[\w+=,.@-]+/[\w+=,.@-]+)")
 _PATH = text_rule(r"/[A-Za-z0-9._~!$&'()+,;=:@%/*?-]*")
 _VPC_ID = text_rule(r"vpc-(?:[0-9a-f]{8}|[0-9a-f]{17})")
+_SUBNET_ID = text_rule(r"subnet-(?:[0-9a-f]{8}|[0-9a-f]{17})")
 _INSTANCE_ID = text_rule(r"i-(?:[0-9a-f]{8}|[0-9a-f]{17})")
 _ALB_ARN = text_rule(r"arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:loadbalancer/app/[A-Za-z0-9-]{1,32}/[0-9a-f]{16}")
 
@@ -364,6 +366,16 @@ class ExistingVpcConfig(StrictModel):
     @classmethod
     def _cidr(cls, value: str) -> str:
         return vpc_cidr(value)
+
+    @field_validator("endpoint_subnet_ids")
+    @classmethod
+    def _subnets(cls, value: list[str]) -> list[str]:
+        for subnet in value:
+            if not _SUBNET_ID(subnet):
+                raise ValueError(f"{subnet!r}: must be a subnet id: subnet- and 8 or 17 hexadecimal digits")
+        if len(set(value)) != len(value):
+            raise ValueError("names each subnet once")
+        return value
 
 
 class ConsumerConfig(StrictModel):
@@ -704,6 +716,10 @@ def topology_problems(settings: TopologySettings) -> Iterable[str]:
                 yield f"{where}.services.{name}.backends.{backend}: its target group would be named {group!r}: {problem}; rename the service or the backend"
             if serving.lambda_source is None:
                 continue
+            role = lambda_role_name(account_wide_name(NAME, f"{name}-{backend}"))
+            problem = iam_role_name_problem(role)
+            if problem:
+                yield f"{where}.services.{name}.backends.{backend}: its function's role would be named {role!r}: {problem}; shorten the service or backend name"
             function = function_name(name, backend)
             if len(function) > FUNCTION_NAME_MAX:
                 yield (
@@ -734,13 +750,22 @@ def topology_problems(settings: TopologySettings) -> Iterable[str]:
             )
     for id_, names in _shared(((name, account.id) for name, account in accounts.items())).items():
         yield (
-            f"{' and '.join(f'{where}.accounts.{name}.id' for name in names)} are all {id_}: an account has one name in a topology "
+            f"{' and '.join(f'{where}.accounts.{name}.id' for name in names)} are {_both(names)} {id_}: an account has one name in a topology "
             "(its stacks and RAM shares are planned by name); use one name"
         )
+    for network_name in sorted(networks):
+        domains = [
+            (name, service.custom_domain) for name, service in services.items() if network_name in service.networks and service.custom_domain is not None
+        ]
+        for domain, names in _shared(domains).items():
+            yield (
+                f"{' and '.join(f'{where}.services.{name}.custom_domain' for name in names)} are {_both(names)} {domain}: "
+                f"they join network {network_name}, where a custom domain names one service"
+            )
     existing = ((name, c.existing_vpc.id) for name, c in consumers.items() if c.existing_vpc is not None)
     for vpc_id, names in _shared(existing).items():
         yield (
-            f"{' and '.join(f'{where}.consumers.{name}.existing_vpc.id' for name in names)} are all {vpc_id}: a VPC is one consumer "
+            f"{' and '.join(f'{where}.consumers.{name}.existing_vpc.id' for name in names)} are {_both(names)} {vpc_id}: a VPC is one consumer "
             "(it takes one service-network association); use one consumer"
         )
     used = {n.owner for n in networks.values()} | {s.owner for s in services.values()} | {c.account for c in consumers.values()}
@@ -779,6 +804,10 @@ def policy_size_problems(settings: TopologySettings, region: str) -> Iterable[st
                 f"{field}: its auth policy, compiled from {where}.access, would be {size} characters: VPC Lattice allows {AUTH_POLICY_MAX}; "
                 "grant fewer principals or paths to it, or split it"
             )
+
+
+def _both(names: list[str]) -> str:
+    return "both" if len(names) == 2 else "all"
 
 
 def _shared(pairs: Iterable[tuple[str, str]]) -> dict[str, list[str]]:

@@ -234,7 +234,7 @@ def _target_group(
                 function_name=function_name(service, backend),
                 source_dir=LAMBDA_SOURCES / folder,
                 handler=HANDLER,
-                iam_name_prefix=stack.iam_name(f"{service}-{backend}"),
+                iam_name_prefix=stack.iam_name(f"{service}-{backend}"),  # config.py checks the role name it makes
                 code=packages[folder],
             ),
         )

@@ -135,6 +135,7 @@ def test_a_vpn_and_a_certificate_when_configured(with_vpn) -> None:
         ({"certificate_arn": CERTIFICATE.replace("111111111111", "999999999999")}, "is in account 999999999999, region eu-west-1; it must be in account 111111111111"),
         ({"edge_vpc_cidr": "10.100.0.0/26"}, "patterns.ingress.edge_vpc_cidr"),
         ({"service_network_name": "servicenetwork-x"}, "patterns.ingress.service_network_name"),
+        ({"service_name": "internal-api"}, "patterns.ingress.service_name = 'internal-api': the edge load balancer would be named 'internal-api-edge': a load balancer name is 1-32"),
     ],
 )
 def test_bad_settings_are_refused_with_the_field(settings: dict, expected: str) -> None:

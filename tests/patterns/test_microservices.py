@@ -270,6 +270,9 @@ def test_the_lattice_transport(lattice) -> None:
         ({"service_changes": {"food": {"options": []}}}, "give at least one option"),
         ({"transport": "lattice", "application_name": "cross-account-microservices-wxyz"}, "its Lattice service would be named 'cross-account-microservices-wxyz-beverage'"),
         ({"domain": "Not A Domain"}, "must be a lowercase DNS domain"),
+        ({"application_name": "internal-orders"}, "patterns.microservices.application_name = 'internal-orders': it names the consumer's load balancer: "
+                                                  "a load balancer name is 1-32 letters, digits and hyphens, not starting or ending with a hyphen, and does not start with 'internal-'"),
+        ({"transport": "lattice", "application_name": "ab"}, "patterns.microservices.application_name = 'ab': it names the service network of the lattice transport: a service network name is 3-63"),
     ],
 )
 def test_bad_settings_are_refused_with_the_field(settings: dict, expected: str) -> None:

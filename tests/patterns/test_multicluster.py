@@ -126,6 +126,9 @@ def test_checkov_has_nothing_unexplained(out) -> None:
         ({"cluster_vpc_cidr": "10.0.0.0/24"}, "patterns.multicluster.cluster_vpc_cidr"),
         ({"accounts": {"cluster3": {"id": "121212121212"}}}, "accounts names 'cluster3', which is not one of clusters (cluster1, cluster2)"),
         ({"accounts": {"cluster2": {"id": "101010101010"}}}, "patterns.multicluster.accounts.cluster2.id = '101010101010': is accounts.clusters.id"),
+        ({"node_instance_type": "large"}, "patterns.multicluster.node_instance_type = 'large': must be an EC2 instance type such as t3.micro"),
+        ({"organization": "o" * 65}, "patterns.multicluster.organization = 'ooo"),
+        ({"organization": ""}, "an organization name (the certificates' O) is 1-64 printable characters"),
     ],
 )
 def test_bad_settings_are_refused_with_the_field(settings: dict, expected: str) -> None:

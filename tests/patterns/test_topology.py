@@ -572,6 +572,11 @@ EXISTING = {"id": "vpc-0a1b2c3d", "cidr_block": "10.0.0.0/16"}
             "patterns.topology.services.orders.backends.main.alb.port = 70000: a port is 1-65535",
         ),
         (
+            {"services": {"orders-and-more": {**ORDERS, "backends": {"the-primary-backend-of-them-all": {"lambda": "hello"}}}}, "access": []},
+            "patterns.topology.services.orders-and-more.backends.the-primary-backend-of-them-all: its function's role would be named "
+            "'topology-orders-and-more-the-primary-backend-of-them-all-lambda-role': an IAM role name is 1-64",
+        ),
+        (
             {"services": {"tg-orders": ORDERS}, "access": []},
             "patterns.topology.services.tg-orders.backends.main: its target group would be named 'tg-orders-main': a target group name is 3-128",
         ),
@@ -587,11 +592,20 @@ EXISTING = {"id": "vpc-0a1b2c3d", "cidr_block": "10.0.0.0/16"}
         ),
         (
             {"consumers": {"client": {"account": "app", "networks": ["hub"], "existing_vpc": EXISTING}, "other": {"account": "app", "networks": ["hub"], "existing_vpc": EXISTING}}},
-            "patterns.topology.consumers.client.existing_vpc.id and patterns.topology.consumers.other.existing_vpc.id are all vpc-0a1b2c3d: a VPC is one consumer",
+            "patterns.topology.consumers.client.existing_vpc.id and patterns.topology.consumers.other.existing_vpc.id are both vpc-0a1b2c3d: a VPC is one consumer",
+        ),
+        (
+            {"consumers": {"client": {"account": "app", "endpoints": ["hub"], "existing_vpc": {**EXISTING, "endpoint_subnet_ids": ["subnet-1"]}}}},
+            "existing_vpc.endpoint_subnet_ids: 'subnet-1': must be a subnet id",
+        ),
+        (
+            {"services": {"orders": {**ORDERS, "custom_domain": "api.example.internal"}, "orders-v2": {**ORDERS, "custom_domain": "api.example.internal"}}, "access": []},
+            "patterns.topology.services.orders.custom_domain and patterns.topology.services.orders-v2.custom_domain are both api.example.internal: "
+            "they join network hub, where a custom domain names one service",
         ),
         (
             {"accounts": {"net": {"id": "400000000001"}, "app": {"id": "400000000001"}}},
-            "patterns.topology.accounts.net.id and patterns.topology.accounts.app.id are all 400000000001: an account has one name in a topology",
+            "patterns.topology.accounts.net.id and patterns.topology.accounts.app.id are both 400000000001: an account has one name in a topology",
         ),
         *[
             (
@@ -632,6 +646,22 @@ def test_an_auth_policy_is_measured_before_synth(tmp_path) -> None:
     network = load_stacks(out)["topology-net"]
     (policy,) = resources(network, "aws_vpclattice_auth_policy").values()
     assert 9_900 < len(policy["policy"]) <= 10_000
+
+
+def test_the_checks_beside_a_bad_region_judge_the_region_written_not_the_default() -> None:
+    """The certificate check reads the region: with the region refused it used to
+    judge against the default one (eu-west-1), which the user never wrote."""
+    certificate = "arn:aws:acm:eu-central-1:400000000002:certificate/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
+    raw = topology_raw(**variant(services={"orders": {**ORDERS, "custom_domain": "orders.example.internal", "certificate_arn": certificate}}))
+    parse_config({**raw, "region": "eu-central-1"})
+    with pytest.raises(ConfigError) as refused:
+        parse_config({**raw, "region": "eu-centrall-1"})
+    first, *rest = refused.value.problems
+    assert first.startswith("region = 'eu-centrall-1': VPC Lattice does not run in this region")
+    assert rest == [
+        "patterns.topology.services.orders.certificate_arn = '" + certificate + "': is in account 400000000002, region eu-central-1; "
+        "it must be in account 400000000002, region eu-centrall-1 (the custom domain of orders)"
+    ]
 
 
 def test_routes_stop_at_the_last_rule_priority_whatever_the_quota() -> None:

@@ -119,6 +119,9 @@ def test_shipped_config_file_is_valid_and_uses_fake_accounts(default_config) -> 
             with_accounts(backend={"type": "s3", "bucket": "Not_A_Bucket"}),
             "backend.bucket = 'Not_A_Bucket': must be a valid S3 bucket name",
         ),
+        (with_accounts(backend={"type": "s3", "bucket": "192.168.5.4"}), "backend.bucket = '192.168.5.4': an S3 bucket name must not look like an IP address"),
+        (with_accounts(backend={"type": "s3", "bucket": "xn--state"}), "backend.bucket = 'xn--state': an S3 bucket name must not start with 'xn--'"),
+        (with_accounts(backend={"type": "s3", "bucket": "state-s3alias"}), "backend.bucket = 'state-s3alias': an S3 bucket name must not end with '-s3alias'"),
         (with_accounts(region="europe"), "region = 'europe': must be an AWS region name such as eu-west-1"),
         (
             {

@@ -69,6 +69,12 @@ def lambda_props(**overrides) -> PythonLambdaProps:
 # --- Lambda -------------------------------------------------------------------------
 
 
+def test_python_lambda_refuses_a_role_name_iam_would() -> None:
+    with pytest.raises(ValueError, match=r"/long: iam_name_prefix = 'p{53}': its role 'p{53}-lambda-role': an IAM role name is 1-64"):
+        PythonLambda(new_stack(), "long", lambda_props(iam_name_prefix="p" * 53))
+    PythonLambda(new_stack(), "fits", lambda_props(iam_name_prefix="p" * 52))
+
+
 def test_python_lambda_role_logs_and_package() -> None:
     stack = new_stack()
     PythonLambda(stack, "hello", lambda_props(environment={"B": "2", "A": "1"}))
