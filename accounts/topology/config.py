@@ -15,6 +15,7 @@ several has ``topology-<account>`` for its first and ``topology-<account>-<layer
 for the others."""
 from __future__ import annotations
 
+import difflib
 import ipaddress
 import tomllib
 from dataclasses import dataclass
@@ -657,7 +658,9 @@ def _known(field: str, value: str, table: str, names: Iterable[str]) -> Optional
     known = sorted(names)
     if value in known:
         return None
-    return f"patterns.{NAME}.{field} = {value!r}: no such name under patterns.{NAME}.{table} (known: {', '.join(known) or 'none'})"
+    close = difflib.get_close_matches(value, known, n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    return f"patterns.{NAME}.{field} = {value!r}: no such name under patterns.{NAME}.{table} (known: {', '.join(known) or 'none'}){hint}"
 
 
 def _checks(config: "LatticeConfig", settings: TopologySettings) -> Iterable[str]:
@@ -743,6 +746,8 @@ def topology_problems(settings: TopologySettings) -> Iterable[str]:
         if problems:
             continue
         consumer, service = consumers[intent.source], services[intent.to]
+        if not set(consumer.reached) <= set(networks) or not set(service.networks) <= set(networks):
+            continue  # a network name is unknown, reported above: the path cannot be judged
         if not set(consumer.reached) & set(service.networks):
             yield (
                 f"{field}: {intent.source} can never reach {intent.to}: the consumer's VPC is on {', '.join(consumer.reached)}, "
@@ -769,6 +774,8 @@ def topology_problems(settings: TopologySettings) -> Iterable[str]:
             "(it takes one service-network association); use one consumer"
         )
     used = {n.owner for n in networks.values()} | {s.owner for s in services.values()} | {c.account for c in consumers.values()}
+    if not used <= set(accounts):
+        return  # an owner is misspelt, reported above: the account it meant would look unused
     for name in sorted(set(accounts) - used):
         yield f"{where}.accounts.{name}: owns no network, service or consumer; remove it, or give it something to deploy"
 

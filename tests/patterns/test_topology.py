@@ -664,6 +664,26 @@ def test_the_checks_beside_a_bad_region_judge_the_region_written_not_the_default
     ]
 
 
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        ({"networks": {"hub": {"owner": "nett"}}}, "patterns.topology.networks.hub.owner = 'nett': no such name under patterns.topology.accounts (known: app, net); did you mean 'net'?"),
+        (
+            {"services": {"orders": {**ORDERS, "networks": ["hubb"]}}},
+            "patterns.topology.services.orders.networks[0] = 'hubb': no such name under patterns.topology.networks (known: hub); did you mean 'hub'?",
+        ),
+        (
+            {"consumers": {"client": {"account": "app", "networks": ["hubb"]}}},
+            "patterns.topology.consumers.client.networks[0] = 'hubb': no such name under patterns.topology.networks (known: hub); did you mean 'hub'?",
+        ),
+    ],
+)
+def test_one_typo_is_one_problem_with_the_name_it_meant(changes: dict, expected: str) -> None:
+    """A misspelt owner made its account look unused ("remove it"); a misspelt network
+    made an intent look unreachable ("add a shared network"): both wrong advice."""
+    assert problems_of(**variant(**changes)) == [expected]
+
+
 def test_routes_stop_at_the_last_rule_priority_whatever_the_quota() -> None:
     routes = [{"path": f"/r{i}", "forward": {"main": 100}} for i in range(101)]
     service = {"owner": "app", "networks": ["hub"], "backends": {"main": {"lambda": "hello"}}, "routes": routes}
