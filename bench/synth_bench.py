@@ -31,7 +31,10 @@ sys.path.insert(0, str(ROOT))  # run as a script: the project's modules
 from constructs_lib.jsii_host import STOCK_ENV as STOCK_HOST_ENV  # noqa: E402
 from constructs_lib.node_runtime import use_project_node  # noqa: E402
 
+from tools.node_scratch import use_node_scratch  # noqa: E402
+
 use_project_node()  # every measured process runs jsii on the project's Node
+use_node_scratch("lattice-bench-node-")  # Testing.synth's cdktf.outdir.* directories go, with it, at exit
 # The anchor: the package's own __init__, which imports every resource module.
 EAGER_IMPORT = "import cdktf, cdktf_cdktf_provider_aws"
 # The floor: the smallest app through the light load, synthesized.

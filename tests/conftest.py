@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import tempfile
 from pathlib import Path
 
 import pytest
 
-# cdktf's Testing.synth makes a directory in Node's temporary directory for every
-# call (cdktf.outdir.*) and never removes it: ~110 a run. Node, started later, puts
-# them here instead; the session removes them at its end (pytest_sessionfinish).
-# Python's own temporary files stay where they were (mkdtemp fixed that already).
-_NODE_SCRATCH = tempfile.mkdtemp(prefix="lattice-tests-node-")
-os.environ["TMPDIR"] = _NODE_SCRATCH
+# cdktf's Testing.synth leaves a cdktf.outdir.* per call in Node's temporary
+# directory (~110 a run): Node, started later, gets a scratch one, removed at exit.
+# Python's own temporary files stay where they were (tempfile chose its directory already).
+from tools.node_scratch import use_node_scratch  # noqa: E402
+
+use_node_scratch("lattice-tests-node-")
 
 # Before jsii starts its Node process, here and in every process a test starts: the
 # project's Node (constructs_lib/node_runtime.py), not an older one of the machine.
@@ -27,10 +25,6 @@ from app_config.loader import load_config  # noqa: E402
 from app_config.schema import LatticeConfig  # noqa: E402
 from tests.helpers import ROOT, TOPOLOGY_EXAMPLES, load_stacks, synth, topology_example_config  # noqa: E402
 from tools.terraform_offline import OfflineTerraform, TerraformUnavailable  # noqa: E402
-
-
-def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    shutil.rmtree(_NODE_SCRATCH, ignore_errors=True)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -440,3 +440,31 @@ def test_testing_synth_leaves_no_directory_in_the_machines_temporary_directory()
     cdk.Testing.synth(stack)
     assert set(glob.glob(pattern)) == before
     assert os.environ["TMPDIR"].startswith(os.path.join(tempfile.gettempdir(), "lattice-tests-node-"))
+
+
+def test_a_process_that_uses_the_node_scratch_leaves_nothing_behind(tmp_path) -> None:
+    """The bench runs Testing.synth outside pytest: its cdktf.outdir.* directories go
+    to its Node scratch directory, which is gone once the process exits."""
+    import glob
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import sys; sys.path.insert(0, sys.argv[1])\n"
+        "from tools.node_scratch import use_node_scratch\n"
+        "print(use_node_scratch('lattice-check-node-'), flush=True)\n"
+        "from constructs_lib import aws\n"
+        "from constructs_lib.cdk import TerraformStack, Testing\n"
+        "stack = TerraformStack(Testing.app(), 'scratch')\n"
+        "aws.provider.AwsProvider(stack, 'aws', region='eu-west-1')\n"
+        "Testing.synth(stack)\n"
+        "import glob, os; assert glob.glob(os.path.join(os.environ['TMPDIR'], 'cdktf.outdir.*')), 'synth wrote there'\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "TMPDIR"}
+    env["TMPDIR"] = str(tmp_path)  # where Node would put them otherwise
+    done = subprocess.run([sys.executable, "-c", script, str(ROOT)], capture_output=True, text=True, timeout=300, env=env, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    scratch = done.stdout.split()[0]
+    assert scratch.startswith(str(tmp_path)) and not os.path.exists(scratch)
+    assert glob.glob(str(tmp_path / "cdktf.outdir.*")) == []
