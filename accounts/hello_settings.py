@@ -10,7 +10,7 @@ from pydantic import Field, field_validator
 
 from app_config.fields import AuthPolicyMode, DiscoveryChannel, PatternSettings, lattice_name
 
-from .registry import AccountRole, NameClaim
+from .registry import AccountRole, NameClaim, account_scope
 
 SERVICE = AccountRole("service", "Owns the Lattice services (and the Lambda behind them).")
 CONSUMER = AccountRole(
@@ -70,7 +70,7 @@ class HelloServiceSettings(PatternSettings):
 
 def hello_service_claims(pattern: str, settings: HelloServiceSettings, account_id: str) -> Iterable[NameClaim]:
     """The names the hello service creates in the service account."""
-    where = f"account {account_id} (accounts.{SERVICE.name})"
+    where = account_scope(account_id)
     yield NameClaim("Lattice service name", where, settings.service_name, f"patterns.{pattern}.service_name")
     yield NameClaim("Lattice target group name", where, settings.target_group_name, f"patterns.{pattern}.target_group_name")
     function = hello_function_name(pattern)
@@ -100,5 +100,5 @@ def consumer_stack_claims(
         fixed[secret_reader_id(producer)] = f"the discovery secret reader of {producer}"
     for construct_id, holder in fixed.items():
         yield NameClaim("construct id", where, construct_id, f"{holder} of {stack}", fixed=True)
-    account = f"account {account_id} (accounts.{CONSUMER.name})"
+    account = account_scope(account_id)
     yield NameClaim("IAM name prefix", account, account_wide_name(pattern, "consumer"), f"the {pattern} consumer instances' role", fixed=True)

@@ -40,6 +40,12 @@ class AccountRole:
     description: str
 
 
+def account_scope(account_id: str) -> str:
+    """The scope of names unique per account: one string per account id, whatever
+    role or pattern names it, so claims of two patterns in one account meet."""
+    return f"account {account_id}"
+
+
 @dataclass(frozen=True)
 class NameClaim:
     """A name a pattern creates where names must be unique (``kind`` within

@@ -60,13 +60,12 @@ def parse_config(raw: dict[str, Any], source: str = "<config>") -> LatticeConfig
         failed = {str(error["loc"][0]) for error in exc.errors() if error["loc"]}
         if failed.isdisjoint(CHECKED_SECTIONS) and all(error["loc"] for error in exc.errors()):
             # The checks do not read the bad sections: check the rest as it stands.
-            rest = {k: v for k, v in raw.items() if k not in failed}
+            partial = LatticeConfig.model_validate({k: v for k, v in raw.items() if k not in failed})
             region = raw.get("region")
             if "region" in failed and isinstance(region, str) and REGION_FORMAT(region):
-                # a region unknown to botocore: the checks that read the region (certificates,
-                # ARNs) judge the one written, not the default
-                rest = {**rest, "region": region, "extra_regions": [*rest.get("extra_regions", []), region]}
-            partial = LatticeConfig.model_validate(rest)
+                # a region unknown to botocore: the checks that read it (certificates, ARNs)
+                # judge the one written, not the default; nothing else is taken as known
+                partial = partial.model_copy(update={"region": region})
             problems += cross_section_problems(partial)
         raise ConfigError(source, problems) from None
     problems = cross_section_problems(config)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import importlib.resources
 import json
+import re
 from typing import Any, Iterable
 
 from botocore import __version__ as BOTOCORE_VERSION
@@ -39,6 +40,18 @@ def lattice_regions() -> frozenset[str]:
         for region, endpoint in partition["services"].get(LATTICE_SERVICE, {}).get("endpoints", {}).items()
         if region in partition["regions"] and not endpoint.get("deprecated")
     )
+
+
+SUPPORTED_PARTITION = "aws"  # the stacks write arn:aws:... ARNs
+
+
+def partition_of(region: str) -> str:
+    """The partition (aws, aws-cn, aws-us-gov, ...) whose region pattern ``region``
+    has, per botocore's endpoint data; "aws" when none has it."""
+    for partition in _partitions():
+        if region in partition["regions"] or re.fullmatch(partition["regionRegex"], region):
+            return str(partition["partition"])
+    return SUPPORTED_PARTITION
 
 
 def region_problem(value: str, allowed: frozenset[str], what: str, extra: Iterable[str]) -> str | None:

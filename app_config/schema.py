@@ -8,7 +8,6 @@ each pattern brings its own section model and the account roles it uses.
 """
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Optional, Union
 
 from pydantic import BaseModel, Discriminator, Field, Tag, ValidationInfo, create_model, field_validator
@@ -19,12 +18,13 @@ from constructs_lib.text_rule import text_rule
 from .fields import ROLE_ARN, ROLE_ARN_RULE, AccountConfig, StrictModel, VpcConfig, iam_role_name
 from .fields import NAME as _VPC_NAME
 from .project import DEFAULT_STATE_DIR, NOT_FOR_STATE
-from .regions import REGION_FORMAT, lattice_regions, region_problem
+from .regions import REGION_FORMAT, SUPPORTED_PARTITION, lattice_regions, partition_of, region_problem
 
 # Tags the stacks set themselves (provider default tags), and AWS's rules for tags.
 PROJECT_TAGS = ("Project", "Pattern", "AccountRole")
 _TAG_TEXT = text_rule(r"[\w .:/=+\-@]*", any_script=True)  # letters in any script, digits, spaces, _ . : / = + - @
 
+_PRINTABLE = text_rule(r"[^\x00-\x1f\x7f]+")  # no control characters (newlines, tabs, escapes)
 _S3_BUCKET = text_rule(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
 _IP_SHAPED = text_rule(r"\d+\.\d+\.\d+\.\d+")
 # S3's general purpose bucket naming rules reserve these for its own kinds of buckets and aliases.
@@ -44,8 +44,8 @@ class LocalBackendConfig(StrictModel):
     @field_validator("state_dir")
     @classmethod
     def _relative(cls, value: str) -> str:
-        if not value or value.startswith("/") or ".." in value.split("/"):
-            raise ValueError("must be a relative path inside the project, without '..'")
+        if not _PRINTABLE(value) or value.startswith("/") or ".." in value.split("/"):
+            raise ValueError("must be a relative path inside the project, without '..' or control characters")
         top = value.strip("/").split("/")[0]
         if top in NOT_FOR_STATE:
             raise ValueError(f"must not be inside {top}/ ({NOT_FOR_STATE[top]})")
@@ -89,8 +89,8 @@ class S3BackendConfig(StrictModel):
     @field_validator("key_prefix")
     @classmethod
     def _key_prefix(cls, value: str) -> str:
-        if not value or value.startswith("/") or value.endswith("/"):
-            raise ValueError("must be non-empty and neither start nor end with '/'")
+        if not _S3_KEY_PREFIX(value) or value.startswith("/") or value.endswith("/"):
+            raise ValueError("must be letters, digits and !-_.*'()/ (S3's safe key characters), neither starting nor ending with '/'")
         return value
 
     @field_validator("role_arn")
@@ -101,6 +101,10 @@ class S3BackendConfig(StrictModel):
         return value
 
 
+_S3_KEY_PREFIX = text_rule(r"[A-Za-z0-9!_.*'()/-]{1,900}")
+_HCP_PROJECT = text_rule(r"[A-Za-z0-9 _-]{3,40}")
+_RUNNER_LABEL = text_rule(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
+_TERRAFORM_RELEASE = text_rule(r"1\.(1[0-9]|[2-9][0-9])\.\d+")
 _HCP_NAME = text_rule(r"[A-Za-z0-9_-]+")
 _HOSTNAME = text_rule(r"(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
 WORKSPACE_NAME_MAX = 90  # HCP Terraform's limit on a workspace name
@@ -128,6 +132,13 @@ class CloudBackendConfig(StrictModel):
     def _prefix(cls, value: str) -> str:
         if not _HCP_NAME(value) or len(value) > WORKSPACE_NAME_MAX - 10:
             raise ValueError(f"a workspace name is letters, digits, - and _ (at most {WORKSPACE_NAME_MAX} with the stack's name)")
+        return value
+
+    @field_validator("project")
+    @classmethod
+    def _project(cls, value: Optional[str]) -> Optional[str]:
+        if value is not None and not _HCP_PROJECT(value):
+            raise ValueError("an HCP Terraform project name is 3-40 letters, digits, spaces, - and _")
         return value
 
     @field_validator("hostname")
@@ -180,10 +191,17 @@ class PipelineConfig(StrictModel):
             raise ValueError("a branch name: letters, digits, . _ / -, no leading or trailing /, no // or ..")
         return value
 
+    @field_validator("runner")
+    @classmethod
+    def _runner(cls, value: str) -> str:
+        if not _RUNNER_LABEL(value):
+            raise ValueError("a runs-on label: letters, digits, . _ -, such as ubuntu-latest")
+        return value
+
     @field_validator("terraform_version")
     @classmethod
     def _version(cls, value: str) -> str:
-        if not re.fullmatch(r"1\.(1[0-9]|[2-9][0-9])\.\d+", value):
+        if not _TERRAFORM_RELEASE(value):
             raise ValueError("a Terraform release such as 1.11.4 (1.10 or later: the stacks need it)")
         return value
 
@@ -260,6 +278,9 @@ class LatticeConfig(StrictModel):
         )
         if problem:
             raise ValueError(problem)
+        partition = partition_of(value)
+        if partition != SUPPORTED_PARTITION:
+            raise ValueError(f"is in the {partition} partition: the stacks write {SUPPORTED_PARTITION} ARNs (arn:{SUPPORTED_PARTITION}:...) only")
         return value
 
     @field_validator("project")

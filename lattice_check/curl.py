@@ -35,7 +35,7 @@ from .topology import Element, Network, Service, Topology, VpcLink
 
 __all__ = ["Answer", "BadInput", "Client", "HttpCall", "curl"]
 
-_TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")  # an HTTP method is a token (RFC 9110)
+_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+", re.ASCII)  # an HTTP method is a token (RFC 9110), matched whole
 
 
 def curl(
@@ -113,7 +113,7 @@ def http_call(
         raise BadInput(f"URL {url!r}: give http://<service DNS name, custom domain or Lattice service name>/path")
     if port == 0:
         raise BadInput(f"URL {url!r}: port 0 is not a port (1-65535)")
-    if not _TOKEN.match(method):
+    if not _TOKEN.fullmatch(method):
         raise BadInput(f"-X {method!r}: an HTTP method is a token (letters, digits and !#$%&'*+.^_`|~-), such as GET or POST")
     if principal is not None and caller(principal) is None:
         raise BadInput(

@@ -11,7 +11,7 @@ from pydantic import Field, field_validator
 from app_config.fields import lattice_name
 
 from ..hello_settings import CONSUMER, SERVICE, HelloServiceSettings, consumer_stack_claims, hello_service_claims
-from ..registry import AccountRole, NameClaim, PatternSpec, required_account
+from ..registry import AccountRole, NameClaim, PatternSpec, account_scope, required_account
 
 if TYPE_CHECKING:
     from app_config.schema import LatticeConfig
@@ -62,11 +62,11 @@ def _claims(config: LatticeConfig, settings: CentralizedSettings) -> Iterable[Na
     for stack in (SERVICE_STACK, NETWORK_STACK, CONSUMER_STACK):
         yield NameClaim("stack name", "the app", stack, "the centralized pattern", fixed=True)
     yield from hello_service_claims(NAME, settings, service.id)
-    yield NameClaim("secret name", f"account {service.id} (accounts.service)", SERVICES_SECRET, "the centralized service's discovery secret", fixed=True)
-    yield NameClaim("secret name", f"account {network.id} (accounts.network)", NETWORK_SECRET, "the central network's discovery secret", fixed=True)
+    yield NameClaim("secret name", account_scope(service.id), SERVICES_SECRET, "the centralized service's discovery secret", fixed=True)
+    yield NameClaim("secret name", account_scope(network.id), NETWORK_SECRET, "the central network's discovery secret", fixed=True)
     yield NameClaim(
         "Lattice service network name",
-        f"account {network.id} (accounts.network)",
+        account_scope(network.id),
         settings.service_network_name,
         "patterns.centralized.service_network_name",
     )

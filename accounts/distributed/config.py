@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Iterable
 from pydantic import Field
 
 from ..hello_settings import CONSUMER, SERVICE, HelloServiceSettings, consumer_stack_claims, hello_service_claims
-from ..registry import NameClaim, PatternSpec, required_account
+from ..registry import NameClaim, PatternSpec, account_scope, required_account
 
 if TYPE_CHECKING:
     from app_config.schema import LatticeConfig
@@ -42,12 +42,12 @@ def _claims(config: LatticeConfig, settings: DistributedSettings) -> Iterable[Na
     for stack in (SERVICE_STACK, CONSUMER_STACK):
         yield NameClaim("stack name", "the app", stack, "the distributed pattern", fixed=True)
     yield from hello_service_claims(NAME, settings, service.id)
-    yield NameClaim("secret name", f"account {service.id} (accounts.service)", SERVICES_SECRET, "the distributed service's discovery secret", fixed=True)
+    yield NameClaim("secret name", account_scope(service.id), SERVICES_SECRET, "the distributed service's discovery secret", fixed=True)
     yield from consumer_stack_claims(NAME, CONSUMER_STACK, config.vpcs, consumer.id, reads=[SERVICE_STACK])
     for vpc in config.vpcs:
         network = network_name(vpc)
         yield NameClaim("construct id", f"stack {CONSUMER_STACK}", network, f"vpcs.{vpc} (its service network)")
-        yield NameClaim("Lattice service network name", f"account {consumer.id} (accounts.consumer)", network, f"vpcs.{vpc} (its service network)")
+        yield NameClaim("Lattice service network name", account_scope(consumer.id), network, f"vpcs.{vpc} (its service network)")
 
 
 PATTERN = PatternSpec(

@@ -17,7 +17,7 @@ from constructs_lib.aws_names import LOAD_BALANCER_NAME_MAX, load_balancer_name_
 from constructs_lib.subnet_plan import VpcLayout
 
 from ..hello_settings import PROVIDER_ID, SERVICE, HelloServiceSettings, account_wide_name, hello_service_claims
-from ..registry import AccountRole, NameClaim, PatternSpec, required_account
+from ..registry import AccountRole, NameClaim, PatternSpec, account_scope, required_account
 
 if TYPE_CHECKING:
     from app_config.schema import LatticeConfig
@@ -167,7 +167,7 @@ def _checks(config: LatticeConfig, settings: IngressSettings) -> Iterable[str]:
 
 def _claims(config: LatticeConfig, settings: IngressSettings) -> Iterable[NameClaim]:
     service, edge = required_account(config, SERVICE), required_account(config, EDGE)
-    service_account, edge_account = f"account {service.id} (accounts.service)", f"account {edge.id} (accounts.edge)"
+    service_account, edge_account = account_scope(service.id), account_scope(edge.id)
     for stack in (SERVICE_STACK, EDGE_STACK):
         yield NameClaim("stack name", "the app", stack, "the ingress pattern", fixed=True)
         yield NameClaim("construct id", f"stack {stack}", PROVIDER_ID, "the AWS provider", fixed=True)

@@ -17,7 +17,7 @@ from constructs_lib.subnet_plan import VpcLayout
 from constructs_lib.text_rule import text_rule
 
 from ..hello_settings import CONSUMER, PROVIDER_ID, account_wide_name
-from ..registry import NameClaim, PatternSpec, required_account
+from ..registry import NameClaim, PatternSpec, account_scope, required_account
 
 if TYPE_CHECKING:
     from app_config.schema import LatticeConfig
@@ -213,7 +213,7 @@ def _certificate_problems(
 
 def _claims(config: LatticeConfig, settings: MicroservicesSettings) -> Iterable[NameClaim]:
     consumer = required_account(config, CONSUMER)
-    consumer_account = f"account {consumer.id} (accounts.consumer)"
+    consumer_account = account_scope(consumer.id)
     yield NameClaim("stack name", "the app", CONSUMER_STACK, "the microservices pattern's consumer stack", fixed=True)
     yield NameClaim("construct id", f"stack {CONSUMER_STACK}", PROVIDER_ID, "the AWS provider", fixed=True)
     yield NameClaim("secret name", consumer_account, settings.application_name, "patterns.microservices.application_name")
@@ -224,7 +224,7 @@ def _claims(config: LatticeConfig, settings: MicroservicesSettings) -> Iterable[
         yield NameClaim("Lattice service network name", consumer_account, settings.application_name, "patterns.microservices.application_name")
     for name, service in settings.services.items():
         field = f"patterns.microservices.services.{name}"
-        account = f"account {service.account.id} ({field}.account)"
+        account = account_scope(service.account.id)
         yield NameClaim("stack name", "the app", service_stack_name(name), field)
         yield NameClaim("DynamoDB table name", account, qualified(settings, name), field)
         for handler in HANDLERS:

@@ -19,7 +19,7 @@ from constructs_lib.subnet_plan import VpcLayout
 from constructs_lib.text_rule import text_rule
 
 from ..hello_settings import PROVIDER_ID
-from ..registry import AccountRole, NameClaim, PatternSpec, required_account
+from ..registry import AccountRole, NameClaim, PatternSpec, account_scope, required_account
 
 if TYPE_CHECKING:
     from app_config.schema import LatticeConfig
@@ -176,19 +176,19 @@ def cluster_stacks(settings: MulticlusterSettings, cluster: str) -> tuple[str, .
 
 def _claims(config: LatticeConfig, settings: MulticlusterSettings) -> Iterable[NameClaim]:
     account = required_account(config, CLUSTERS_ROLE)
-    where = f"account {account.id} (accounts.clusters)"
+    where = account_scope(account.id)
     field = "patterns.multicluster"
     yield NameClaim("stack name", "the app", ENVIRONMENT_STACK, "the multicluster pattern", fixed=True)
     yield NameClaim("Lattice service network name", where, settings.service_network_name, f"{field}.service_network_name")
     yield NameClaim("IAM role name", where, settings.client_role_name, f"{field}.client_role_name")
     for other in settings.other_accounts(config):
-        yield NameClaim("IAM role name", f"account {other}", settings.client_role_name, f"{field}.client_role_name")
+        yield NameClaim("IAM role name", account_scope(other), settings.client_role_name, f"{field}.client_role_name")
     for cluster in settings.clusters:
         for stack in cluster_stacks(settings, cluster):
             yield NameClaim("stack name", "the app", stack, f"{field}.clusters")
             yield NameClaim("construct id", f"stack {stack}", PROVIDER_ID, "the AWS provider", fixed=True)
         home = settings.account_of(config, cluster)
-        yield NameClaim("EKS cluster name", where if home.id == account.id else f"account {home.id}", eks_cluster_name(cluster), f"{field}.clusters")
+        yield NameClaim("EKS cluster name", where if home.id == account.id else account_scope(home.id), eks_cluster_name(cluster), f"{field}.clusters")
 
 
 def _checks(config: LatticeConfig, settings: MulticlusterSettings) -> Iterable[str]:

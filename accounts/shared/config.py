@@ -13,7 +13,7 @@ from app_config.fields import AccountConfig, AuthPolicyMode, PatternSettings, St
 from constructs_lib.subnet_plan import VpcLayout
 
 from ..hello_settings import PROVIDER_ID, account_wide_name
-from ..registry import AccountRole, NameClaim, PatternSpec, required_account
+from ..registry import AccountRole, NameClaim, PatternSpec, account_scope, required_account
 
 if TYPE_CHECKING:
     from app_config.schema import LatticeConfig
@@ -161,7 +161,7 @@ def _checks(config: LatticeConfig, settings: SharedSettings) -> Iterable[str]:
 
 def _claims(config: LatticeConfig, settings: SharedSettings) -> Iterable[NameClaim]:
     common = required_account(config, COMMON)
-    account = f"account {common.id} (accounts.common)"
+    account = account_scope(common.id)
     common_stack = f"stack {COMMON_STACK}"
     yield NameClaim("stack name", "the app", COMMON_STACK, "the shared pattern's common stack", fixed=True)
     yield NameClaim("Lattice service name", account, SERVICE_NAME, "the shared service", fixed=True)
@@ -177,7 +177,7 @@ def _claims(config: LatticeConfig, settings: SharedSettings) -> Iterable[NameCla
         for construct_id in tenant_construct_ids(name):
             yield NameClaim("construct id", common_stack, construct_id, field)
         yield NameClaim("Lattice service network name", account, tenant.service_network, f"{field}.service_network")
-        tenant_account = f"account {tenant.account.id} ({field}.account)"
+        tenant_account = account_scope(tenant.account.id)
         yield NameClaim("Lambda function name", tenant_account, tenant_function_name(name), field)
         yield NameClaim("IAM name prefix", tenant_account, account_wide_name(NAME, f"{name}-caller"), field)
 

@@ -56,7 +56,7 @@ from constructs_lib.subnet_plan import VpcLayout
 from constructs_lib.text_rule import text_rule
 
 from ..hello_settings import AMI_LOOKUP_ID, BACKEND_ID, DISCOVERY_SECRET_ID, INSTANCE_PROFILE_ID, PROVIDER_ID, account_wide_name, secret_reader_id
-from ..registry import NameClaim, PatternSpec
+from ..registry import NameClaim, PatternSpec, account_scope
 from .grants import network_auth_policy, service_auth_policy
 
 if TYPE_CHECKING:
@@ -719,16 +719,16 @@ def topology_problems(settings: TopologySettings) -> Iterable[str]:
                 yield f"{where}.services.{name}.backends.{backend}: its target group would be named {group!r}: {problem}; rename the service or the backend"
             if serving.lambda_source is None:
                 continue
+            function = function_name(name, backend)
             role = lambda_role_name(account_wide_name(NAME, f"{name}-{backend}"))
             problem = iam_role_name_problem(role)
-            if problem:
-                yield f"{where}.services.{name}.backends.{backend}: its function's role would be named {role!r}: {problem}; shorten the service or backend name"
-            function = function_name(name, backend)
-            if len(function) > FUNCTION_NAME_MAX:
+            if len(function) > FUNCTION_NAME_MAX:  # its role's name is longer still: one problem, one fix
                 yield (
                     f"{where}.services.{name}.backends.{backend}: its function would be named {function!r}, {len(function)} characters: "
                     f"Lambda allows {FUNCTION_NAME_MAX}; shorten the service or backend name"
                 )
+            elif problem:
+                yield f"{where}.services.{name}.backends.{backend}: its function's role would be named {role!r}: {problem}; shorten the service or backend name"
     yield from _quota_problems(settings)
     for name, consumer in consumers.items():
         problem = _known(f"consumers.{name}.account", consumer.account, "accounts", accounts)
@@ -859,20 +859,20 @@ def _claims(config: "LatticeConfig", settings: TopologySettings) -> Iterable[Nam
     for stack in planned_stacks(settings):
         yield NameClaim("stack name", "the app", stack.name, f"{where}.accounts.{stack.account}")
         if settings.discovery == "secrets_manager" and stack.layer != "services":
-            yield NameClaim("secret name", f"account {settings.accounts[stack.account].id}", secret_name(stack.name), f"{where}.discovery")
+            yield NameClaim("secret name", account_scope(settings.accounts[stack.account].id), secret_name(stack.name), f"{where}.discovery")
     for name, network in settings.networks.items():
         account = settings.accounts.get(network.owner)
         if account is not None:
-            yield NameClaim("Lattice service network name", f"account {account.id}", name, f"{where}.networks.{name}")
+            yield NameClaim("Lattice service network name", account_scope(account.id), name, f"{where}.networks.{name}")
     for name, service in settings.services.items():
         account = settings.accounts.get(service.owner)
         if account is not None:
-            yield NameClaim("Lattice service name", f"account {account.id}", name, f"{where}.services.{name}")
+            yield NameClaim("Lattice service name", account_scope(account.id), name, f"{where}.services.{name}")
             for backend, serving in service.backends.items():
                 field = f"{where}.services.{name}.backends.{backend}"
-                yield NameClaim("Lattice target group name", f"account {account.id}", target_group_name(name, backend), f"{field} (its target group)")
+                yield NameClaim("Lattice target group name", account_scope(account.id), target_group_name(name, backend), f"{field} (its target group)")
                 if serving.lambda_source is not None:
-                    yield NameClaim("Lambda function name", f"account {account.id}", function_name(name, backend), field)
+                    yield NameClaim("Lambda function name", account_scope(account.id), function_name(name, backend), field)
     yield from _consumer_stack_claims(settings)
 
 

@@ -2,13 +2,12 @@
 networks and services."""
 from __future__ import annotations
 
-import re
-
 from .. import aws
 from ..cdk import Construct
+from ..text_rule import text_rule
 from .validation import fail, is_token
 
-_DESTINATION = re.compile(r"^arn:aws[a-z-]*:(logs|s3|firehose):")
+_DESTINATION = text_rule(r"arn:aws[a-z-]*:(logs|s3|firehose):\S+")
 
 
 class AccessLogs(Construct):
@@ -17,7 +16,7 @@ class AccessLogs(Construct):
 
     def __init__(self, scope: Construct, id: str, *, resource_arn: str, destination_arn: str) -> None:
         super().__init__(scope, id)
-        if not is_token(destination_arn) and not _DESTINATION.match(destination_arn):
+        if not is_token(destination_arn) and not _DESTINATION(destination_arn):
             fail(
                 self,
                 "destination_arn",

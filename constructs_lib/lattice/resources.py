@@ -7,8 +7,11 @@ from typing import Literal, Optional, Sequence
 
 from .. import aws
 from ..cdk import Construct
+from ..text_rule import text_rule
 from .validation import check_choice, check_name, fail, is_token
 
+
+_PORT_RANGE = text_rule(r"\d{1,5}(?:-\d{1,5})?")
 
 @dataclass(frozen=True)
 class ResourceGatewayProps:
@@ -66,9 +69,9 @@ class ResourceConfiguration(Construct):
         if len(given) != 1:
             fail(self, "domain_name/ip_address/arn", given, "give exactly one of domain_name, ip_address or arn")
         for text in props.port_ranges:
+            shaped = _PORT_RANGE(str(text))  # str.isdigit() took other scripts' digits, and ² (int() then raised)
             low, _, high = str(text).partition("-")
-            ok = low.isdigit() and (not high or high.isdigit())
-            if not is_token(text) and (not ok or not 1 <= int(low) <= int(high or low) <= 65535):
+            if not is_token(text) and (not shaped or not 1 <= int(low) <= int(high or low) <= 65535):
                 fail(self, "port_ranges", text, "a port range is 'N' or 'N-M' with 1 <= N <= M <= 65535")
         definition = aws.vpclattice_resource_configuration.VpclatticeResourceConfigurationResourceConfigurationDefinition(
             dns_resource=[

@@ -8,7 +8,7 @@ from typing import Literal, Optional, Sequence
 from .. import aws
 from ..cdk import Construct, ITerraformDependable
 from ..lattice_rules import health_check_path_problem
-from .validation import check_choice, check_name, check_quota, check_range, fail
+from .validation import check_choice, check_name, check_quota, check_range, fail, is_token
 
 TargetGroupType = Literal["LAMBDA", "IP", "INSTANCE", "ALB"]
 TargetProtocol = Literal["HTTP", "HTTPS", "TCP"]
@@ -144,7 +144,7 @@ class TargetGroup(Construct):
             check_range(self, "health_check.healthy_threshold", hc.healthy_threshold, 2, 10, "a healthy threshold")
             check_range(self, "health_check.unhealthy_threshold", hc.unhealthy_threshold, 2, 10, "an unhealthy threshold")
             check_range(self, "health_check.port", hc.port, 1, 65535, "a health check port")
-            problem = health_check_path_problem(hc.path)
+            problem = None if is_token(hc.path) else health_check_path_problem(hc.path)
             if problem:
                 fail(self, "health_check.path", hc.path, problem)
 

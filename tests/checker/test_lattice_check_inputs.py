@@ -62,6 +62,7 @@ def test_a_matrix_path_that_is_a_directory(default_out: Path, capsys) -> None:
         (["http://[::1/"], "URL 'http://[::1/': Invalid IPv6 URL"),
         (["-X", "GE T", "http://lambda-service/"], "-X 'GE T': an HTTP method is a token"),
         (["-X", "", "http://lambda-service/"], "-X '': an HTTP method is a token"),
+        (["-X", "GET\n", "http://lambda-service/"], "-X 'GET\\n': an HTTP method is a token"),
         (["--principal", "alice", "http://lambda-service/"], "--principal 'alice': give the caller's IAM ARN"),
         (["--principal", "arn:aws:s3:::bucket", "http://lambda-service/"], "--principal 'arn:aws:s3:::bucket': give the caller's IAM ARN"),
     ],

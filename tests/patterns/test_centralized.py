@@ -205,13 +205,13 @@ def test_shared_accounts_skip_the_share_between_them(tmp_path_factory) -> None:
             ACCOUNTS,
             {"centralized": {"enabled": True, "service_name": "lambda-service"}},
             "patterns.distributed.service_name and patterns.centralized.service_name both make 'lambda-service': "
-            "Lattice service names are unique in account 111111111111 (accounts.service); rename one",
+            "Lattice service names are unique in account 111111111111; rename one",
         ),
         (
             ACCOUNTS,
             {"centralized": {"enabled": True, "target_group_name": "lambdatarget"}},
             "patterns.distributed.target_group_name and patterns.centralized.target_group_name both make 'lambdatarget': "
-            "Lattice target group names are unique in account 111111111111 (accounts.service)",
+            "Lattice target group names are unique in account 111111111111",
         ),
         (
             ACCOUNTS,

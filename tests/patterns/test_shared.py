@@ -194,7 +194,7 @@ def test_open_mode_and_organization_sharing(tmp_path) -> None:
         (
             dict(tenant_changes={"green": {"service_network": "blue-service-network"}}),
             "patterns.shared.tenants.blue.service_network and patterns.shared.tenants.green.service_network both make "
-            "'blue-service-network': Lattice service network names are unique in account 666666666666 (accounts.common)",
+            "'blue-service-network': Lattice service network names are unique in account 666666666666",
         ),
         (
             dict(tenant_changes={"green": {"network_vpc_cidr": "192.168.0.0/22"}}),

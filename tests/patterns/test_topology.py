@@ -19,7 +19,7 @@ from lattice_check.curl import curl
 from lattice_check.graph import Model
 from lattice_check.tfjson import decode_json_argument
 from lattice_check.verify import diff, load_topology, probes, render_matrix, verify
-from tests.helpers import PATTERNS_BESIDE_TOPOLOGY, ROOT, TOPOLOGY_EXAMPLES, cross_stack_problems, load_stacks, resources, synth, topology_example_config, topology_raw
+from tests.helpers import ACCOUNTS, PATTERNS_BESIDE_TOPOLOGY, ROOT, TOPOLOGY_EXAMPLES, cross_stack_problems, load_stacks, resources, synth, topology_example_config, topology_raw
 from tools.mock_apply import run_mocked
 
 EXAMPLES = TOPOLOGY_EXAMPLES
@@ -682,6 +682,37 @@ def test_one_typo_is_one_problem_with_the_name_it_meant(changes: dict, expected:
     """A misspelt owner made its account look unused ("remove it"); a misspelt network
     made an intent look unreachable ("add a shared network"): both wrong advice."""
     assert problems_of(**variant(**changes)) == [expected]
+
+
+def test_a_name_too_long_for_lambda_is_one_problem_not_its_role_too() -> None:
+    backend = "b" * 45
+    problems = problems_of(**variant(services={"orders-api": {**ORDERS, "backends": {backend: {"lambda": "hello"}}}}, access=[]))
+    assert problems == [
+        f"patterns.topology.services.orders-api.backends.{backend}: its function would be named 'topology-orders-api-{backend}', 65 characters: "
+        "Lambda allows 64; shorten the service or backend name"
+    ]
+
+
+def test_a_topology_name_meets_another_patterns_in_the_same_account() -> None:
+    """Claims of two patterns in one account used to carry different scope texts
+    ('account 1 (accounts.service)' and 'account 1') and so never met."""
+    raw = topology_raw(
+        accounts={"svc": {"id": "111111111111"}, "cons": {"id": "222222222222"}},
+        networks={"net": {"owner": "svc"}},
+        services={"lambda-service": {"owner": "svc", "networks": ["net"], "backends": {"main": {"lambda": "hello"}}}},
+        consumers={"c1": {"account": "cons", "networks": ["net"]}},
+        access=[{"from": "c1", "to": "lambda-service"}],
+    )
+    raw["accounts"] = json.loads(json.dumps(ACCOUNTS))
+    raw["patterns"]["distributed"] = {"enabled": True, "target_group_name": "lambda-service-main"}
+    with pytest.raises(ConfigError) as refused:
+        parse_config(raw)
+    assert refused.value.problems == [
+        "patterns.distributed.service_name and patterns.topology.services.lambda-service both make 'lambda-service': "
+        "Lattice service names are unique in account 111111111111; rename one",
+        "patterns.distributed.target_group_name and patterns.topology.services.lambda-service.backends.main (its target group) both make "
+        "'lambda-service-main': Lattice target group names are unique in account 111111111111; rename one",
+    ]
 
 
 def test_routes_stop_at_the_last_rule_priority_whatever_the_quota() -> None:

@@ -274,6 +274,13 @@ def test_every_problem_is_reported_at_once_fields_and_rules_across_sections() ->
     )
 
 
+def test_a_bad_region_hides_no_other_region_problem() -> None:
+    """The checks beside a refused region judge the region written, without taking
+    it as known: a backend in the same unknown region is still refused."""
+    found = problems(with_accounts(region="xx-fake-1", backend={"type": "s3", "bucket": "state", "region": "xx-fake-1"}))
+    assert [p.split(" = ")[0] for p in found] == ["region", "backend.region"], found
+
+
 def test_rules_across_sections_wait_for_the_sections_they_read() -> None:
     """A bad VPC field hides the collision checks that read vpcs (they would judge a
     default), but not the field problems."""
@@ -314,6 +321,14 @@ def test_a_section_without_enabled_means_the_default(default_config) -> None:
 def test_regions_and_tags_follow_aws_rules(raw: dict, expected: str) -> None:
     (problem,) = problems(raw)
     assert problem.startswith(expected), problem
+
+
+def test_a_region_of_another_partition_is_refused_even_when_declared() -> None:
+    """Every ARN the stacks write is arn:aws:...: in GovCloud or China they would name
+    the wrong partition (and policies measured before synth would be too short)."""
+    for region, partition in (("us-gov-west-1", "aws-us-gov"), ("cn-north-1", "aws-cn")):
+        found = problems(with_accounts(region=region, extra_regions=[region]))
+        assert found == [f"region = {region!r}: is in the {partition} partition: the stacks write aws ARNs (arn:aws:...) only"], found
 
 
 def test_a_new_region_is_accepted_when_declared() -> None:

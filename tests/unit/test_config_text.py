@@ -41,8 +41,20 @@ def _with_suffix(raw: dict, path: Path, suffix: str) -> dict:
     return changed
 
 
+# What the shipped config leaves out or comments out: every backend and pipeline field set.
+_BACKENDS_AND_PIPELINE = {
+    "s3": {"type": "s3", "bucket": "state", "region": "eu-west-1", "key_prefix": "lattice/cdktf", "role_arn": "arn:aws:iam::111111111111:role/state"},
+    "cloud": {"type": "cloud", "organization": "octank", "workspace_prefix": "lattice-", "hostname": "app.terraform.io", "project": "Network team"},
+    "local": {"type": "local", "state_dir": "terraform-state"},
+}
+_PIPELINE = {"oidc_role_name": "deploy", "branch": "release/1", "runner": "ubuntu-latest", "terraform_version": "1.11.4"}
+
+
 def _shipped_configs() -> dict[str, dict]:
-    configs = {"lattice.toml": tomllib.loads((ROOT / "lattice.toml").read_text())}
+    shipped = tomllib.loads((ROOT / "lattice.toml").read_text())
+    configs = {"lattice.toml": shipped}
+    for kind, backend in _BACKENDS_AND_PIPELINE.items():
+        configs[f"lattice.toml with a {kind} backend"] = {**shipped, "backend": backend, "pipeline": _PIPELINE, "tags": {"Team": "network"}, "project": "lattice"}
     for example in sorted(TOPOLOGY_EXAMPLES.glob("*.toml")):
         configs[example.name] = topology_raw(**tomllib.loads(example.read_text()))
     return configs
@@ -61,7 +73,7 @@ def test_no_text_field_takes_a_trailing_newline() -> None:
             except ConfigError:
                 continue
             accepted.append(f"{name}: {path}")
-    assert tried > 200
+    assert tried > 400
     assert accepted == []
 
 
@@ -70,6 +82,7 @@ def test_no_text_field_takes_a_trailing_newline() -> None:
     [
         ({"accounts": {"service": {"id": "١١١١١١١١١١١١"}}}, "accounts.service.id"),  # Arabic-Indic digits
         ({"region": "eu-west-١"}, "region"),
+        ({"pipeline": {"terraform_version": "1.11.٤"}}, "pipeline.terraform_version"),
         ({"accounts": {"service": {"id": "111111111111", "role_arn": "arn:aws:iam::111111111111:role/té"}}}, "accounts.service.role_arn"),
     ],
 )

@@ -161,6 +161,8 @@ def test_access_log_destination_kind() -> None:
     stack = new_stack()
     with breaks(r"unit/logs: destination_arn = 'arn:aws:sqs:eu-west-1:1:q': access logs go to a CloudWatch Logs"):
         AccessLogs(stack, "logs", resource_arn=SN_ARN, destination_arn="arn:aws:sqs:eu-west-1:1:q")
+    with breaks(r"unit/newline: destination_arn = 'arn:aws:logs:\\n': access logs go to"):
+        AccessLogs(stack, "newline", resource_arn=SN_ARN, destination_arn="arn:aws:logs:\n")
 
 
 def test_auth_policy_needs_aws_iam() -> None:
@@ -383,7 +385,7 @@ def rule(listener: Listener, id: str, **overrides):
         (dict(match=RuleMatch(path=PathMatch("/a b"))), r"match.path.value = '/a b': .*only letters, digits and @:%_\+\.~#\?&/=-"),
         (dict(match=RuleMatch(headers=[HeaderMatch("x version", "v")])), r"match.headers\[0\] = 'x version: v': a header name is 1-100 of HTTP's token characters"),
         (dict(match=RuleMatch(headers=[HeaderMatch("h" * 101, "v")])), r"a header name is 1-100"),
-        (dict(match=RuleMatch(headers=[HeaderMatch("x-version", "v" * 201)])), r"a header value to match is 1-200 visible ASCII characters"),
+        (dict(match=RuleMatch(headers=[HeaderMatch("x-version", "v" * 201)])), r"a header value to match is 1-200 characters, no control characters"),
         (dict(match=RuleMatch(headers=[HeaderMatch("x-version", "")])), r"a header value to match is 1-200"),
     ],
 )
@@ -592,6 +594,9 @@ def test_resource_rules() -> None:
         ResourceConfiguration(stack, "two", ResourceConfigurationProps(name="two-kinds", resource_gateway=gateway, domain_name="a", ip_address="b"))
     with breaks(r"unit/ports: port_ranges = '9000-80': a port range is 'N' or 'N-M' with 1 <= N <= M <= 65535"):
         ResourceConfiguration(stack, "ports", ResourceConfigurationProps(name="ports", resource_gateway=gateway, port_ranges=["9000-80"], domain_name="a"))
+    for index, digits in enumerate(("\u0664\u0664\u0663", "\u00b2", "80\n")):  # Arabic-Indic 443, a superscript 2 (int() raised), a newline
+        with breaks(r"port_ranges = .*: a port range is 'N' or 'N-M'"):
+            ResourceConfiguration(stack, f"digits-{index}", ResourceConfigurationProps(name=f"digits-{index}", resource_gateway=gateway, port_ranges=[digits], domain_name="a"))
     with breaks(r"unit/rg: name = 'rgw-a': a resource gateway name is 3-40"):
         ResourceGateway(stack, "rg", ResourceGatewayProps(name="rgw-a", vpc_id="vpc-1", subnet_ids=["s"]))
 

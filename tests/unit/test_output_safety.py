@@ -123,7 +123,7 @@ def test_main_refuses_state_inside_the_output_directory(project: Path) -> None:
         ("lambda/state", "must not be inside lambda/ (the Lambda sources, zipped into every function package)"),
         (".git/state", "must not be inside .git/ (git's own data)"),
         (".venv", "must not be inside .venv/ (removed by `make clean`)"),
-        ("../state", "must be a relative path inside the project, without '..'"),
+        ("../state", "must be a relative path inside the project, without '..' or control characters"),
     ],
 )
 def test_state_dir_is_refused_where_something_else_would_delete_or_publish_it(state_dir: str, rule: str) -> None:
