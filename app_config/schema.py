@@ -247,7 +247,7 @@ class LatticeConfig(StrictModel):
     )
     region: str = Field(
         default="eu-west-1",
-        description="AWS region of every stack (Lattice resources are regional); one where VPC Lattice runs, per AWS's endpoint data in botocore.",
+        description="AWS region of every stack (Lattice resources are regional); one where VPC Lattice runs, per AWS's endpoint data in botocore, in the aws partition (the stacks write arn:aws: ARNs).",
     )
     project: str = Field(default="lattice-cdktf", description="Value of the Project default tag.")
     tags: dict[str, str] = Field(
