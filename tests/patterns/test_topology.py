@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from accounts.topology.config import TopologySettings, planned_stacks
+from accounts.topology.grants import service_auth_policy
 from app_config.loader import ConfigError, parse_config
 from lattice_check.backends import remote_state_producers
 from lattice_check.curl import curl
@@ -713,6 +714,22 @@ def test_a_topology_name_meets_another_patterns_in_the_same_account() -> None:
         "patterns.distributed.target_group_name and patterns.topology.services.lambda-service.backends.main (its target group) both make "
         "'lambda-service-main': Lattice target group names are unique in account 111111111111; rename one",
     ]
+
+
+def test_a_service_policy_is_measured_as_terraform_writes_it(terraform, tmp_path) -> None:
+    """A service's policy goes out through jsonencode: its length is the one Terraform
+    gives, & < > escaped included (asked of terraform console itself)."""
+    from accounts.topology.config import applied_size
+
+    settings = parse_config(topology_raw(**variant(access=[{"from": "client", "to": "orders", "paths": ["/a&b*", "/c&d&e*"]}]))).patterns.topology
+    arn = "arn:aws:vpc-lattice:eu-west-1:400000000002:service/svc-0123456789abcdef0"
+    policy = service_auth_policy(settings, "orders", service_arn=arn, vpc_id_of=lambda consumer: "vpc-0123456789abcdef0")
+    assert policy is not None
+    text = policy.text()
+    expression = f"length(jsonencode(jsondecode({json.dumps(text)})))"
+    console = subprocess.run([terraform.terraform, "console"], input=expression, capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert console.returncode == 0, console.stderr
+    assert applied_size(text, encoded_by_terraform=True) == int(console.stdout.strip()) == len(text) + 15
 
 
 def test_routes_stop_at_the_last_rule_priority_whatever_the_quota() -> None:
