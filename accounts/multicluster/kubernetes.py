@@ -82,9 +82,10 @@ def platform_objects(settings: MulticlusterSettings, *, certificate_arn: str) ->
             "metadata": {"name": gateway, "namespace": gateway},
             "spec": {
                 "gatewayClassName": GATEWAY_CLASS,
+                # The original also has https-listener-with-default-domain (443 HTTPS, no hostname): the
+                # Gateway API v1 CRD refuses two listeners of one port, protocol and hostname, and no route uses it.
                 "listeners": [
                     {"name": "http-listener", "port": 80, "protocol": "HTTP", "allowedRoutes": allowed},
-                    {"name": "https-listener-with-default-domain", "port": 443, "protocol": "HTTPS", "allowedRoutes": allowed},
                     {
                         "name": "https-listener-with-custom-domain",
                         "port": 443,

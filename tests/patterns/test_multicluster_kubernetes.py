@@ -81,6 +81,33 @@ def test_gateway_api_kinds_match_their_schemas() -> None:
     assert "hostnames/0 must match pattern" in json.loads(run.stdout)[0]["problem"], "the validator can fail"
 
 
+def listener_rule_problems(gateway: dict) -> list[str]:
+    """The Gateway CRD's own x-kubernetes-validations on spec.listeners (Gateway API
+    v1.x, standard channel), which the schema validators above do not evaluate: the
+    API server refuses a Gateway that breaks one."""
+    listeners = gateway["spec"]["listeners"]
+    problems = []
+    if len({l["name"] for l in listeners}) != len(listeners):
+        problems.append("Listener name must be unique within the Gateway")
+    if len({(l["port"], l["protocol"], l.get("hostname")) for l in listeners}) != len(listeners):
+        problems.append("Combination of port, protocol and hostname must be unique for each listener")
+    if any(l["protocol"] == "HTTPS" and "tls" in l and l["tls"].get("mode", "Terminate") != "Terminate" for l in listeners):
+        problems.append("tls mode must be Terminate for protocol HTTPS")
+    return problems
+
+
+def test_the_gateway_passes_the_crds_listener_rules() -> None:
+    """The original's Gateway has two 443 HTTPS listeners without a hostname, which
+    the v1 CRD refuses (so nothing of the seed deployed); the unused one is left out."""
+    (gateway,) = by_kind(every_object(), "Gateway")
+    assert listener_rule_problems(gateway) == []
+    assert [l["name"] for l in gateway["spec"]["listeners"]] == ["http-listener", "https-listener-with-custom-domain"]
+    routed = {p["sectionName"] for r in by_kind(every_object(), "HTTPRoute") for p in r["spec"]["parentRefs"]}
+    assert routed == {l["name"] for l in gateway["spec"]["listeners"]}, "every listener is used by a route"
+    original = {**gateway, "spec": {**gateway["spec"], "listeners": [*gateway["spec"]["listeners"], {"name": "https-listener-with-default-domain", "port": 443, "protocol": "HTTPS"}]}}
+    assert listener_rule_problems(original) == ["Combination of port, protocol and hostname must be unique for each listener"]
+
+
 def test_auth_policies_match_the_crd_and_admit_only_the_other_clusters_apps() -> None:
     policies = by_kind(every_object(), "IAMAuthPolicy")
     assert [p["metadata"]["name"] for p in policies] == ["demo-cluster1-iam-auth-policy", "demo-cluster2-iam-auth-policy"]
