@@ -219,11 +219,13 @@ def build_consumer_vpcs(
     vpcs: Mapping[str, VpcConfig],
     layouts: Optional[Mapping[str, VpcLayout]] = None,
     lattice_ports: Optional[Mapping[str, Sequence[int]]] = None,
+    endpoint_ports: Optional[Mapping[str, Sequence[int]]] = None,
 ) -> dict[str, ConsumerVpc]:
     """Every VPC of ``vpcs`` (by Name tag) with its endpoints and client instances,
     sharing one AMI lookup and one SSM instance profile; ``layouts`` replaces the
     subnet plan of the VPCs it names (a topology VPC with service-network endpoints),
-    ``lattice_ports`` the ports their clients call (default 80)."""
+    ``lattice_ports`` the ports their clients call (default 80), ``endpoint_ports`` those
+    they call on service-network endpoints in the VPC (default none)."""
     ami = AmazonLinux2023Ami(stack, AMI_LOOKUP_ID)
     profile = SsmInstanceProfile(stack, INSTANCE_PROFILE_ID, name_prefix=stack.iam_name("consumer"))
     return {
@@ -233,6 +235,7 @@ def build_consumer_vpcs(
             ConsumerVpcProps(
                 name=name, layout=(layouts or {}).get(name, vpc.layout), instance_type=vpc.instance_type, ami_id=ami.id, instance_profile=profile.name,
                 detailed_monitoring=vpc.detailed_monitoring, lattice_ports=tuple((lattice_ports or {}).get(name, (80,))),
+                endpoint_ports=tuple((endpoint_ports or {}).get(name, ())),
             ),
         )
         for name, vpc in vpcs.items()

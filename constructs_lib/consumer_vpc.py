@@ -24,6 +24,7 @@ class ConsumerVpcProps:
     instance_profile: str
     detailed_monitoring: bool = True  # 1-minute EC2 metrics (charged per instance)
     lattice_ports: Sequence[int] = (80,)  # what the association's security group admits from the VPC
+    endpoint_ports: Sequence[int] = ()  # what the clients call on service-network endpoints in the VPC (none: no endpoints)
 
 
 class ConsumerVpc(Construct):
@@ -49,7 +50,7 @@ class ConsumerVpc(Construct):
                 instance_type=props.instance_type,
                 ami_id=props.ami_id,
                 instance_profile=props.instance_profile,
-                egress=client_instance_egress(cidr),
+                egress=client_instance_egress(cidr, props.lattice_ports, props.endpoint_ports),
                 depends_on=endpoints.endpoints,  # SSM agent registers once endpoints exist
                 detailed_monitoring=props.detailed_monitoring,
             ),

@@ -153,13 +153,20 @@ class ClientInstances(Construct):
             accept_risks(instance, risks)
 
 
-def client_instance_egress(vpc_cidr: str) -> list[Rule]:
+def client_instance_egress(vpc_cidr: str, lattice_ports: Sequence[int] = (80,), endpoint_ports: Sequence[int] = ()) -> list[Rule]:
     """Least egress that still lets the seed's test run: SSM endpoints (443 inside
-    the VPC) and Lattice services (80 to the link-local range Lattice answers on)."""
-    return [
-        tcp(443, vpc_cidr, "HTTPS to the SSM interface endpoints"),
-        tcp(80, LATTICE_LINK_LOCAL_CIDR, "HTTP to VPC Lattice services"),
-    ]
+    the VPC), Lattice services on each port the clients call (to the link-local
+    range Lattice answers on through the VPC's association) and, with service-network
+    endpoints in the VPC, each port they are called on (their addresses are the VPC's)."""
+    through_endpoints = 443 in endpoint_ports
+    rules = [tcp(443, vpc_cidr, "HTTPS to the SSM interface endpoints" + (" and the service-network endpoints" if through_endpoints else ""))]
+    rules += [tcp(port, LATTICE_LINK_LOCAL_CIDR, f"{_scheme(port)} to VPC Lattice services") for port in lattice_ports]
+    rules += [tcp(port, vpc_cidr, f"{_scheme(port)} to the service-network endpoints") for port in endpoint_ports if port != 443]
+    return rules
+
+
+def _scheme(port: int) -> str:
+    return "HTTPS" if port == 443 else "HTTP"
 
 
 @dataclass(frozen=True)

@@ -184,7 +184,8 @@ def build_consumers(stack: TopologyStack) -> None:
     created = {name: consumer.created_vpc for name, consumer in mine.items() if consumer.created_vpc is not None}
     layouts = {name: consumer.layout for name, consumer in mine.items() if consumer.created_vpc is not None}
     ports = {name: consumer_ports(stack.settings, name) for name in mine}
-    vpcs: dict[str, ConsumerVpc | ExistingConsumerVpc] = dict(build_consumer_vpcs(stack, created, layouts, ports) if created else {})
+    endpoint_ports = {name: ports[name] for name, consumer in mine.items() if consumer.endpoints}
+    vpcs: dict[str, ConsumerVpc | ExistingConsumerVpc] = dict(build_consumer_vpcs(stack, created, layouts, ports, endpoint_ports) if created else {})
     for name, consumer in mine.items():
         if consumer.existing_vpc is not None:
             vpcs[name] = ExistingConsumerVpc(

@@ -116,6 +116,16 @@ def test_a_vpc_reaches_further_networks_through_endpoints(outputs) -> None:
     assert sorted(associations) == ["analytics-vpc_service-network-association_association", "legacy-vpc_service-network-association_association"]
 
 
+def test_the_test_instances_may_call_every_port_and_path_their_vpc_is_given(outputs) -> None:
+    """The instances' egress used to be 80 to Lattice's link-local range only: a call
+    through a service-network endpoint (whose addresses are the VPC's) or over HTTPS
+    left the instance never; the endpoint's own group admitted it in vain."""
+    analytics = load_stacks(outputs["mixed"])["topology-analytics"]
+    (group,) = (g for name, g in resources(analytics, "aws_security_group").items() if name.startswith("analytics-vpc_instances"))
+    egress = sorted((rule["from_port"], rule["cidr_blocks"][0]) for rule in group["egress"])
+    assert egress == [(80, "10.31.0.0/24"), (80, "169.254.171.0/24"), (443, "10.31.0.0/24"), (443, "169.254.171.0/24")]
+
+
 # ---- auth policies compiled from the intents (the README shows these)
 
 
