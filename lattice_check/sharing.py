@@ -34,6 +34,10 @@ def sharing(topology: Topology, resource_arn: str, account: str, organizations: 
                     continue
                 return True, f"{given} {account} inside the organization ({why})"
             accepted = [stack for stack, by in share.accepted_in if by == account]
+            inside, why = _same_organization(organizations, owner, account)
+            if not accepted and inside:
+                # with RAM sharing with Organizations enabled (assumed), a member gets a member's share at once
+                return True, f"{given} {account} inside the organization ({why}): no invitation to accept (RAM sharing with Organizations enabled, assumed)"
             if not accepted:
                 return False, f"{given} {account}, but no stack of that account accepts the invitation"
             return True, f"{given} {account}, accepted in {', '.join(accepted)}"

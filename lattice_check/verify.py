@@ -151,7 +151,8 @@ def verify(settings: TopologySettings, model: Model) -> list[Checked]:
     organizations = Organizations()
     if settings.organization is not None:
         org_id = settings.organization.arn.rsplit("/", 1)[-1]
-        organizations = Organizations({account.id: org_id for account in settings.accounts.values()})
+        members = settings.organization.members
+        organizations = Organizations({account.id: org_id for name, account in settings.accounts.items() if members is None or name in members})
     missing = sorted(
         {stack_name(settings, c.account, "consumers") for c in settings.consumers.values()} - set(model.stacks)
     )

@@ -123,7 +123,7 @@ class NetworkConfig(StrictModel):
     )
     sharing: Literal["ram", "organization"] = Field(
         default="ram",
-        description="`ram`: a RAM share with each account that uses the network, accepted there; `organization`: one share with `organization.arn`, nothing to accept.",
+        description="`ram`: a RAM share with each account that uses the network, accepted there unless both accounts are in `organization`; `organization`: one share with `organization.arn`, nothing to accept.",
     )
     access_logs: bool = Field(default=False, description="Access logs of the network to a CloudWatch log group of its owner, kept 365 days.")
 
@@ -482,9 +482,17 @@ class AccessIntent(StrictModel):
 
 class OrganizationConfig(StrictModel):
     """The AWS Organization that networks with `sharing = "organization"` are shared
-    with; every account of the topology is taken to be a member."""
+    with, RAM sharing with it enabled (it must be, to share with it), and which
+    accounts of the topology are its members."""
 
     arn: str = Field(description="The organization's ARN, arn:aws:organizations::<management account>:organization/o-...")
+    members: Optional[list[str]] = Field(
+        default=None,
+        description=(
+            "The accounts (names under `accounts`) in the organization; unset: every account of the topology. A member gets a network "
+            "shared with it by another member without an invitation (nothing to accept); an account outside accepts the share's invitation."
+        ),
+    )
 
     @field_validator("arn")
     @classmethod
@@ -615,6 +623,23 @@ def planned_stacks(settings: TopologySettings) -> tuple[PlannedStack, ...]:
     )
 
 
+def is_member(settings: TopologySettings, account: str) -> bool:
+    """Whether ``account`` (a name) is in the topology's organization."""
+    organization = settings.organization
+    return organization is not None and (organization.members is None or account in organization.members)
+
+
+def accepts_invitation(settings: TopologySettings, account: str, network: str) -> bool:
+    """Whether ``account`` must accept a RAM invitation to use ``network``: it is
+    shared by RAM from another account, and not inside the organization (with RAM
+    sharing with Organizations enabled, a member gets what another member shares
+    with it at once; an accepter there finds no invitation and fails)."""
+    owner = settings.networks[network].owner
+    if owner == account or settings.networks[network].sharing != "ram":
+        return False
+    return not (is_member(settings, owner) and is_member(settings, account))
+
+
 def network_users(settings: TopologySettings, network: str) -> set[str]:
     """The accounts (names) whose VPCs reach ``network`` or whose services join it."""
     return {c.account for c in settings.consumers.values() if network in c.reached} | {
@@ -690,6 +715,8 @@ def topology_problems(settings: TopologySettings) -> Iterable[str]:
             yield problem
         if network.sharing == "organization" and settings.organization is None:
             yield f"{where}.networks.{name}.sharing = 'organization': {where}.organization.arn is required to share within an organization"
+        elif network.sharing == "organization" and not is_member(settings, network.owner):
+            yield f"{where}.networks.{name}.sharing = 'organization': its owner {network.owner} is not in {where}.organization.members; only a member shares with its organization"
     for name, service in services.items():
         problem = _known(f"services.{name}.owner", service.owner, "accounts", accounts)
         if problem:
@@ -773,6 +800,11 @@ def topology_problems(settings: TopologySettings) -> Iterable[str]:
             f"{' and '.join(f'{where}.consumers.{name}.existing_vpc.id' for name in names)} are {_both(names)} {vpc_id}: a VPC is one consumer "
             "(it takes one service-network association); use one consumer"
         )
+    if settings.organization is not None:
+        for index, member in enumerate(settings.organization.members or ()):
+            problem = _known(f"organization.members[{index}]", member, "accounts", accounts)
+            if problem:
+                yield problem
     used = {n.owner for n in networks.values()} | {s.owner for s in services.values()} | {c.account for c in consumers.values()}
     if not used <= set(accounts):
         return  # an owner is misspelt, reported above: the account it meant would look unused
@@ -899,7 +931,8 @@ def _consumer_stack_claims(settings: TopologySettings) -> Iterable[NameClaim]:
             DISCOVERY_SECRET_ID: "the discovery secret",
         }
         for network in sorted({network for name in mine for network in settings.consumers[name].reached}):
-            fixed[share_accepter_id(network)] = f"the acceptance of network {network}'s share"
+            if network in settings.networks and accepts_invitation(settings, stack.account, network):
+                fixed[share_accepter_id(network)] = f"the acceptance of network {network}'s share"
             owner = settings.networks[network].owner if network in settings.networks else None
             if owner in settings.accounts:
                 producer = stack_name(settings, owner, "networks")

@@ -54,6 +54,7 @@ from .config import (
     LISTENER_PORT,
     NAME,
     BackendConfig,
+    accepts_invitation,
     PlannedStack,
     TopologySettings,
     consumer_ports,
@@ -123,7 +124,7 @@ class TopologyStack(AccountStack):
             config = self.settings.networks[name]
             outputs = self.outputs_of(self.producer(config.owner, "networks"))
             accepted: list[ITerraformDependable] = []
-            if config.owner != self.planned.account and config.sharing == "ram":
+            if accepts_invitation(self.settings, self.planned.account, name):
                 first = first_layer_using(self.settings, self.planned.account, name)
                 if first == self.planned.layer:
                     accepted.append(RamShareAccepter(self, share_accepter_id(name), share_arn=outputs.get(NETWORK_SHARE_ARNS, name)).resource)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from accounts.topology.config import TopologySettings, planned_stacks
+from accounts.topology.config import TopologySettings, accepts_invitation, planned_stacks
 from accounts.topology.grants import service_auth_policy
 from app_config.loader import ConfigError, parse_config
 from lattice_check.backends import remote_state_producers
@@ -87,10 +87,27 @@ def test_sharing_ram_outside_and_organization_inside(outputs) -> None:
     stacks = load_stacks(outputs["mixed"])
     assert len(resources(stacks["topology-partner"], "aws_ram_resource_share_accepter")) == 1
     assert "aws_ram_resource_share_accepter" not in stacks["topology-partner-services"]["resource"]  # accepted once per account
-    assert len(resources(stacks["topology-reports"], "aws_ram_resource_share_accepter")) == 1  # the partner network only
-    # the analytics account accepts the partner network (RAM), not the platform one (organization)
-    (accepter,) = resources(stacks["topology-analytics"], "aws_ram_resource_share_accepter").values()
+    (accepter,) = resources(stacks["topology-partner"], "aws_ram_resource_share_accepter").values()
     assert accepter["share_arn"] == "${data.terraform_remote_state.topology-platform.outputs.network_share_arns.partner}"
+    # reports and analytics are members: with RAM sharing with Organizations on, RAM sends them no
+    # invitation for the partner network's share, and an accepter there would fail (none found)
+    for member in ("topology-reports", "topology-analytics"):
+        assert "aws_ram_resource_share_accepter" not in stacks[member]["resource"], member
+    association = resources(stacks["topology-reports-services"] if "topology-reports-services" in stacks else stacks["topology-reports"], "aws_vpclattice_service_network_service_association")
+    assert all("depends_on" not in body for body in association.values())
+
+
+def test_only_accounts_outside_the_organization_accept_invitations() -> None:
+    """Every account was taken to be a member, and every account but the owner got an
+    accepter for a RAM share: in an organization with RAM sharing on, those fail."""
+    raw = variant(organization={"arn": "arn:aws:organizations::400000000001:organization/o-abcdefghij"})
+    settings = parse_config(topology_raw(**raw)).patterns.topology
+    assert not accepts_invitation(settings, "app", "hub")  # both members: no invitation
+    outside = {**raw, "organization": {**raw["organization"], "members": ["net"]}}
+    assert accepts_invitation(parse_config(topology_raw(**outside)).patterns.topology, "app", "hub")
+    assert accepts_invitation(parse_config(topology_raw(**BASE)).patterns.topology, "app", "hub")  # no organization declared
+    typo = {**raw, "organization": {**raw["organization"], "members": ["nett"]}}
+    assert any("organization.members[0] = 'nett': no such name under patterns.topology.accounts" in p for p in problems_of(**typo))
 
 
 def test_an_existing_vpc_is_looked_up_and_associated_not_created(outputs) -> None:
