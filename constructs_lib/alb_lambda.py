@@ -88,3 +88,4 @@ class InternalLambdaAlb(Construct):
         behind_lattice = "internal listener behind VPC Lattice, as in the reference; TLS ends at Lattice"
         accept_risks(listener, [("CKV_AWS_2", behind_lattice), ("CKV_AWS_103", behind_lattice)])
         self.arn = self.alb.arn
+        self.listener = listener  # what an ALB-type Lattice target needs before it is registered

@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from . import aws
+from .account_provider import stack_account
 from .cdk import Construct
 from .policy import Statement, policy_document
 
@@ -34,7 +35,9 @@ class ServiceRole(Construct):
         if (service is None) == (role_of_account is None):
             raise ValueError(f"{self.node.path}: give service or role_of_account")
         if service is not None:
-            trust = Statement(effect="Allow", actions=list(actions), principal={"Service": service})
+            # Pod Identity: only for clusters of this account (a cluster elsewhere cannot borrow it)
+            deputy = {"StringEquals": {"aws:SourceAccount": stack_account(self).account_id}} if service == POD_IDENTITY_PRINCIPAL else {}
+            trust = Statement(effect="Allow", actions=list(actions), principal={"Service": service}, conditions=deputy)
         else:
             assert role_of_account is not None
             account = role_of_account.split(":")[4]

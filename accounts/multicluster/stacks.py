@@ -108,6 +108,9 @@ class MulticlusterEnvironmentStack(AccountStack):
             comment=f"{settings.domain}: the clusters' services, associated with each cluster VPC",
             vpc=[aws.route53_zone.Route53ZoneVpc(vpc_id=anchor.id, vpc_region=self.region)],
             lifecycle=TerraformResourceLifecycle(ignore_changes=["vpc"]),  # the clusters add their associations
+            # ExternalDNS writes the services' records here, outside Terraform: a destroy that runs
+            # before it has removed them would stop at HostedZoneNotEmpty
+            force_destroy=True,
         )
         authority = RootCertificateAuthority(
             self, "certificate-authority",

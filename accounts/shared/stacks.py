@@ -165,7 +165,7 @@ class SharedCommonAccountStack(AccountStack):
         target_group = TargetGroup(
             self,
             TARGET_GROUP_NAME,
-            TargetGroupProps(name=TARGET_GROUP_NAME, type="ALB", port=80, protocol="HTTP", vpc_id=main.id, targets=[Target(alb.arn, port=80)]),
+            TargetGroupProps(name=TARGET_GROUP_NAME, type="ALB", port=80, protocol="HTTP", vpc_id=main.id, targets=[Target(alb.arn, port=80, depends_on=[alb.listener])]),
         )
         service = LatticeService(self, SERVICE_NAME, LatticeServiceProps(name=SERVICE_NAME, auth_type="AWS_IAM"))
         Listener(

@@ -37,6 +37,9 @@ class Target:
 
     id: str
     port: Optional[int] = None
+    # what must exist while the target is registered: an ALB target, its listener on the
+    # port (Lattice forwards to it), so it registers after it and deregisters before it goes
+    depends_on: Sequence[ITerraformDependable] = ()
 
 
 @dataclass(frozen=True)
@@ -107,7 +110,7 @@ class TargetGroup(Construct):
             id,
             target_group_identifier=self.id,
             target=aws.vpclattice_target_group_attachment.VpclatticeTargetGroupAttachmentTarget(id=target.id, port=target.port),
-            depends_on=list(depends_on) or None,
+            depends_on=[*depends_on, *target.depends_on] or None,
         )
 
     def bind_service(self, where: Construct, field: str, service_path: str) -> None:

@@ -100,6 +100,25 @@ def test_each_cluster_as_in_the_original_with_the_same_cidr(stacks, cluster: str
     assert identities == {("apps", "default"), ("aws-application-networking-system", "gateway-api-controller"), ("external-dns", "external-dns")}
 
 
+def test_pod_identity_roles_trust_only_clusters_of_their_account(stacks) -> None:
+    """pods.eks.amazonaws.com alone would let a cluster of any account borrow the role
+    (confused deputy): every such trust is held to its own account."""
+    trusted = 0
+    for name in (ENVIRONMENT, CLUSTER1, CLUSTER2):
+        account = stacks[name]["provider"]["aws"][0]["allowed_account_ids"][0]
+        for role in resources(stacks[name], "aws_iam_role").values():
+            (statement,) = decode_json_argument(role["assume_role_policy"])["Statement"]
+            if statement["Principal"] == {"Service": "pods.eks.amazonaws.com"}:
+                trusted += 1
+                assert statement["Condition"] == {"StringEquals": {"aws:SourceAccount": account}}, role["name"]
+    assert trusted == 5  # the apps' client role, and per cluster the controller's and ExternalDNS's
+
+
+def test_the_private_zone_can_be_destroyed_with_the_records_externaldns_left(stacks) -> None:
+    (zone,) = resources(stacks[ENVIRONMENT], "aws_route53_zone").values()
+    assert zone["force_destroy"] is True
+
+
 def test_the_controller_role_is_not_vpc_lattice_star(stacks) -> None:
     inline = resources(stacks[CLUSTER1], "aws_iam_role_policy")["controller-role_inline"]
     actions = [a for s in decode_json_argument(inline["policy"])["Statement"] for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])]

@@ -115,6 +115,14 @@ def test_directory_service_lambda_alb_and_lattice_service(stacks) -> None:
     assert data_sources(common, "aws_ec2_managed_prefix_list")["lattice-prefix-list"]["name"] == "com.amazonaws.eu-west-1.vpc-lattice"
 
 
+def test_the_alb_target_is_registered_after_its_listener_and_deregistered_before(stacks) -> None:
+    """Lattice forwards to the ALB's listener on the target group's port: the
+    attachment waits for it on create, and goes first on destroy."""
+    (attachment,) = resources(stacks[COMMON], "aws_vpclattice_target_group_attachment").values()
+    (listener_name,) = resources(stacks[COMMON], "aws_lb_listener")
+    assert attachment["depends_on"] == [f"aws_lb_listener.{listener_name}"]
+
+
 def test_service_auth_policy_is_the_originals_two_conditional_statements(stacks) -> None:
     policy = resources(stacks[COMMON], "aws_vpclattice_auth_policy")["shared-service_auth-policy"]["policy"]
     statements = decode_json_argument(policy)["Statement"]
