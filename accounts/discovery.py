@@ -73,12 +73,16 @@ def publish_service_network(
     *,
     network: ServiceNetwork,
     ram_share_arn: str,
-    secret_name: str,
+    secret_name: Optional[str],
     reader_account_ids: Sequence[str],
 ) -> None:
+    """The network's ids as outputs and, unless ``secret_name`` is None (readers that
+    use remote state only), in a discovery secret of that name."""
     TerraformOutput(stack, SERVICE_NETWORK_ID, value=network.id)
     TerraformOutput(stack, SERVICE_NETWORK_ARN, value=network.arn)
     TerraformOutput(stack, RAM_SHARE_ARN, value=ram_share_arn)
+    if secret_name is None:
+        return
     _publish_secret(
         stack,
         name=secret_name,

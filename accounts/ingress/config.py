@@ -173,7 +173,8 @@ def _claims(config: LatticeConfig, settings: IngressSettings) -> Iterable[NameCl
         yield NameClaim("construct id", f"stack {stack}", PROVIDER_ID, "the AWS provider", fixed=True)
     yield from hello_service_claims(NAME, settings, service.id)
     yield NameClaim("Lattice service network name", service_account, settings.service_network_name, "patterns.ingress.service_network_name")
-    yield NameClaim("secret name", service_account, NETWORK_SECRET, "the ingress service network's discovery secret", fixed=True)
+    if settings.discovery == "secrets_manager":
+        yield NameClaim("secret name", service_account, NETWORK_SECRET, "the ingress service network's discovery secret", fixed=True)
     yield NameClaim("load balancer name", edge_account, load_balancer_name(settings), "patterns.ingress.service_name (+ -edge)")
     yield NameClaim("IAM name prefix", edge_account, account_wide_name(NAME, "client"), "the ingress test client's role", fixed=True)
 

@@ -54,7 +54,9 @@ class IngressServiceAccountStack(AccountStack):
         self.network.attach_auth_policy(auth_policy_for_consumer(settings.auth_policy, edge, [service.arn]))
         self.network.associate_service(f"service-{SERVICE_KEY}", service=service)
         share = self.network.share_with("ram-share", [edge], name="ingress service network")
-        publish_service_network(self, network=self.network, ram_share_arn=share.arn, secret_name=NETWORK_SECRET, reader_account_ids=[edge])
+        # seed 003 has no code to follow: a secret only for the channel that reads it
+        secret = NETWORK_SECRET if settings.discovery == "secrets_manager" else None
+        publish_service_network(self, network=self.network, ram_share_arn=share.arn, secret_name=secret, reader_account_ids=[edge])
         TerraformOutput(self, "custom_domain_name", value=settings.custom_domain_name, description="Clients outside Lattice use this name")
 
 

@@ -159,6 +159,18 @@ def variants(tmp_path_factory) -> dict[str, Path]:
     return {name: synth(config, tmp_path_factory.mktemp(name) / "cdktf.out") for name, config in configs.items()}
 
 
+def test_a_discovery_secret_only_for_the_channel_that_reads_it(stacks, variants) -> None:
+    """With remote state (the default) nobody reads the secret: it and its KMS key
+    cost $1.40 a month and granted the edge account a read it never made."""
+    for kind in ("aws_secretsmanager_secret", "aws_kms_key"):
+        assert resources(stacks[SERVICE], kind) == {}, kind
+    secrets = load_stacks(variants["secrets"])
+    (secret,) = resources(secrets[SERVICE], "aws_secretsmanager_secret").values()
+    assert secret["name"] == "ingress_service_network"
+    (reader,) = data_sources(secrets[EDGE], "aws_secretsmanager_secret_version").values()
+    assert ":secret:ingress_service_network" in reader["secret_id"]
+
+
 def test_the_other_variants_validate_and_apply_against_mocks(variants, terraform) -> None:
     assert_variants_validate_and_apply(terraform, variants)
     assert json.loads((variants["vpn"] / "manifest.json").read_text())["stacks"][EDGE]["dependencies"] == [SERVICE]
