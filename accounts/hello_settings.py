@@ -78,6 +78,22 @@ def hello_service_claims(pattern: str, settings: HelloServiceSettings, account_i
     yield NameClaim("IAM name prefix", where, account_wide_name(pattern, "lambda-service"), f"the {pattern} service's role", fixed=True)
 
 
+def consumer_stack_fixed_ids(reads: Iterable[str]) -> dict[str, str]:
+    """Construct id -> what holds it, in a stack of consumer VPCs (``build_consumer_vpcs``)
+    that reads the stacks ``reads``: the ids a VPC may not be named."""
+    fixed = {
+        AMI_LOOKUP_ID: "the AMI lookup",
+        INSTANCE_PROFILE_ID: "the instance profile",
+        PROVIDER_ID: "the AWS provider",
+        BACKEND_ID: "the state backend",
+        DISCOVERY_SECRET_ID: "the discovery secret",
+    }
+    for producer in reads:
+        fixed[producer] = f"the remote state of {producer}"
+        fixed[secret_reader_id(producer)] = f"the discovery secret reader of {producer}"
+    return fixed
+
+
 def consumer_stack_claims(
     pattern: str, stack: str, vpc_names: Iterable[str], account_id: str, *, reads: Iterable[str]
 ) -> Iterable[NameClaim]:
@@ -87,17 +103,7 @@ def consumer_stack_claims(
     where = f"stack {stack}"
     for vpc in vpc_names:
         yield NameClaim("construct id", where, vpc, f"vpcs.{vpc}")
-    fixed = {
-        AMI_LOOKUP_ID: "the AMI lookup",
-        INSTANCE_PROFILE_ID: "the instance profile",
-        SHARE_ACCEPTER_ID: "the RAM share accepter",
-        PROVIDER_ID: "the AWS provider",
-        BACKEND_ID: "the state backend",
-        DISCOVERY_SECRET_ID: "the discovery secret",
-    }
-    for producer in reads:
-        fixed[producer] = f"the remote state of {producer}"
-        fixed[secret_reader_id(producer)] = f"the discovery secret reader of {producer}"
+    fixed = {**consumer_stack_fixed_ids(reads), SHARE_ACCEPTER_ID: "the RAM share accepter"}
     for construct_id, holder in fixed.items():
         yield NameClaim("construct id", where, construct_id, f"{holder} of {stack}", fixed=True)
     account = account_scope(account_id)

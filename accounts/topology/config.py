@@ -55,7 +55,7 @@ from constructs_lib.lattice_rules import (
 from constructs_lib.subnet_plan import VpcLayout
 from constructs_lib.text_rule import text_rule
 
-from ..hello_settings import AMI_LOOKUP_ID, BACKEND_ID, DISCOVERY_SECRET_ID, INSTANCE_PROFILE_ID, PROVIDER_ID, account_wide_name, secret_reader_id
+from ..hello_settings import account_wide_name, consumer_stack_fixed_ids
 from ..registry import NameClaim, PatternSpec, account_scope
 from .grants import network_auth_policy, service_auth_policy
 
@@ -923,21 +923,12 @@ def _consumer_stack_claims(settings: TopologySettings) -> Iterable[NameClaim]:
         mine = sorted(name for name, consumer in settings.consumers.items() if consumer.account == stack.account)
         for name in mine:
             yield NameClaim("construct id", where, name, f"patterns.{NAME}.consumers.{name}")
-        fixed = {
-            PROVIDER_ID: "the AWS provider",
-            BACKEND_ID: "the state backend",
-            AMI_LOOKUP_ID: "the AMI lookup",
-            INSTANCE_PROFILE_ID: "the instance profile",
-            DISCOVERY_SECRET_ID: "the discovery secret",
-        }
-        for network in sorted({network for name in mine for network in settings.consumers[name].reached}):
-            if network in settings.networks and accepts_invitation(settings, stack.account, network):
+        reached = sorted({network for name in mine for network in settings.consumers[name].reached if network in settings.networks})
+        owners = {settings.networks[network].owner for network in reached} & set(settings.accounts)
+        fixed = consumer_stack_fixed_ids(sorted(stack_name(settings, owner, "networks") for owner in owners))
+        for network in reached:
+            if accepts_invitation(settings, stack.account, network):
                 fixed[share_accepter_id(network)] = f"the acceptance of network {network}'s share"
-            owner = settings.networks[network].owner if network in settings.networks else None
-            if owner in settings.accounts:
-                producer = stack_name(settings, owner, "networks")
-                fixed[producer] = f"the remote state of {producer}"
-                fixed[secret_reader_id(producer)] = f"the discovery secret reader of {producer}"
         for construct_id, holder in fixed.items():
             yield NameClaim("construct id", where, construct_id, f"{holder} in {stack.name}", fixed=True)
 
