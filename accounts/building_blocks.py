@@ -220,12 +220,14 @@ def build_consumer_vpcs(
     layouts: Optional[Mapping[str, VpcLayout]] = None,
     lattice_ports: Optional[Mapping[str, Sequence[int]]] = None,
     endpoint_ports: Optional[Mapping[str, Sequence[int]]] = None,
+    azs_setting: str = "vpcs.{name}.number_azs",
 ) -> dict[str, ConsumerVpc]:
     """Every VPC of ``vpcs`` (by Name tag) with its endpoints and client instances,
     sharing one AMI lookup and one SSM instance profile; ``layouts`` replaces the
     subnet plan of the VPCs it names (a topology VPC with service-network endpoints),
     ``lattice_ports`` the ports their clients call (default 80), ``endpoint_ports`` those
-    they call on service-network endpoints in the VPC (default none)."""
+    they call on service-network endpoints in the VPC (default none); ``azs_setting``
+    the config field of a VPC's ``number_azs``, which the plan-time zone check names."""
     ami = AmazonLinux2023Ami(stack, AMI_LOOKUP_ID)
     profile = SsmInstanceProfile(stack, INSTANCE_PROFILE_ID, name_prefix=stack.iam_name("consumer"))
     return {
@@ -235,7 +237,7 @@ def build_consumer_vpcs(
             ConsumerVpcProps(
                 name=name, layout=(layouts or {}).get(name, vpc.layout), instance_type=vpc.instance_type, ami_id=ami.id, instance_profile=profile.name,
                 detailed_monitoring=vpc.detailed_monitoring, lattice_ports=tuple((lattice_ports or {}).get(name, (80,))),
-                endpoint_ports=tuple((endpoint_ports or {}).get(name, ())),
+                endpoint_ports=tuple((endpoint_ports or {}).get(name, ())), azs_setting=azs_setting.format(name=name),
             ),
         )
         for name, vpc in vpcs.items()

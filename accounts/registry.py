@@ -79,6 +79,9 @@ class PatternSpec(Generic[S]):
     stack_names: Callable[[S], Sequence[str]]  # the stacks it synthesizes, in deploy order
     checks: Callable[["LatticeConfig", S], Iterable[str]] = field(default=_no_checks)  # config problems
     claims: Callable[["LatticeConfig", S], Iterable[NameClaim]] = field(default=_no_claims)
+    # Tables of its section that are no key of the config's top level: written there
+    # by mistake (pasted below the section's header), the error says where they go.
+    own_tables: Sequence[str] = ()
 
     @property
     def enabled_by_default(self) -> bool:

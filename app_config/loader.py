@@ -1,19 +1,23 @@
 """Read the TOML config file and turn validation failures into one readable error."""
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
+from safe_io.inputs import CONFIG_LIMIT, InputError, read_text
+from safe_io.structured import StructureError, parse_toml
+
 from lattice_check.pydantic_errors import validation_problems
 
+from accounts.registry import patterns
+
 from .checks import cross_section_problems
+from .project import DEFAULT_CONFIG_FILE
 from .regions import REGION_FORMAT
 from .schema import LatticeConfig
 
-DEFAULT_CONFIG_FILE = "lattice.toml"
 
 
 class ConfigError(Exception):
@@ -27,23 +31,31 @@ class ConfigError(Exception):
 
 
 def load_config(path: str | Path = DEFAULT_CONFIG_FILE) -> LatticeConfig:
-    """Load and validate ``path``. Raises ConfigError naming every bad field."""
+    """Load and validate ``path``: a regular file of at most 1 MiB of UTF-8 TOML,
+    nested at most 64 levels. Raises ConfigError naming every bad field."""
     path = Path(path)
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(str(path), ["file not found"]) from None
-    except IsADirectoryError:
-        raise ConfigError(str(path), ["is a directory, not a TOML file"]) from None
-    except PermissionError:
-        raise ConfigError(str(path), ["cannot be read: permission denied"]) from None
-    except UnicodeDecodeError as exc:
-        raise ConfigError(str(path), [f"is not UTF-8 text (byte {exc.start}): save it as UTF-8"]) from None
-    except OSError as exc:
-        raise ConfigError(str(path), [f"cannot be read: {exc.strerror or exc}"]) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(str(path), [f"not valid TOML: {exc}"]) from None
+        raw = parse_toml(read_text(path, limit=CONFIG_LIMIT), path)
+    except (InputError, StructureError) as exc:
+        raise ConfigError(str(path), [exc.reason]) from None
     return parse_config(raw, source=str(path))
+
+
+def _with_hints(problems: list[str], raw: dict[str, Any]) -> list[str]:
+    """``problems``, where top-level keys are a pattern's tables written without the
+    pattern's prefix (a topology's tables pasted below ``[patterns.topology]``), as
+    one line saying where they belong."""
+    for spec in patterns():
+        misplaced = [key for key in spec.own_tables if key in raw]
+        if not misplaced:
+            continue
+        unknown = {f"{key}: unknown key " for key in misplaced}
+        problems = [p for p in problems if not any(p.startswith(u) for u in unknown)]
+        problems.append(
+            f"{', '.join(misplaced)}: tables of [patterns.{spec.name}], written at the top level: put them under it with its prefix "
+            f"([patterns.{spec.name}.{misplaced[0]}...]), or in a file that patterns.{spec.name}.file names"
+        )
+    return problems
 
 
 # The sections the cross-section checks read: they run whenever these are valid.
@@ -56,7 +68,7 @@ def parse_config(raw: dict[str, Any], source: str = "<config>") -> LatticeConfig
     try:
         config = LatticeConfig.model_validate(raw)
     except ValidationError as exc:
-        problems = validation_problems(exc, LatticeConfig)
+        problems = _with_hints(validation_problems(exc, LatticeConfig), raw)
         failed = {str(error["loc"][0]) for error in exc.errors() if error["loc"]}
         if failed.isdisjoint(CHECKED_SECTIONS) and all(error["loc"] for error in exc.errors()):
             # The checks do not read the bad sections: check the rest as it stands.

@@ -1,7 +1,8 @@
 """The config reference table in README.md, generated from the schema's descriptions.
 
     python -m app_config.reference            # prints the Markdown table
-    python -m app_config.reference README.md  # rewrites the table in README.md
+
+``make docs`` (tools/docs.py) writes it into README.md, between its markers.
 """
 from __future__ import annotations
 
@@ -85,18 +86,11 @@ def markdown() -> str:
     return "\n".join(lines)
 
 
-def rewrite(path: str) -> None:
-    with open(path, encoding="utf-8") as handle:
-        text = handle.read()
+def rewritten(text: str) -> str:
+    """``text`` (README.md) with the table between its markers generated anew."""
     start, end = text.index(BEGIN), text.index(END) + len(END)
-    with open(path, "w", encoding="utf-8") as handle:
-        handle.write(text[:start] + markdown() + text[end:])
+    return text[:start] + markdown() + text[end:]
 
 
 if __name__ == "__main__":
-    import sys
-
-    if len(sys.argv) > 1:
-        rewrite(sys.argv[1])
-    else:
-        print(markdown())
+    print(markdown())

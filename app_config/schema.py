@@ -14,14 +14,18 @@ from pydantic import BaseModel, Discriminator, Field, Tag, ValidationInfo, creat
 
 from accounts.registry import PatternSpec, account_roles, patterns
 from constructs_lib.text_rule import text_rule
+from safe_io.inputs import shown
 
 from .fields import ROLE_ARN, ROLE_ARN_RULE, AccountConfig, StrictModel, VpcConfig, iam_role_name
 from .fields import NAME as _VPC_NAME
-from .project import DEFAULT_STATE_DIR, NOT_FOR_STATE
+from .project import DEFAULT_STATE_DIR, not_for_state
 from .regions import REGION_FORMAT, SUPPORTED_PARTITION, lattice_regions, partition_of, region_problem
 
-# Tags the stacks set themselves (provider default tags), and AWS's rules for tags.
+# Tags the stacks set themselves (provider default tags), the keys a construct sets on
+# its own resources (a test holds every synthesized resource to it), and AWS's rules.
 PROJECT_TAGS = ("Project", "Pattern", "AccountRole")
+RESOURCE_TAG_KEYS = ("Name",)
+TAGS_PER_RESOURCE = 50  # AWS's limit of user tags on one resource (aws: tags do not count)
 _TAG_TEXT = text_rule(r"[\w .:/=+\-@]*", any_script=True)  # letters in any script, digits, spaces, _ . : / = + - @
 
 _PRINTABLE = text_rule(r"[^\x00-\x1f\x7f]+")  # no control characters (newlines, tabs, escapes)
@@ -47,8 +51,9 @@ class LocalBackendConfig(StrictModel):
         if not _PRINTABLE(value) or value.startswith("/") or ".." in value.split("/"):
             raise ValueError("must be a relative path inside the project, without '..' or control characters")
         top = value.strip("/").split("/")[0]
-        if top in NOT_FOR_STATE:
-            raise ValueError(f"must not be inside {top}/ ({NOT_FOR_STATE[top]})")
+        why = not_for_state(top)
+        if why:
+            raise ValueError(f"must not be inside {top}/ ({why})")
         return value.rstrip("/")
 
 
@@ -293,19 +298,26 @@ class LatticeConfig(StrictModel):
     @field_validator("tags")
     @classmethod
     def _tags(cls, value: dict[str, str]) -> dict[str, str]:
+        carried = set(value) | set(PROJECT_TAGS) | set(RESOURCE_TAG_KEYS)
+        if len(carried) > TAGS_PER_RESOURCE:  # checked first: one line, however many tags
+            room = TAGS_PER_RESOURCE - len(set(PROJECT_TAGS) | set(RESOURCE_TAG_KEYS))
+            raise ValueError(
+                f"{len(value)} tags: with the stacks' own {', '.join(PROJECT_TAGS + RESOURCE_TAG_KEYS)} a resource would carry "
+                f"{len(carried)}, over AWS's {TAGS_PER_RESOURCE} per resource: at most {room} here"
+            )
         problems = []
         for key, text in value.items():
             if not 1 <= len(key) <= 128 or not _TAG_TEXT(key):
-                problems.append(f"tag key {key!r}: a tag key is 1-128 letters, digits, spaces and _ . : / = + - @")
+                problems.append(f"tag key {shown(key)}: a tag key is 1-128 letters, digits, spaces and _ . : / = + - @")
             elif key.lower().startswith("aws:"):
-                problems.append(f"tag key {key!r}: the aws: prefix is reserved for AWS")
+                problems.append(f"tag key {shown(key)}: the aws: prefix is reserved for AWS")
             elif key in PROJECT_TAGS:
                 hint = " (set project = ... for its value)" if key == "Project" else ""
                 problems.append(f"tag key {key!r}: the stacks set it themselves{hint}")
             try:
                 _tag_value(text)
             except ValueError as exc:
-                problems.append(f"tag {key!r}: {exc}")
+                problems.append(f"tag {shown(key)}: {exc}")
         if problems:
             raise ValueError("; ".join(problems))
         return value

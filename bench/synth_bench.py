@@ -28,6 +28,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script: the project's modules
+from app_config.project import SHIPPED_CONFIG  # noqa: E402
 from constructs_lib.jsii_host import STOCK_ENV as STOCK_HOST_ENV  # noqa: E402
 from constructs_lib.node_runtime import use_project_node  # noqa: E402
 
@@ -71,7 +72,7 @@ LATER_PATTERNS = ("microservices", "ingress", "multicluster")
 def first_patterns_config(scratch: str) -> str:
     import tomllib
 
-    text = (ROOT / "lattice.toml").read_text()
+    text = (SHIPPED_CONFIG).read_text()
     enabled = tomllib.loads(text)["patterns"]
     lines, section = [], ""
     for line in text.splitlines():
@@ -102,10 +103,10 @@ def side_by_side(runs: int, scratch: str) -> list[str]:
     for run in range(runs):
         eager.append(cold([sys.executable, "-c", EAGER_IMPORT]))
         floor.append(cold([sys.executable, "-c", FAST_FLOOR, f"{scratch}/floor{run}"]))
-        whole.append(cold([sys.executable, "main.py", "--outdir", f"{scratch}/app{run}/cdktf.out"]))
+        whole.append(cold([sys.executable, "main.py", "--config", str(SHIPPED_CONFIG), "--outdir", f"{scratch}/app{run}/cdktf.out"]))
         first.append(cold([sys.executable, "main.py", "--config", config, "--outdir", f"{scratch}/first{run}/cdktf.out"]))
         # the same app on jsii's own start (its relay, the eager JavaScript index): what constructs_lib/jsii_host.py saves
-        stock.append(cold([sys.executable, "main.py", "--outdir", f"{scratch}/stock{run}/cdktf.out"], **{STOCK_HOST_ENV: "1"}))
+        stock.append(cold([sys.executable, "main.py", "--config", str(SHIPPED_CONFIG), "--outdir", f"{scratch}/stock{run}/cdktf.out"], **{STOCK_HOST_ENV: "1"}))
     eager_s, floor_s, whole_s, first_s, stock_s = (statistics.median(values) for values in (eager, floor, whole, first, stock))
     app, first_app = Path(scratch, "app0", "cdktf.out"), Path(scratch, "first0", "cdktf.out")
     stacks, first_stacks = (len(list(Path(out, "stacks").iterdir())) for out in (app, first_app))
@@ -130,7 +131,7 @@ def testing_synth_per_stack() -> list[str]:
     from main import build_app
 
     with tempfile.TemporaryDirectory() as outdir:
-        app = build_app(load_config(ROOT / "lattice.toml"), outdir)
+        app = build_app(load_config(SHIPPED_CONFIG), outdir)
         rows = []
         for stack in app.node.children:
             if not isinstance(stack, AccountStack):
@@ -161,7 +162,7 @@ def terraform_per_stack() -> list[str]:
     try:
         with tempfile.TemporaryDirectory() as work:
             terraform = OfflineTerraform(Path(work) / "tf")
-            subprocess.run([sys.executable, "main.py", "--outdir", f"{work}/out"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+            subprocess.run([sys.executable, "main.py", "--config", str(SHIPPED_CONFIG), "--outdir", f"{work}/out"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
             manifest = json.loads(Path(work, "out", "manifest.json").read_text())
             dirs = {n: Path(work, "out", e["workingDirectory"]) for n, e in manifest["stacks"].items()}
             stacks = {n: json.loads((d / "cdk.tf.json").read_text()) for n, d in dirs.items()}

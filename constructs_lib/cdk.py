@@ -5,6 +5,7 @@ API. Swapping is a change to this file and to the bindings' package name in
 ``aws.py`` (the one place that loads the AWS bindings), not a hunt through every
 construct.
 """
+import os
 from typing import Any
 
 from . import jsii_host
@@ -28,6 +29,7 @@ from cdktf import (  # noqa: F401, E402  (re-exported)
     LocalBackend,
     NamedCloudWorkspace,
     NamedRemoteWorkspace,
+    Postcondition,
     S3Backend,
     S3BackendAssumeRoleConfig,
     StringConcat,
@@ -53,6 +55,21 @@ cache_type_hints(_constructs)
 
 # cdktf's encoding of a string token (lib/tokens/private/encoding.js), so that a
 # plain string is told apart without a round trip to Node.
+
+
+def add_postconditions(element: TerraformResource | TerraformDataSource, conditions: list[tuple[str, str]]) -> None:
+    """``lifecycle { postcondition { condition, error_message } }`` on ``element``, for
+    each (condition, error message) of ``conditions``, in JSON and HCL output alike.
+
+    cdktf 0.21 (archived: no fix will come) renders a lifecycle's conditions in HCL as
+    an argument (``postcondition = [...]``), which Terraform refuses; for
+    ``cdktf synth --hcl`` (``SYNTH_HCL_OUTPUT=true``, as cdktf's App reads it) the same
+    block is given in the shape its HCL renderer prints as blocks."""
+    if os.environ.get("SYNTH_HCL_OUTPUT") == "true":
+        blocks = [{"condition": condition, "error_message": message} for condition, message in conditions]
+        element.add_override("lifecycle", {"value": {"postcondition": {"value": blocks, "isBlock": True, "type": "list"}}, "isBlock": True, "type": "simple"})
+    else:
+        element.lifecycle = TerraformResourceLifecycle(postcondition=[Postcondition(condition=c, error_message=m) for c, m in conditions])
 
 
 def is_unresolved(value: Any) -> bool:
@@ -92,5 +109,6 @@ __all__ = [
     "Testing",
     "Token",
     "Tokenization",
+    "add_postconditions",
     "is_unresolved",
 ]

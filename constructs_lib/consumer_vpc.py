@@ -25,13 +25,14 @@ class ConsumerVpcProps:
     detailed_monitoring: bool = True  # 1-minute EC2 metrics (charged per instance)
     lattice_ports: Sequence[int] = (80,)  # what the association's security group admits from the VPC
     endpoint_ports: Sequence[int] = ()  # what the clients call on service-network endpoints in the VPC (none: no endpoints)
+    azs_setting: str = ""  # the config field of the layout's number_azs (named by the plan-time zone check)
 
 
 class ConsumerVpc(Construct):
     def __init__(self, scope: Construct, id: str, props: ConsumerVpcProps) -> None:
         super().__init__(scope, id)
         cidr = props.layout.cidr_block
-        self.vpc = TieredVpc(self, "network", TieredVpcProps(name=props.name, layout=props.layout))
+        self.vpc = TieredVpc(self, "network", TieredVpcProps(name=props.name, layout=props.layout, azs_setting=props.azs_setting))
         self.id = self.vpc.id
         self.name = props.name
         endpoints = SsmEndpoints(

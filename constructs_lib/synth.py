@@ -3,20 +3,23 @@
 The output directory is replaced as a whole, atomically: the app is synthesized
 into a scratch directory beside it, then swapped in. Because a replace deletes
 what was there, :func:`check_outdir` allows it only for a directory that is
-missing, empty, or holds an earlier synth's output (a cdktf ``manifest.json``) with
-no Terraform state in it; never a file, a folder holding ``.git``, or a path the
-caller protects (the project, its config, its state directory).
+missing, empty, or that this project wrote itself: it carries the marker a synth
+writes (``safe_io.ownership.FOLDER_MARKER``), holds no file git tracks, no ``.git``
+and no Terraform state. Never a file, or a path the caller protects (the project,
+its config, its state directory). A scratch directory left by a run that was
+killed (it carries that run's process id) is removed by the next run.
 
 This module imports no cdktf at load time, so a command line can check its output
 directory before paying the bindings' start-up.
 """
 from __future__ import annotations
 
-import json
+import os
 import shutil
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Mapping
+
+from safe_io.ownership import FolderMark, make_scratch, mark_folder, remove_stale_scratch, replaceable_folder_problem
 
 from .checkov import write_scan_baseline
 
@@ -29,6 +32,8 @@ STACKS_FOLDER = "stacks"
 # module cache, the dependency lock file): moved into the new output for every
 # stack that is still there, so a re-synth does not force a fresh `terraform init`.
 TERRAFORM_WORKING_FILES = (".terraform", ".terraform.lock.hcl")
+# Kernel file systems: nothing of ours belongs there, and writing can hang or fail oddly.
+PSEUDO_FILE_SYSTEMS = (Path("/proc"), Path("/sys"), Path("/dev"))
 
 
 class UnsafeOutdir(ValueError):
@@ -40,56 +45,23 @@ class UnsafeOutdir(ValueError):
         super().__init__(f"{self.outdir!r}: {rule}")
 
 
-def is_synth_output(directory: Path) -> bool:
-    """True when ``directory`` holds a cdktf manifest (the mark of a synth output)."""
-    try:
-        manifest = json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError):
-        return False
-    return isinstance(manifest, dict) and isinstance(manifest.get("stacks"), dict) and "version" in manifest
-
-
-def _state_files(directory: Path) -> list[Path]:
-    """Terraform state anywhere below ``directory``; ``.terraform/`` holds only backend
-    settings (its ``terraform.tfstate`` is not state) and is skipped."""
-    return sorted(
-        path
-        for pattern in ("*.tfstate", "*.tfstate.backup")
-        for path in directory.rglob(pattern)
-        if ".terraform" not in path.relative_to(directory).parts[:-1]
-    )
-
-
 def check_outdir(
     outdir: str | Path,
     *,
     keep: Mapping[str, Path] | None = None,
     keep_out_of: Mapping[str, Path] | None = None,
 ) -> Path:
-    """The resolved ``outdir`` if replacing it can only replace an earlier synth
-    output; :class:`UnsafeOutdir` naming the rule otherwise.
+    """The resolved ``outdir`` if replacing it can only replace what this project
+    wrote; :class:`UnsafeOutdir` naming the rule otherwise.
 
     ``keep``: labelled paths the output directory may neither be nor contain (the
     current directory is always one). ``keep_out_of``: labelled directories it may
     not lie inside.
     """
     target = refuse_protected(outdir, keep=keep, keep_out_of=keep_out_of)
-    if not target.is_dir() or not any(target.iterdir()):
-        return target
-    if (target / ".git").exists():
-        raise UnsafeOutdir(outdir, "holds a .git folder: the output directory is replaced as a whole")
-    if not is_synth_output(target):
-        raise UnsafeOutdir(
-            outdir,
-            f"is not empty and holds no earlier synth output (no cdktf {MANIFEST}): only a missing or empty "
-            "directory, or a previous output, is replaced",
-        )
-    state = _state_files(target)
-    if state:
-        raise UnsafeOutdir(
-            outdir,
-            f"holds Terraform state ({state[0].relative_to(target)}) that a new synth would delete: move it out first",
-        )
+    problem = replaceable_folder_problem(Path(outdir), what="the output directory")
+    if problem:
+        raise UnsafeOutdir(outdir, problem)
     return target
 
 
@@ -103,6 +75,14 @@ def refuse_protected(
     target = Path(outdir).resolve()
     if target.exists() and not target.is_dir():
         raise UnsafeOutdir(outdir, "is a file, not a directory: the output directory is replaced as a whole")
+    for system in PSEUDO_FILE_SYSTEMS:
+        if target == system or system in target.parents:
+            raise UnsafeOutdir(outdir, f"is in {system}, a kernel file system: choose a folder of your own")
+    for ancestor in target.parents:
+        if ancestor.exists():
+            if not ancestor.is_dir():
+                raise UnsafeOutdir(outdir, f"is below {ancestor}, which is a file, not a folder")
+            break
     protected = {**(keep or {}), "the current directory": Path.cwd()}
     for label, path in protected.items():
         kept = path.resolve()
@@ -118,20 +98,38 @@ def refuse_protected(
     return target
 
 
+def scratch_prefix(target: Path) -> str:
+    """The name every scratch directory of a synth into ``target`` starts with."""
+    return f".{target.name}."
+
+
+def prepare_scratch(target: Path, mark: FolderMark) -> Path:
+    """A new scratch directory beside ``target``, marked as this process's, after
+    removing those that killed runs left; UnsafeOutdir when none can be made there."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale_scratch(target.parent, scratch_prefix(target))
+        return make_scratch(target.parent, scratch_prefix(target), what=mark.what, source=mark.source)
+    except OSError as error:
+        where = error.filename or target.parent
+        raise UnsafeOutdir(target, f"cannot be written: {where}: {error.strerror or error}") from None
+
+
 def synth_atomically(
     build: Callable[[str], "App"],
     outdir: str | Path,
     *,
     keep: Mapping[str, Path] | None = None,
     keep_out_of: Mapping[str, Path] | None = None,
+    mark: FolderMark = FolderMark("synth output"),
 ) -> Path:
     """Build and synthesize into a scratch directory beside ``outdir``, then swap it
-    in. If ``build`` or the synth raises, ``outdir`` is left as it was. ``outdir``
-    must pass :func:`check_outdir` (checked before the build and again before the
-    swap), with the same ``keep`` and ``keep_out_of``."""
+    in, marked with ``mark``. If ``build`` or the synth raises (or the process is
+    interrupted), ``outdir`` is left as it was. ``outdir`` must pass
+    :func:`check_outdir` (checked before the build and again before the swap),
+    with the same ``keep`` and ``keep_out_of``."""
     target = check_outdir(outdir, keep=keep, keep_out_of=keep_out_of)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    scratch = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    scratch = prepare_scratch(target, mark)
     retired = target.parent / f"{scratch.name}.old"
     try:
         build(str(scratch)).synth()
@@ -139,7 +137,10 @@ def synth_atomically(
         check_outdir(target, keep=keep, keep_out_of=keep_out_of)
         if target.exists():
             _carry_over_terraform_files(target, scratch)
+            # the retired output is scratch of this process until it is removed below
+            mark_folder(target, FolderMark("scratch", f"the previous {mark.what}", os.getpid()))
             target.rename(retired)
+        mark_folder(scratch, mark)
         scratch.rename(target)
     finally:
         for leftover in (scratch, retired):

@@ -6,7 +6,7 @@ from typing import Optional, TypeVar
 
 from . import aws
 from .account_provider import stack_account
-from .cdk import Construct, Fn
+from .cdk import Construct, Fn, add_postconditions
 from .checkov import accept_risks
 from .subnet_plan import VpcLayout
 
@@ -23,6 +23,20 @@ class TieredVpcProps:
     # Tiers that reach the internet through one NAT gateway in the public tier's first
     # subnet (needs public_tier): one gateway, as cheap samples do, not one per zone.
     nat_tiers: tuple[str, ...] = ()
+    # The config field that sets layout.number_azs (vpcs.vpc1.number_azs), named by the
+    # plan-time check that the region has that many zones; unset: the pattern's own layout.
+    azs_setting: str = ""
+
+
+def zone_count_check(number_azs: int, region: str, setting: str) -> tuple[str, str]:
+    """The postcondition of a VPC's zone lookup: the region has ``number_azs``
+    available zones among <region>a..f, or the plan fails naming ``setting``."""
+    what = f"{setting} = {number_azs}" if setting else f"this VPC of the pattern needs {number_azs} availability zones"
+    advice = "lower it" if setting else "choose another region"
+    return (
+        f"${{length(self.names) >= {number_azs}}}",
+        f"{what}: {region} has only ${{length(self.names)}} available zones among {region}a to {region}f; {advice}",
+    )
 
 
 class TieredVpc(Construct):
@@ -63,6 +77,9 @@ class TieredVpc(Construct):
             state="available",
             filter=[aws.data_aws_availability_zones.DataAwsAvailabilityZonesFilter(name="zone-name", values=[f"{region}{letter}" for letter in "abcdef"])],
         )
+        # Only the plan knows the region's zones: with fewer than the layout's,
+        # element() would wrap and put two subnets of a tier in one zone.
+        add_postconditions(azs, [zone_count_check(layout.number_azs, region, props.azs_setting)])
         zone_names = azs.names
         zones = [Fn.element(zone_names, index) for index in range(layout.number_azs)]
         self._subnet_ids: dict[str, list[str]] = {tier: [] for tier in layout.tiers}

@@ -5,15 +5,17 @@ import argparse
 import sys
 from typing import Callable
 
-from app_config.project import DEFAULT_OUTDIR, LAMBDA_SOURCES, PROJECT_ROOT
+from app_config.project import DEFAULT_OUTDIR, EXAMPLES_OUTDIR as EXAMPLES_FOLDER, LAMBDA_SOURCES, PROJECT_ROOT
 from constructs_lib import aws
 from constructs_lib.cdk import App, Construct
 from constructs_lib.naming import ReadableIdsStack
-from constructs_lib.synth import UnsafeOutdir, check_outdir, synth_atomically
+from constructs_lib.synth import UnsafeOutdir, synth_atomically
+from safe_io.cli import INTERRUPTED
+from safe_io.ownership import FolderMark
 
 REGION = "eu-west-1"
 ACCOUNT = "111111111111"
-EXAMPLES_OUTDIR = PROJECT_ROOT / "examples.out"
+EXAMPLES_OUTDIR = PROJECT_ROOT / EXAMPLES_FOLDER
 
 
 def example_stack(app: App, name: str) -> ReadableIdsStack:
@@ -34,8 +36,23 @@ def small_vpc(scope: Construct, id: str, cidr: str = "10.0.0.0/24") -> tuple[aws
 
 def run(build: Callable[[str], App]) -> None:
     """``python -m examples.<name> [--outdir DIR]``: synthesize the example into its
-    own directory, ``examples.out/<name>/`` by default, never the app's cdktf.out."""
-    name = build.__module__.rsplit(".", 1)[-1]
+    own directory, ``examples.out/<name>/`` by default, never the app's cdktf.out.
+    Exits 2 with one line when the directory is refused, 130 on Ctrl-C."""
+    try:
+        status = _synthesize(build)
+    except KeyboardInterrupt:
+        print("example: interrupted: the output directory is as it was", file=sys.stderr)
+        sys.exit(INTERRUPTED)
+    if status:
+        sys.exit(status)
+
+
+def _synthesize(build: Callable[[str], App]) -> int:
+    module = build.__module__
+    if module == "__main__":  # python -m examples.<name>: the module's own name is in its spec
+        spec = getattr(sys.modules["__main__"], "__spec__", None)
+        module = spec.name if spec is not None else sys.argv[0]
+    name = module.rsplit(".", 1)[-1].removesuffix(".py")
     parser = argparse.ArgumentParser(description=f"synthesize the {name} example")
     parser.add_argument("--outdir", default=str(EXAMPLES_OUTDIR / name), help="output directory (default: %(default)s)")
     outdir = parser.parse_args().outdir
@@ -46,9 +63,9 @@ def run(build: Callable[[str], App]) -> None:
         "the Lambda sources": LAMBDA_SOURCES,
     }
     try:
-        check_outdir(outdir, keep=keep, keep_out_of=keep_out_of)
+        written = synth_atomically(build, outdir, keep=keep, keep_out_of=keep_out_of, mark=FolderMark("example output", f"examples.{name}"))
     except UnsafeOutdir as refused:
         print(f"error: --outdir = {refused.outdir!r}: {refused.rule}", file=sys.stderr)
-        sys.exit(2)
-    written = synth_atomically(build, outdir, keep=keep, keep_out_of=keep_out_of)
+        return 2
     print(f"synthesized the {name} example into {written}")
+    return 0

@@ -1,7 +1,19 @@
 """python -m lattice_check {curl,matrix,verify,diff,predict,diagram} ... (also: pipenv run lattice_check ...)
 
-Exit status: 0 success (a 2xx answer; every matrix row as expected), 1 any other
-answer or a mismatch, 2 bad input (the message names what was wrong).
+Exit status, the same rule for every subcommand:
+
+- 0: what was asked holds: ``curl``, the call gets through (allowed, and a 2xx
+  answer, or a target whose answer cannot be known offline); ``matrix``, every row
+  as expected; ``verify``, every call as the intents say; ``diff``, no call opens or
+  closes; ``predict`` and ``diagram``, printed (and written);
+- 1: it does not: any other answer, a row or call that differs, a call that opens
+  or closes;
+- 2: bad input, one line naming it (an option, a file, an output directory);
+- 130: interrupted (Ctrl-C); 141: whoever read the output stopped reading (``| head``).
+
+``lattice_check`` writes only where told to (``curl --state FILE``, ``diagram --svg
+FILE``), and there only a file it wrote itself, or a new one; never an input or a
+file git tracks, unless given ``--force``.
 """
 from __future__ import annotations
 
@@ -11,6 +23,10 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
+
+from safe_io import cli
+from safe_io.inputs import BODY_LIMIT, InputError, read_text
+from safe_io.ownership import SVG_FILE, write_file, writable_file_problem
 
 from . import diagram as pictures
 from .curl import BadInput, curl
@@ -46,8 +62,10 @@ def main(argv: list[str] | None = None) -> int:
     request.add_argument("-d", "--data", default="", help="request body (as curl -d: @FILE reads FILE, @- stdin, without line breaks; say -H 'Content-Type: application/json' for JSON)")
     request.add_argument(
         "--state", type=Path,
-        help="a file that keeps the DynamoDB items the handlers write from one curl to the next (created when missing)",
+        help="a file that keeps the DynamoDB items the handlers write from one curl to the next (created when missing; "
+        "only a file curl --state wrote is written again)",
     )
+    _force_option(request, "--state")
     request.add_argument("--json", action="store_true", help="one JSON object")
     _context_options(request)
     request.add_argument("url", help="http://<service DNS name, custom domain or Lattice service name>/path?query")
@@ -80,7 +98,8 @@ def main(argv: list[str] | None = None) -> int:
     picture = commands.add_parser("diagram", help="accounts, VPCs, networks, services, associations and shares")
     _out_option(picture)
     picture.add_argument("--format", choices=("mermaid", "dot"), default="mermaid", help="text printed (default: %(default)s)")
-    picture.add_argument("--svg", type=Path, help="also write an SVG rendered by Graphviz dot")
+    picture.add_argument("--svg", type=Path, help="also write an SVG rendered by Graphviz dot (a new file, or one diagram --svg wrote)")
+    _force_option(picture, "--svg")
     picture.set_defaults(run=_diagram)
 
     args = parser.parse_args(argv)
@@ -90,6 +109,13 @@ def main(argv: list[str] | None = None) -> int:
     except (BadInput, BadLayout, BadState, BadTopology, MatrixError, UnreadableOutput, Unresolved, pictures.GraphvizMissing) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+
+
+def _force_option(parser: argparse.ArgumentParser, option: str) -> None:
+    parser.add_argument(
+        "--force", action="store_true",
+        help=f"let {option} overwrite a file git tracks or one lattice_check did not write (never an input, never anything but a regular file)",
+    )
 
 
 def _context_options(parser: argparse.ArgumentParser) -> None:
@@ -119,9 +145,13 @@ def _body(data: str) -> str:
         return data
     name = data[1:]
     try:
-        text = sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8")
+        text = sys.stdin.read(BODY_LIMIT + 1) if name == "-" else read_text(name, limit=BODY_LIMIT)
+    except InputError as error:
+        raise BadInput(f"-d {data!r}: {error}") from None
     except (OSError, UnicodeDecodeError) as error:
         raise BadInput(f"-d {data!r}: cannot read {name}: {getattr(error, 'strerror', None) or error}") from None
+    if len(text) > BODY_LIMIT:
+        raise BadInput(f"-d {data!r}: more than {BODY_LIMIT} characters: Lambda takes a request of at most 6 MB")
     return text.replace("\r", "").replace("\n", "")
 
 
@@ -132,7 +162,7 @@ def _curl(args: argparse.Namespace) -> int:
         spelled = next((k for k in headers if k.lower() == name.lower()), name)
         headers.setdefault(spelled, []).append(value)
     tags = dict(_pair(t, "=", "--tag") for t in args.tag)
-    tables = Tables.load(args.state) if args.state else Tables()
+    tables = Tables.load(args.state, force=args.force) if args.state else Tables()
     if args.pod is not None and args.source is None:
         raise BadInput("--pod goes with --from <stack>/<VPC Name tag>: the VPC of the pod's cluster")
     if (args.via is None) != (args.from_cidr is None):
@@ -149,7 +179,7 @@ def _curl(args: argparse.Namespace) -> int:
         print(f"< {answer.decision}" + (f" {answer.status}" if answer.status is not None else ""))
         if answer.body:
             print(answer.body)
-    return 0 if answer.status is not None and 200 <= answer.status < 300 else 1
+    return 0 if answer.succeeded else 1
 
 
 def _matrix(args: argparse.Namespace) -> int:
@@ -174,12 +204,23 @@ def _predict(args: argparse.Namespace) -> int:
 
 
 def _diagram(args: argparse.Namespace) -> int:
+    if args.svg:  # before the model loads: a path that cannot be written is bad input
+        problem = writable_file_problem(args.svg, is_ours=SVG_FILE.is_ours, inputs=_inputs_of(args.out), force=args.force)
+        if problem:
+            raise BadInput(f"--svg {args.svg}: {problem}")
     drawing = pictures.build(Topology(Model.load(args.out)))
     graphviz = pictures.dot(drawing)
     if args.svg:
-        args.svg.write_bytes(pictures.svg(graphviz))
+        write_file(args.svg, SVG_FILE.marked(pictures.svg(graphviz), "lattice_check diagram"))
     print(pictures.mermaid(drawing) if args.format == "mermaid" else graphviz, end="")
     return 0
+
+
+def _inputs_of(outdir: Path) -> list[Path]:
+    """The files a command reads from an output directory (what it may never overwrite)."""
+    if not outdir.is_dir():
+        return []
+    return [path for path in outdir.rglob("*") if path.is_file()]
 
 
 def _verify(args: argparse.Namespace) -> int:
@@ -208,4 +249,4 @@ def _pair(text: str, separator: str, option: str) -> tuple[str, str]:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    cli.run(main, name="lattice_check")

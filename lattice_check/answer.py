@@ -15,6 +15,13 @@ class Answer:
     resolution: Optional[str] = None
     reasons: list[str] = field(default_factory=list)
 
+    @property
+    def succeeded(self) -> bool:
+        """The call gets through: allowed, and the target answers 2xx, or its
+        answer cannot be known offline (an IP, instance or ALB target: no status).
+        ``curl``'s exit status is 0 exactly then."""
+        return self.reachable and self.decision == "ALLOW" and (self.status is None or 200 <= self.status < 300)
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "reachable": self.reachable,

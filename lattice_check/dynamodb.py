@@ -14,10 +14,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
+from safe_io.inputs import STATE_LIMIT, InputError, read_text
+from safe_io.ownership import json_document, json_is_ours, write_file, writable_file_problem
+from safe_io.structured import StructureError, parse_json
+
 from .tfjson import blocks
 from .topology import Element, Topology
 
 Items = dict[str, list[dict[str, Any]]]  # table name -> items
+
+
+STATE_WRITER = "lattice_check curl --state"
+
+
+def _state_is_ours(data: bytes) -> bool:
+    try:
+        return json_is_ours(json.loads(data))
+    except (ValueError, RecursionError):
+        return False
 
 
 class BadState(ValueError):
@@ -32,21 +46,30 @@ class Tables:
     path: Optional[Path] = None  # where they are kept between runs, if anywhere
 
     @classmethod
-    def load(cls, path: Path) -> "Tables":
-        """The items a --state file holds; none when the file does not exist yet."""
+    def load(cls, path: Path, *, force: bool = False) -> "Tables":
+        """The items a --state file holds; none when the file does not exist yet.
+        Only a file ``curl --state`` wrote (unchanged since) is read and written
+        again; with ``force``, any regular file is read if it can be and replaced."""
+        problem = writable_file_problem(path, is_ours=_state_is_ours, force=force, limit=STATE_LIMIT)
+        if problem:
+            raise BadState(f"--state {path}: {problem}")
         if not path.exists():
             return cls(path=path)
         try:
-            document = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-            raise BadState(f"--state {path}: not a state file lattice_check wrote ({error})") from None
+            document = parse_json(read_text(path, limit=STATE_LIMIT), path)
+        except (InputError, StructureError) as error:
+            if force:
+                return cls(path=path)
+            raise BadState(f"--state {error}") from None
         if not isinstance(document, dict) or not isinstance(document.get("dynamodb"), dict):
+            if force:
+                return cls(path=path)
             raise BadState(f"--state {path}: not a state file lattice_check wrote (no 'dynamodb' object)")
         return cls(items=document["dynamodb"], path=path)
 
     def save(self) -> None:
         if self.path is not None:
-            self.path.write_text(json.dumps({"dynamodb": self.items}, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+            write_file(self.path, json_document({"dynamodb": self.items}, STATE_WRITER))
 
     def of(self, account: str, region: str) -> Items:
         return self.items.get(f"{account}/{region}", {})

@@ -50,8 +50,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Literal, Optional, Union
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from safe_io.inputs import MATRIX_LIMIT, InputError, read_text
+from safe_io.structured import StructureError, parse_yaml
 
 from .curl import Answer, BadInput, curl
 from .dynamodb import Tables
@@ -178,12 +180,12 @@ class MatrixFile(BaseModel):
             for reference in _REFERENCE.finditer(json.dumps(request.model_dump(mode="json", by_alias=True, exclude_unset=True))):
                 row, field_name = reference.group(1), reference.group(2)
                 if row not in seen:
-                    raise ValueError(f"requests.{index} ({request.name}): {reference.group(0)} names no earlier row (ids so far: {', '.join(sorted(seen)) or 'none'})")
+                    raise ValueError(f"requests[{index}] ({request.name}): {reference.group(0)} names no earlier row (ids so far: {', '.join(sorted(seen)) or 'none'})")
                 if field_name not in ("status", "body", "json"):
-                    raise ValueError(f"requests.{index} ({request.name}): {reference.group(0)}: refer to <id>.status, <id>.body or <id>.json.<key>...")
+                    raise ValueError(f"requests[{index}] ({request.name}): {reference.group(0)}: refer to <id>.status, <id>.body or <id>.json.<key>...")
             if request.id is not None:
                 if request.id in seen:
-                    raise ValueError(f"requests.{index} ({request.name}): id {request.id!r} is used by an earlier row")
+                    raise ValueError(f"requests[{index}] ({request.name}): id {request.id!r} is used by an earlier row")
                 seen.add(request.id)
         return self
 
@@ -204,15 +206,13 @@ class Row:
 
 def load_matrix(path: Path) -> MatrixFile:
     try:
-        raw: Any = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise MatrixError(f"{path}: file not found") from None
-    except IsADirectoryError:
-        raise MatrixError(f"{path}: is a directory: give a matrix file (YAML), such as tests/matrices/shared.yaml") from None
-    except UnicodeDecodeError:
-        raise MatrixError(f"{path}: not UTF-8 text") from None
-    except yaml.YAMLError as error:
-        raise MatrixError(f"{path}: not valid YAML: {error}") from None
+        raw: Any = parse_yaml(read_text(path, limit=MATRIX_LIMIT), path)
+    except InputError as error:
+        if error.reason.startswith("is a directory"):
+            raise MatrixError(f"{path}: is a directory: give a matrix file (YAML), such as tests/matrices/shared.yaml") from None
+        raise MatrixError(str(error)) from None
+    except StructureError as error:
+        raise MatrixError(str(error)) from None
     if not isinstance(raw, dict):
         raise MatrixError(f"{path}: expected a mapping with a 'requests' list, got {type(raw).__name__}")
     try:
@@ -256,7 +256,7 @@ def run_matrix(
                 now=moment if moment is None or moment.tzinfo else moment.replace(tzinfo=timezone.utc), tables=tables,
             )
         except BadInput as error:
-            raise MatrixError(f"{source}: requests.{index} ({request.name}): {error}") from None
+            raise MatrixError(f"{source}: requests[{index}] ({request.name}): {error}") from None
         if request.id is not None:
             answers[request.id] = answer
         rows.append(Row(request, answer, expect.mismatches(answer)))

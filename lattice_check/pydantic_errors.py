@@ -10,6 +10,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from safe_io.inputs import shown
+
 
 def validation_problems(exc: ValidationError, root: type[BaseModel]) -> list[str]:
     """One line per failure of ``root.model_validate``: field, value and rule."""
@@ -18,7 +20,7 @@ def validation_problems(exc: ValidationError, root: type[BaseModel]) -> list[str
 
 def _describe(error: Any, root: type[BaseModel]) -> str:
     raw_loc = tuple(error["loc"])
-    field = ".".join(str(part) for part in _without_tags(root, raw_loc))
+    field = field_path(_without_tags(root, raw_loc))
     kind = error["type"]
     message = str(error["msg"])
     if message.startswith("Value error, "):
@@ -38,7 +40,19 @@ def _describe(error: Any, root: type[BaseModel]) -> str:
         return message
     if isinstance(value, (dict, list)) or value is None:
         return f"{field}: {message}"
-    return f"{field} = {value!r}: {message}"
+    return f"{field} = {shown(value)}: {message}"
+
+
+def field_path(parts: "typing.Iterable[Any]") -> str:
+    """A field's path as the messages write it: keys joined by dots, list
+    positions in brackets (``access[0].methods``)."""
+    text = ""
+    for part in parts:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text
 
 
 def _walk(root: type[BaseModel], loc: tuple[Any, ...]) -> tuple[list[Any], list[Any]]:

@@ -32,6 +32,8 @@ def sharing(topology: Topology, resource_arn: str, account: str, organizations: 
                 if inside is False:
                     refusals.append(f"{given} {account} with allow_external_principals = false, but {why}")
                     continue
+                if inside is None:  # the output says it: RAM shares such a share only inside the owner's organization
+                    why = "allow_external_principals = false: RAM admits only the owner's organization, with no invitation; give --org to check membership"
                 return True, f"{given} {account} inside the organization ({why})"
             accepted = [stack for stack, by in share.accepted_in if by == account]
             inside, why = _same_organization(organizations, owner, account)

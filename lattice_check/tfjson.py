@@ -14,6 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from safe_io.inputs import OUTPUT_LIMIT, InputError, read_text
+from safe_io.structured import StructureError, parse_json
+
 MANIFEST = "manifest.json"
 
 
@@ -34,7 +37,7 @@ def read_output(outdir: Path) -> list[SynthesizedStack]:
     manifest_path = outdir / MANIFEST
     if not outdir.is_dir():
         raise UnreadableOutput(f"{outdir}: no such directory (synthesize first: make synth, or give --out DIR)")
-    if not manifest_path.is_file():
+    if not manifest_path.exists():
         raise UnreadableOutput(f"{outdir}: no {MANIFEST} (synthesize first: make synth, or give --out DIR)")
     manifest = _json_file(manifest_path)
     stacks = manifest.get("stacks") if isinstance(manifest, dict) else None
@@ -42,14 +45,21 @@ def read_output(outdir: Path) -> list[SynthesizedStack]:
         raise UnreadableOutput(f"{manifest_path}: not a cdktf manifest (no 'stacks' object)")
     found = []
     for name, entry in stacks.items():
-        directory = outdir / entry["workingDirectory"]
-        document_path = outdir / entry["synthesizedStackPath"]
-        if not document_path.is_file():
-            if (directory / "cdk.tf").is_file():
-                raise UnreadableOutput(
-                    f"{document_path}: missing: {outdir} was synthesized as HCL (cdk.tf); "
-                    "lattice_check reads Terraform JSON: synthesize with make synth (or python main.py)"
-                )
+        where = f"{manifest_path}: stacks.{name}"
+        if not isinstance(entry, dict):
+            raise UnreadableOutput(f"{where}: not an object (a cdktf manifest lists each stack's workingDirectory and synthesizedStackPath)")
+        paths = {key: entry.get(key) for key in ("workingDirectory", "synthesizedStackPath")}
+        for key, value in paths.items():
+            if not isinstance(value, str) or not value or Path(value).is_absolute() or ".." in Path(value).parts:
+                raise UnreadableOutput(f"{where}.{key}: {'missing' if value is None else repr(value)}: a path inside {outdir} (a cdktf manifest)")
+        directory = outdir / str(paths["workingDirectory"])
+        document_path = outdir / str(paths["synthesizedStackPath"])
+        if document_path.suffix == ".tf" or (not document_path.exists() and (directory / "cdk.tf").is_file()):
+            raise UnreadableOutput(
+                f"{outdir}: was synthesized as HCL (cdk.tf, by make synth-hcl or cdktf synth --hcl); "
+                "lattice_check reads Terraform JSON: run make synth (or python main.py) first"
+            )
+        if not document_path.exists():
             raise UnreadableOutput(f"{document_path}: missing (synthesize again: make synth)")
         document = _json_file(document_path)
         if not isinstance(document, dict):
@@ -60,11 +70,9 @@ def read_output(outdir: Path) -> list[SynthesizedStack]:
 
 def _json_file(path: Path) -> Any:
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError:
-        raise UnreadableOutput(f"{path}: not UTF-8 text") from None
-    except json.JSONDecodeError as error:
-        raise UnreadableOutput(f"{path}: not valid JSON ({error.msg}, line {error.lineno} column {error.colno})") from None
+        return parse_json(read_text(path, limit=OUTPUT_LIMIT), path)
+    except (InputError, StructureError) as error:
+        raise UnreadableOutput(str(error)) from None
 
 
 def blocks(value: Any) -> list[dict[str, Any]]:

@@ -11,12 +11,14 @@ topology says)."""
 from __future__ import annotations
 
 import fnmatch
-import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Optional
 
 from pydantic import ValidationError
+
+from safe_io.inputs import TOPOLOGY_LIMIT, InputError, read_text
+from safe_io.structured import StructureError, parse_toml
 
 from accounts.topology.config import HTTP_METHODS, TopologySettings, stack_name, topology_problems
 from accounts.topology.grants import Grant, grants, path_of
@@ -40,9 +42,9 @@ def load_topology(path: Path) -> TopologySettings:
     """A topology from a topology file, or from the ``[patterns.topology]`` section of
     a config (with its ``file``, read relative to the project)."""
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise BadTopology(f"{path}: cannot be read as TOML ({error})") from None
+        raw = parse_toml(read_text(path, limit=TOPOLOGY_LIMIT), path)
+    except (InputError, StructureError) as error:
+        raise BadTopology(str(error)) from None
     section: Any = raw.get("patterns", {}).get("topology") if "patterns" in raw else {"enabled": True, "file": str(path.resolve())}
     if section is None:
         raise BadTopology(f"{path}: the config has no [patterns.topology] section")

@@ -22,6 +22,7 @@ from constructs_lib.node_runtime import use_project_node  # noqa: E402
 use_project_node()
 
 from app_config.loader import load_config  # noqa: E402
+from app_config.project import SHIPPED_CONFIG  # noqa: E402
 from app_config.schema import LatticeConfig  # noqa: E402
 from tests.helpers import ROOT, TOPOLOGY_EXAMPLES, load_stacks, synth, topology_example_config  # noqa: E402
 from tools.terraform_offline import OfflineTerraform, TerraformUnavailable  # noqa: E402
@@ -43,7 +44,7 @@ def update_snapshots(request: pytest.FixtureRequest) -> bool:
 
 @pytest.fixture(scope="session")
 def default_config() -> LatticeConfig:
-    return load_config(ROOT / "lattice.toml")
+    return load_config(SHIPPED_CONFIG)
 
 
 @pytest.fixture(scope="session")

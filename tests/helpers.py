@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from app_config.loader import load_config, parse_config
+from app_config.project import SHIPPED_CONFIG
 from lattice_check.backends import remote_state_key, remote_state_producers
 from app_config.schema import LatticeConfig
 
@@ -24,7 +25,7 @@ def stack_names(config: LatticeConfig) -> list[str]:
 
 
 # Every stack the shipped lattice.toml synthesizes (a test checks the synth agrees).
-ALL_STACKS = stack_names(load_config(ROOT / "lattice.toml"))
+ALL_STACKS = stack_names(load_config(SHIPPED_CONFIG))
 ACCOUNTS = {"service": {"id": "111111111111"}, "consumer": {"id": "222222222222"}}
 
 
@@ -42,6 +43,19 @@ def topology_raw(**section: object) -> dict:
 def topology_example_config(name: str) -> LatticeConfig:
     """The config that synthesizes ``examples/topologies/<name>.toml`` alone."""
     return parse_config(topology_raw(file=f"examples/topologies/{name}.toml"))
+
+
+def git_repository(folder: Path) -> Path:
+    """``folder`` made a git work tree of its own, with everything in it committed."""
+    import subprocess
+
+    environment = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"}
+    import os
+
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("GIT_")}, **environment}
+    for command in (["git", "init", "-q", "-b", "main"], ["git", "add", "-A"], ["git", "commit", "-qm", "copy", "--no-gpg-sign", "--allow-empty"]):
+        subprocess.run(command, cwd=folder, env=env, check=True, capture_output=True)
+    return folder
 
 
 def make_config(**overrides: object) -> LatticeConfig:

@@ -1,24 +1,31 @@
-"""Matrix files that need the app synthesized with a pattern's settings changed.
+"""Matrix files and the configs they run on.
 
-A matrix named ``<pattern>.yaml`` runs on the shipped lattice.toml's output; one
-named ``<pattern>-<variant>.yaml`` runs on the shipped config with the settings
-below changed (the suite and ``make matrix`` both read this table).
+A matrix named ``<pattern>.yaml`` runs on the shipped config's output
+(examples/lattice.toml); one named ``<pattern>-<variant>.yaml`` runs on the shipped
+config with the settings below changed (the suite and ``make matrix`` both read
+this table).
 
-    python -m tools.matrix_variants [OUTDIR]   # synthesize each variant under OUTDIR
-                                               # (default .cdktf.out.variants) and run its matrix
-    python -m tools.matrix_variants --shipped cdktf.out [OUTDIR]
-                                               # first every other matrix against cdktf.out
-                                               # (make matrix: every matrix, one process)
+    python -m tools.matrix_variants   # make matrix: synthesize the shipped config and
+                                      # each variant into scratch space under .build/,
+                                      # run every matrix, remove the scratch space
+
+A run killed before it could remove its scratch space leaves it marked with its
+process id: the next run (and make clean) removes it.
 """
 from __future__ import annotations
 
+import shutil
 import sys
-import tomllib
 from pathlib import Path
 from typing import Any
 
-from app_config.loader import DEFAULT_CONFIG_FILE, parse_config
+from app_config.loader import load_config, parse_config
+from app_config.project import SHIPPED_CONFIG
 from app_config.schema import LatticeConfig
+from safe_io import cli
+from safe_io.inputs import CONFIG_LIMIT, read_text
+from safe_io.ownership import make_scratch, remove_stale_scratch
+from safe_io.structured import parse_toml
 
 ROOT = Path(__file__).resolve().parents[1]
 MATRIX_DIR = ROOT / "tests" / "matrices"
@@ -34,14 +41,14 @@ VARIANTS: dict[str, dict[str, Any]] = {
 }
 
 
-def variant_config(stem: str, config_file: Path = ROOT / DEFAULT_CONFIG_FILE) -> LatticeConfig:
+def variant_config(stem: str, config_file: Path = SHIPPED_CONFIG) -> LatticeConfig:
     """The shipped config with the settings of ``stem``'s variant changed."""
     return config_with(stem.split("-")[0], VARIANTS.get(stem, {}), config_file)
 
 
-def config_with(pattern: str, changes: dict[str, Any], config_file: Path = ROOT / DEFAULT_CONFIG_FILE) -> LatticeConfig:
+def config_with(pattern: str, changes: dict[str, Any], config_file: Path = SHIPPED_CONFIG) -> LatticeConfig:
     """The shipped config with ``changes`` to the settings of ``pattern``."""
-    raw = tomllib.loads(Path(config_file).read_text(encoding="utf-8"))
+    raw = parse_toml(read_text(config_file, limit=CONFIG_LIMIT), config_file)
     raw["patterns"][pattern].update(changes)
     return parse_config(raw, f"{config_file} with {pattern} {changes}")
 
@@ -51,29 +58,36 @@ def shipped_matrices() -> list[Path]:
     return [path for path in sorted(MATRIX_DIR.glob("*.yaml")) if path.stem not in VARIANTS]
 
 
+SCRATCH_PREFIX = "matrix-"
+
+
 def main(argv: list[str]) -> int:
     from lattice_check.__main__ import main as lattice_check
-
-    status = 0
-    if argv[:1] == ["--shipped"]:
-        if len(argv) < 2:
-            print("--shipped needs the shipped config's output directory, e.g. --shipped cdktf.out", file=sys.stderr)
-            return 2
-        for path in shipped_matrices():
-            status = max(status, lattice_check(["matrix", "--out", argv[1], str(path)]))
-            print()
-        argv = argv[2:]
     from main import build_app
 
-    root = Path(argv[0]) if argv else Path(".cdktf.out.variants")
-    for stem in VARIANTS:
-        outdir = (root / stem / "cdktf.out").resolve()
-        outdir.parent.mkdir(parents=True, exist_ok=True)
-        build_app(variant_config(stem), str(outdir), project_root=outdir.parent).synth()
-        status = max(status, lattice_check(["matrix", "--out", str(outdir), str(MATRIX_DIR / f"{stem}.yaml")]))
-        print()
+    from .clean import build_dir
+
+    if argv:
+        print(__doc__, file=sys.stderr)
+        return 2
+    build = build_dir()
+    remove_stale_scratch(build, SCRATCH_PREFIX)
+    scratch = make_scratch(build, SCRATCH_PREFIX, what="make matrix")
+    status = 0
+    try:
+        configs = {"shipped": load_config(SHIPPED_CONFIG), **{stem: variant_config(stem) for stem in VARIANTS}}
+        for name, config in configs.items():
+            outdir = scratch / name / "cdktf.out"
+            outdir.parent.mkdir(parents=True)
+            build_app(config, str(outdir), project_root=outdir.parent).synth()
+            files = shipped_matrices() if name == "shipped" else [MATRIX_DIR / f"{name}.yaml"]
+            for path in files:
+                status = max(status, lattice_check(["matrix", "--out", str(outdir), str(path)]))
+                print()
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
     return status
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    cli.run(lambda: main(sys.argv[1:]), name="make matrix", interrupted="interrupted: its scratch space is removed")

@@ -22,7 +22,11 @@ State must be shared for this to mean anything: a config with ``backend.type =
 "local"`` is refused (``--example`` writes the shipped stacks' workflow anyway, as
 the README shows it).
 
-    python -m tools.pipeline [--config lattice.toml] [--out cdktf.out] [--example] FILE
+    python -m tools.pipeline [--config lattice.toml] [--out cdktf.out] [--example] [--force] FILE
+
+FILE is written only when it is new, or when this command wrote it (its first line
+is a marker with the SHA-256 of the rest) and git does not track it; ``--force``
+(``make pipeline FORCE=1``) overwrites a tracked file or one it did not write.
 """
 from __future__ import annotations
 
@@ -34,8 +38,11 @@ from typing import Any
 
 import yaml
 
-from app_config.loader import DEFAULT_CONFIG_FILE, ConfigError, load_config
+from app_config.loader import ConfigError, load_config
+from app_config.project import DEFAULT_CONFIG_FILE
 from app_config.schema import CloudBackendConfig, LatticeConfig, LocalBackendConfig
+from safe_io import cli
+from safe_io.ownership import YAML_FILE, write_file, writable_file_problem
 
 from .stack_order import deploy_order
 
@@ -161,8 +168,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--config", type=Path, default=Path(DEFAULT_CONFIG_FILE))
     parser.add_argument("--out", type=Path, default=Path("cdktf.out"), help="the synthesized output (make synth)")
     parser.add_argument("--example", action="store_true", help="write it even for local state (an example, not for use)")
+    parser.add_argument("--force", action="store_true", help="overwrite FILE even if git tracks it or this command did not write it")
     parser.add_argument("file", type=Path, help="the workflow to write, e.g. .github/workflows/lattice-cdktf.yml")
     args = parser.parse_args(argv)
+    if not _below_a_file(args.file):
+        try:
+            args.file.parent.mkdir(parents=True, exist_ok=True)  # .github/workflows/ of a repository that has none yet
+        except OSError as error:
+            print(f"error: {args.file}: cannot make its folder: {error.strerror or error}", file=sys.stderr)
+            return 2
+    problem = writable_file_problem(args.file, is_ours=YAML_FILE.is_ours, inputs=[args.config], force=args.force)
+    if problem:
+        print(f"error: {args.file}: {problem}" + (" (make pipeline FORCE=1)" if "--force" in problem else ""), file=sys.stderr)
+        return 2
     try:
         config = load_config(args.config)
         if not (args.out / "manifest.json").is_file():
@@ -171,11 +189,14 @@ def main(argv: list[str] | None = None) -> int:
     except (ConfigError, PipelineError) as problem:
         print(f"error: {problem}", file=sys.stderr)
         return 2
-    args.file.parent.mkdir(parents=True, exist_ok=True)
-    args.file.write_text(text, encoding="utf-8")
+    write_file(args.file, YAML_FILE.marked(text.encode(), "make pipeline"))
     print(f"wrote {args.file}: {sum(1 for j in text.splitlines() if j.startswith('  plan-'))} stacks, planned on pull requests, deployed from {config.pipeline.branch}")
     return 0
 
 
+def _below_a_file(path: Path) -> bool:
+    return any(parent.exists() and not parent.is_dir() for parent in path.parents)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    cli.run(main, name="make pipeline")

@@ -12,9 +12,9 @@ A session is a marker naming the command, followed by what it printed::
 
 ``<!-- session mermaid: diagram -->`` puts the output alone in a ```mermaid block,
 which GitHub draws. A test checks README.md is current; after a change that alters
-an answer, run ``make docs``.
-
-    python -m tools.readme_sessions cdktf.out README.md
+an answer, run ``make docs`` (tools/docs.py), which runs them on the shipped
+config's output and writes nothing unless every session ran: a session that ends
+with status 2 (bad input) or raises stops it.
 """
 from __future__ import annotations
 
@@ -22,7 +22,6 @@ import contextlib
 import io
 import re
 import shlex
-import sys
 from pathlib import Path
 
 from lattice_check.__main__ import main as lattice_check
@@ -30,12 +29,19 @@ from lattice_check.__main__ import main as lattice_check
 _SESSION = re.compile(r"(<!-- session( mermaid)?: (.+?) -->\n)(.*?)(<!-- end session -->)", re.S)
 
 
+class FailedSession(RuntimeError):
+    """A session that could not run as written (status 2: bad input)."""
+
+
 def run(command: str, outdir: Path) -> tuple[str, int]:
-    """What ``lattice_check <command>`` prints on stdout and its exit status."""
+    """What ``lattice_check <command>`` prints on stdout and its exit status;
+    FailedSession, with what it printed on stderr, when that status is 2."""
     arguments = shlex.split(command)
-    buffer = io.StringIO()
-    with contextlib.redirect_stdout(buffer):
+    buffer, errors = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(buffer), contextlib.redirect_stderr(errors):
         status = lattice_check([arguments[0], "--out", str(outdir), *arguments[1:]])
+    if status == 2:
+        raise FailedSession(f"session {command!r} ended with status 2: {errors.getvalue().strip()}")
     return buffer.getvalue(), status
 
 
@@ -51,7 +57,3 @@ def render(text: str, outdir: Path) -> str:
 
     return _SESSION.sub(block, text)
 
-
-if __name__ == "__main__":
-    outdir, readme = Path(sys.argv[1]), Path(sys.argv[2])
-    readme.write_text(render(readme.read_text(encoding="utf-8"), outdir), encoding="utf-8")

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import difflib
 import ipaddress
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Literal, Optional
@@ -39,6 +38,8 @@ from app_config.fields import (
     vpc_cidr,
 )
 from app_config.project import LAMBDA_SOURCES, PROJECT_ROOT
+from safe_io.inputs import TOPOLOGY_LIMIT, InputError, read_text
+from safe_io.structured import StructureError, parse_toml
 from constructs_lib.aws_names import iam_role_name_problem, lambda_role_name
 from constructs_lib.lattice_rules import (
     AUTH_POLICY_MAX,
@@ -572,15 +573,12 @@ _NAME_RULES: dict[Optional[str], Callable[[str], str]] = {
 
 
 def read_topology_file(path: Path, *, shown: str) -> dict[str, Any]:
-    """The tables of a topology file; ValueError naming the file otherwise."""
+    """The tables of a topology file (a regular file of at most 4 MiB of TOML);
+    ValueError naming the file otherwise."""
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ValueError(f"file = {shown!r}: no such file") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise ValueError(f"file = {shown!r}: cannot be read ({error})") from None
-    except tomllib.TOMLDecodeError as error:
-        raise ValueError(f"file = {shown!r}: not valid TOML: {error}") from None
+        raw = parse_toml(read_text(path, limit=TOPOLOGY_LIMIT), shown)
+    except (InputError, StructureError) as error:
+        raise ValueError(f"file = {shown!r}: {error.reason}") from None
     unknown = sorted(set(raw) - set(TABLES))
     if unknown:
         raise ValueError(f"file = {shown!r}: unknown table {', '.join(unknown)} (a topology file holds {', '.join(TABLES)})")
@@ -717,6 +715,14 @@ def topology_problems(settings: TopologySettings) -> Iterable[str]:
             yield f"{where}.networks.{name}.sharing = 'organization': {where}.organization.arn is required to share within an organization"
         elif network.sharing == "organization" and not is_member(settings, network.owner):
             yield f"{where}.networks.{name}.sharing = 'organization': its owner {network.owner} is not in {where}.organization.members; only a member shares with its organization"
+        elif network.sharing == "organization":
+            outside = sorted(user for user in network_users(settings, name) if user in accounts and not is_member(settings, user))
+            if outside:
+                yield (
+                    f"{where}.networks.{name}.sharing = 'organization': {', '.join(outside)} {'uses' if len(outside) == 1 else 'use'} it but "
+                    f"{'is' if len(outside) == 1 else 'are'} not in {where}.organization.members, and a share with the organization reaches "
+                    "its members only: make them members, or share the network by RAM (sharing = \"ram\")"
+                )
     for name, service in services.items():
         problem = _known(f"services.{name}.owner", service.owner, "accounts", accounts)
         if problem:
@@ -946,4 +952,5 @@ PATTERN = PatternSpec(
     stack_names=_stack_names,
     checks=_checks,
     claims=_claims,
+    own_tables=tuple(table for table in TABLES if table != "accounts"),  # [accounts] is the config's own too
 )

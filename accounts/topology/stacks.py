@@ -157,21 +157,32 @@ def build_networks(stack: TopologyStack) -> None:
             accept_risks(logs, ACCESS_LOG_ACCEPTED)
             network.log_to("access-logs", logs.arn)
         # RAM shares with the other accounts only: an owner cannot share with itself
-        users = sorted({_account_id(settings, account) for account in network_users(settings, name)} - {stack.account_id})
+        users = sorted(set(network_users(settings, name)) - {config.owner})
         share: Optional[RamShare] = None
-        if users:
-            within_organization = config.sharing == "organization"
-            assert settings.organization is not None or not within_organization
+        if users and config.sharing == "organization":
+            assert settings.organization is not None
             share = RamShare(
-                stack,
-                f"network-{name}-share",
-                RamShareProps(
-                    name=f"{NAME}-{name}",
-                    principals=[settings.organization.arn] if settings.organization and within_organization else users,
-                    resources={name: network.arn},
-                    allow_external_principals=not within_organization,
-                ),
+                stack, f"network-{name}-share",
+                RamShareProps(name=f"{NAME}-{name}", principals=[settings.organization.arn], resources={name: network.arn}, allow_external_principals=False),
             )
+        elif users:
+            # Members of the owner's organization get a share that RAM keeps inside it
+            # (nothing to accept); the others one they accept (published for them).
+            members = [user for user in users if not accepts_invitation(settings, user, name)]
+            outsiders = [user for user in users if user not in members]
+            if members:
+                RamShare(
+                    stack, f"network-{name}-share-members",
+                    RamShareProps(
+                        name=f"{NAME}-{name}-members", principals=sorted(_account_id(settings, user) for user in members),
+                        resources={name: network.arn}, allow_external_principals=False,
+                    ),
+                )
+            if outsiders:
+                share = RamShare(
+                    stack, f"network-{name}-share",
+                    RamShareProps(name=f"{NAME}-{name}", principals=sorted(_account_id(settings, user) for user in outsiders), resources={name: network.arn}),
+                )
         arns[name] = network.arn
         shares[name] = share.arn if share else ""
     readers = {_account_id(settings, account) for name in arns for account in network_users(settings, name)}
@@ -186,7 +197,7 @@ def build_consumers(stack: TopologyStack) -> None:
     layouts = {name: consumer.layout for name, consumer in mine.items() if consumer.created_vpc is not None}
     ports = {name: consumer_ports(stack.settings, name) for name in mine}
     endpoint_ports = {name: ports[name] for name, consumer in mine.items() if consumer.endpoints}
-    vpcs: dict[str, ConsumerVpc | ExistingConsumerVpc] = dict(build_consumer_vpcs(stack, created, layouts, ports, endpoint_ports) if created else {})
+    vpcs: dict[str, ConsumerVpc | ExistingConsumerVpc] = dict(build_consumer_vpcs(stack, created, layouts, ports, endpoint_ports, azs_setting=f"patterns.{NAME}.consumers.{{name}}.vpc.number_azs") if created else {})
     for name, consumer in mine.items():
         if consumer.existing_vpc is not None:
             vpcs[name] = ExistingConsumerVpc(

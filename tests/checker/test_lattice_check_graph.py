@@ -98,7 +98,7 @@ def test_a_share_inside_an_organization_needs_no_acceptance(model) -> None:
     model.stacks["distributed-consumer-account"].document["resource"].pop("aws_ram_resource_share_accepter")
     answer = curl(model, "distributed-consumer-account/vpc1", "http://lambda-service/")
     assert answer.status == 200
-    assert any("inside the organization (membership is not declared: assumed; give --org)" in r for r in answer.reasons)
+    assert any("inside the organization (allow_external_principals = false: RAM admits only the owner's organization, with no invitation; give --org to check membership)" in r for r in answer.reasons)
 
 
 def test_a_lattice_name_shared_by_two_services_is_refused_unless_the_network_decides(model) -> None:

@@ -32,7 +32,20 @@ def test_an_output_synthesized_as_hcl_says_what_to_run(copy_of: Path, capsys) ->
         (stack / "cdk.tf.json").rename(stack / "cdk.tf")
     assert main(["curl", "--out", str(copy_of), "--from", VPC1, "http://lambda-service/"]) == 2
     err = one_error(capsys)
-    assert "was synthesized as HCL (cdk.tf); lattice_check reads Terraform JSON: synthesize with make synth (or python main.py)" in err
+    assert "was synthesized as HCL (cdk.tf, by make synth-hcl or cdktf synth --hcl); lattice_check reads Terraform JSON: run make synth (or python main.py) first" in err
+
+
+def test_an_output_of_make_synth_hcl_says_what_to_run(copy_of: Path, capsys) -> None:
+    """cdktf synth --hcl lists cdk.tf in the manifest (not cdk.tf.json): not 'not valid JSON'."""
+    manifest = json.loads((copy_of / "manifest.json").read_text())
+    for entry in manifest["stacks"].values():
+        document = copy_of / entry["synthesizedStackPath"]
+        entry["synthesizedStackPath"] = entry["synthesizedStackPath"].replace("cdk.tf.json", "cdk.tf")
+        document.rename(document.with_name("cdk.tf"))
+        document.with_name("cdk.tf").write_text('resource "aws_vpc" "x" {}\n')
+    (copy_of / "manifest.json").write_text(json.dumps(manifest))
+    assert main(["diagram", "--out", str(copy_of)]) == 2
+    assert "was synthesized as HCL" in one_error(capsys)
 
 
 @pytest.mark.parametrize("broken", ["manifest.json", "stacks/distributed-service-account/cdk.tf.json"])
@@ -138,4 +151,93 @@ def test_a_state_file_that_is_not_json_is_bad_input(default_out: Path, tmp_path:
     state = tmp_path / "orders.json"
     state.write_text("{not json")
     assert main(["curl", "--out", str(default_out), "--from", VPC1, "--state", str(state), "http://lambda-service/"]) == 2
-    assert f"--state {state}: not a state file lattice_check wrote" in one_error(capsys)
+    assert f"--state {state}: exists and lattice-cdktf did not write it (or it was changed since): it is not overwritten unless you add --force" in one_error(capsys)
+    assert state.read_text() == "{not json"
+
+
+def test_a_state_file_is_written_again_only_while_it_is_ours(default_out: Path, tmp_path: Path, capsys) -> None:
+    state = tmp_path / "orders.json"
+    assert main(["curl", "--out", str(default_out), "--from", VPC1, "--state", str(state), "http://lambda-service/"]) == 0
+    assert not state.exists() or state.read_text().startswith('{\n "written_by": "written by lattice-cdktf (lattice_check curl --state)')
+    state.write_text('{"dynamodb": {}}\n')  # someone else's file now
+    assert main(["curl", "--out", str(default_out), "--from", VPC1, "--state", str(state), "http://lambda-service/"]) == 2
+    capsys.readouterr()
+    assert main(["curl", "--out", str(default_out), "--from", VPC1, "--state", str(state), "--force", "http://lambda-service/"]) == 0
+
+
+@pytest.mark.parametrize(
+    "entry, message",
+    [
+        ("not an object", "stacks.one: not an object"),
+        ({"synthesizedStackPath": "stacks/one/cdk.tf.json"}, "stacks.one.workingDirectory: missing: a path inside"),
+        ({"workingDirectory": "stacks/one", "synthesizedStackPath": "/etc/passwd"}, "stacks.one.synthesizedStackPath: '/etc/passwd': a path inside"),
+        ({"workingDirectory": "../..", "synthesizedStackPath": "stacks/one/cdk.tf.json"}, "stacks.one.workingDirectory: '../..': a path inside"),
+    ],
+)
+def test_a_manifest_whose_stacks_are_not_cdktf_shaped(tmp_path: Path, entry: object, message: str, capsys) -> None:
+    (tmp_path / "manifest.json").write_text(json.dumps({"version": "0.21.0", "stacks": {"one": entry}}))
+    assert main(["diagram", "--out", str(tmp_path)]) == 2
+    assert message in one_error(capsys)
+
+
+def test_diagram_svg_never_overwrites_an_input_or_a_file_it_did_not_write(default_out: Path, tmp_path: Path, capsys) -> None:
+    import subprocess
+
+    from tests.helpers import ROOT, git_repository
+
+    config = tmp_path / "lattice.toml"
+    config.write_text((ROOT / "examples" / "lattice.toml").read_text())
+    assert main(["diagram", "--out", str(default_out), "--svg", str(config)]) == 2
+    assert "exists and lattice-cdktf did not write it" in one_error(capsys)
+    assert config.read_text() == (ROOT / "examples" / "lattice.toml").read_text()
+    manifest = default_out / "manifest.json"
+    before = manifest.read_bytes()
+    assert main(["diagram", "--out", str(default_out), "--svg", str(manifest), "--force"]) == 2
+    assert "is an input of this command" in one_error(capsys)
+    assert manifest.read_bytes() == before
+    assert main(["diagram", "--out", str(default_out), "--svg", str(tmp_path)]) == 2
+    assert "is a directory, not a regular file" in one_error(capsys)
+    assert main(["diagram", "--out", str(default_out), "--svg", str(tmp_path / "no" / "such" / "d.svg")]) == 2
+    assert "its folder" in one_error(capsys)
+    # its own file, again and again; then a tracked copy only with --force
+    svg = tmp_path / "repo" / "d.svg"
+    svg.parent.mkdir()
+    for _ in range(2):
+        assert main(["diagram", "--out", str(default_out), "--svg", str(svg)]) == 0
+    capsys.readouterr()
+    git_repository(svg.parent)
+    assert main(["diagram", "--out", str(default_out), "--svg", str(svg)]) == 2
+    assert "is a file git tracks" in one_error(capsys)
+    assert main(["diagram", "--out", str(default_out), "--svg", str(svg), "--force"]) == 0
+    del subprocess
+
+
+def test_output_to_a_closed_pipe_ends_quietly(default_out: Path) -> None:
+    import subprocess
+    import sys
+
+    from tests.helpers import ROOT
+
+    result = subprocess.run(
+        f"{sys.executable} -m lattice_check predict --out {default_out} | head -c 300 >/dev/null; echo ${{PIPESTATUS[0]}}",
+        shell=True, executable="/bin/bash", cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )
+    assert result.stderr == ""
+    assert result.stdout.strip() in ("0", "141")
+
+
+def test_a_matrix_alias_bomb_and_a_fifo_are_one_line(default_out: Path, tmp_path: Path, capsys) -> None:
+    import os
+
+    from tests.unit.test_safe_io import ALIAS_BOMB
+
+    bomb = tmp_path / "bomb.yaml"
+    bomb.write_text(ALIAS_BOMB)
+    assert main(["matrix", "--out", str(default_out), str(bomb)]) == 2
+    assert "stands for more than 200,000 values once its YAML aliases are expanded" in one_error(capsys)
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    for args in (["matrix", "--out", str(default_out), str(fifo)], ["curl", "--out", str(default_out), "--from", VPC1, "--state", str(fifo), "http://lambda-service/"],
+                 ["verify", "--out", str(default_out), str(fifo)], ["matrix", "--out", str(default_out), "/dev/zero"]):
+        assert main(args) == 2
+        assert "not a regular file" in one_error(capsys)

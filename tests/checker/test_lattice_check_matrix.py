@@ -39,16 +39,36 @@ def test_every_pattern_of_the_default_app_has_a_matrix(default_config) -> None:
     assert [m.stem for m in shipped_matrices()] == [m.stem for m in MATRICES if m.stem not in VARIANTS]
 
 
-def test_make_matrix_in_one_process_runs_the_shipped_matrices_first(tmp_path, capsys, monkeypatch) -> None:
-    from tools import matrix_variants
+def test_make_matrix_runs_every_matrix_on_the_shipped_config_in_scratch_it_removes(tmp_path, capsys, monkeypatch) -> None:
+    """make matrix synthesizes examples/lattice.toml (never your lattice.toml) and each
+    variant under .build/, runs the shipped matrices first, and leaves no scratch."""
+    import main as app
+    from safe_io.ownership import FolderMark, mark_folder
+    from tools import clean, matrix_variants
 
+    build = clean.build_dir(tmp_path)
+    stale = build / f"{matrix_variants.SCRATCH_PREFIX}killed"
+    stale.mkdir()
+    mark_folder(stale, FolderMark("scratch", "make matrix", 2**22 + 4242))  # a run killed earlier
+    monkeypatch.setattr(clean, "build_dir", lambda: build)
+    synthesized: list[str] = []
+
+    class Quick:
+        def __init__(self, outdir: str) -> None:
+            self.outdir = outdir
+
+        def synth(self) -> None:
+            synthesized.append(Path(self.outdir).parent.name)
+
+    monkeypatch.setattr(app, "build_app", lambda config, outdir, project_root: Quick(outdir))
     ran: list[str] = []
     monkeypatch.setattr("lattice_check.__main__.main", lambda argv: ran.append(Path(argv[-1]).stem) or (2 if "ingress" in argv[-1] else 0))
-    monkeypatch.setattr(matrix_variants, "VARIANTS", {})  # no variant synths: every file counts as shipped here
-    assert matrix_variants.main(["--shipped", str(tmp_path)]) == 2, "the worst status of any matrix"
-    assert ran == [m.stem for m in MATRICES]
-    assert matrix_variants.main(["--shipped"]) == 2
-    assert "--shipped needs the shipped config's output directory" in capsys.readouterr().err
+    assert matrix_variants.main([]) == 2, "the worst status of any matrix"
+    assert synthesized == ["shipped", *VARIANTS]
+    assert ran == [m.stem for m in shipped_matrices()] + list(VARIANTS)
+    assert sorted(p.name for p in build.iterdir()) == [".written-by-lattice-cdktf"], "its scratch and the killed run's are gone"
+    assert matrix_variants.main(["--shipped", "cdktf.out"]) == 2
+    assert "make matrix: synthesize the shipped config" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("path", MATRICES, ids=lambda p: p.stem)
@@ -131,29 +151,29 @@ requests:
         ("requests: []", "requests: List should have at least 1 item"),
         (
             "requests:\n  - {name: a, from: s/v, url: 'http://x/', expect: {stauts: 200}}",
-            "requests.0.expect.stauts: unknown key (allowed here: body, body_contains, decision, json, json_includes, reachable, reason_contains, status); did you mean 'status'?",
+            "requests[0].expect.stauts: unknown key (allowed here: body, body_contains, decision, json, json_includes, reachable, reason_contains, status); did you mean 'status'?",
         ),
         ("requests:\n  - {name: a, from: s/v, url: 'http://x/', expect: {}}", "expect is empty: give at least one of reachable"),
-        ("requests:\n  - {name: a, from: s/v, url: 'http://x/', expect: {status: '200'}}", "requests.0.expect.status = '200': Input should be a valid integer"),
-        ("requests:\n  - {name: a, from: nostack, url: 'http://x/', expect: {status: 200}}", "requests.0.from = 'nostack': String should match pattern"),
-        ("requests:\n  - {name: a, url: 'http://x/', expect: {status: 200}}", "requests.0: give from: <stack>/<VPC Name tag>, or via: <stack>/<VPC Name tag> with from_cidr (not both)"),
-        ("requests:\n  - {name: a, from: s/v, via: s/v, from_cidr: 10.0.0.1, url: 'http://x/', expect: {status: 200}}", "requests.0: give from: <stack>/<VPC Name tag>, or via:"),
-        ("requests:\n  - {name: a, via: s/v, url: 'http://x/', expect: {status: 200}}", "requests.0: via and from_cidr go together"),
-        ("requests:\n  - {name: a, from: s/v, url: 'http://x/', expect: {decision: MAYBE}}", "requests.0.expect.decision = 'MAYBE': Input should be 'ALLOW', 'DENY', 'UNREACHABLE' or 'UNKNOWN'"),
-        ("requests:\n  - {name: a, from: s/v, url: 'http://x/{{ b.json.id }}', expect: {status: 200}}", "requests.0 (a): {{ b.json.id }} names no earlier row (ids so far: none)"),
+        ("requests:\n  - {name: a, from: s/v, url: 'http://x/', expect: {status: '200'}}", "requests[0].expect.status = '200': Input should be a valid integer"),
+        ("requests:\n  - {name: a, from: nostack, url: 'http://x/', expect: {status: 200}}", "requests[0].from = 'nostack': String should match pattern"),
+        ("requests:\n  - {name: a, url: 'http://x/', expect: {status: 200}}", "requests[0]: give from: <stack>/<VPC Name tag>, or via: <stack>/<VPC Name tag> with from_cidr (not both)"),
+        ("requests:\n  - {name: a, from: s/v, via: s/v, from_cidr: 10.0.0.1, url: 'http://x/', expect: {status: 200}}", "requests[0]: give from: <stack>/<VPC Name tag>, or via:"),
+        ("requests:\n  - {name: a, via: s/v, url: 'http://x/', expect: {status: 200}}", "requests[0]: via and from_cidr go together"),
+        ("requests:\n  - {name: a, from: s/v, url: 'http://x/', expect: {decision: MAYBE}}", "requests[0].expect.decision = 'MAYBE': Input should be 'ALLOW', 'DENY', 'UNREACHABLE' or 'UNKNOWN'"),
+        ("requests:\n  - {name: a, from: s/v, url: 'http://x/{{ b.json.id }}', expect: {status: 200}}", "requests[0] (a): {{ b.json.id }} names no earlier row (ids so far: none)"),
         (
             "requests:\n  - {name: a, id: a, from: s/v, url: 'http://x/', expect: {status: 200}}\n  - {name: b, from: s/v, url: 'http://x/', expect: {json: '{{ c.json }}'}}",
-            "requests.1 (b): {{ c.json }} names no earlier row (ids so far: a)",
+            "requests[1] (b): {{ c.json }} names no earlier row (ids so far: a)",
         ),
         (
             "requests:\n  - {name: a, id: a, from: s/v, url: 'http://x/', expect: {status: 200}}\n  - {name: b, from: s/v, url: 'http://x/{{ a.headers }}', expect: {status: 200}}",
-            "requests.1 (b): {{ a.headers }}: refer to <id>.status, <id>.body or <id>.json.<key>...",
+            "requests[1] (b): {{ a.headers }}: refer to <id>.status, <id>.body or <id>.json.<key>...",
         ),
         (
             "requests:\n  - {name: a, id: a, from: s/v, url: 'http://x/', expect: {status: 200}}\n  - {name: b, id: a, from: s/v, url: 'http://x/', expect: {status: 200}}",
-            "requests.1 (b): id 'a' is used by an earlier row",
+            "requests[1] (b): id 'a' is used by an earlier row",
         ),
-        ("requests:\n  - {name: a, id: 1a, from: s/v, url: 'http://x/', expect: {status: 200}}", "requests.0.id = '1a': String should match pattern"),
+        ("requests:\n  - {name: a, id: 1a, from: s/v, url: 'http://x/', expect: {status: 200}}", "requests[0].id = '1a': String should match pattern"),
     ],
 )
 def test_bad_matrix_files_are_refused_with_the_field(tmp_path, text, message) -> None:
@@ -167,12 +187,12 @@ def test_a_request_naming_an_unknown_vpc_is_bad_input(default_out, tmp_path, cap
     path = write(tmp_path, "requests:\n  - {name: lost, from: distributed-consumer-account/vpc9, url: 'http://lambda-service/', expect: {status: 200}}")
     assert main(["matrix", "--out", str(default_out), str(path)]) == 2
     err = capsys.readouterr().err
-    assert "requests.0 (lost): --from 'distributed-consumer-account/vpc9': distributed-consumer-account has no VPC named 'vpc9' (VPCs: vpc1, vpc2)" in err
+    assert "requests[0] (lost): --from 'distributed-consumer-account/vpc9': distributed-consumer-account has no VPC named 'vpc9' (VPCs: vpc1, vpc2)" in err
 
 
 def test_missing_files_exit_2(default_out, tmp_path, capsys) -> None:
     assert main(["matrix", "--out", str(default_out), str(tmp_path / "none.yaml")]) == 2
-    assert "none.yaml: file not found" in capsys.readouterr().err
+    assert "none.yaml: no such file" in capsys.readouterr().err
     assert main(["matrix", "--out", str(tmp_path / "no-out"), str(MATRICES[0])]) == 2
     assert "no-out: no such directory (synthesize first: make synth, or give --out DIR)" in capsys.readouterr().err
 

@@ -326,7 +326,7 @@ def test_the_cli_sends_a_repeated_header_again_and_reads_a_body_from_a_file(
     assert sent["headers"]["content-type"] == "application/x-www-form-urlencoded"
     capsys.readouterr()
     assert main(["curl", "--out", str(default_out), "--from", CONSUMER, "-d", f"@{tmp_path / 'missing.json'}", f"{URL}/"]) == 2
-    assert f"-d '@{tmp_path / 'missing.json'}': cannot read {tmp_path / 'missing.json'}: No such file or directory" in capsys.readouterr().err
+    assert f"-d '@{tmp_path / 'missing.json'}': {tmp_path / 'missing.json'}: no such file" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("permission_for", ["the alias", "the alias by its ARN", "the function"])

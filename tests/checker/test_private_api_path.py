@@ -200,4 +200,5 @@ def test_curl_keeps_orders_in_a_state_file(default_out: Path, tmp_path: Path, ca
     assert "no model for content type application/x-www-form-urlencoded" in capsys.readouterr().out
     state.write_text("[]")
     assert main([*args, ORDERS]) == 2
-    assert "not a state file lattice_check wrote (no 'dynamodb' object)" in capsys.readouterr().err
+    assert "exists and lattice-cdktf did not write it (or it was changed since): it is not overwritten unless you add --force" in capsys.readouterr().err
+    assert state.read_text() == "[]", "another file is never overwritten"

@@ -26,7 +26,7 @@ with warnings.catch_warnings(record=True) as caught:
     import constructs_lib.aws as aws
 import main
 from constructs_lib import jsii_host
-code = main.main(["--outdir", sys.argv[1]])
+code = main.main(["--config", "examples/lattice.toml", "--outdir", sys.argv[1]])
 print(json.dumps({"light": aws.LIGHT, "direct": jsii_host.is_direct(), "modules": sum(m.startswith("cdktf_cdktf_provider_aws.") for m in sys.modules),
                   "warnings": [str(w.message) for w in caught], "code": code}))
 """

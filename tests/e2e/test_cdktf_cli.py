@@ -8,6 +8,7 @@ import subprocess
 
 import pytest
 
+from app_config.project import SHIPPED_CONFIG
 from tools.terraform_offline import describe_diagnostics
 from tests.helpers import ROOT
 
@@ -23,7 +24,7 @@ def cdktf(*args: str) -> subprocess.CompletedProcess[str]:
     # missing user config file from filling the output with warnings.
     # as from a user's shell: without the suite's JSII_NODE and NODE_OPTIONS (the app sets its own)
     env = {k: v for k, v in os.environ.items() if not k.startswith("JSII_") and k != "NODE_OPTIONS"}
-    env.update(CHECKPOINT_DISABLE="1", CI="true", FORCE_COLOR="0", TF_CLI_CONFIG_FILE=os.devnull)
+    env.update(CHECKPOINT_DISABLE="1", CI="true", FORCE_COLOR="0", TF_CLI_CONFIG_FILE=os.devnull, LATTICE_CONFIG=str(SHIPPED_CONFIG))
     env["PATH"] = f"{CLI.parent}{os.pathsep}{env['PATH']}"  # as npx runs it: the project's Node first
     return subprocess.run([str(CLI), *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
 

@@ -266,8 +266,146 @@ def test_a_generated_config_is_refused_clearly_or_synthesizes(raw: dict[str, Any
         accepted.setdefault(f"{stack_dir.name}-{digest}", stack_dir)  # identical stacks validate once
 
 
+# ---- topologies: drawn whole and coherent (names that resolve), then sometimes broken
+# once; each accepted one is synthesized, validated with the configs above, and verified.
+
+TOPOLOGY_EXAMPLES = int(os.environ.get("LATTICE_GENERATED_TOPOLOGIES", "12"))
+METHODS = ["GET", "POST", "PUT", "DELETE"]
+BREAKAGES = [
+    ("access", 0, "to", "no-such-service"),
+    ("services", None, "networks", ["no-such-network"]),
+    ("consumers", None, "account", "no-such-account"),
+    ("services", None, "routes", [{"path": "/a b", "forward": {"main": 1}}]),
+    ("access", 0, "methods", ["FETCH"]),
+    ("consumers", None, "vpc", {"cidr_block": "10.0.0.0/8"}),
+]
+
+
+@st.composite
+def topologies(draw: st.DrawFn) -> dict[str, Any]:
+    """A topology section: 1-4 accounts, 1-3 networks, 1-4 services with backends of
+    every kind, 1-3 consumers (created or existing VPCs, endpoints), an organization
+    sometimes, and access intents with methods, paths and principals."""
+    account_names = [f"acct{i}" for i in range(draw(st.integers(1, 4)))]
+    accounts = {name: {"id": f"{800000000001 + i}"} for i, name in enumerate(account_names)}
+    organization = None
+    if draw(st.booleans()):
+        members = draw(st.lists(st.sampled_from(account_names), unique=True, min_size=1)) if draw(st.booleans()) else None
+        organization = {"arn": "arn:aws:organizations::800000000001:organization/o-gen1234567", **({"members": members} if members else {})}
+    network_names = [f"net{i}" for i in range(draw(st.integers(1, 3)))]
+    networks = {}
+    for name in network_names:
+        network: dict[str, Any] = {"owner": draw(st.sampled_from(account_names)), "auth_type": draw(st.sampled_from(["AWS_IAM", "AWS_IAM", "NONE"]))}
+        members = (organization or {}).get("members")
+        if organization and (members is None or network["owner"] in members) and draw(st.booleans()):
+            network["sharing"] = "organization"
+        if draw(st.booleans()):
+            network["access_logs"] = True
+        networks[name] = network
+    services = {}
+    for i in range(draw(st.integers(1, 4))):
+        owner = draw(st.sampled_from(account_names))
+        backends: dict[str, Any] = {"main": {"lambda": "hello"}}
+        kind = draw(st.sampled_from(["lambda", "ip", "instance", "alb"]))
+        if kind == "ip":
+            backends["extra"] = {"ip": {"vpc_id": "vpc-0a0b0c0d0e0f10111", "targets": ["10.9.0.5"], "port": 8080}}
+        elif kind == "instance":
+            backends["extra"] = {"instance": {"vpc_id": "vpc-0a0b0c0d0e0f10111", "targets": ["i-0123456789abcdef0"]}}
+        elif kind == "alb":
+            backends["extra"] = {"alb": {"arn": f"arn:aws:elasticloadbalancing:eu-west-1:{accounts[owner]['id']}:loadbalancer/app/gen{i}/0123456789abcdef", "vpc_id": "vpc-0a0b0c0d0e0f10111"}}
+        service: dict[str, Any] = {
+            "owner": owner, "networks": draw(st.lists(st.sampled_from(network_names), unique=True, min_size=1, max_size=2)), "backends": backends,
+        }
+        if len(backends) > 1:
+            service["default"] = {"main": 100}
+            service["routes"] = [{"path": "/extra", **({"method": "GET"} if draw(st.booleans()) else {}), "forward": {"extra": 100}}]
+        if draw(st.integers(0, 3)) == 0:
+            service["https"] = True
+        services[f"svc{i}"] = service
+    consumers = {}
+    for i in range(draw(st.integers(1, 3))):
+        reached = draw(st.lists(st.sampled_from(network_names), unique=True, min_size=1, max_size=2))
+        consumer: dict[str, Any] = {"account": draw(st.sampled_from(account_names)), "networks": reached[:1], "endpoints": reached[1:]}
+        if draw(st.integers(0, 3)) == 0 and not consumer["endpoints"]:
+            consumer["existing_vpc"] = {"id": f"vpc-0{i}1b2c3d4e5f60718", "cidr_block": f"10.{90 + i}.0.0/16"}
+        else:
+            consumer["vpc"] = {"cidr_block": f"10.{10 + i}.0.0/24"}
+        consumers[f"vpc{i}"] = consumer
+    access = []
+    pairs = [(c, s) for c in sorted(consumers) for s in sorted(services) if set(consumers[c]["networks"] + consumers[c]["endpoints"]) & set(services[s]["networks"])]
+    for _ in range(draw(st.integers(0, 4)) if pairs else 0):
+        consumer_name, service_name = draw(st.sampled_from(pairs))
+        intent: dict[str, Any] = {"from": consumer_name, "to": service_name}
+        if draw(st.booleans()):
+            intent["methods"] = draw(st.lists(st.sampled_from(METHODS), unique=True, min_size=1, max_size=2))
+        if draw(st.booleans()):
+            intent["paths"] = [draw(st.sampled_from(["/orders*", "/a/?", "/reports/*"]))]
+        if draw(st.integers(0, 3)) == 0:
+            intent["principals"] = [f"arn:aws:iam::{accounts[draw(st.sampled_from(account_names))]['id']}:role/caller"]
+        access.append(intent)
+    used = {n["owner"] for n in networks.values()} | {s["owner"] for s in services.values()} | {c["account"] for c in consumers.values()}
+    accounts = {name: account for name, account in accounts.items() if name in used}
+    if organization and organization.get("members"):
+        organization["members"] = [m for m in organization["members"] if m in used] or None
+        if organization["members"] is None:
+            del organization["members"]
+    topology: dict[str, Any] = {"enabled": True, "accounts": accounts, "networks": networks, "services": services, "consumers": consumers, "access": access}
+    if organization:
+        topology["organization"] = organization
+    if draw(st.integers(0, 3)) == 0:  # broken once: the config must say where
+        table, index, key, value = draw(st.sampled_from(BREAKAGES))
+        entries = topology[table]
+        if entries:
+            target = entries[index] if isinstance(entries, list) else entries[sorted(entries)[0]]
+            target[key] = value
+    return topology
+
+
+@pytest.fixture(scope="module")
+def topology_counts() -> dict[str, int]:
+    return {"tried": 0, "refused": 0, "synthesized": 0, "verified": 0}
+
+
+@settings(
+    max_examples=TOPOLOGY_EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture],
+    database=None,
+)
+@given(section=topologies())
+def test_a_generated_topology_is_refused_clearly_or_synthesizes_and_verifies(section: dict[str, Any], accepted, topology_counts, tmp_path_factory) -> None:
+    from lattice_check.graph import Model
+    from lattice_check.verify import render_matrix, verify
+    from tests.helpers import topology_raw
+
+    topology_counts["tried"] += 1
+    try:
+        config = parse_config(topology_raw(**{k: v for k, v in section.items() if k != "enabled"}))
+    except ConfigError as refused:
+        topology_counts["refused"] += 1
+        assert refused.problems and all(isinstance(p, str) and p.strip() and "\n" not in p and "Traceback" not in p for p in refused.problems)
+        return
+    outdir = synth(config, tmp_path_factory.mktemp("topology") / "cdktf.out")
+    topology_counts["synthesized"] += 1
+    settings_ = config.patterns.topology
+    results = verify(settings_, Model.load(outdir))
+    assert all(r.passed for r in results), render_matrix(settings_, results)
+    topology_counts["verified"] += 1
+    for stack_dir in sorted((outdir / "stacks").iterdir()):
+        digest = hashlib.sha256((stack_dir / "cdk.tf.json").read_bytes()).hexdigest()[:12]
+        accepted.setdefault(f"{stack_dir.name}-{digest}", stack_dir)
+
+
+def test_generated_topologies_were_tried(topology_counts) -> None:
+    print(
+        f"generated topologies: {topology_counts['tried']} tried, {topology_counts['refused']} refused, "
+        f"{topology_counts['synthesized']} synthesized, {topology_counts['verified']} verified"
+    )
+    assert topology_counts["tried"] == TOPOLOGY_EXAMPLES
+
+
 def test_every_synthesized_config_validates(accepted, counts, terraform) -> None:
-    """Runs after the property test in this module: all its outputs, one Terraform run."""
+    """Runs after the property tests in this module: all their outputs (configs and topologies), one Terraform run."""
     print(f"generated configs: {counts['tried']} tried, {counts['refused']} refused, {counts['synthesized']} synthesized; "
           f"{len(accepted)} distinct stacks validated")
     if not accepted:

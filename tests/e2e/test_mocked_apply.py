@@ -59,3 +59,23 @@ def test_a_failure_names_the_stack_and_the_resource(default_out, default_stacks,
         and "invalid ARN" in p
         for p in result.problems
     ), result.problems
+
+
+def test_a_region_with_fewer_zones_than_number_azs_fails_the_plan_naming_the_field(tmp_path, terraform) -> None:
+    """The config cannot know a region's zones; the plan can. The mocked region has 3
+    (a, b, c): four zones for vpc1 stop the plan with the field's name, before element()
+    would wrap and put two subnets of a tier in one zone."""
+    from tests.helpers import make_config, synth
+
+    config = make_config(vpcs={"vpc1": {"cidr_block": "10.0.0.0/24", "number_azs": 4, "workload_subnet_netmask": 28, "endpoints_subnet_netmask": 28}})
+    out = synth(config, tmp_path / "cdktf.out")
+    from tests.helpers import load_stacks
+
+    stacks = load_stacks(out)
+    names = ["distributed-service-account", "distributed-consumer-account"]
+    result = run_mocked(terraform, {n: out / "stacks" / n for n in names}, remote_state_producers({n: stacks[n] for n in names}))
+    assert not result.passed
+    assert any(
+        "vpcs.vpc1.number_azs = 4: eu-west-1 has only 3 available zones among eu-west-1a to eu-west-1f; lower it" in " ".join(p.split())
+        for p in result.problems
+    ), result.problems

@@ -5,6 +5,7 @@ through OIDC; actionlint finds nothing in it; the README's example is current.""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from pathlib import Path
 
@@ -12,11 +13,12 @@ import pytest
 import yaml
 
 from app_config.loader import parse_config
+from app_config.project import SHIPPED_CONFIG
 from tests.helpers import ROOT, make_config
 from tools.pipeline import PipelineError, main, render, workflow
 
 EXAMPLE = ROOT / "docs" / "pipeline.example.yml"
-SOURCE = "lattice.toml and cdktf.out/manifest.json"
+SOURCE = "examples/lattice.toml and cdktf.out/manifest.json"
 
 
 def lint(path: Path) -> list[dict]:
@@ -83,7 +85,7 @@ def test_local_state_is_refused(default_config, default_out) -> None:
 def test_with_s3_state_it_writes_the_file(default_out, tmp_path, capsys) -> None:
     config = tmp_path / "lattice.toml"
     config.write_text(
-        (ROOT / "lattice.toml").read_text().replace('type = "local"              # "local" (state in terraform-state/) or "s3"', 'type = "s3"\nbucket = "team-state"', 1)
+        re.sub(r'(?m)^type = "local".*$', 'type = "s3"\nbucket = "team-state"', SHIPPED_CONFIG.read_text(), count=1)
         + '\n[pipeline]\nbranch = "release"\noidc_role_name = "ci-deployer"\n'
     )
     target = tmp_path / "workflows" / "lattice-cdktf.yml"
@@ -104,9 +106,12 @@ def test_bad_pipeline_settings_name_the_field() -> None:
     assert parse_config({"accounts": {"service": {"id": "111111111111"}, "consumer": {"id": "222222222222"}}}).pipeline.branch == "main"
 
 
-def test_the_readme_example_is_current(default_config, default_out) -> None:
+def test_the_readme_example_is_current(default_out) -> None:
     """make docs writes docs/pipeline.example.yml; a change of stacks shows here first."""
-    assert EXAMPLE.read_text() == render(workflow(default_config, default_out, example=True), SOURCE), "run make docs"
+    from tools.docs import PIPELINE_EXAMPLE, generated
+
+    assert EXAMPLE == PIPELINE_EXAMPLE
+    assert EXAMPLE.read_bytes() == generated(default_out)[EXAMPLE], "run make docs"
 
 
 def test_with_hcp_terraform_the_runs_are_remote(default_config, default_out) -> None:

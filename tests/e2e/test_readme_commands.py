@@ -2,9 +2,16 @@
 the project: the ones that talk to AWS fail only for want of AWS credentials, or
 where the cdktf CLI must reach the Terraform registry (it locks provider checksums
 for every platform before a plan); the others succeed. A command added to a README
-code block without an expectation here fails the suite."""
+code block without an expectation here fails the suite.
+
+Each copy is a git work tree with its files committed, a user's own lattice.toml, a
+Terraform state file and files of the user's placed where a command could hit them;
+every command that writes (those of the README and the other writing commands:
+diagram, pipeline, bench, clean) must change nothing but what the README's table
+"What each command reads and writes" says it writes."""
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
@@ -113,45 +120,116 @@ def environment(tmp_path_factory) -> dict[str, str]:
     return env
 
 
+# Files of the user's in every copy, where a command could hit them (none is the project's).
+TRAPS = {
+    "terraform-state/distributed-service-account.tfstate": '{"version": 4, "serial": 7}\n',
+    "notes.txt": "my notes\n",
+    "docs/my-notes.md": "# mine\n",
+    ".github/workflows/mine.yml": "name: mine\non: push\njobs: {}\n",
+    "examples.out/mine/keep.txt": "mine\n",
+}
+USER_CONFIG_EDIT = "\n# my edit: the README's first step is to put my account ids here\n"
+
+
 def project_copy(directory: Path) -> Path:
-    """The files of the project git does not ignore, with the installed .venv and node_modules linked."""
+    """The files of the project git does not ignore, committed in a git work tree of
+    the copy's own, with the installed .venv and node_modules linked, the user's
+    lattice.toml (the shipped one, edited) and the user's files of TRAPS."""
+    from tests.helpers import git_repository
+
     files = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
     for name in files:
         if (ROOT / name).is_file():
             (directory / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(ROOT / name, directory / name)
+    git_repository(directory)
     for linked in (".venv", "node_modules"):
         (directory / linked).symlink_to(ROOT / linked)
+    # the user's own accounts: a command that read this config instead of the shipped one would write other docs
+    (directory / "lattice.toml").write_text((ROOT / "examples" / "lattice.toml").read_text().replace("111111111111", "123456789012") + USER_CONFIG_EDIT)
+    for name, text in TRAPS.items():
+        (directory / name).parent.mkdir(parents=True, exist_ok=True)
+        (directory / name).write_text(text)
     return directory
 
 
-RUNNABLE = [command for command, expect in EXPECTED.items() if expect.outcome != "not run"]
+IGNORED_IN_TREE = (".git", ".venv", "node_modules", ".terraform-plugin-cache", "__pycache__")
+
+
+def tree(root: Path) -> dict[str, str]:
+    """Every file of a copy (links not followed), by path: its SHA-256."""
+    found = {}
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if d not in IGNORED_IN_TREE]
+        for name in files:
+            path = Path(folder, name)
+            if path.is_symlink():
+                continue
+            found[str(path.relative_to(root))] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return found
+
+
+# Commands that write but are not in the README's code blocks, run here as the table
+# names them (each with the outcome expected): None, a success; 2, a refusal.
+WRITING: dict[str, int | None] = {
+    "pipenv run lattice_check diagram --svg lattice.svg": None,
+    "pipenv run lattice_check diagram --svg lattice.toml": 2,
+    "pipenv run lattice_check diagram --svg README.md": 2,
+    "pipenv run lattice_check curl --from shared-blue-account/blue-sandbox --state orders.json http://shared-service/?q=blue": None,
+    "make pipeline": None,
+    "make bench BENCH='--runs 1 --scale 1 --no-terraform'": None,
+    "make clean": None,
+    "pipenv run python main.py --outdir docs": 2,
+}
+SETUP = {  # what the user did before the command
+    "pipenv run lattice_check": "make synth >/dev/null && ",
+    "make pipeline": "sed -i 's/^type = \"local\".*/type = \"s3\"\\nbucket = \"team-state\"/' lattice.toml && ",
+}
+
+
+RUNNABLE = [command for command, expect in EXPECTED.items() if expect.outcome != "not run"] + list(WRITING)
 
 
 TERRAFORM_BUG = "this is a bug in Terraform"
 
 
+@dataclass
+class Run:
+    result: subprocess.CompletedProcess[str]
+    changed: set[str]  # paths of the copy added, modified or removed by the command itself
+
+
 @pytest.fixture(scope="module")
-def results(environment, tmp_path_factory) -> dict[str, subprocess.CompletedProcess[str]]:
+def results(environment, tmp_path_factory) -> dict[str, Run]:
     """Every runnable command, three at a time, each in its own copy of the project."""
 
-    def run(command: str) -> subprocess.CompletedProcess[str]:
+    def run(command: str) -> Run:
         copy = project_copy(tmp_path_factory.mktemp("readme"))
-        script = f"make synth >/dev/null && .venv/bin/{command}" if command.startswith("python -m tools.") else command
+        setup = next((prefix for start, prefix in SETUP.items() if command.startswith(start)), "")
+        if command.startswith("python -m tools."):
+            setup, command_line = "make synth >/dev/null && ", f".venv/bin/{command}"
+        else:
+            command_line = command
         # The cdktf CLI points terraform at ~/.terraform.d/plugin-cache unless told another
         # one; terraform's cache is not safe for two inits at once (one failed with "mkdir
         # ...: file exists"), and two of these commands deploy at once: a cache per copy.
         own_cache = dict(environment, TF_PLUGIN_CACHE_DIR=str(copy / ".terraform-plugin-cache"))
         (copy / ".terraform-plugin-cache").mkdir()
+        if setup:
+            prepared = subprocess.run(setup.removesuffix(" && "), shell=True, cwd=copy, env=own_cache, capture_output=True, text=True, timeout=900)
+            assert prepared.returncode == 0, prepared.stdout + prepared.stderr
+        before = tree(copy)
         for _ in range(2):
             result = subprocess.run(
-                script, shell=True, cwd=copy, env=own_cache, capture_output=True, text=True, timeout=900, stdin=subprocess.DEVNULL
+                command_line, shell=True, cwd=copy, env=own_cache, capture_output=True, text=True, timeout=900, stdin=subprocess.DEVNULL
             )
             # terraform init from the filesystem mirror, under load, once reported its own
             # bug ("still not detected in .terraform/providers; this is a bug in Terraform"): once more
             if TERRAFORM_BUG not in result.stdout + result.stderr:
                 break
-        return result
+        after = tree(copy)
+        changed = {path for path in before.keys() | after.keys() if before.get(path) != after.get(path)}
+        return Run(result, changed)
 
     with ThreadPoolExecutor(max_workers=3) as pool:
         return dict(zip(RUNNABLE, pool.map(run, RUNNABLE)))
@@ -159,8 +237,13 @@ def results(environment, tmp_path_factory) -> dict[str, subprocess.CompletedProc
 
 @pytest.mark.parametrize("command", RUNNABLE)
 def test_readme_command_runs_as_written(command: str, results) -> None:
-    result = results[command]
+    result = results[command].result
     output = result.stdout + result.stderr
+    if command in WRITING:
+        expected = WRITING[command]
+        assert result.returncode == (0 if expected is None else expected), output[-4000:]
+        assert "Traceback" not in output, output[-4000:]
+        return
     if EXPECTED[command].outcome == "ok":
         assert result.returncode == 0, output[-4000:]
         return
@@ -168,6 +251,65 @@ def test_readme_command_runs_as_written(command: str, results) -> None:
     assert NO_CREDENTIALS in output or NO_REGISTRY.search(output), output[-4000:]
     for other in ("dependencies are not included", "Found more than one stack", "Traceback", "invalid configuration"):
         assert other not in output, output[-4000:]
+
+
+def table_rows() -> dict[str, tuple[str, ...]]:
+    """The README's table of what each command writes: each command of its first
+    column -> the paths of its last (placeholders such as DIR and FILE dropped)."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("**What each command reads and writes.**", 1)[1].split("\n\n|", 1)[1]
+    rows: dict[str, tuple[str, ...]] = {}
+    for line in ("|" + section).splitlines()[2:]:
+        if not line.startswith("|"):
+            break
+        cells = [cell.strip() for cell in line.strip("|").split("|")]
+        commands, writes = re.findall(r"`([^`]+)`", cells[0]), re.findall(r"`([^`]+)`", cells[-1])
+        paths = tuple(w for w in writes if re.fullmatch(r"[\w.@/-]+", w) and ("/" in w or re.search(r"\.\w+$", w)))
+        for command in commands:
+            rows[command] = paths
+    return rows
+
+
+def allowed_writes(command: str) -> tuple[str, ...]:
+    """What the README's table lets ``command`` write: its row is the longest command
+    of the first column that ``command`` starts with; a ``--svg FILE`` or ``--state
+    FILE`` of the command is the FILE it names."""
+    rows = table_rows()
+    spoken = command.removeprefix("pipenv run ").removeprefix(".venv/bin/")
+    row = max((name for name in rows if spoken.startswith(name)), key=len, default=None)
+    assert row is not None, f"the README's table has no row for {command!r}"
+    named = tuple(m.group(2) for m in re.finditer(r"--(svg|state|outdir) (\S+)", spoken))
+    return tuple(path for path in rows[row] if path not in ("FILE", "DIR")) + named
+
+
+@pytest.mark.parametrize("command", RUNNABLE)
+def test_a_command_writes_only_what_the_readme_says(command: str, results) -> None:
+    run = results[command]
+    allowed = allowed_writes(command)
+    outside = sorted(
+        path for path in run.changed
+        if not any(path == p.rstrip("/") or path.startswith(p if p.endswith("/") else p + "/") for p in allowed)
+    )
+    assert outside == [], f"{command} wrote {outside}; the README's table allows {allowed}"
+    assert not run.changed & set(TRAPS), "a file of the user's changed"
+    assert "lattice.toml" not in run.changed, "the user's config changed"
+
+
+def test_every_writing_command_is_in_the_table() -> None:
+    rows = table_rows()
+    for command in ("make synth", "python main.py", "make docs", "make pipeline", "make matrix", "make bench", "make clean",
+                    "python -m examples.service", "lattice_check diagram", "lattice_check curl", "make snapshots"):
+        assert command in rows, command
+    assert rows["lattice_check matrix"] == () and rows["python -m tools.stack_order"] == ()
+
+
+def test_refusals_and_clean_did_what_they_say(results) -> None:
+    for command in ("pipenv run lattice_check diagram --svg lattice.toml", "pipenv run lattice_check diagram --svg README.md", "pipenv run python main.py --outdir docs"):
+        assert results[command].changed == set(), command
+    assert "is a file git tracks" in results["pipenv run lattice_check diagram --svg README.md"].result.stderr
+    cleaned = results["make clean"]
+    assert "left examples.out/mine: nothing shows the build wrote it" in cleaned.result.stderr
+    assert {p.split("/")[0] for p in cleaned.changed} <= {"cdktf.out", ".build", ".pytest_cache", "examples.out"}
 
 
 def test_past_the_registry_a_deploy_stops_only_at_the_credentials(environment, tmp_path_factory) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from accounts.topology.config import TopologySettings, accepts_invitation, planned_stacks
+from accounts.topology.config import TopologySettings, accepts_invitation, planned_stacks, stack_name
 from accounts.topology.grants import service_auth_policy
 from app_config.loader import ConfigError, parse_config
 from lattice_check.backends import remote_state_producers
@@ -81,9 +81,18 @@ def test_sharing_ram_outside_and_organization_inside(outputs) -> None:
     platform = load_stacks(outputs["mixed"])["topology-platform"]
     shares = {body["name"]: body for body in resources(platform, "aws_ram_resource_share").values()}
     assert shares["topology-platform"]["allow_external_principals"] is False
+    # the partner network: its members' share stays inside the organization, the partner's is accepted
+    assert shares["topology-partner-members"]["allow_external_principals"] is False
     assert shares["topology-partner"]["allow_external_principals"] is True
-    principals = sorted(body["principal"] for body in resources(platform, "aws_ram_principal_association").values())
-    assert principals == ["700000000002", "700000000003", "710000000001", "arn:aws:organizations::700000000001:organization/o-mix1234567"]
+    principals = {
+        name: sorted(body["principal"] for body in resources(platform, "aws_ram_principal_association").values() if f"{name}_share" in body["resource_share_arn"])
+        for name in ("network-platform-share", "network-partner-share-members", "network-partner-share")
+    }
+    assert principals == {
+        "network-platform-share": ["arn:aws:organizations::700000000001:organization/o-mix1234567"],
+        "network-partner-share-members": ["700000000002", "700000000003"],
+        "network-partner-share": ["710000000001"],
+    }
     stacks = load_stacks(outputs["mixed"])
     assert len(resources(stacks["topology-partner"], "aws_ram_resource_share_accepter")) == 1
     assert "aws_ram_resource_share_accepter" not in stacks["topology-partner-services"]["resource"]  # accepted once per account
@@ -282,6 +291,48 @@ def test_verify_finds_exactly_the_granted_calls(outputs, example) -> None:
     assert "ALLOW" in decisions and (example == "distributed" or "DENY" in decisions)
 
 
+@pytest.mark.parametrize("example", ["distributed", "hub", "mixed"])
+def test_curl_without_org_agrees_with_verify(outputs, example) -> None:
+    """curl takes membership from the output (a share RAM keeps inside the organization
+    needs no invitation): without --org it answers every call of verify as verify does."""
+    from lattice_check.verify import signing_arn
+
+    settings = load_topology(EXAMPLES / f"{example}.toml")
+    model = Model.load(outputs[example])
+    disagree = []
+    for checked in verify(settings, model):
+        probe = checked.probe
+        source = f"{stack_name(settings, settings.consumers[probe.consumer].account, 'consumers')}/{probe.consumer}"
+        answer = curl(
+            model, source, f"{probe.scheme}://{probe.service}{probe.path}", method=probe.method,
+            principal=signing_arn(probe.principal) if probe.principal else None, invoke=False,
+        )
+        if answer.decision != checked.decision:
+            disagree.append((probe, answer.decision, checked.decision, answer.reasons))
+    assert disagree == []
+
+
+def test_curl_exits_0_for_an_allowed_call_whose_target_answer_is_not_modeled(outputs, capsys) -> None:
+    """An instance or IP target: ALLOW with no status once exited 1."""
+    from lattice_check.__main__ import main as lattice_check
+
+    assert lattice_check(["curl", "--out", str(outputs["mixed"]), "--from", "topology-analytics/analytics-vpc", "http://status/fleet"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "< ALLOW"
+    assert lattice_check(["curl", "--out", str(outputs["mixed"]), "--from", "topology-analytics/analytics-vpc", "-X", "DELETE", "http://reports/reports/x"]) == 1
+
+
+def test_topology_tables_written_at_the_top_level_are_one_problem_saying_where() -> None:
+    raw = topology_raw()
+    raw.update({"networks": BASE["networks"], "services": BASE["services"], "consumers": BASE["consumers"], "access": BASE["access"]})
+    with pytest.raises(ConfigError) as raised:
+        parse_config(raw)
+    assert raised.value.problems[0] == (
+        "networks, services, consumers, access: tables of [patterns.topology], written at the top level: put them under it with its "
+        "prefix ([patterns.topology.networks...]), or in a file that patterns.topology.file names"
+    )
+    assert not [p for p in raised.value.problems if "unknown key" in p]
+
+
 def test_ids_can_cross_through_discovery_secrets(tmp_path, terraform) -> None:
     """discovery = "secrets_manager": each producing stack publishes its maps in a
     secret the reading accounts may read; no stack reads another's state; it
@@ -443,6 +494,18 @@ def variant(**changes: object) -> dict:
     return raw
 
 
+def test_a_network_shared_with_the_organization_is_used_by_members_only() -> None:
+    """Found by the generated topologies: a non-member's VPC association with an
+    organization share failed at apply, the config having taken it."""
+    organization = {"arn": "arn:aws:organizations::400000000001:organization/o-abcdefghij", "members": ["net"]}
+    raw = variant(organization=organization, networks={"hub": {"owner": "net", "sharing": "organization"}})
+    assert problems_of(**raw) == [
+        "patterns.topology.networks.hub.sharing = 'organization': app uses it but is not in patterns.topology.organization.members, "
+        "and a share with the organization reaches its members only: make them members, or share the network by RAM (sharing = \"ram\")"
+    ]
+    parse_config(topology_raw(**{**raw, "organization": {**organization, "members": ["net", "app"]}}))
+
+
 def test_the_base_topology_is_valid() -> None:
     settings = parse_config(topology_raw(**BASE)).patterns.topology
     assert isinstance(settings, TopologySettings)
@@ -530,7 +593,7 @@ def test_the_base_topology_is_valid() -> None:
         ({"file": 5}, "patterns.topology.file = 5: Input should be a valid string"),
         (
             {"services": {"orders": {**BASE["services"]["orders"], "routes": [{"path": "/" + "a" * 200, "forward": {"main": 1}}]}}},
-            "routes.0.path = '/aaaa",
+            "routes[0].path = '/aaaa",
         ),
         ({"services": {"orders": {**BASE["services"]["orders"], "routes": [{"path": "/a b", "forward": {"main": 1}}]}}}, "only letters, digits and @:%_+.~#?&/=-"),
         (

@@ -6,6 +6,7 @@ import pytest
 
 import main
 from app_config.loader import ConfigError, parse_config
+from app_config.project import SHIPPED_CONFIG
 from tests.helpers import ROOT, ACCOUNTS, make_config
 
 
@@ -175,7 +176,7 @@ def test_main_reports_toml_syntax_errors(tmp_path, capsys) -> None:
 
 def test_main_reports_a_missing_config_file(tmp_path, capsys) -> None:
     assert main.main(["--config", str(tmp_path / "nope.toml"), "--outdir", str(tmp_path / "out")]) == 2
-    assert "nope.toml: invalid configuration (1 problem):\n  - file not found" in capsys.readouterr().err
+    assert "nope.toml: invalid configuration (1 problem):\n  - no such file" in capsys.readouterr().err
 
 
 def test_readme_config_reference_is_current() -> None:
@@ -209,7 +210,7 @@ def test_config_errors_do_not_wait_for_the_aws_bindings(tmp_path) -> None:
 
 def test_main_reports_a_config_that_is_a_directory(tmp_path, capsys) -> None:
     assert main.main(["--config", str(tmp_path), "--outdir", str(tmp_path / "out")]) == 2
-    assert f"{tmp_path}: invalid configuration (1 problem):\n  - is a directory, not a TOML file" in capsys.readouterr().err
+    assert f"{tmp_path}: invalid configuration (1 problem):\n  - is a directory, not a regular file: only regular files are read" in capsys.readouterr().err
 
 
 def test_main_reports_a_config_that_is_not_utf8(tmp_path, capsys) -> None:
@@ -223,10 +224,16 @@ def test_main_reports_an_unreadable_config(tmp_path, capsys, monkeypatch) -> Non
     config = tmp_path / "secret.toml"
     config.write_text("region = 'eu-west-1'\n")
 
-    def denied(self, *args, **kwargs):
-        raise PermissionError(13, "Permission denied", str(self))
+    import os
 
-    monkeypatch.setattr(type(config), "read_text", denied)  # root reads any mode, so refuse here
+    real_open = os.open
+
+    def denied(path, *args, **kwargs):
+        if str(path) == str(config):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", denied)  # root reads any mode, so refuse here
     assert main.main(["--config", str(config), "--outdir", str(tmp_path / "out")]) == 2
     assert "  - cannot be read: permission denied" in capsys.readouterr().err
 
@@ -234,7 +241,7 @@ def test_main_reports_an_unreadable_config(tmp_path, capsys, monkeypatch) -> Non
 def test_main_reports_an_outdir_that_is_a_file(tmp_path, capsys) -> None:
     target = tmp_path / "out.txt"
     target.write_text("keep me")
-    assert main.main(["--outdir", str(target)]) == 2
+    assert main.main(["--config", str(SHIPPED_CONFIG), "--outdir", str(target)]) == 2
     assert capsys.readouterr().err == f"error: --outdir = {str(target)!r}: is a file, not a directory: the output directory is replaced as a whole\n"
     assert target.read_text() == "keep me"
 

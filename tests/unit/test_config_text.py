@@ -10,6 +10,7 @@ from typing import Any, Iterator
 import pytest
 
 from app_config.loader import ConfigError, parse_config
+from app_config.project import SHIPPED_CONFIG
 from constructs_lib import lattice_rules
 from tests.helpers import ROOT, TOPOLOGY_EXAMPLES, make_config, topology_raw
 
@@ -51,10 +52,10 @@ _PIPELINE = {"oidc_role_name": "deploy", "branch": "release/1", "runner": "ubunt
 
 
 def _shipped_configs() -> dict[str, dict]:
-    shipped = tomllib.loads((ROOT / "lattice.toml").read_text())
-    configs = {"lattice.toml": shipped}
+    shipped = tomllib.loads((SHIPPED_CONFIG).read_text())
+    configs = {"examples/lattice.toml": shipped}
     for kind, backend in _BACKENDS_AND_PIPELINE.items():
-        configs[f"lattice.toml with a {kind} backend"] = {**shipped, "backend": backend, "pipeline": _PIPELINE, "tags": {"Team": "network"}, "project": "lattice"}
+        configs[f"examples/lattice.toml with a {kind} backend"] = {**shipped, "backend": backend, "pipeline": _PIPELINE, "tags": {"Team": "network"}, "project": "lattice"}
     for example in sorted(TOPOLOGY_EXAMPLES.glob("*.toml")):
         configs[example.name] = topology_raw(**tomllib.loads(example.read_text()))
     return configs
@@ -134,3 +135,33 @@ def test_the_shared_lattice_limits_are_the_apis_own() -> None:
 )
 def test_a_rule_path_follows_the_api_pattern(path: str, ok: bool) -> None:
     assert (lattice_rules.match_path_problem(path) is None) is ok
+
+
+def test_every_commented_key_of_the_shipped_config_is_a_key_where_it_stands() -> None:
+    """Uncommented one at a time, each `# key = value` line of examples/lattice.toml is
+    a key of the section it stands in (a `# extra_regions` under [backend] was not)."""
+    import re
+
+    from app_config.loader import parse_config as parse
+
+    lines = SHIPPED_CONFIG.read_text().splitlines()
+    tried = 0
+    for index, line in enumerate(lines):
+        found = re.match(r"# ?([a-z_]+ = .+?)(\s+#.*)?$", line)
+        if not found:
+            continue
+        candidate = lines[:index] + [found.group(1)] + lines[index + 1 :]
+        # a key of another backend counts under its own type: the commented `# type = ...` above it
+        kind = next((re.match(r'# type = "(\w+)"', l) for l in reversed(lines[:index]) if re.match(r"# type = |\[", l)), None)
+        if kind is not None and not found.group(1).startswith("type"):
+            candidate = [re.sub(r'^type = "local".*', f'type = "{kind.group(1)}"', l) for l in candidate]
+        try:
+            raw = tomllib.loads("\n".join(candidate))
+        except tomllib.TOMLDecodeError:
+            continue  # a second `type = ...` of an alternative backend: a duplicate key, not an unknown one
+        tried += 1
+        try:
+            parse(raw)
+        except ConfigError as error:
+            assert not [p for p in error.problems if "unknown key" in p], (line, error.problems)
+    assert tried >= 10

@@ -17,6 +17,7 @@ import pytest
 from jsii._kernel.providers import process
 
 from app_config.loader import load_config
+from app_config.project import SHIPPED_CONFIG
 from constructs_lib import aws, cdk, naming, type_hints
 from constructs_lib.cdk import Construct
 from constructs_lib.naming import ReadableIdsStack, construct_path, stack_of
@@ -151,7 +152,7 @@ def test_the_default_app_stays_within_its_round_trip_budget(node_requests: Count
     leaves room for new patterns, not for a per-element call back."""
     from main import build_app
 
-    app = build_app(load_config(ROOT / "lattice.toml"), str(tmp_path / "out"))
+    app = build_app(load_config(SHIPPED_CONFIG), str(tmp_path / "out"))
     app.synth()
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
     resources = 0
