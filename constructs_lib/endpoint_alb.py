@@ -6,12 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
+from pins import version
+
 from . import aws
 from .alb_lambda import internal_alb
 from .cdk import Construct
 from .endpoint_addresses import endpoint_addresses
 
-TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"  # the original's: TLS 1.3 and 1.2 only
+TLS_POLICY = version("alb-tls-policy")  # the original's (TLS 1.3 and 1.2 only); pins/ledger.toml
 HTTPS = 443
 
 

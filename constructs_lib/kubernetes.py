@@ -10,8 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
+from pins import version
+
 from . import aws
-from .cdk import Construct, Fn, TerraformDataSource, TerraformResource, TerraformStack
+from .cdk import Construct, Fn, TerraformDataSource, TerraformResource, TerraformStack, add_postconditions
 from .json_document import json_document
 
 
@@ -21,9 +23,9 @@ class ProviderPin:
     version: str
 
 
-KUBERNETES = ProviderPin("hashicorp/kubernetes", "~> 2.38")
-HELM = ProviderPin("hashicorp/helm", "~> 3.0")
-HTTP = ProviderPin("hashicorp/http", "~> 3.5")
+KUBERNETES = ProviderPin("hashicorp/kubernetes", version("hashicorp-kubernetes"))  # pins/ledger.toml
+HELM = ProviderPin("hashicorp/helm", version("hashicorp-helm"))
+HTTP = ProviderPin("hashicorp/http", version("hashicorp-http"))
 
 
 def connect_to_eks(stack: TerraformStack, cluster_name: str, *, helm: bool = False) -> None:
@@ -60,6 +62,8 @@ class ManifestsFromUrl(Construct):
         super().__init__(scope, id)
         source = TerraformDataSource(self, "source", terraform_resource_type="http")
         source.add_override("url", url)
+        # hashicorp/http 3.x does not fail on an error status: a 404 would reach yamldecode
+        add_postconditions(source, [("${self.status_code == 200}", f"{url} answered ${{self.status_code}}, not 200: the release file is missing or unreachable")])
         self.resource = TerraformResource(self, "manifests", terraform_resource_type="kubernetes_manifest")
         body = f"data.http.{_name_of(source)}.response_body"
         # Documents split at "---" lines and decoded by yamldecode, skipping those that

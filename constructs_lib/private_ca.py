@@ -12,7 +12,13 @@ from . import aws
 from .cdk import Construct, ITerraformDependable, TerraformResourceLifecycle
 from .ram import RamShare, RamShareProps
 
-KEY_ALGORITHM = "RSA_2048"  # what ACM issues and what VPC Lattice custom domains accept
+# A certificate's own key: ACM issues RSA_2048, EC_prime256v1 or EC_secp384r1 from a
+# private CA, and VPC Lattice takes only 2048-bit RSA keys (VPC Lattice user guide,
+# "bring your own certificate"; ACM RequestCertificate KeyAlgorithm).
+CERTIFICATE_KEY_ALGORITHM = "RSA_2048"
+# The root's own key and signature: a choice of the pattern (the CA's key never signs
+# traffic, only certificates), RSA with a signing algorithm of the same family.
+KEY_ALGORITHM = "RSA_2048"
 SIGNING_ALGORITHM = "SHA256WITHRSA"
 ROOT_VALIDITY_YEARS = 10  # longer than any certificate ACM asks for (395 days), renewals included
 
@@ -22,6 +28,8 @@ class RootCertificateAuthorityProps:
     common_name: str  # the root's subject, e.g. the private domain it serves
     share_with: Sequence[str] = field(default_factory=tuple)  # accounts whose ACM may request certificates from it
     organization: Optional[str] = None  # the subject's O
+    key_algorithm: str = KEY_ALGORITHM  # the root's key (RSA_2048, RSA_4096, ...)
+    signing_algorithm: str = SIGNING_ALGORITHM  # what it signs with (SHA256WITHRSA, SHA512WITHRSA, ...): the key's family
 
 
 class RootCertificateAuthority(Construct):
@@ -38,8 +46,8 @@ class RootCertificateAuthority(Construct):
             usage_mode="GENERAL_PURPOSE",
             permanent_deletion_time_in_days=7,
             certificate_authority_configuration=aws.acmpca_certificate_authority.AcmpcaCertificateAuthorityCertificateAuthorityConfiguration(
-                key_algorithm=KEY_ALGORITHM,
-                signing_algorithm=SIGNING_ALGORITHM,
+                key_algorithm=props.key_algorithm,
+                signing_algorithm=props.signing_algorithm,
                 subject=aws.acmpca_certificate_authority.AcmpcaCertificateAuthorityCertificateAuthorityConfigurationSubject(
                     common_name=props.common_name, organization=props.organization
                 ),
@@ -51,7 +59,7 @@ class RootCertificateAuthority(Construct):
             "root-certificate",
             certificate_authority_arn=self.arn,
             certificate_signing_request=ca.certificate_signing_request,
-            signing_algorithm=SIGNING_ALGORITHM,
+            signing_algorithm=props.signing_algorithm,
             template_arn="arn:aws:acm-pca:::template/RootCACertificate/V1",
             validity=aws.acmpca_certificate.AcmpcaCertificateValidity(type="YEARS", value=str(ROOT_VALIDITY_YEARS)),
         )
@@ -93,7 +101,7 @@ class PrivateCertificate(Construct):
             domain_name=domain_names[0],
             subject_alternative_names=list(domain_names[1:]) or None,
             certificate_authority_arn=authority_arn,
-            key_algorithm=KEY_ALGORITHM,
+            key_algorithm=CERTIFICATE_KEY_ALGORITHM,
             lifecycle=TerraformResourceLifecycle(create_before_destroy=True),
             depends_on=list(depends_on) or None,
         )

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping, Optional, Sequence
 
+from pins import version
+
 from . import aws
 from .cdk import Construct, Fn, TerraformResourceLifecycle
 from .checkov import accept_risks
@@ -116,7 +118,7 @@ class PrivateRestApi(Construct):
                 "domain",
                 domain_name=props.custom_domain.domain_name,
                 regional_certificate_arn=props.custom_domain.certificate_arn,
-                security_policy="TLS_1_2",
+                security_policy=version("apigateway-tls-policy"),  # pins/ledger.toml
                 endpoint_configuration=aws.api_gateway_domain_name.ApiGatewayDomainNameEndpointConfiguration(types=["REGIONAL"]),
             )
             aws.api_gateway_base_path_mapping.ApiGatewayBasePathMapping(

@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping, Optional, Sequence
 
+from pins import version
+
 from . import aws
 from .aws_names import iam_role_name_problem, lambda_role_name
 from .account_provider import stack_account
@@ -13,7 +15,7 @@ from .checkov import accept_risks
 from .lambda_package import build_package
 from .policy import Statement, policy_document
 
-DEFAULT_RUNTIME = "python3.12"
+DEFAULT_RUNTIME = version("lambda-python")  # pins/ledger.toml
 _LAMBDA_ACCEPTED = (
     ("CKV_AWS_115", "invoked synchronously by VPC Lattice or an ALB; a reserved concurrency would only throttle"),
     ("CKV_AWS_116", "no asynchronous invocations, so a dead-letter queue would never receive anything"),

@@ -10,6 +10,7 @@ cdktf.out's shape). It imports nothing from the rest of the project.
 - One module per hop of a request: ``resolution`` (DNS, associations, endpoints),
   ``sharing`` (RAM), ``security_groups``, ``routing`` (listeners, rules),
   ``authz`` (auth policies), ``targets`` (Lambda, ALB; handlers run in a child
-  process by ``handler_runner``).
+  process by ``handler_runner``); an AWS service's own API (its interface
+  endpoint, else a way out of the VPC): ``aws_endpoints``.
 - Commands: ``curl``, ``matrix``, ``diagram`` (``python -m lattice_check``).
 """

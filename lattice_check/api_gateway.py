@@ -2,8 +2,9 @@
 it: the ``Host`` header names a custom domain of the endpoint's region; a base path
 mapping of that domain picks the REST API and stage; the API must be PRIVATE, and
 its resource policy must allow ``execute-api:Invoke`` on the method's ARN with
-``aws:SourceVpce`` being the endpoint; the OpenAPI document (the API's ``body``)
-must have the method, whose request validator checks the required parameters and
+``aws:SourceVpce`` being the endpoint (a Resource in the short form
+``execute-api:/<stage>/<METHOD>/<path>`` stands for that API's own ARN); the
+OpenAPI document (the API's ``body``) must have the method, whose request validator checks the required parameters and
 the body's JSON schema; the ``aws_proxy`` integration names the Lambda function,
 which must let API Gateway invoke it; the function gets the REST proxy event
 (payload 1.0) and its answer becomes the response.
@@ -33,6 +34,7 @@ from .tfjson import block
 from .topology import Element, Topology
 
 INVOKE_API = "execute-api:Invoke"
+SHORT_FORM = "execute-api:/"  # a resource policy's Resource, short for the API's own execution ARN (expand_short_forms)
 _FUNCTION_URI = re.compile(r"arn:aws[a-z-]*:apigateway:[^:]+:lambda:path/[^/]+/functions/(arn:[^/]+)/invocations")
 
 
@@ -174,6 +176,13 @@ def _allowed(
         return False
     policy = policies[-1]
     document = json.loads(policy) if isinstance(policy, str) else policy
+    execution_arn = str(topology.model.attribute(route.api.stack, "aws_api_gateway_rest_api", route.api.name, "execution_arn"))
+    document, shortened = expand_short_forms(document, execution_arn)
+    if shortened:
+        answer.reasons.append(
+            f"resource policy of API {api.get('name')}: {', '.join(shortened)} read as {execution_arn}/... (API Gateway expands {SHORT_FORM}... "
+            "against the API the policy belongs to when it saves the policy)"
+        )
     moment = now.astimezone(timezone.utc)
     request = Request(
         action=INVOKE_API,
@@ -203,6 +212,48 @@ def _allowed(
     answer.decision, answer.status = "DENY", 403
     answer.body = json.dumps({"Message": deny + (" with an explicit deny" if explicit else "")})
     return False
+
+
+def expand_short_forms(document: Mapping[str, Any], execution_arn: str) -> tuple[dict[str, Any], list[str]]:
+    """The resource policy ``document`` with each ``Resource`` or ``NotResource`` written
+    in the short form ``execute-api:/<stage>/<METHOD>/<resource path>`` made the full
+    ARN of the API the policy belongs to, ``<execution_arn>/<stage>/<METHOD>/<path>``
+    (``execution_arn`` is ``arn:aws:execute-api:<region>:<account>:<api-id>``), as
+    API Gateway saves it; and the short forms found, in order.
+
+    The API Gateway developer guide, "API Gateway resource policy examples": "API
+    Gateway converts the abbreviated syntax to the full ARN when you save the policy.
+    For example, you can specify the resource execute-api:/stage-name/GET/pets in a
+    resource policy. API Gateway converts the resource to
+    arn:aws:execute-api:us-east-2:123456789012:aabbccddee/stage-name/GET/pets [...]
+    API Gateway builds the full ARN by using the current Region, your AWS account ID,
+    and the ID of the REST API that the resource policy is associated with. You can
+    use execute-api:/* to represent all stages, methods, and paths in the current
+    API." (Its examples write ``execute-api:/*`` and ``execute-api:/stage/GET/pets``;
+    x-amazon-apigateway-policy: "On import, "execute-api:/*" is converted to
+    arn:aws:execute-api:region:account-id:api-id/*".) So the short form is the full
+    ARN with ``arn:aws:execute-api:<region>:<account>:<api-id>`` written
+    ``execute-api:``, the stage, method and resource path in the same order, and its
+    wildcards read as in any ARN afterwards. Other short spellings are left as
+    written (the authorizer reports them as not modeled)."""
+    found: list[str] = []
+
+    def expanded(value: Any) -> Any:
+        if isinstance(value, list):
+            return [expanded(v) for v in value]
+        if isinstance(value, str) and value.startswith(SHORT_FORM):
+            found.append(value)
+            return execution_arn + value[len(SHORT_FORM) - 1 :]
+        return value
+
+    statements = document.get("Statement", [])
+    listed = [statements] if isinstance(statements, Mapping) else list(statements)
+    rewritten = [
+        {key: expanded(value) if key in ("Resource", "NotResource") else value for key, value in statement.items()}
+        if isinstance(statement, Mapping) else statement
+        for statement in listed
+    ]
+    return {**document, "Statement": rewritten}, found
 
 
 def _definition(api: Mapping[str, Any]) -> Optional[dict[str, Any]]:

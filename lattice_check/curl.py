@@ -1,12 +1,13 @@
 """``curl`` from a VPC to a Lattice service, answered from the synthesized Terraform.
 
 The request passes the hops in order, each in its own module: name resolution
-(resolution.py), the RAM shares the associations need across accounts
-(sharing.py), the link's security groups (security_groups.py), the listener and
-rule that match (routing.py), the caller's identity-based policies (identity.py)
-and the network and service auth policies (authz.py), and the target's answer
-(targets.py). This module checks the request, runs the
-hops and writes the answer.
+(resolution.py; an AWS service's own name, ``<service>.<region>.amazonaws.com``,
+leads to its interface or public endpoint instead: aws_endpoints.py), the RAM
+shares the associations need across accounts (sharing.py), the link's security
+groups (security_groups.py), the listener and rule that match (routing.py), the
+caller's identity-based policies (identity.py) and the network and service auth
+policies (authz.py), and the target's answer (targets.py). This module checks the
+request, runs the hops and writes the answer.
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from datetime import datetime
 from typing import Mapping, Optional, Sequence
 from urllib.parse import parse_qs, urlsplit
 
-from . import front_door
+from . import aws_endpoints, front_door
 from .answer import Answer
 from .certificates import certificate_failure
 from .dynamodb import Tables
@@ -24,7 +25,7 @@ from .authz import CONNECT, INVOKE, Layer, Request, authorize, caller, request_c
 from .graph import UNKNOWN_ACCOUNT, Model
 from .identity import caller_identity
 from .organizations import Organizations
-from .pods import Pod, as_sent_by, find_pod, trusted_authority
+from .pods import Pod, as_sent_by, credential_problem, find_pod, trusted_authority
 from .resolution import LINK_LOCAL, BadInput, Client, arrival, client_vpc, custom_domain, networks_reached, resource_configuration, service_by_host
 from .routing import HttpCall, listener_on, route
 from .security_groups import admission
@@ -189,6 +190,13 @@ def _reach(
         reached = front_door.reach(topology, client, call, alias, involved, tables, now, onward)
         reached.reasons[:0] = reasons + named  # how the client arrived and the name resolved come first
         return reached
+    aws_service = aws_endpoints.service_of(call.host)
+    if aws_service is not None and not named:  # an AWS API's own name, which no private zone of this output holds
+        if pod is not None:
+            reasons.append(f"pod {pod.name}: {call.host} resolves outside {LINK_LOCAL}: its redirect does not apply; a client of {client.vpc_name} like any other")
+        return aws_endpoints.reach(
+            topology, client, call, *aws_service, answer, involved, organizations=organizations, now=now, signer_known=pod is None,
+        )
     links = networks_reached(topology, client)
     if client.outside:
         inside_only = [link for link in links if not link.is_endpoint]
@@ -281,6 +289,11 @@ def _lattice(
             reasons.append(f"pod {pod.name}: {call.host} resolves outside {LINK_LOCAL}: its redirect does not apply; sent unsigned, as written")
             call = replace(call, principal=None, tags={})
         else:
+            unknown = credential_problem(pod)
+            if unknown is not None:  # who it signs as cannot be predicted: nothing after it can
+                reasons.append(unknown)
+                answer.decision = "UNKNOWN"
+                return answer
             call = as_sent_by(topology, pod, call, reasons)
 
     blocked, admitted = admission(topology, client, link.security_group_ids, call.port, what=link.how if link.is_endpoint else "the association")

@@ -27,8 +27,11 @@ and region, holding what the controller would create, named as it names them
   (``--aws-assume-role``, whose trust policy must let it), as a CNAME to the
   service's generated name.
 
-The controller and ExternalDNS act only if their EKS Pod Identity role allows the
-calls (checked against the role's policies when the output holds it). What cannot
+The controller and ExternalDNS act only if their image reads the EKS Pod Identity
+credentials they are given (their chart's version against the ledger's facts,
+pins/ledger.toml: ExternalDNS before chart 1.15.1 cannot; a version the ledger does
+not know predicts nothing) and their role allows the calls (checked against the
+role's policies when the output holds it). What cannot
 be predicted (the target group's random suffix, the rule's timestamp name, pod
 addresses) has a stand-in; each prediction's notes say what was skipped and why.
 """
@@ -39,6 +42,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
+
+from pins import pod_identity
 
 from .graph import Stack, Unresolved
 from .identity import may_assume, session_may
@@ -160,6 +165,10 @@ def _controller_may_act(builder: _Builder, release: HelmRelease) -> bool:
             f"no Pod Identity association for {release.namespace}/{service_account} in {builder.cluster}: "
             "the controller has no credentials of this output (IRSA or node roles are not modeled): nothing is predicted"
         )
+        return False
+    reads, why = pod_identity(chart=release.chart, at=release.version)
+    if reads is not True:
+        builder.notes.append(f"the controller in {builder.cluster} is given Pod Identity credentials, but {why}: nothing is predicted")
         return False
     builder.role = role
     resource = f"arn:aws:vpc-lattice:{builder.region}:{builder.account}:service/svc-0123456789abcdef0"
@@ -388,6 +397,10 @@ def _dns_record(builder: _Builder, route: KubernetesObject, host: str, service_a
     topology = builder.topology
     if role is None:
         builder.notes.append(f"{endpoint}: ExternalDNS ({external_dns.namespace}/{service_account}) has no Pod Identity association in {builder.cluster}")
+        return
+    reads, why = pod_identity(chart=external_dns.chart, at=external_dns.version)
+    if reads is not True:
+        builder.notes.append(f"{endpoint}: ExternalDNS in {builder.cluster} is given Pod Identity credentials, but {why}: no record of {host} is predicted")
         return
     zone_account = builder.account
     assumed = next((m.group(1) for a in values.get("extraArgs") or [] if (m := _ASSUME_ROLE.match(str(a)))), None)

@@ -25,6 +25,8 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any, Optional
 
+from pins import pod_identity
+
 from .authz import session_arn
 from .kubernetes import ClusterWorkloads, KubernetesObject
 from .resolution import LINK_LOCAL, BadInput, Client
@@ -101,6 +103,21 @@ def as_sent_by(topology: Topology, pod: Pod, call: HttpCall, reasons: list[str])
         f"{pod.deployment.namespace}/{pod.service_account}, with tags eks-cluster-name={cluster.name}, kubernetes-namespace={pod.deployment.namespace}"
     )
     return replace(sent, principal=principal, tags=tags)
+
+
+def credential_problem(pod: Pod) -> Optional[str]:
+    """Why the pod's signed call cannot be predicted: it has a Pod Identity association,
+    but its signing proxy's image is not known (the ledger, pins/ledger.toml) to read
+    those credentials; None when it is, or when nothing signs."""
+    proxy = _signing_proxy(pod.deployment)
+    if proxy is None or pod.cluster.identities.get((pod.deployment.namespace, pod.service_account)) is None:
+        return None
+    container = next(c for c in _containers(pod.deployment, "containers") if c.get("name") == proxy[0])
+    repository, _, tag = str(container.get("image", "")).rpartition(":")
+    reads, why = pod_identity(image=repository, at=tag)
+    if reads is True:
+        return None
+    return f"pod {pod.name}: its signing proxy ({proxy[0]}) is given EKS Pod Identity credentials, but {why}: who the call signs as is not predicted"
 
 
 def trusted_authority(pod: Pod) -> Optional[str]:

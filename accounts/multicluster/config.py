@@ -17,6 +17,7 @@ from pydantic import Field, field_validator, model_validator
 from app_config.fields import AccountConfig, PatternSettings, dns_domain, iam_role_name, instance_type, lattice_name, vpc_cidr_that_fits
 from constructs_lib.subnet_plan import VpcLayout
 from constructs_lib.text_rule import text_rule
+from pins import ledger, version_key
 
 from ..hello_settings import PROVIDER_ID
 from ..registry import AccountRole, NameClaim, PatternSpec, account_scope, required_account
@@ -28,15 +29,21 @@ NAME = "multicluster"
 ENVIRONMENT_STACK = f"{NAME}-environment"
 CLUSTERS_ROLE = AccountRole("clusters", "Owns the EKS clusters, their service network and Pod Identity role (multicluster pattern).")
 AZS = 3  # as the original
+# The original's private CA root (environment/pca.tf): RSA_4096 signing with SHA512WITHRSA.
+# Its certificates keep 2048-bit RSA keys, the only ones VPC Lattice takes.
+CA_KEY_ALGORITHM, CA_SIGNING_ALGORITHM = "RSA_4096", "SHA512WITHRSA"
 PRIVATE_PREFIX, PUBLIC_PREFIX = 20, 24  # the original's cidrsubnet(cidr, 4, k) and cidrsubnet(cidr, 8, k + 48)
 APP_NAMESPACE = "apps"
 APP_SERVICE_ACCOUNT = "default"
 CONTROLLER_NAMESPACE = "aws-application-networking-system"
 CONTROLLER_SERVICE_ACCOUNT = "gateway-api-controller"
 _CLUSTER = text_rule(r"[a-z][a-z0-9-]{0,30}[a-z0-9]")
-# Kubernetes versions in EKS standard support on 2026-12-01 (docs: EKS Kubernetes release calendar)
-# (1.34 ends on 2026-12-02: not offered); the controller v2.1 needs 1.31 or later.
-SUPPORTED_VERSIONS = ("1.35", "1.36")
+# Kubernetes versions in EKS standard support, with their dates (the EKS release
+# calendar), in the ledger (pins/ledger.toml), which a test holds to the day it runs;
+# the controller v2.1 needs 1.31 or later (a ledger fact too).
+_EKS = ledger().pins["eks-kubernetes"]
+SUPPORTED_VERSIONS = tuple(sorted(_EKS.facts["standard_support"], key=version_key))
+DEFAULT_KUBERNETES_VERSION = _EKS.version
 
 
 def cluster_layout(cidr: str) -> VpcLayout:
@@ -77,7 +84,7 @@ class MulticlusterSettings(PatternSettings):
         description="Cluster names (stack multicluster-<name>, EKS cluster eks-<name>); each admits only the others' apps namespace.",
     )
     cluster_vpc_cidr: str = Field(default="10.0.0.0/16", description="Every cluster's VPC, the same on purpose: Lattice does not care that they overlap.")
-    kubernetes_version: str = Field(default="1.35", description=f"EKS Kubernetes version, one in standard support ({', '.join(SUPPORTED_VERSIONS)}).")
+    kubernetes_version: str = Field(default=DEFAULT_KUBERNETES_VERSION, description=f"EKS Kubernetes version, one in standard support ({', '.join(SUPPORTED_VERSIONS)}).")
     node_instance_type: str = Field(default="m5.large", description="Managed node group instance type (the original's).")
     node_count: int = Field(default=3, description="Nodes per cluster (desired and minimum; maximum 10, as the original).")
     service_network_name: str = Field(default="lattice-gateway", description="The service network (and the Gateway of the same name).")
@@ -134,7 +141,7 @@ class MulticlusterSettings(PatternSettings):
     @classmethod
     def _version(cls, value: str) -> str:
         if value not in SUPPORTED_VERSIONS:
-            raise ValueError(f"{value!r} is not in EKS standard support on 2026-12-01: choose one of {', '.join(SUPPORTED_VERSIONS)}")
+            raise ValueError(f"{value!r} is not in EKS standard support (as of {_EKS.read}, pins/ledger.toml): choose one of {', '.join(SUPPORTED_VERSIONS)}")
         return value
 
     @field_validator("node_instance_type")

@@ -19,11 +19,14 @@ and those objects would take over what Terraform owns."""
 from __future__ import annotations
 
 from constructs_lib.policy import Statement
+from pins import version
 
 CHART = "oci://public.ecr.aws/aws-application-networking-k8s/aws-gateway-controller-chart"
-CHART_VERSION = "v2.1.3"
-# v2.1 is built against Gateway API v1.5 and no longer installs its CRDs itself.
-GATEWAY_API_VERSION = "v1.5.1"
+# Versions: the ledger (pins/ledger.toml) is their one home, with their sources.
+CHART_VERSION = version("gateway-controller-chart")
+# v2.1 is built against Gateway API v1.5 (its go.mod: v1.5.0) and no longer installs its
+# CRDs itself: the v1.5 release file is installed first (v1.5.1: GEP and conformance fixes).
+GATEWAY_API_VERSION = version("gateway-api-crds")
 GATEWAY_API_CRDS = f"https://github.com/kubernetes-sigs/gateway-api/releases/download/{GATEWAY_API_VERSION}/standard-install.yaml"
 
 _LATTICE_WRITES = [
@@ -71,10 +74,12 @@ def controller_policy(region: str, account: str, shared_network_arn: str | None 
 
 # ExternalDNS writes the CNAME the controller asks for (a DNSEndpoint object per
 # route: demo-<cluster>.<domain> -> the service's generated name) into the private
-# zone, as in the original, whose version this is.
+# zone, as in the original. Not the original's chart 1.14.3: its image (v0.14.0, on
+# aws-sdk-go v1.44) cannot read the EKS Pod Identity credentials the cluster stacks
+# give it (the original used IRSA); the ledger holds the version and why.
 EXTERNAL_DNS_REPOSITORY = "https://kubernetes-sigs.github.io/external-dns/"
 EXTERNAL_DNS_CHART = "external-dns"
-EXTERNAL_DNS_VERSION = "1.14.3"
+EXTERNAL_DNS_VERSION = version("external-dns-chart")
 EXTERNAL_DNS_NAMESPACE = "external-dns"
 EXTERNAL_DNS_SERVICE_ACCOUNT = "external-dns"
 

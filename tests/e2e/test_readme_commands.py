@@ -137,6 +137,11 @@ def project_copy(directory: Path) -> Path:
     lattice.toml (the shipped one, edited) and the user's files of TRAPS."""
     from tests.helpers import git_repository
 
+    for folder, lock in ((".venv", "Pipfile.lock"), ("node_modules", "package-lock.json")):
+        stamp = ROOT / folder / ".installed"
+        if not stamp.exists() or stamp.stat().st_mtime < (ROOT / lock).stat().st_mtime:
+            # make in the copy would reinstall through the link, into the project's own folder
+            pytest.fail(f"{folder} is older than {lock}: run make install before these tests")
     files = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
     for name in files:
         if (ROOT / name).is_file():

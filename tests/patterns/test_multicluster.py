@@ -138,7 +138,7 @@ def test_checkov_has_nothing_unexplained(out) -> None:
         ({"clusters": ["cluster1"]}, "give at least two clusters"),
         ({"clusters": ["a", "a"]}, "'a': a cluster name is 2-32"),
         ({"clusters": ["one", "one"]}, "cluster names must be distinct"),
-        ({"kubernetes_version": "1.30"}, "'1.30' is not in EKS standard support on 2026-12-01"),
+        ({"kubernetes_version": "1.30"}, "'1.30' is not in EKS standard support (as of 2026-12-07, pins/ledger.toml)"),
         ({"kubernetes_version": "1.34"}, "choose one of 1.35, 1.36"),
         ({"node_count": 0}, "must be between 1 and 10"),
         ({"domain": "Not A Domain"}, "must be a lowercase DNS domain"),
@@ -188,7 +188,8 @@ def test_the_platform_stack_installs_the_crds_and_the_pinned_controller(stacks) 
     assert values["serviceAccount"] == {"create": True, "name": "gateway-api-controller"}  # the Pod Identity association's
     assert values["installExternalDNSCRD"] is True
     dns = releases["external-dns"]
-    assert (dns["chart"], dns["version"], dns["namespace"], dns["depends_on"]) == ("external-dns", "1.14.3", "external-dns", ["helm_release.gateway-api-controller"])
+    # not the original's 1.14.3: its image cannot read the Pod Identity credentials it is given (pins/ledger.toml)
+    assert (dns["chart"], dns["version"], dns["namespace"], dns["depends_on"]) == ("external-dns", "1.21.1", "external-dns", ["helm_release.gateway-api-controller"])
     dns_values = decode_json_argument(dns["values"][0])
     assert (dns_values["sources"], dns_values["domainFilters"], dns_values["txtPrefix"]) == (["crd"], ["vpc-lattice-octank.io"], "eks-cluster1")
     assert "--aws-zone-type=private" in dns_values["extraArgs"]

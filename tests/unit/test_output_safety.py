@@ -21,7 +21,7 @@ from safe_io.ownership import FOLDER_MARKER, FolderMark, folder_mark, mark_folde
 from tests.helpers import ROOT, git_repository
 
 # What `python main.py` needs up to the point where the bindings would load.
-_APP_SOURCES = ("main.py", "app_config", "accounts", "constructs_lib", "lattice_check", "lambda", "safe_io", "examples")
+_APP_SOURCES = ("main.py", "app_config", "accounts", "constructs_lib", "lattice_check", "lambda", "safe_io", "pins", "examples")
 
 
 @pytest.fixture
