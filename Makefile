@@ -22,7 +22,7 @@ PYTHON ?= $(shell python3 -c 'import sys; print(getattr(sys, "_base_executable",
 PIPENV := $(PYTHON) -m pipenv
 
 # Every command that writes, writes only what this project wrote (a marker proves it;
-# safe_io/ownership.py): `make clean` removes the folders of app_config/project.py
+# safe_io/ownership.py): `make clean` removes the folders of lattice_model/project.py
 # (GENERATED_FOLDERS) with that proof, and none while one holds Terraform state.
 # FORCE=1 lets `make pipeline` overwrite a workflow git tracks or that it did not write.
 

@@ -15,14 +15,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app_config.loader import ConfigError, load_config
-from app_config.project import DEFAULT_CONFIG_FILE, DEFAULT_OUTDIR, LAMBDA_SOURCES, PROJECT_ROOT, SHIPPED_CONFIG
-from app_config.schema import LatticeConfig, LocalBackendConfig
-from constructs_lib.synth import UnsafeOutdir, check_outdir, refuse_protected
+from app_config.schema import LatticeConfig
+from constructs_lib.runtime.synth import UnsafeOutdir, check_outdir, refuse_protected
+from lattice_model.backends import LocalBackendConfig
+from lattice_model.project import DEFAULT_CONFIG_FILE, DEFAULT_OUTDIR, LAMBDA_SOURCES, PROJECT_ROOT, SHIPPED_CONFIG
 from safe_io import cli
 from safe_io.ownership import FolderMark
 
 if TYPE_CHECKING:
-    from constructs_lib.cdk import App
+    from constructs_lib.runtime.cdk import App
 
 
 def build_app(config: LatticeConfig, outdir: str, *, project_root: Path = PROJECT_ROOT) -> "App":
@@ -32,7 +33,7 @@ def build_app(config: LatticeConfig, outdir: str, *, project_root: Path = PROJEC
     # Imported here: loading cdktf and the AWS bindings takes ~20 s, and a bad
     # config should be reported before paying that.
     from accounts.base import Deployment
-    from constructs_lib.cdk import App
+    from constructs_lib.runtime.cdk import App
 
     app = App(outdir=outdir)
     deployment = Deployment.of(config, outdir, project_root)
@@ -111,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     except UnsafeOutdir as refused:
         print(f"error: {outdir_source} = {refused.outdir!r}: {refused.rule}", file=sys.stderr)
         return 2
-    from constructs_lib.synth import synth_atomically
+    from constructs_lib.runtime.synth import synth_atomically
 
     try:
         synth_atomically(

@@ -6,18 +6,20 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping, Optional
+from typing import TYPE_CHECKING, Mapping, Optional
 
-from app_config.fields import AccountConfig
-from app_config.project import PROJECT_ROOT
-from app_config.schema import CloudBackendConfig, LatticeConfig, LocalBackendConfig, S3BackendConfig
 from constructs_lib.account_provider import AccountProviderProps, account_provider
-from constructs_lib.cdk import Construct
-from constructs_lib.naming import ReadableIdsStack
+from constructs_lib.runtime.cdk import Construct
+from constructs_lib.runtime.naming import ReadableIdsStack
+from constructs_lib.runtime.synth import STACKS_FOLDER
 from constructs_lib.state import CloudState, LocalState, S3State, StateLocation, configure_backend
-from constructs_lib.synth import STACKS_FOLDER
+from lattice_model.aws_names import account_wide_name
+from lattice_model.backends import CloudBackendConfig, LocalBackendConfig, S3BackendConfig
+from lattice_model.fields import AccountConfig
+from lattice_model.project import PROJECT_ROOT
 
-from .hello_settings import account_wide_name
+if TYPE_CHECKING:
+    from app_config.schema import LatticeConfig
 
 
 @dataclass(frozen=True)

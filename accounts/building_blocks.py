@@ -1,40 +1,32 @@
 """What the distributed and centralized patterns' stacks build alike: the
 Lambda-backed Lattice service a service account shares, the consumer account's
 client VPCs, and RAM share / accept between two accounts (none within one).
-Their names come from hello_settings.py, which the config checks read too."""
+Their names come from hello_service.py and stack_ids.py, which the config checks read too."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Generic, Mapping, Optional, Sequence, TypeVar
+from typing import TYPE_CHECKING, Generic, Mapping, Optional, Sequence, TypeVar
 
-from app_config.fields import AccountConfig, AuthPolicyMode, VpcConfig
-from app_config.project import LAMBDA_SOURCES
-from app_config.schema import LatticeConfig
-from constructs_lib.auth_policy import allow_invoke_from_accounts, invoke_resources, open_policy
-from constructs_lib.cdk import Construct, ITerraformDependable
 from constructs_lib.consumer_vpc import ConsumerVpc, ConsumerVpcProps
+from constructs_lib.documents.auth_policy import allow_invoke_from_accounts, invoke_resources, open_policy
 from constructs_lib.lambda_service import LambdaLatticeService, LambdaLatticeServiceProps
 from constructs_lib.lattice import CustomDomain, LatticeService
 from constructs_lib.python_lambda import PythonLambdaProps
 from constructs_lib.ram import RamShare, RamShareAccepter, RamShareProps
+from constructs_lib.runtime.cdk import Construct, ITerraformDependable
 from constructs_lib.ssm_access import AmazonLinux2023Ami, SsmInstanceProfile
-from constructs_lib.subnet_plan import VpcLayout
+from lattice_model.fields import AccountConfig, AuthPolicyMode, VpcConfig
+from lattice_model.project import LAMBDA_SOURCES
+from lattice_model.subnet_plan import VpcLayout
 
 from .base import AccountStack, Deployment
 from .discovery import ServiceIds, ServiceNetworkIds, publish_services
+from .hello_service import CONSUMER, HTTPS_LISTENER_NAME, LISTENER_NAME, SERVICE, SERVICE_KEY, HelloServiceSettings, hello_function_name
 from .registry import required_account
-from .hello_settings import (
-    AMI_LOOKUP_ID,
-    CONSUMER,
-    SERVICE,
-    INSTANCE_PROFILE_ID,
-    HTTPS_LISTENER_NAME,
-    LISTENER_NAME,
-    SERVICE_KEY,
-    SHARE_ACCEPTER_ID,
-    HelloServiceSettings,
-    hello_function_name,
-)
+from .stack_ids import AMI_LOOKUP_ID, INSTANCE_PROFILE_ID, SHARE_ACCEPTER_ID
+
+if TYPE_CHECKING:
+    from app_config.schema import LatticeConfig
 
 
 def auth_policy_for_consumer(mode: AuthPolicyMode, consumer_account: str, service_arns: Sequence[str]) -> str:

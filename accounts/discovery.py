@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from typing import Mapping, Optional, Sequence
 
-from app_config.fields import DiscoveryChannel
-from constructs_lib.cdk import Fn, TerraformOutput, Token
 from constructs_lib.discovery_secret import (
     DiscoverySecret,
     DiscoverySecretProps,
@@ -18,10 +16,12 @@ from constructs_lib.discovery_secret import (
     secret_arn,
 )
 from constructs_lib.lattice import LatticeService, ServiceNetwork
+from constructs_lib.runtime.cdk import Fn, TerraformOutput, Token
 from constructs_lib.state import read_remote_state
+from lattice_model.fields import DiscoveryChannel
 
 from .base import AccountStack
-from .hello_settings import DISCOVERY_SECRET_ID, secret_reader_id
+from .stack_ids import DISCOVERY_SECRET_ID, secret_reader_id
 
 # Output names; readers ask for exactly these.
 RAM_SHARE_ARN = "ram_share_arn"

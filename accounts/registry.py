@@ -21,11 +21,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Generic, Iterable, Sequence, TypeVar
 
-from app_config.fields import AccountConfig, PatternSettings
+from lattice_model.fields import AccountConfig, PatternSettings
 
 if TYPE_CHECKING:
     from app_config.schema import LatticeConfig
-    from constructs_lib.cdk import App
+    from constructs_lib.runtime.cdk import App
 
     from .base import Deployment
 

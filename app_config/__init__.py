@@ -1,6 +1,6 @@
-"""The configuration of the lattice-cdktf app: ``fields`` (what sections are built
-from), ``schema`` (the whole file, with one section per registered pattern),
-``checks`` (rules across sections), ``loader`` (TOML in, one readable error out),
-``project`` (where things live), ``reference`` (README's table). Import from the
-submodules; this package imports nothing, so pattern config modules can import
-``app_config.fields`` while the schema imports the registry."""
+"""The configuration file of the lattice-cdktf app, as a whole: ``schema`` (the file,
+with one section and the account roles of each registered pattern, from
+accounts/registry.py), ``checks`` (rules across sections, name collisions),
+``loader`` (TOML in, one readable error out), ``reference`` (the generated
+reference). Sections are built from lattice_model (fields, backends, regions,
+project). Import from the submodules: this package imports nothing."""

@@ -8,9 +8,10 @@ from collections import defaultdict
 from typing import Iterable
 
 from accounts.registry import NameClaim, patterns
+from lattice_model.backends import WORKSPACE_NAME_MAX, CloudBackendConfig, S3BackendConfig
+from lattice_model.regions import known_regions, region_problem
 
-from .regions import known_regions, region_problem
-from .schema import WORKSPACE_NAME_MAX, CloudBackendConfig, LatticeConfig, S3BackendConfig
+from .schema import LatticeConfig
 
 
 def cross_section_problems(config: LatticeConfig) -> list[str]:

@@ -6,18 +6,15 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from accounts.registry import patterns
+from lattice_model.project import DEFAULT_CONFIG_FILE
+from lattice_model.pydantic_errors import validation_problems
+from lattice_model.regions import REGION_FORMAT
 from safe_io.inputs import CONFIG_LIMIT, InputError, read_text
 from safe_io.structured import StructureError, parse_toml
 
-from lattice_check.pydantic_errors import validation_problems
-
-from accounts.registry import patterns
-
 from .checks import cross_section_problems
-from .project import DEFAULT_CONFIG_FILE
-from .regions import REGION_FORMAT
 from .schema import LatticeConfig
-
 
 
 class ConfigError(Exception):

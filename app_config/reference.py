@@ -13,9 +13,10 @@ from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
 from accounts.registry import account_roles, patterns
+from lattice_model.backends import CloudBackendConfig, LocalBackendConfig, S3BackendConfig
+from lattice_model.fields import AccountConfig
 
-from .fields import AccountConfig
-from .schema import CloudBackendConfig, LatticeConfig, LocalBackendConfig, S3BackendConfig
+from .schema import LatticeConfig
 
 BEGIN = "<!-- config-reference:begin -->"
 END = "<!-- config-reference:end -->"

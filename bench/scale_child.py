@@ -38,8 +38,6 @@ def _descendants_peak_mb() -> float:
 
 def main(count: int) -> None:
     started = time.perf_counter()
-    from constructs_lib import aws
-    from constructs_lib.cdk import App
     from constructs_lib.lattice import (
         FixedResponse,
         LatticeQuotas,
@@ -51,7 +49,9 @@ def main(count: int) -> None:
         ServiceNetworkProps,
         declare_quotas,
     )
-    from constructs_lib.naming import ReadableIdsStack
+    from constructs_lib.runtime import aws
+    from constructs_lib.runtime.cdk import App
+    from constructs_lib.runtime.naming import ReadableIdsStack
 
     imported = time.perf_counter()
     with tempfile.TemporaryDirectory() as outdir:

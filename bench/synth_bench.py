@@ -6,10 +6,10 @@
 Three cold figures, each the median of fresh processes (jsii starts Node and loads
 the provider assembly each time): the eager import of the AWS bindings (what every
 cdktf Python app that imports them pays: the anchor), the fast floor (a one-resource
-app through constructs_lib.aws), and the whole default app (`python main.py`); then
+app through constructs_lib.runtime.aws), and the whole default app (`python main.py`); then
 the seed 000/001 app the ratio targets were set on, and the whole app again on
 jsii's own start (its relay and the provider's eager JavaScript index, without
-constructs_lib/jsii_host.py). Peak memory is the measured process's maximum resident set plus
+constructs_lib/runtime/jsii_host.py). Peak memory is the measured process's maximum resident set plus
 that of every process below it (jsii's Node, and on jsii's own start the kernel behind
 its relay).
 """
@@ -28,10 +28,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script: the project's modules
-from app_config.project import SHIPPED_CONFIG  # noqa: E402
-from constructs_lib.jsii_host import STOCK_ENV as STOCK_HOST_ENV  # noqa: E402
-from constructs_lib.node_runtime import use_project_node  # noqa: E402
-
+from constructs_lib.runtime.jsii_host import STOCK_ENV as STOCK_HOST_ENV  # noqa: E402
+from constructs_lib.runtime.node_runtime import use_project_node  # noqa: E402
+from lattice_model.project import SHIPPED_CONFIG  # noqa: E402
 from tools.node_scratch import use_node_scratch  # noqa: E402
 
 use_project_node()  # every measured process runs jsii on the project's Node
@@ -41,8 +40,8 @@ EAGER_IMPORT = "import cdktf, cdktf_cdktf_provider_aws"
 # The floor: the smallest app through the light load, synthesized.
 FAST_FLOOR = """
 import sys
-from constructs_lib import aws
-from constructs_lib.cdk import App, TerraformStack
+from constructs_lib.runtime import aws
+from constructs_lib.runtime.cdk import App, TerraformStack
 app = App(outdir=sys.argv[1])
 stack = TerraformStack(app, "floor")
 aws.provider.AwsProvider(stack, "aws", region="eu-west-1")
@@ -105,14 +104,14 @@ def side_by_side(runs: int, scratch: str) -> list[str]:
         floor.append(cold([sys.executable, "-c", FAST_FLOOR, f"{scratch}/floor{run}"]))
         whole.append(cold([sys.executable, "main.py", "--config", str(SHIPPED_CONFIG), "--outdir", f"{scratch}/app{run}/cdktf.out"]))
         first.append(cold([sys.executable, "main.py", "--config", config, "--outdir", f"{scratch}/first{run}/cdktf.out"]))
-        # the same app on jsii's own start (its relay, the eager JavaScript index): what constructs_lib/jsii_host.py saves
+        # the same app on jsii's own start (its relay, the eager JavaScript index): what constructs_lib/runtime/jsii_host.py saves
         stock.append(cold([sys.executable, "main.py", "--config", str(SHIPPED_CONFIG), "--outdir", f"{scratch}/stock{run}/cdktf.out"], **{STOCK_HOST_ENV: "1"}))
     eager_s, floor_s, whole_s, first_s, stock_s = (statistics.median(values) for values in (eager, floor, whole, first, stock))
     app, first_app = Path(scratch, "app0", "cdktf.out"), Path(scratch, "first0", "cdktf.out")
     stacks, first_stacks = (len(list(Path(out, "stacks").iterdir())) for out in (app, first_app))
     rows = [
         f"| eager import of the AWS bindings (`import cdktf_cdktf_provider_aws`: the anchor), median of {runs} | {eager_s:.2f} s |",
-        f"| fast floor: a one-resource app through `constructs_lib.aws`, synthesized, median of {runs} | {floor_s:.2f} s |",
+        f"| fast floor: a one-resource app through `constructs_lib.runtime.aws`, synthesized, median of {runs} | {floor_s:.2f} s |",
         f"| `python main.py`: the whole default app ({stacks} stacks, {resources_in(app)} resources), median of {runs} | {whole_s:.2f} s |",
         f"| ratio whole app / eager import (target <= 0.4) | {whole_s / eager_s:.2f} |",
         f"| ratio whole app / fast floor (target <= 1.3) | {whole_s / floor_s:.2f} |",
@@ -127,7 +126,7 @@ def side_by_side(runs: int, scratch: str) -> list[str]:
 def testing_synth_per_stack() -> list[str]:
     from accounts.base import AccountStack
     from app_config.loader import load_config
-    from constructs_lib.cdk import Testing
+    from constructs_lib.runtime.cdk import Testing
     from main import build_app
 
     with tempfile.TemporaryDirectory() as outdir:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Mapping, Optional, Protocol, runtime_checkable
 
-from . import aws
-from .cdk import Construct
-from .naming import stack_of
+from .runtime import aws
+from .runtime.cdk import Construct
+from .runtime.naming import stack_of
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,8 @@ import json
 import re
 from pathlib import Path
 from typing import Any, Iterable
-from .text_rule import text_rule
+
+from lattice_model.text_rule import text_rule
 
 _CHECK_ID = text_rule(r"CKV2?_AWS_\d+")
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
-from . import aws
-from .cdk import Construct, ITerraformDependable
+from lattice_model.subnet_plan import VpcLayout
+
 from .lattice import ServiceNetworkVpcAssociation
 from .lattice.service_network import NetworkLike
+from .runtime import aws
+from .runtime.cdk import Construct, ITerraformDependable
 from .security_group import Rule, association_security_group, tcp
 from .ssm_access import ClientInstances, ClientInstancesProps, SsmEndpoints, SsmEndpointsProps, client_instance_egress
-from .subnet_plan import VpcLayout
 from .vpc import TieredVpc, TieredVpcProps
 
 

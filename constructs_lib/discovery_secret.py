@@ -10,12 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping, Sequence
 
-from . import aws
 from .account_provider import stack_account
-from .cdk import Construct, Fn, Token
 from .checkov import accept_risks
-from .json_document import json_document
-from .policy import Statement, account_root, policy_document
+from .documents.json_document import json_document
+from .documents.policy import Statement, account_root, policy_document
+from .runtime import aws
+from .runtime.cdk import Construct, Fn, Token
 
 
 @dataclass(frozen=True)

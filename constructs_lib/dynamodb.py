@@ -4,9 +4,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Sequence
 
-from . import aws
-from .cdk import Construct
 from .checkov import accept_risks
+from .runtime import aws
+from .runtime.cdk import Construct
 
 
 @dataclass(frozen=True)

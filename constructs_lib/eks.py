@@ -6,10 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
-from . import aws
-from .cdk import Construct
 from .checkov import accept_risks
 from .iam import ServiceRole, managed_policy
+from .runtime import aws
+from .runtime.cdk import Construct
 
 # The add-ons every cluster here runs: the network plugin, DNS, kube-proxy and the
 # agent that hands Pod Identity credentials to pods.

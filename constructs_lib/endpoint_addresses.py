@@ -3,8 +3,8 @@ whose IP targets are an endpoint (an execute-api endpoint behind an ALB, a
 service-network endpoint behind an NLB)."""
 from __future__ import annotations
 
-from . import aws
-from .cdk import Construct, Fn
+from .runtime import aws
+from .runtime.cdk import Construct, Fn
 
 
 def endpoint_addresses(scope: Construct, network_interface_ids: str, count: int) -> list[str]:

@@ -8,10 +8,10 @@ from typing import Sequence
 
 from pins import version
 
-from . import aws
 from .alb_lambda import internal_alb
-from .cdk import Construct
 from .endpoint_addresses import endpoint_addresses
+from .runtime import aws
+from .runtime.cdk import Construct
 
 TLS_POLICY = version("alb-tls-policy")  # the original's (TLS 1.3 and 1.2 only); pins/ledger.toml
 HTTPS = 443

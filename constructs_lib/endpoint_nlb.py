@@ -6,11 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
-from . import aws
-from .aws_names import load_balancer_name_problem
-from .cdk import Construct
+from lattice_model.aws_names import load_balancer_name_problem
+
 from .checkov import accept_risks
 from .endpoint_addresses import endpoint_addresses
+from .runtime import aws
+from .runtime.cdk import Construct
 
 
 @dataclass(frozen=True)

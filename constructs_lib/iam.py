@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from . import aws
 from .account_provider import stack_account
-from .cdk import Construct
-from .policy import Statement, policy_document
+from .documents.policy import Statement, policy_document
+from .runtime import aws
+from .runtime.cdk import Construct
 
 POD_IDENTITY_PRINCIPAL = "pods.eks.amazonaws.com"
 POD_IDENTITY_ACTIONS = ("sts:AssumeRole", "sts:TagSession")  # EKS Pod Identity tags every session

@@ -12,9 +12,9 @@ from typing import Any, Mapping, Sequence
 
 from pins import version
 
-from . import aws
-from .cdk import Construct, Fn, TerraformDataSource, TerraformResource, TerraformStack, add_postconditions
-from .json_document import json_document
+from .documents.json_document import json_document
+from .runtime import aws
+from .runtime.cdk import Construct, Fn, TerraformDataSource, TerraformResource, TerraformStack, add_postconditions
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
-from .cdk import Construct
 from .lattice import (
     CustomDomain,
     Forward,
@@ -18,6 +17,7 @@ from .lattice import (
     WeightedTarget,
 )
 from .python_lambda import PythonLambda, PythonLambdaProps
+from .runtime.cdk import Construct
 
 
 @dataclass(frozen=True)

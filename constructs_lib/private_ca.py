@@ -8,9 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional, Sequence
 
-from . import aws
-from .cdk import Construct, ITerraformDependable, TerraformResourceLifecycle
 from .ram import RamShare, RamShareProps
+from .runtime import aws
+from .runtime.cdk import Construct, ITerraformDependable, TerraformResourceLifecycle
 
 # A certificate's own key: ACM issues RSA_2048, EC_prime256v1 or EC_secp384r1 from a
 # private CA, and VPC Lattice takes only 2048-bit RSA keys (VPC Lattice user guide,

@@ -8,11 +8,11 @@ from typing import Any, Mapping, Optional, Sequence
 
 from pins import version
 
-from . import aws
-from .cdk import Construct, Fn, TerraformResourceLifecycle
 from .checkov import accept_risks
-from .json_document import json_document
-from .policy import Statement, policy_document
+from .documents.json_document import json_document
+from .documents.policy import Statement, policy_document
+from .runtime import aws
+from .runtime.cdk import Construct, Fn, TerraformResourceLifecycle
 
 
 @dataclass(frozen=True)

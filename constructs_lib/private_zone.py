@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from . import aws
 from .account_provider import stack_account
-from .cdk import Construct
+from .runtime import aws
+from .runtime.cdk import Construct
 
 
 class PrivateZone(Construct):

@@ -5,15 +5,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping, Optional, Sequence
 
+from lattice_model.aws_names import iam_role_name_problem, lambda_role_name
 from pins import version
 
-from . import aws
-from .aws_names import iam_role_name_problem, lambda_role_name
 from .account_provider import stack_account
-from .cdk import AssetType, Construct, TerraformAsset
 from .checkov import accept_risks
+from .documents.policy import Statement, policy_document
 from .lambda_package import build_package
-from .policy import Statement, policy_document
+from .runtime import aws
+from .runtime.cdk import AssetType, Construct, TerraformAsset
 
 DEFAULT_RUNTIME = version("lambda-python")  # pins/ledger.toml
 _LAMBDA_ACCEPTED = (

@@ -4,8 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping, Sequence
 
-from . import aws
-from .cdk import Construct
+from .runtime import aws
+from .runtime.cdk import Construct
 
 
 @dataclass(frozen=True)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
-from . import aws
 from .account_provider import stack_account
-from .cdk import Construct, ITerraformDependable
 from .checkov import accept_risks
-from .policy import Statement, policy_document
+from .documents.policy import Statement, policy_document
+from .runtime import aws
+from .runtime.cdk import Construct, ITerraformDependable
 from .security_group import Rule, RuledSecurityGroup, SecurityGroupProps, tcp
 
 SSM_ENDPOINT_SERVICES = ("ssm", "ssmmessages", "ec2messages")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional, Union
 
-from .cdk import (
+from .runtime.cdk import (
     CloudBackend,
     Construct,
     DataTerraformRemoteState,

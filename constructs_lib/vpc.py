@@ -4,11 +4,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional, TypeVar
 
-from . import aws
+from lattice_model.subnet_plan import VpcLayout
+
 from .account_provider import stack_account
-from .cdk import Construct, Fn, add_postconditions
 from .checkov import accept_risks
-from .subnet_plan import VpcLayout
+from .runtime import aws
+from .runtime.cdk import Construct, Fn, add_postconditions
 
 _T = TypeVar("_T")
 

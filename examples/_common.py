@@ -5,11 +5,12 @@ import argparse
 import sys
 from typing import Callable
 
-from app_config.project import DEFAULT_OUTDIR, EXAMPLES_OUTDIR as EXAMPLES_FOLDER, LAMBDA_SOURCES, PROJECT_ROOT
-from constructs_lib import aws
-from constructs_lib.cdk import App, Construct
-from constructs_lib.naming import ReadableIdsStack
-from constructs_lib.synth import UnsafeOutdir, synth_atomically
+from constructs_lib.runtime import aws
+from constructs_lib.runtime.cdk import App, Construct
+from constructs_lib.runtime.naming import ReadableIdsStack
+from constructs_lib.runtime.synth import UnsafeOutdir, synth_atomically
+from lattice_model.project import DEFAULT_OUTDIR, LAMBDA_SOURCES, PROJECT_ROOT
+from lattice_model.project import EXAMPLES_OUTDIR as EXAMPLES_FOLDER
 from safe_io.cli import INTERRUPTED
 from safe_io.ownership import FolderMark
 

@@ -3,7 +3,7 @@ string, source VPC owner account), seed 004's principal-tag policy with an
 authenticated-only network, and a path-scoped deny."""
 from __future__ import annotations
 
-from constructs_lib.auth_policy import (
+from constructs_lib.documents.auth_policy import (
     AuthPolicy,
     AuthStatement,
     authenticated_only,
@@ -13,8 +13,8 @@ from constructs_lib.auth_policy import (
     request_path,
     source_vpc_owner_account,
 )
-from constructs_lib.cdk import App
 from constructs_lib.lattice import LatticeService, LatticeServiceProps, ServiceNetwork, ServiceNetworkProps
+from constructs_lib.runtime.cdk import App
 
 from ._common import ACCOUNT, example_stack, run
 

@@ -3,7 +3,6 @@ or fixed response), HTTPS with a fixed-response default, and TLS_PASSTHROUGH to 
 TCP target group on a service with a custom domain name."""
 from __future__ import annotations
 
-from constructs_lib.cdk import App
 from constructs_lib.lattice import (
     CustomDomain,
     FixedResponse,
@@ -20,8 +19,8 @@ from constructs_lib.lattice import (
     TargetGroupProps,
     WeightedTarget,
 )
-
 from constructs_lib.lattice.target_group import TargetProtocol
+from constructs_lib.runtime.cdk import App
 
 from ._common import example_stack, run, small_vpc
 

@@ -3,10 +3,10 @@
 service owned elsewhere referenced by ARN and associated with a local network."""
 from __future__ import annotations
 
-from constructs_lib import aws
-from constructs_lib.auth_policy import AuthPolicy, AuthStatement, request_method, source_vpc_owner_account
-from constructs_lib.cdk import App
+from constructs_lib.documents.auth_policy import AuthPolicy, AuthStatement, request_method, source_vpc_owner_account
 from constructs_lib.lattice import CustomDomain, LatticeService, LatticeServiceProps, ServiceNetwork, ServiceNetworkProps
+from constructs_lib.runtime import aws
+from constructs_lib.runtime.cdk import App
 
 from ._common import example_stack, run, small_vpc
 

@@ -3,10 +3,10 @@ association with a security group, a service-network VPC endpoint for a second
 network, RAM share, and a network owned elsewhere referenced by ARN."""
 from __future__ import annotations
 
-from constructs_lib import aws
-from constructs_lib.auth_policy import AuthPolicy, AuthStatement, authenticated_only
-from constructs_lib.cdk import App
+from constructs_lib.documents.auth_policy import AuthPolicy, AuthStatement, authenticated_only
 from constructs_lib.lattice import ServiceNetwork, ServiceNetworkEndpointProps, ServiceNetworkProps, ServiceNetworkVpcEndpoint
+from constructs_lib.runtime import aws
+from constructs_lib.runtime.cdk import App
 
 from ._common import example_stack, run, small_vpc
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from constructs_lib import aws
-from constructs_lib.cdk import App
 from constructs_lib.lattice import HealthCheck, LambdaTargetGroup, LambdaTargetGroupProps, Target, TargetGroup, TargetGroupProps
 from constructs_lib.python_lambda import PythonLambda, PythonLambdaProps
+from constructs_lib.runtime import aws
+from constructs_lib.runtime.cdk import App
 
 from ._common import example_stack, run, small_vpc
 

@@ -3,8 +3,6 @@ configurations for a database by DNS name, a host by IP and an RDS cluster by AR
 and their association with a service network shared from another account."""
 from __future__ import annotations
 
-from constructs_lib import aws
-from constructs_lib.cdk import App
 from constructs_lib.lattice import (
     ResourceConfiguration,
     ResourceConfigurationProps,
@@ -12,6 +10,8 @@ from constructs_lib.lattice import (
     ResourceGatewayProps,
     ServiceNetwork,
 )
+from constructs_lib.runtime import aws
+from constructs_lib.runtime.cdk import App
 
 from ._common import example_stack, run, small_vpc
 

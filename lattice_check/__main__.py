@@ -26,14 +26,14 @@ from typing import Callable
 
 from safe_io import cli
 from safe_io.inputs import BODY_LIMIT, InputError, read_text
-from safe_io.ownership import SVG_FILE, write_file, writable_file_problem
+from safe_io.ownership import SVG_FILE, writable_file_problem, write_file
 
 from . import diagram as pictures
 from .curl import BadInput, curl
 from .dynamodb import BadState, Tables
 from .graph import Model, Unresolved
-from .organizations import BadLayout, Organizations
 from .matrix import MatrixError, load_matrix, render_table, run_matrix
+from .organizations import BadLayout, Organizations
 from .tfjson import UnreadableOutput
 from .topology import Topology
 from .verify import BadTopology, diff, load_topology, render_matrix, verify

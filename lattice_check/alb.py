@@ -27,9 +27,10 @@ from dataclasses import dataclass
 from typing import Any, Optional
 
 from .graph import Stack
+from .kinds import Element
 from .routing import HttpCall
 from .tfjson import block, blocks
-from .topology import Element, Topology
+from .topology import Topology
 
 
 @dataclass(frozen=True)

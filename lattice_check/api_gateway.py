@@ -26,12 +26,14 @@ import jsonschema
 import yaml
 
 from .answer import Answer
-from .authz import Request, evaluate_policy
+from .callers import Request
 from .dynamodb import Tables
 from .functions import invoke, invoke_permission
+from .kinds import Element
 from .routing import HttpCall
+from .statements import evaluate_policy
 from .tfjson import block
-from .topology import Element, Topology
+from .topology import Topology
 
 INVOKE_API = "execute-api:Invoke"
 SHORT_FORM = "execute-api:/"  # a resource policy's Resource, short for the API's own execution ARN (expand_short_forms)

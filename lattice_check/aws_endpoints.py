@@ -30,14 +30,16 @@ from datetime import datetime, timezone
 from typing import Any, Mapping, Optional
 
 from .answer import Answer
-from .authz import PolicyResult, Request, caller, statement_applies
+from .callers import Request, caller
 from .graph import Unresolved
+from .kinds import Element
 from .organizations import Organizations
 from .resolution import Client
 from .routing import HttpCall
 from .security_groups import admission
+from .statements import PolicyResult, statement_applies
 from .tfjson import blocks
-from .topology import Element, Topology
+from .topology import Topology
 
 HTTPS = 443
 # <service>.<region>.amazonaws.com: the default DNS name of a service in a region

@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 from typing import Literal, Sequence, TypeVar
 
 from .graph import Stack
+from .kinds import Network, Service
 from .tfjson import block, blocks
-from .topology import Network, Service, Topology
+from .topology import Topology
 
 _Item = TypeVar("_Item", Network, Service)
 

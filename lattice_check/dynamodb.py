@@ -15,11 +15,12 @@ from pathlib import Path
 from typing import Any, Optional
 
 from safe_io.inputs import STATE_LIMIT, InputError, read_text
-from safe_io.ownership import json_document, json_is_ours, write_file, writable_file_problem
+from safe_io.ownership import json_document, json_is_ours, writable_file_problem, write_file
 from safe_io.structured import StructureError, parse_json
 
+from .kinds import Element
 from .tfjson import blocks
-from .topology import Element, Topology
+from .topology import Topology
 
 Items = dict[str, list[dict[str, Any]]]  # table name -> items
 

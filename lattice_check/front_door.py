@@ -20,11 +20,12 @@ from .answer import Answer
 from .certificates import certificate_failure
 from .dynamodb import Tables
 from .graph import Stack
+from .kinds import Element, VpcLink
 from .resolution import Client, private_zone, zone_record
 from .routing import HttpCall
 from .security_groups import admission, between_groups
 from .tfjson import block
-from .topology import Element, Topology, VpcLink
+from .topology import Topology
 
 _INTERFACE_OF_ENDPOINT = re.compile(r"aws_vpc_endpoint\.([A-Za-z0-9_-]+)\.network_interface_ids")
 _DATA_INTERFACE = re.compile(r"^\$\{data\.aws_network_interface\.([A-Za-z0-9_-]+)\.private_ip\}$")

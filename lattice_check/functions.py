@@ -20,11 +20,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional, Sequence
 
+from .callers import session_arn
+from .conditions import evaluate_condition
 from .dynamodb import Items, Tables, table_definitions
 from .graph import Stack
-from .authz import evaluate_condition, session_arn
 from .identity import session_may
-from .topology import Function, Topology, lambda_qualifier, lambda_unqualified
+from .kinds import Function, lambda_qualifier, lambda_unqualified
+from .topology import Topology
 
 RUNNER = Path(__file__).with_name("handler_runner.py")
 HANDLER_TIMEOUT_S = 60

@@ -38,23 +38,23 @@ addresses) has a stand-in; each prediction's notes say what was skipped and why.
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
 from pins import pod_identity
 
+from .controller_dns import dns_record, key_of
 from .graph import Stack, Unresolved
-from .identity import may_assume, session_may
-from .kubernetes import ClusterWorkloads, HelmRelease, KubernetesObject
-from .topology import Network, Topology
+from .identity import session_may
+from .kinds import Network
+from .kubernetes import ClusterWorkloads, HelmRelease, KubernetesObject, Workloads
+from .surroundings import Surroundings
 
 CHART = "aws-gateway-controller-chart"
 CONTROLLER_NAME = "application-networking.k8s.aws/gateway-api-controller"
 CERTIFICATE_OPTION = "application-networking.k8s.aws/certificate-arn"
 SERVICE_ACCOUNT = "gateway-api-controller"  # the chart's default
-EXTERNAL_DNS_CHART = "external-dns"
 STACK_PREFIX = "controller@"
 GATEWAY_GROUP = "gateway.networking.k8s.io"
 TARGET_GROUP_PORT = 80  # what the controller gives every backendRef target group
@@ -65,8 +65,6 @@ _CONTROLLER_CALLS = (
     "vpc-lattice:CreateService", "vpc-lattice:CreateListener", "vpc-lattice:CreateRule", "vpc-lattice:CreateTargetGroup",
     "vpc-lattice:RegisterTargets", "vpc-lattice:CreateServiceNetworkServiceAssociation", "vpc-lattice:PutAuthPolicy",
 )
-_ZONE_TYPE = re.compile(r"^--aws-zone-type=(public|private)$")
-_ASSUME_ROLE = re.compile(r"^--aws-assume-role=(arn:aws[a-z-]*:iam::\d{12}:role/.+)$")
 
 
 @dataclass
@@ -79,8 +77,8 @@ class Prediction:
 
 
 @dataclass
-class _Builder:
-    topology: Topology
+class PredictionBuilder:
+    topology: Surroundings
     workloads: ClusterWorkloads
     release: HelmRelease
     account: str
@@ -105,11 +103,12 @@ class _Builder:
         return f"{kind}.{name}"
 
 
-def predict(topology: Topology) -> list[Prediction]:
-    """The controllers' objects of ``topology`` (each a stack the topology adds to the model's)."""
+def predict(topology: Surroundings, every_cluster: Workloads) -> list[Prediction]:
+    """The controllers' objects of ``topology`` (each a stack the topology adds to the
+    model's), from the clusters' workloads."""
     predictions: list[Prediction] = []
     try:
-        clusters = topology.workloads.clusters
+        clusters = every_cluster.clusters
     except Unresolved as error:
         return [Prediction("?", None, [f"the clusters' workloads cannot be read: {error}"])]
     for workloads in clusters:
@@ -123,11 +122,11 @@ def predict(topology: Topology) -> list[Prediction]:
     return predictions
 
 
-def _predict_cluster(topology: Topology, workloads: ClusterWorkloads, release: HelmRelease) -> Prediction:
+def _predict_cluster(topology: Surroundings, workloads: ClusterWorkloads, release: HelmRelease) -> Prediction:
     values = release.values
     cluster = workloads.cluster
     element = release.element
-    builder = _Builder(
+    builder = PredictionBuilder(
         topology, workloads, release,
         account=str(values.get("awsAccountId") or element.account), region=str(values.get("awsRegion") or element.region),
         vpc_id=str(values.get("clusterVpcId") or ""),
@@ -156,7 +155,7 @@ def _predict_cluster(topology: Topology, workloads: ClusterWorkloads, release: H
     return Prediction(cluster.name, stack, notes)
 
 
-def _controller_may_act(builder: _Builder, release: HelmRelease) -> bool:
+def _controller_may_act(builder: PredictionBuilder, release: HelmRelease) -> bool:
     """The controller's pod gets credentials from a Pod Identity association, and its role allows the calls."""
     service_account = str((release.values.get("serviceAccount") or {}).get("name") or SERVICE_ACCOUNT)
     role = builder.workloads.identities.get((release.namespace, service_account))
@@ -180,7 +179,7 @@ def _controller_may_act(builder: _Builder, release: HelmRelease) -> bool:
     return True
 
 
-def _network_of(builder: _Builder, gateway: KubernetesObject) -> Optional[Network]:
+def _network_of(builder: PredictionBuilder, gateway: KubernetesObject) -> Optional[Network]:
     """The existing service network a Gateway names, as the controller finds it."""
     topology = builder.topology
     named = [n for n in topology.networks if n.name == gateway.name]
@@ -196,7 +195,7 @@ def _network_of(builder: _Builder, gateway: KubernetesObject) -> Optional[Networ
     return None
 
 
-def _accepting_listeners(builder: _Builder, route: KubernetesObject, gateways: dict[tuple[str, str], tuple[KubernetesObject, Network]]) -> list[tuple[dict[str, Any], Network]]:
+def _accepting_listeners(builder: PredictionBuilder, route: KubernetesObject, gateways: dict[tuple[str, str], tuple[KubernetesObject, Network]]) -> list[tuple[dict[str, Any], Network]]:
     """The Gateway listeners that accept ``route`` (parentRefs, then allowedRoutes)."""
     accepted = []
     for ref in route.spec.get("parentRefs") or []:
@@ -218,7 +217,7 @@ def _accepting_listeners(builder: _Builder, route: KubernetesObject, gateways: d
     return accepted
 
 
-def _not_allowed(builder: _Builder, gateway: KubernetesObject, listener: dict[str, Any], route: KubernetesObject) -> Optional[str]:
+def _not_allowed(builder: PredictionBuilder, gateway: KubernetesObject, listener: dict[str, Any], route: KubernetesObject) -> Optional[str]:
     allowed = listener.get("allowedRoutes") or {}
     kinds = [k.get("kind") for k in allowed.get("kinds") or []]
     if kinds and "HTTPRoute" not in kinds:
@@ -237,7 +236,7 @@ def _not_allowed(builder: _Builder, gateway: KubernetesObject, listener: dict[st
     return None
 
 
-def _predict_route(builder: _Builder, route: KubernetesObject, gateways: dict[tuple[str, str], tuple[KubernetesObject, Network]]) -> None:
+def _predict_route(builder: PredictionBuilder, route: KubernetesObject, gateways: dict[tuple[str, str], tuple[KubernetesObject, Network]]) -> None:
     accepted = _accepting_listeners(builder, route, gateways)
     if not accepted:
         return
@@ -246,7 +245,7 @@ def _predict_route(builder: _Builder, route: KubernetesObject, gateways: dict[tu
         builder.notes.append(f"{route.label}: a rule with several matches is refused by the controller (LATTICE_NO_SUPPORT_FOR_MULTIPLE_MATCHES)")
         return
     name = f"{route.name[:20]}-{route.namespace[:18]}"
-    key = _key(name)
+    key = key_of(name)
     source = route.label
     hostnames = route.spec.get("hostnames") or []
     certificate = next(
@@ -269,7 +268,7 @@ def _predict_route(builder: _Builder, route: KubernetesObject, gateways: dict[tu
             builder.notes.append(f"{route.label}: the controller's role may not associate its service with {network.name} ({check.reason})")
             continue
         builder.add(
-            "aws_vpclattice_service_network_service_association", f"{key}-{_key(network.name)}",
+            "aws_vpclattice_service_network_service_association", f"{key}-{key_of(network.name)}",
             {"service_identifier": service_id, "service_network_identifier": network.id}, source,
         )
     if policy:
@@ -278,12 +277,12 @@ def _predict_route(builder: _Builder, route: KubernetesObject, gateways: dict[tu
     for protocol, port in listeners:
         listener_name = f"{name}-{port}-{protocol.lower()}"
         listener_address = builder.add(
-            "aws_vpclattice_listener", _key(listener_name),
+            "aws_vpclattice_listener", key_of(listener_name),
             {"name": listener_name, "protocol": protocol, "port": port, "service_identifier": service_id, "default_action": FIXED_404}, source,
         )
         for index, rule in enumerate(rules):
             builder.add(
-                "aws_vpclattice_listener_rule", f"{_key(listener_name)}-rule-{index + 1}",
+                "aws_vpclattice_listener_rule", f"{key_of(listener_name)}-rule-{index + 1}",
                 {
                     "name": f"rule-{index + 1}",  # the controller names rules by a timestamp
                     "priority": index + 1,
@@ -295,7 +294,7 @@ def _predict_route(builder: _Builder, route: KubernetesObject, gateways: dict[tu
                 source,
             )
     if hostnames:
-        _dns_record(builder, route, hostnames[0], address)
+        dns_record(builder, route, hostnames[0], address)
 
 
 def _http_match(rule: dict[str, Any]) -> dict[str, Any]:
@@ -315,7 +314,7 @@ def _http_match(rule: dict[str, Any]) -> dict[str, Any]:
     return found
 
 
-def _action(builder: _Builder, route: KubernetesObject, rule: dict[str, Any], source: str) -> dict[str, Any]:
+def _action(builder: PredictionBuilder, route: KubernetesObject, rule: dict[str, Any], source: str) -> dict[str, Any]:
     groups = []
     for ref in rule.get("backendRefs") or []:
         if ref.get("kind", "Service") != "Service" or ref.get("group", "") not in ("", "core"):
@@ -327,7 +326,7 @@ def _action(builder: _Builder, route: KubernetesObject, rule: dict[str, Any], so
             continue
         tg_name = _target_group_name(namespace, service.name, builder.cluster)
         address = builder.add(
-            "aws_vpclattice_target_group", _key(tg_name),
+            "aws_vpclattice_target_group", key_of(tg_name),
             {
                 "name": tg_name,
                 "type": "IP",
@@ -341,7 +340,7 @@ def _action(builder: _Builder, route: KubernetesObject, rule: dict[str, Any], so
     return {"forward": {"target_groups": groups}} if groups else FIXED_500
 
 
-def _registration(builder: _Builder, service: KubernetesObject, ref: dict[str, Any]) -> dict[str, Any]:
+def _registration(builder: PredictionBuilder, service: KubernetesObject, ref: dict[str, Any]) -> dict[str, Any]:
     """What the controller registers in the group: the ready pods the Service selects,
     on the container port its port maps to (targets.py reads this)."""
     ports: list[dict[str, Any]] = list(service.spec.get("ports") or [])
@@ -363,7 +362,7 @@ def _registration(builder: _Builder, service: KubernetesObject, ref: dict[str, A
     }
 
 
-def _auth_policy(builder: _Builder, route: KubernetesObject) -> Optional[tuple[str, str]]:
+def _auth_policy(builder: PredictionBuilder, route: KubernetesObject) -> Optional[tuple[str, str]]:
     """(source, document) of the IAMAuthPolicy that targets ``route``, if any."""
     for policy in builder.workloads.of_kind("IAMAuthPolicy"):
         target = policy.spec.get("targetRef") or {}
@@ -375,79 +374,10 @@ def _auth_policy(builder: _Builder, route: KubernetesObject) -> Optional[tuple[s
     return None
 
 
-def _dns_record(builder: _Builder, route: KubernetesObject, host: str, service_address: str) -> None:
-    """The CNAME ExternalDNS writes for the route's DNSEndpoint, if the cluster runs it."""
-    external_dns = builder.workloads.release(EXTERNAL_DNS_CHART)
-    endpoint = f"DNSEndpoint {route.namespace}/{route.name}-dns"
-    if external_dns is None:
-        builder.notes.append(f"{endpoint}: no ExternalDNS in {builder.cluster}: nobody writes {host}")
-        return
-    values = external_dns.values
-    sources = values.get("sources") or ["service", "ingress"]
-    filters = [str(f) for f in values.get("domainFilters") or []]
-    zone_types = {m.group(1) for a in values.get("extraArgs") or [] if (m := _ZONE_TYPE.match(str(a)))}
-    if "crd" not in sources:
-        builder.notes.append(f"{endpoint}: ExternalDNS in {builder.cluster} does not read the crd source")
-        return
-    if filters and not any(host == f or host.endswith(f".{f}") for f in filters):
-        builder.notes.append(f"{endpoint}: {host} is outside ExternalDNS's domain filters {filters}")
-        return
-    service_account = str((values.get("serviceAccount") or {}).get("name") or EXTERNAL_DNS_CHART)
-    role = builder.workloads.identities.get((external_dns.namespace, service_account))
-    topology = builder.topology
-    if role is None:
-        builder.notes.append(f"{endpoint}: ExternalDNS ({external_dns.namespace}/{service_account}) has no Pod Identity association in {builder.cluster}")
-        return
-    reads, why = pod_identity(chart=external_dns.chart, at=external_dns.version)
-    if reads is not True:
-        builder.notes.append(f"{endpoint}: ExternalDNS in {builder.cluster} is given Pod Identity credentials, but {why}: no record of {host} is predicted")
-        return
-    zone_account = builder.account
-    assumed = next((m.group(1) for a in values.get("extraArgs") or [] if (m := _ASSUME_ROLE.match(str(a)))), None)
-    if assumed is not None:  # it writes through a role of the zone's account
-        check = session_may(topology, role, "external-dns", "sts:AssumeRole", assumed)
-        if check.allowed is False:
-            builder.notes.append(f"{endpoint}: ExternalDNS's role may not assume {assumed} ({check.reason})")
-            return
-        trusted = may_assume(topology, assumed, role, session_name="external-dns")
-        if trusted.allowed is False:
-            builder.notes.append(f"{endpoint}: {trusted.reason}")
-            return
-        if trusted.allowed is None and trusted.unmodeled:  # decided by what the model does not cover: assumed to let it, and said
-            builder.notes.append(f"{endpoint}: {trusted.reason} (not modeled: {'; '.join(trusted.unmodeled)}): assumed to let it")
-        role, zone_account = assumed, assumed.split(":")[4]
-    written = 0
-    for zone in topology.elements("aws_route53_zone"):
-        zone_name = str(topology.resolve(zone.body.get("name", ""), zone)).rstrip(".")
-        private = bool(zone.body.get("vpc"))
-        if (zone.account, host == zone_name or host.endswith(f".{zone_name}")) != (zone_account, True):
-            continue
-        if zone_types and ("private" if private else "public") not in zone_types:
-            continue
-        zone_id = str(topology.model.attribute(zone.stack, "aws_route53_zone", zone.name, "zone_id"))
-        check = session_may(topology, role, "external-dns", "route53:ChangeResourceRecordSets", f"arn:aws:route53:::hostedzone/{zone_id}")
-        if check.allowed is False:
-            builder.notes.append(f"{endpoint}: ExternalDNS's role may not write zone {zone_name} ({check.reason})")
-            continue
-        builder.add(
-            "aws_route53_record", f"{_key(host)}-{zone.name}",
-            {"zone_id": zone_id, "name": host, "type": "CNAME", "ttl": 300, "records": [f"${{{service_address}.dns_entry[0].domain_name}}"]},
-            f"{endpoint}, written by ExternalDNS",
-        )
-        written += 1
-    if not written:
-        builder.notes.append(f"{endpoint}: no zone of account {zone_account} that ExternalDNS may write holds {host}")
-
-
 def _target_group_name(namespace: str, service: str, cluster: str) -> str:
     """``k8s-<namespace>-<service>-<10 letters>``: the controller's suffix is random; this one is a digest."""
     suffix = "".join(chr(ord("a") + b % 26) for b in hashlib.sha256(f"{cluster}/{namespace}/{service}".encode()).digest()[:10])
     return f"k8s-{namespace}-{service}"[:117] + f"-{suffix}"
-
-
-def _key(name: str) -> str:
-    """A Terraform resource name for ``name``."""
-    return re.sub(r"[^A-Za-z0-9_-]", "_", name)
 
 
 def registration(body: dict[str, Any]) -> Optional[dict[str, Any]]:

@@ -11,11 +11,14 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Optional
 
-from .authz import Identity, Request, caller, evaluate_identity, evaluate_policy, session_arn
-from .topology import IamIdentity, Topology
+from .authz import Identity, evaluate_identity
+from .callers import Request, caller, session_arn
+from .kinds import IamIdentity
+from .statements import evaluate_policy
+from .surroundings import Surroundings
 
 
-def caller_identity(topology: Topology, principal: Optional[str]) -> Optional[Identity]:
+def caller_identity(topology: Surroundings, principal: Optional[str]) -> Optional[Identity]:
     """The identity-based policies of ``principal`` (an IAM or STS ARN), if the output
     defines it. A role session's ARN names the role without its path, and names are
     unique per account, so roles and users are matched by account and name."""
@@ -46,7 +49,7 @@ class SessionCheck:
     unmodeled: tuple[str, ...] = ()
 
 
-def session_may(topology: Topology, role_arn: str, session_name: str, action: str, resource: str) -> SessionCheck:
+def session_may(topology: Surroundings, role_arn: str, session_name: str, action: str, resource: str) -> SessionCheck:
     """Whether ``arn:aws:sts::<account>:assumed-role/<role>/<session_name>`` (a session
     of ``role_arn``, as Lambda or EKS Pod Identity makes) may call ``action`` on
     ``resource``, by the role's identity-based policies."""
@@ -74,7 +77,7 @@ def _allowed(effect: str) -> Optional[bool]:
     return {"ALLOW": True, "EXPLICIT_DENY": False, "IMPLICIT_DENY": False}.get(effect)  # UNKNOWN: None
 
 
-def may_assume(topology: Topology, role_arn: str, caller_role: str, *, session_name: str) -> SessionCheck:
+def may_assume(topology: Surroundings, role_arn: str, caller_role: str, *, session_name: str) -> SessionCheck:
     """Whether sessions of ``caller_role`` may assume ``role_arn`` by its trust policy;
     ``allowed`` None when the role is not in this output or the trust policy depends
     on what the model does not cover."""

@@ -17,7 +17,8 @@ from typing import Any, Optional
 import yaml
 
 from .graph import Stack, Unresolved
-from .topology import EksCluster, Element, Topology
+from .kinds import EksCluster, Element
+from .surroundings import Surroundings
 
 _ENDPOINT = re.compile(r"data\.aws_eks_cluster\.([A-Za-z0-9_-]+)\.endpoint")
 
@@ -86,7 +87,7 @@ class ClusterWorkloads:
 class Workloads:
     """The clusters of ``topology`` and their workloads, read once."""
 
-    def __init__(self, topology: Topology) -> None:
+    def __init__(self, topology: Surroundings) -> None:
         self.topology = topology
 
     @cached_property

@@ -52,6 +52,7 @@ from typing import Any, Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from lattice_model.pydantic_errors import validation_problems
 from safe_io.inputs import MATRIX_LIMIT, InputError, read_text
 from safe_io.structured import StructureError, parse_yaml
 
@@ -59,7 +60,6 @@ from .curl import Answer, BadInput, curl
 from .dynamodb import Tables
 from .graph import Model
 from .organizations import BadLayout, Organizations
-from .pydantic_errors import validation_problems
 from .topology import Topology
 
 

@@ -27,7 +27,7 @@ from typing import Any, Optional
 
 from pins import pod_identity
 
-from .authz import session_arn
+from .callers import session_arn
 from .kubernetes import ClusterWorkloads, KubernetesObject
 from .resolution import LINK_LOCAL, BadInput, Client
 from .routing import HttpCall

@@ -10,8 +10,9 @@ from dataclasses import dataclass, replace
 from typing import Optional
 
 from .graph import Stack
+from .kinds import Element, Service, VpcLink
 from .tfjson import blocks
-from .topology import Element, Service, Topology, VpcLink
+from .topology import Topology
 
 LINK_LOCAL = "169.254.171.0/24"  # where VPC Lattice's names resolve in an associated VPC
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
+from .kinds import Listener, Service
 from .tfjson import block, blocks
-from .topology import Listener, Service, Topology
+from .topology import Topology
 
 
 @dataclass(frozen=True)

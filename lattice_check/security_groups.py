@@ -8,8 +8,9 @@ import re
 from typing import Callable, Optional
 
 from .graph import Stack
+from .kinds import SecurityRule
 from .resolution import LINK_LOCAL, Client
-from .topology import SecurityRule, Topology
+from .topology import Topology
 
 _DATA_PREFIX_LIST = re.compile(r"data:([^:]+):aws_ec2_managed_prefix_list\.([A-Za-z0-9_-]+)\.id")
 

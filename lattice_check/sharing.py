@@ -7,9 +7,10 @@ from __future__ import annotations
 from typing import Optional
 
 from .graph import UNKNOWN_ACCOUNT
+from .kinds import Service, ServiceAssociation, VpcLink, arn_noun
 from .organizations import Organizations
 from .resolution import Client
-from .topology import Service, ServiceAssociation, Topology, VpcLink, arn_noun
+from .topology import Topology
 
 
 def sharing(topology: Topology, resource_arn: str, account: str, organizations: Organizations) -> tuple[bool, str]:

@@ -16,16 +16,17 @@ from dataclasses import dataclass
 from typing import Any, Optional
 
 from .alb import AlbRequest, fill_location, listener_action
-from .authz import caller
+from .callers import caller
 from .dynamodb import Tables
 from .functions import invoke, invoke_permission
 from .gateway_controller import registration
 from .graph import Stack
+from .kinds import TargetGroup
 from .resolution import LINK_LOCAL, Client
 from .routing import HttpCall
-from .tfjson import blocks
 from .security_groups import from_lattice
-from .topology import TargetGroup, Topology
+from .tfjson import blocks
+from .topology import Topology
 
 # The service principals that invoke a target function, each with its own permission.
 LATTICE_PRINCIPAL = "vpc-lattice.amazonaws.com"

@@ -17,16 +17,18 @@ from typing import Any, Optional
 
 from pydantic import ValidationError
 
+from lattice_model.pydantic_errors import validation_problems
+from lattice_model.topology.checks import topology_problems
+from lattice_model.topology.grants import Grant, grants, path_of
+from lattice_model.topology.plan import stack_name
+from lattice_model.topology.rules import HTTP_METHODS
+from lattice_model.topology.schema import TopologySettings
 from safe_io.inputs import TOPOLOGY_LIMIT, InputError, read_text
 from safe_io.structured import StructureError, parse_toml
-
-from accounts.topology.config import HTTP_METHODS, TopologySettings, stack_name, topology_problems
-from accounts.topology.grants import Grant, grants, path_of
 
 from .curl import BadInput, curl
 from .graph import Model
 from .organizations import Organizations
-from .pydantic_errors import validation_problems
 from .topology import Topology
 
 ANYONE = "anyone"  # an unsigned caller

@@ -16,14 +16,14 @@ from tools.node_scratch import use_node_scratch  # noqa: E402
 use_node_scratch("lattice-tests-node-")
 
 # Before jsii starts its Node process, here and in every process a test starts: the
-# project's Node (constructs_lib/node_runtime.py), not an older one of the machine.
-from constructs_lib.node_runtime import use_project_node  # noqa: E402
+# project's Node (constructs_lib/runtime/node_runtime.py), not an older one of the machine.
+from constructs_lib.runtime.node_runtime import use_project_node  # noqa: E402
 
 use_project_node()
 
 from app_config.loader import load_config  # noqa: E402
-from app_config.project import SHIPPED_CONFIG  # noqa: E402
 from app_config.schema import LatticeConfig  # noqa: E402
+from lattice_model.project import SHIPPED_CONFIG  # noqa: E402
 from tests.helpers import ROOT, TOPOLOGY_EXAMPLES, load_stacks, synth, topology_example_config  # noqa: E402
 from tools.terraform_offline import OfflineTerraform, TerraformUnavailable  # noqa: E402
 

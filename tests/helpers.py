@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from app_config.loader import load_config, parse_config
-from app_config.project import SHIPPED_CONFIG
-from lattice_check.backends import remote_state_key, remote_state_producers
 from app_config.schema import LatticeConfig
+from lattice_check.backends import remote_state_key, remote_state_producers
+from lattice_model.project import SHIPPED_CONFIG
 
 ROOT = Path(__file__).resolve().parent.parent
 SNAPSHOT_DIR = ROOT / "tests" / "snapshots"

@@ -1,6 +1,6 @@
 """``make clean``: remove what the build wrote, and only that.
 
-    python3 -m tools.clean                  # remove the generated folders (app_config.project)
+    python3 -m tools.clean                  # remove the generated folders (lattice_model.project)
     python3 -m tools.clean --mark DIR WHAT  # make DIR (missing or empty) with the marker of WHAT
     python3 -m tools.clean --adopt DIR WHAT # mark DIR, which a make target has just filled
 
@@ -19,7 +19,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from app_config.project import BUILD_DIR, EXAMPLES_OUTDIR, GENERATED_FOLDERS, PROJECT_ROOT, SCRATCH_PREFIX
+from lattice_model.project import BUILD_DIR, EXAMPLES_OUTDIR, GENERATED_FOLDERS, PROJECT_ROOT, SCRATCH_PREFIX
 from safe_io.ownership import FOLDER_MARKER, FolderMark, folder_mark, mark_folder, process_alive, state_files, tracked_files
 
 CACHEDIR_TAG = "Signature: 8a477f597d28d172789f06886806bc55"  # https://bford.info/cachedir/

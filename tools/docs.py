@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 from app_config.loader import load_config
-from app_config.project import PROJECT_ROOT, SHIPPED_CONFIG
+from lattice_model.project import PROJECT_ROOT, SHIPPED_CONFIG
 from safe_io import cli
 from safe_io.ownership import SVG_FILE, YAML_FILE, make_scratch, remove_stale_scratch, write_file
 

@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from app_config.loader import load_config, parse_config
-from app_config.project import SHIPPED_CONFIG
 from app_config.schema import LatticeConfig
+from lattice_model.project import SHIPPED_CONFIG
 from safe_io import cli
 from safe_io.inputs import CONFIG_LIMIT, read_text
 from safe_io.ownership import make_scratch, remove_stale_scratch

@@ -25,7 +25,6 @@ from lattice_check.tfjson import decode_json_argument
 
 from .terraform_offline import OfflineTerraform, offline_part
 
-
 REGION = "eu-west-1"
 ACCOUNT = "111111111111"
 _ID = "0123456789abcdef0"  # 17 of [0-9a-z], as Lattice ids have

@@ -39,11 +39,12 @@ from typing import Any
 import yaml
 
 from app_config.loader import ConfigError, load_config
-from app_config.project import DEFAULT_CONFIG_FILE
-from app_config.schema import CloudBackendConfig, LatticeConfig, LocalBackendConfig
-from safe_io import cli
-from safe_io.ownership import YAML_FILE, write_file, writable_file_problem
+from app_config.schema import LatticeConfig
+from lattice_model.backends import CloudBackendConfig, LocalBackendConfig
+from lattice_model.project import DEFAULT_CONFIG_FILE
 from pins import version
+from safe_io import cli
+from safe_io.ownership import YAML_FILE, writable_file_problem, write_file
 
 from .stack_order import deploy_order
 

@@ -5,7 +5,7 @@ their runtime index, so the first synth after an install is as fast as the rest.
 
 jsii keeps each assembly it loads in its package cache and, after the first full
 parse, writes a runtime index beside it; later loads then parse only the types they
-use (the AWS provider's assembly is 120 MB). constructs_lib/jsii_runtime_index.js
+use (the AWS provider's assembly is 120 MB). constructs_lib/runtime/jsii_runtime_index.js
 makes the kernel's exit wait for that index; this command pays it at install time,
 not on someone's first synth. Run again, it takes about as long as loading the
 assemblies.
@@ -18,7 +18,7 @@ import time
 
 def main() -> int:
     start = time.perf_counter()
-    from constructs_lib import aws, cdk, jsii_host  # noqa: F401  (loading them is the point)
+    from constructs_lib.runtime import aws, cdk, jsii_host  # noqa: F401  (loading them is the point)
 
     loaded = time.perf_counter()
     if not jsii_host.is_direct():  # jsii's own start: its exit is jsii's, index or not

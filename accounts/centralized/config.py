@@ -8,10 +8,11 @@ from typing import TYPE_CHECKING, Iterable
 
 from pydantic import Field, field_validator
 
-from app_config.fields import lattice_name
+from lattice_model.fields import lattice_name
 
-from ..hello_settings import CONSUMER, SERVICE, HelloServiceSettings, consumer_stack_claims, hello_service_claims
+from ..hello_service import CONSUMER, SERVICE, HelloServiceSettings, hello_service_claims
 from ..registry import AccountRole, NameClaim, PatternSpec, account_scope, required_account
+from ..stack_ids import consumer_stack_claims
 
 if TYPE_CHECKING:
     from app_config.schema import LatticeConfig

@@ -7,11 +7,11 @@ straight line (service, network, consumer) instead of the original's two-phase a
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from app_config.fields import AccountConfig
-from app_config.schema import LatticeConfig
-from constructs_lib.cdk import Construct
 from constructs_lib.lattice import ServiceNetwork, ServiceNetworkProps
+from constructs_lib.runtime.cdk import Construct
+from lattice_model.fields import AccountConfig
 
 from ..base import AccountStack, Deployment
 from ..building_blocks import (
@@ -23,7 +23,7 @@ from ..building_blocks import (
     share_unless_same_account,
 )
 from ..discovery import ServiceIds, ServiceNetworkIds, publish_service_network
-from ..hello_settings import CONSUMER, SERVICE_KEY
+from ..hello_service import CONSUMER, SERVICE_KEY
 from ..registry import required_account
 from .config import (
     CONSUMER_STACK,
@@ -35,6 +35,9 @@ from .config import (
     SERVICES_SECRET,
     CentralizedSettings,
 )
+
+if TYPE_CHECKING:
+    from app_config.schema import LatticeConfig
 
 
 @dataclass(frozen=True)

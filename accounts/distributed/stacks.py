@@ -4,17 +4,21 @@ with it. Reproduces aws-samples/multi-account-architectures-amazon-vpc-lattice,
 distributed/ (docs/reference-layouts.md section 1)."""
 from __future__ import annotations
 
-from app_config.schema import LatticeConfig
-from constructs_lib.auth_policy import allow_invoke_from_vpcs, invoke_resources, open_policy
-from constructs_lib.cdk import Construct
+from typing import TYPE_CHECKING
+
+from constructs_lib.documents.auth_policy import allow_invoke_from_vpcs, invoke_resources, open_policy
 from constructs_lib.lattice import ServiceNetwork, ServiceNetworkProps
+from constructs_lib.runtime.cdk import Construct
 
 from ..base import Deployment
 from ..building_blocks import ConsumerAccountStack, consumer_stack, hello_service_stack
 from ..discovery import ServiceIds
-from ..hello_settings import CONSUMER, SERVICE_KEY
+from ..hello_service import CONSUMER, SERVICE_KEY
 from ..registry import required_account
 from .config import CONSUMER_STACK, NAME, SERVICE_STACK, SERVICES_SECRET, DistributedSettings, network_name
+
+if TYPE_CHECKING:
+    from app_config.schema import LatticeConfig
 
 
 def connect_consumer_vpcs(consumer: ConsumerAccountStack[ServiceIds], settings: DistributedSettings) -> None:

@@ -12,12 +12,13 @@ from typing import TYPE_CHECKING, Iterable, Optional
 
 from pydantic import Field, field_validator
 
-from app_config.fields import dns_domain, StrictModel, acm_certificate_arn, certificate_placement_problem, lattice_name, vpc_cidr_that_fits
-from constructs_lib.aws_names import LOAD_BALANCER_NAME_MAX, load_balancer_name_problem
-from constructs_lib.subnet_plan import VpcLayout
+from lattice_model.aws_names import LOAD_BALANCER_NAME_MAX, account_wide_name, load_balancer_name_problem
+from lattice_model.fields import StrictModel, acm_certificate_arn, certificate_placement_problem, dns_domain, lattice_name, vpc_cidr_that_fits
+from lattice_model.subnet_plan import VpcLayout
 
-from ..hello_settings import PROVIDER_ID, SERVICE, HelloServiceSettings, account_wide_name, hello_service_claims
+from ..hello_service import SERVICE, HelloServiceSettings, hello_service_claims
 from ..registry import AccountRole, NameClaim, PatternSpec, account_scope, required_account
+from ..stack_ids import PROVIDER_ID
 
 if TYPE_CHECKING:
     from app_config.schema import LatticeConfig

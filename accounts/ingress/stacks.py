@@ -17,24 +17,28 @@ made after the policy, and naming it would need a second apply.
 """
 from __future__ import annotations
 
-from app_config.schema import LatticeConfig
-from constructs_lib import aws
-from constructs_lib.cdk import Construct, TerraformOutput
+from typing import TYPE_CHECKING
+
 from constructs_lib.endpoint_nlb import EndpointNlb, EndpointNlbProps
 from constructs_lib.lattice import CustomDomain, ServiceNetwork, ServiceNetworkEndpointProps, ServiceNetworkProps, ServiceNetworkVpcEndpoint
 from constructs_lib.private_zone import PrivateZone
+from constructs_lib.runtime import aws
+from constructs_lib.runtime.cdk import Construct, TerraformOutput
 from constructs_lib.security_group import RuledSecurityGroup, SecurityGroupProps, tcp
 from constructs_lib.ssm_access import SsmTestClientProps, ssm_test_client
-from constructs_lib.subnet_plan import VpcLayout
 from constructs_lib.vpc import TieredVpc, TieredVpcProps
 from constructs_lib.vpn import SiteToSiteVpn, SiteToSiteVpnProps
+from lattice_model.subnet_plan import VpcLayout
 
 from ..base import AccountStack, Deployment
 from ..building_blocks import accept_unless_same_account, auth_policy_for_consumer, hello_service
 from ..discovery import ServiceNetworkIds, publish_service_network
-from ..hello_settings import SERVICE, SERVICE_KEY
+from ..hello_service import SERVICE, SERVICE_KEY
 from ..registry import required_account
 from .config import AZS, EDGE, EDGE_STACK, HTTPS, NAME, NETWORK_SECRET, SERVICE_STACK, IngressSettings, edge_layout, load_balancer_name
+
+if TYPE_CHECKING:
+    from app_config.schema import LatticeConfig
 
 EDGE_VPC_NAME = "ingress-edge"
 CLIENT_INSTANCE_TYPE = "t3.micro"

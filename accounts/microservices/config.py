@@ -9,15 +9,25 @@ from typing import TYPE_CHECKING, Iterable, Literal, Optional
 
 from pydantic import Field, field_validator
 
-from app_config.fields import dns_domain, NAME as NAME_PATTERN
-from app_config.fields import AccountConfig, DiscoveryChannel, PatternSettings, StrictModel, acm_certificate_arn, certificate_placement_problem, vpc_cidr_that_fits
-from constructs_lib.aws_names import LOAD_BALANCER_NAME_MAX, load_balancer_name_problem
-from constructs_lib.lattice_rules import name_problem
-from constructs_lib.subnet_plan import VpcLayout
-from constructs_lib.text_rule import text_rule
+from lattice_model.aws_names import LOAD_BALANCER_NAME_MAX, account_wide_name, load_balancer_name_problem
+from lattice_model.fields import NAME as NAME_PATTERN
+from lattice_model.fields import (
+    AccountConfig,
+    DiscoveryChannel,
+    PatternSettings,
+    StrictModel,
+    acm_certificate_arn,
+    certificate_placement_problem,
+    dns_domain,
+    vpc_cidr_that_fits,
+)
+from lattice_model.lattice_rules import name_problem
+from lattice_model.subnet_plan import VpcLayout
+from lattice_model.text_rule import text_rule
 
-from ..hello_settings import CONSUMER, PROVIDER_ID, account_wide_name
+from ..hello_service import CONSUMER
 from ..registry import NameClaim, PatternSpec, account_scope, required_account
+from ..stack_ids import PROVIDER_ID
 
 if TYPE_CHECKING:
     from app_config.schema import LatticeConfig

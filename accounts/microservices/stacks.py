@@ -19,12 +19,10 @@ own account.
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
-from app_config.project import LAMBDA_SOURCES
-from app_config.schema import LatticeConfig
-from constructs_lib import aws
-from constructs_lib.auth_policy import allow_invoke_from_vpcs, invoke_resources
-from constructs_lib.cdk import Construct, TerraformOutput
+from constructs_lib.documents.auth_policy import allow_invoke_from_vpcs, invoke_resources
+from constructs_lib.documents.policy import Statement
 from constructs_lib.dynamodb import StringKeyTable, StringKeyTableProps, TableIndex
 from constructs_lib.endpoint_alb import HTTPS, EndpointAlb, EndpointAlbProps
 from constructs_lib.lattice import (
@@ -43,19 +41,21 @@ from constructs_lib.lattice import (
     ServiceNetworkProps,
     WeightedTarget,
 )
-from constructs_lib.policy import Statement
 from constructs_lib.private_ca import PrivateCertificate, RootCertificateAuthority, RootCertificateAuthorityProps
 from constructs_lib.private_rest_api import ApiCustomDomain, InvokedFunction, PrivateRestApi, PrivateRestApiProps
 from constructs_lib.private_zone import PrivateZone
 from constructs_lib.python_lambda import LambdaCode, LambdaVpcPlacement, PythonLambda, PythonLambdaProps
+from constructs_lib.runtime import aws
+from constructs_lib.runtime.cdk import Construct, TerraformOutput
 from constructs_lib.security_group import LinkedSecurityGroup, Rule, RuledSecurityGroup, SecurityGroupProps, association_security_group, tcp
 from constructs_lib.ssm_access import LATTICE_LINK_LOCAL_CIDR, SsmTestClientProps, ssm_test_client
 from constructs_lib.vpc import TieredVpc, TieredVpcProps
+from lattice_model.project import LAMBDA_SOURCES
 
 from ..base import AccountStack, Deployment
 from ..building_blocks import accept_unless_same_account
 from ..discovery import PublishedIds, publish_ids
-from ..hello_settings import CONSUMER
+from ..hello_service import CONSUMER
 from ..registry import required_account
 from .api import ROUTES, Route, order_api
 from .config import (
@@ -74,6 +74,9 @@ from .config import (
     service_layout,
     service_stack_name,
 )
+
+if TYPE_CHECKING:
+    from app_config.schema import LatticeConfig
 
 ORDER_HANDLERS = LAMBDA_SOURCES / "microservice"
 ENTRY_POINTS = {"get-order": "orders.get_order", "get-orders": "orders.get_orders", "post-order": "orders.post_order"}

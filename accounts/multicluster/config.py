@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING, Iterable
 
 from pydantic import Field, field_validator, model_validator
 
-from app_config.fields import AccountConfig, PatternSettings, dns_domain, iam_role_name, instance_type, lattice_name, vpc_cidr_that_fits
-from constructs_lib.subnet_plan import VpcLayout
-from constructs_lib.text_rule import text_rule
+from lattice_model.fields import AccountConfig, PatternSettings, dns_domain, iam_role_name, instance_type, lattice_name, vpc_cidr_that_fits
+from lattice_model.subnet_plan import VpcLayout
+from lattice_model.text_rule import text_rule
 from pins import ledger, version_key
 
-from ..hello_settings import PROVIDER_ID
 from ..registry import AccountRole, NameClaim, PatternSpec, account_scope, required_account
+from ..stack_ids import PROVIDER_ID
 
 if TYPE_CHECKING:
     from app_config.schema import LatticeConfig

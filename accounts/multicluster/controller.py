@@ -18,7 +18,7 @@ services' auth policies, in this account and region. What it does beyond that
 and those objects would take over what Terraform owns."""
 from __future__ import annotations
 
-from constructs_lib.policy import Statement
+from constructs_lib.documents.policy import Statement
 from pins import version
 
 CHART = "oci://public.ecr.aws/aws-application-networking-k8s/aws-gateway-controller-chart"
@@ -96,6 +96,11 @@ def external_dns_policy(zone_id: str) -> list[Statement]:
 def records_role_name(cluster_name: str) -> str:
     """The role of the zone's account that ExternalDNS of a cluster in another account assumes."""
     return f"{cluster_name}-external-dns-records"
+
+
+def records_role_arn(home_account: str, cluster_name: str) -> str:
+    """The zone account's role that ExternalDNS of ``cluster_name`` (in another account) assumes."""
+    return f"arn:aws:iam::{home_account}:role/{records_role_name(cluster_name)}"
 
 
 def external_dns_role_name(cluster_name: str) -> str:

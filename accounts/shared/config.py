@@ -8,12 +8,13 @@ from typing import TYPE_CHECKING, Iterable, Optional
 
 from pydantic import Field, field_validator
 
-from app_config.fields import NAME as NAME_PATTERN
-from app_config.fields import AccountConfig, AuthPolicyMode, PatternSettings, StrictModel, lattice_name, vpc_cidr_that_fits
-from constructs_lib.subnet_plan import VpcLayout
+from lattice_model.aws_names import account_wide_name
+from lattice_model.fields import NAME as NAME_PATTERN
+from lattice_model.fields import AccountConfig, AuthPolicyMode, PatternSettings, StrictModel, lattice_name, vpc_cidr_that_fits
+from lattice_model.subnet_plan import VpcLayout
 
-from ..hello_settings import PROVIDER_ID, account_wide_name
 from ..registry import AccountRole, NameClaim, PatternSpec, account_scope, required_account
+from ..stack_ids import PROVIDER_ID
 
 if TYPE_CHECKING:
     from app_config.schema import LatticeConfig

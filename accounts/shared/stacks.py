@@ -11,18 +11,16 @@ tenant here.
 """
 from __future__ import annotations
 
-from app_config.project import LAMBDA_SOURCES
-from app_config.schema import LatticeConfig
-from constructs_lib import aws
+from typing import TYPE_CHECKING
+
 from constructs_lib.alb_lambda import InternalLambdaAlb, InternalLambdaAlbProps
-from constructs_lib.auth_policy import (
+from constructs_lib.documents.auth_policy import (
     AuthPolicy,
     AuthStatement,
     query_string,
     request_method,
     source_vpc_owner_account,
 )
-from constructs_lib.cdk import Construct, TerraformOutput
 from constructs_lib.lattice import (
     Forward,
     LatticeService,
@@ -38,6 +36,8 @@ from constructs_lib.lattice import (
 )
 from constructs_lib.peering import PeerSide, VpcPeering
 from constructs_lib.python_lambda import LambdaVpcPlacement, PythonLambda, PythonLambdaProps
+from constructs_lib.runtime import aws
+from constructs_lib.runtime.cdk import Construct, TerraformOutput
 from constructs_lib.security_group import (
     ALL_TRAFFIC_OUT,
     Rule,
@@ -48,6 +48,7 @@ from constructs_lib.security_group import (
 )
 from constructs_lib.ssm_access import LATTICE_LINK_LOCAL_CIDR
 from constructs_lib.vpc import TieredVpc, TieredVpcProps
+from lattice_model.project import LAMBDA_SOURCES
 
 from ..base import AccountStack, Deployment
 from ..building_blocks import accept_unless_same_account
@@ -71,6 +72,9 @@ from .config import (
     tenant_stack_name,
     tenant_vpc_layout,
 )
+
+if TYPE_CHECKING:
+    from app_config.schema import LatticeConfig
 
 SERVICE_DOMAIN_NAME = "service_domain_name"
 TENANT_NETWORK_ARNS = "tenant_service_network_arns"

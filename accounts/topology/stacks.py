@@ -4,12 +4,8 @@ stacks publish their networks' ARNs and RAM shares, consumer stacks their VPC id
 the stacks that read them depend on the stacks that publish them."""
 from __future__ import annotations
 
-from typing import Literal, Mapping, Optional
+from typing import TYPE_CHECKING, Literal, Mapping, Optional
 
-from app_config.project import LAMBDA_SOURCES
-from app_config.schema import LatticeConfig
-from constructs_lib import aws
-from constructs_lib.cdk import Construct, ITerraformDependable, TerraformOutput
 from constructs_lib.checkov import accept_risks
 from constructs_lib.consumer_vpc import ConsumerVpc, ExistingConsumerVpc, ExistingVpcProps, lattice_clients
 from constructs_lib.lattice import (
@@ -20,8 +16,8 @@ from constructs_lib.lattice import (
     HeaderMatch,
     HealthCheck,
     LambdaTargetGroup,
-    LatticeQuotas,
     LambdaTargetGroupProps,
+    LatticeQuotas,
     LatticeService,
     LatticeServiceProps,
     Listener,
@@ -30,8 +26,8 @@ from constructs_lib.lattice import (
     RuleMatch,
     RuleProps,
     ServiceNetwork,
-    ServiceNetworkProps,
     ServiceNetworkEndpointProps,
+    ServiceNetworkProps,
     ServiceNetworkServiceAssociation,
     ServiceNetworkVpcEndpoint,
     Target,
@@ -40,23 +36,16 @@ from constructs_lib.lattice import (
     WeightedTarget,
     declare_quotas,
 )
-from constructs_lib.security_group import association_security_group
 from constructs_lib.python_lambda import LambdaCode, PythonLambda, PythonLambdaProps
 from constructs_lib.ram import RamShare, RamShareAccepter, RamShareProps
-
-from ..base import AccountStack, Deployment
-from ..building_blocks import build_consumer_vpcs
-from ..discovery import PublishedMaps, publish_maps
-from .config import (
-    ENDPOINT_TIER,
-    HANDLER,
-    HTTPS_PORT,
-    LISTENER_PORT,
-    NAME,
-    BackendConfig,
-    accepts_invitation,
+from constructs_lib.runtime import aws
+from constructs_lib.runtime.cdk import Construct, ITerraformDependable, TerraformOutput
+from constructs_lib.security_group import association_security_group
+from lattice_model.project import LAMBDA_SOURCES
+from lattice_model.topology.grants import grants
+from lattice_model.topology.plan import (
     PlannedStack,
-    TopologySettings,
+    accepts_invitation,
     consumer_ports,
     first_layer_using,
     function_name,
@@ -66,7 +55,17 @@ from .config import (
     share_accepter_id,
     target_group_name,
 )
-from .grants import grants, network_auth_policy, service_auth_policy
+from lattice_model.topology.rules import ENDPOINT_TIER, HANDLER, HTTPS_PORT, LISTENER_PORT, NAME
+from lattice_model.topology.schema import TopologySettings
+from lattice_model.topology.services import BackendConfig
+
+from ..base import AccountStack, Deployment
+from ..building_blocks import build_consumer_vpcs
+from ..discovery import PublishedMaps, publish_maps
+from .policies import network_auth_policy, service_auth_policy
+
+if TYPE_CHECKING:
+    from app_config.schema import LatticeConfig
 
 # Output names; readers ask for exactly these.
 NETWORK_ARNS = "network_arns"

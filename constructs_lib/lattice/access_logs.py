@@ -2,9 +2,10 @@
 networks and services."""
 from __future__ import annotations
 
-from .. import aws
-from ..cdk import Construct
-from ..text_rule import text_rule
+from lattice_model.text_rule import text_rule
+
+from ..runtime import aws
+from ..runtime.cdk import Construct
 from .validation import fail, is_token
 
 _DESTINATION = text_rule(r"arn:aws[a-z-]*:(logs|s3|firehose):\S+")

@@ -5,9 +5,10 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal, Optional, Sequence, Union
 
-from .. import aws
-from ..cdk import Construct
-from ..lattice_rules import FORWARD_TARGET_GROUPS, MATCH_HEADERS_MAX, MATCH_METHOD_MAX, RULE_PRIORITIES, header_match_problem, match_path_problem
+from lattice_model.lattice_rules import FORWARD_TARGET_GROUPS, MATCH_HEADERS_MAX, MATCH_METHOD_MAX, RULE_PRIORITIES, header_match_problem, match_path_problem
+
+from ..runtime import aws
+from ..runtime.cdk import Construct
 from .target_group import TargetGroup
 from .validation import check_choice, check_name, check_quota, check_range, fail, is_token
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal, Optional, Sequence
 
-from .. import aws
-from ..cdk import Construct
-from ..text_rule import text_rule
-from .validation import check_choice, check_name, fail, is_token
+from lattice_model.text_rule import text_rule
 
+from ..runtime import aws
+from ..runtime.cdk import Construct
+from .validation import check_choice, check_name, fail, is_token
 
 _PORT_RANGE = text_rule(r"\d{1,5}(?:-\d{1,5})?")
 

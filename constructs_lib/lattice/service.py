@@ -6,12 +6,13 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Optional, Protocol, Sequence
 
-from .. import aws
 from constructs import Node
 
-from ..cdk import Construct
-from ..lattice_rules import AUTH_TYPES, AuthType
+from lattice_model.lattice_rules import AUTH_TYPES, AuthType
+
 from ..ram import RamShare, RamShareProps
+from ..runtime import aws
+from ..runtime.cdk import Construct
 from .access_logs import AuthPolicyAndLogs
 from .validation import check_choice, check_name, check_quota, fail, is_token
 

@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Optional, Sequence, Union
 
-from .. import aws
-from ..cdk import Construct, DefaultTokenResolver, ITerraformDependable, StringConcat, Tokenization
-from ..lattice_rules import AUTH_TYPES, SECURITY_GROUPS_PER_ASSOCIATION, AuthType
-from ..naming import construct_path, stack_of
+from lattice_model.lattice_rules import AUTH_TYPES, SECURITY_GROUPS_PER_ASSOCIATION, AuthType
+
 from ..ram import RamShare, RamShareProps
+from ..runtime import aws
+from ..runtime.cdk import Construct, DefaultTokenResolver, ITerraformDependable, StringConcat, Tokenization
+from ..runtime.naming import construct_path, stack_of
 from .access_logs import AuthPolicyAndLogs
 from .service import ServiceLike
 from .validation import AppChecks, check_choice, check_name, check_quota, fail, is_token

@@ -5,9 +5,10 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Literal, Optional, Sequence
 
-from .. import aws
-from ..cdk import Construct, ITerraformDependable
-from ..lattice_rules import health_check_path_problem
+from lattice_model.lattice_rules import health_check_path_problem
+
+from ..runtime import aws
+from ..runtime.cdk import Construct, ITerraformDependable
 from .validation import check_choice, check_name, check_quota, check_range, fail, is_token
 
 TargetGroupType = Literal["LAMBDA", "IP", "INSTANCE", "ALB"]

@@ -12,8 +12,9 @@ import warnings
 from dataclasses import dataclass
 from typing import Any, NoReturn, Optional
 
-from ..cdk import Annotations, Construct, is_unresolved
-from ..lattice_rules import DEFAULT_QUOTAS, name_problem
+from lattice_model.lattice_rules import DEFAULT_QUOTAS, name_problem
+
+from ..runtime.cdk import Annotations, Construct, is_unresolved
 
 
 class LatticeValidationError(ValueError):

@@ -8,16 +8,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lattice_check.authz import (
-    INVOKE,
-    Identity,
-    Layer,
-    Request,
-    authorize,
-    evaluate_condition,
-    evaluate_policy,
-    request_context,
-)
+from lattice_check.authz import INVOKE, Identity, Layer, authorize, request_context
+from lattice_check.callers import Request
+from lattice_check.conditions import evaluate_condition
+from lattice_check.statements import evaluate_policy
 
 SVC = "arn:aws:vpc-lattice:eu-west-1:666666666666:service/svc-0123456789abcdef0"
 BLUE, GREEN = "444444444444", "555555555555"

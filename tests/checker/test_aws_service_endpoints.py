@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from lattice_check.__main__ import main
-from lattice_check.authz import Request
 from lattice_check.aws_endpoints import policy_effect, service_of
+from lattice_check.callers import Request
 from lattice_check.curl import curl
 from lattice_check.graph import Model
 

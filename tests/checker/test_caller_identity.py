@@ -197,7 +197,7 @@ def test_a_session_whose_policies_the_model_cannot_decide_is_neither_allowed_nor
     from types import SimpleNamespace
 
     from lattice_check.identity import session_may
-    from lattice_check.topology import IamIdentity, IamPolicy
+    from lattice_check.kinds import IamIdentity, IamPolicy
 
     by_region = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "dynamodb:GetItem", "Resource": "*",
                                                           "Condition": {"StringEquals": {"aws:RequestedRegion": "us-east-1"}}}]}

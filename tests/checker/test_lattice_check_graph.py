@@ -7,10 +7,10 @@ import json
 
 import pytest
 
-from tests.helpers import ACCOUNTS, make_config, synth
 from lattice_check.curl import BadInput, curl
 from lattice_check.graph import Model, Unresolved, _traverse
 from lattice_check.topology import Topology
+from tests.helpers import ACCOUNTS, make_config, synth
 
 SECRETS = {
     "distributed": {"discovery": "secrets_manager"},

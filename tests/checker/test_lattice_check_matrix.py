@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import FIXTURES, MATRIX_DIR, ROOT, synth
-from tools.matrix_variants import VARIANTS, config_with, shipped_matrices, variant_config
 from lattice_check.__main__ import main
 from lattice_check.graph import Model
 from lattice_check.matrix import MatrixError, load_matrix, run_matrix
+from tests.helpers import FIXTURES, MATRIX_DIR, ROOT, synth
+from tools.matrix_variants import VARIANTS, config_with, shipped_matrices, variant_config
 
 MATRICES = sorted(MATRIX_DIR.glob("*.yaml"))
 

@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 
-from lattice_check.curl import curl, without_dot_segments
+from lattice_check.curl import curl
 from lattice_check.graph import Model
+from lattice_check.http_call import without_dot_segments
 
 CONSUMER = "distributed-consumer-account/vpc1"
 URL = "http://lambda-service"
@@ -409,7 +410,7 @@ def test_the_target_gets_the_headers_curl_sends_of_its_own(model: Model, monkeyp
 
 
 def test_curl_names_a_port_in_its_host_header_only_when_it_is_not_the_schemes() -> None:
-    from lattice_check.curl import http_call
+    from lattice_check.http_call import http_call
 
     assert http_call("http://svc:80/").headers["host"] == "svc"
     assert http_call("https://svc:443/").headers["host"] == "svc"

@@ -10,12 +10,13 @@ from pathlib import Path
 import pytest
 
 from lattice_check.__main__ import main
-from lattice_check.authz import Request, evaluate_policy
+from lattice_check.callers import Request
 from lattice_check.curl import curl
 from lattice_check.dynamodb import Tables, table_definitions
 from lattice_check.graph import Model
-from lattice_check.topology import Topology
+from lattice_check.statements import evaluate_policy
 from lattice_check.tfjson import decode_json_argument
+from lattice_check.topology import Topology
 
 CLIENT = "microservices-consumer-account/cross-account-microservices"
 ORDERS = "https://food.cross-account-microservices.com/v1/orders"

@@ -1,6 +1,6 @@
-"""The AWS bindings load through constructs_lib.aws only: the light load (jsii
+"""The AWS bindings load through constructs_lib.runtime.aws only: the light load (jsii
 assembly, then each resource module on first use, in Python and in jsii's Node
-process, started directly by constructs_lib.jsii_host, its types read through
+process, started directly by constructs_lib.runtime.jsii_host, its types read through
 jsii's runtime index) gives byte-identical output to the package's own eager import
 on jsii's own start with the whole assembly parsed, which is also the fallback when
 the installed bindings look different."""
@@ -23,9 +23,9 @@ SYNTH = """
 import sys, json, warnings
 with warnings.catch_warnings(record=True) as caught:
     warnings.simplefilter("always")
-    import constructs_lib.aws as aws
+    import constructs_lib.runtime.aws as aws
 import main
-from constructs_lib import jsii_host
+from constructs_lib.runtime import jsii_host
 code = main.main(["--config", "examples/lattice.toml", "--outdir", sys.argv[1]])
 print(json.dumps({"light": aws.LIGHT, "direct": jsii_host.is_direct(), "modules": sum(m.startswith("cdktf_cdktf_provider_aws.") for m in sys.modules),
                   "warnings": [str(w.message) for w in caught], "code": code}))
@@ -69,7 +69,7 @@ def test_light_and_eager_loads_synthesize_the_same_bytes(tmp_path: Path) -> None
     assert eager["light"] is False and eager["direct"] is False and eager["code"] == 0
     assert eager["modules"] > 2000, "the package's own __init__ imported every module"
     assert eager["warnings"] == [
-        f"constructs_lib.aws: /nonexistent has no _jsii/ with a jsii assembly; importing all of {PACKAGE} (slower, same output)"
+        f"constructs_lib.runtime.aws: /nonexistent has no _jsii/ with a jsii assembly; importing all of {PACKAGE} (slower, same output)"
     ]
     first, second = tree(tmp_path / "light" / "cdktf.out"), tree(tmp_path / "eager" / "cdktf.out")
     assert sorted(first) == sorted(second)
@@ -80,7 +80,7 @@ def test_no_project_file_imports_the_bindings_but_constructs_lib_aws() -> None:
     offenders = []
     for directory in PROJECT_DIRS:
         for path in sorted((ROOT / directory).rglob("*.py")):
-            if path == ROOT / "constructs_lib" / "aws.py":
+            if path == ROOT / "constructs_lib" / "runtime" / "aws.py":
                 continue
             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
                 names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
@@ -90,17 +90,17 @@ def test_no_project_file_imports_the_bindings_but_constructs_lib_aws() -> None:
                     offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     for path in (ROOT / "main.py",):
         assert PACKAGE not in path.read_text()
-    assert offenders == [], "import the AWS bindings through constructs_lib.aws"
+    assert offenders == [], "import the AWS bindings through constructs_lib.runtime.aws"
 
 
 # Loads the bindings in a process of its own; argv[1] "bare" leaves out the preload
 # that makes the kernel's exit wait for jsii's runtime index (the control).
 LOAD = """
 import sys
-from constructs_lib import jsii_host
+from constructs_lib.runtime import jsii_host
 if sys.argv[1] == "bare":
     jsii_host.PRELOADS = (jsii_host.LAZY_EXPORTS,)
-from constructs_lib import aws, cdk
+from constructs_lib.runtime import aws, cdk
 stack = cdk.TerraformStack(cdk.Testing.app(), "s")
 aws.vpc.Vpc(stack, "vpc", cidr_block="10.0.0.0/16")
 print(cdk.Testing.synth(stack).count("10.0.0.0/16"))

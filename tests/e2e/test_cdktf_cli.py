@@ -8,9 +8,9 @@ import subprocess
 
 import pytest
 
-from app_config.project import SHIPPED_CONFIG
-from tools.terraform_offline import describe_diagnostics
+from lattice_model.project import SHIPPED_CONFIG
 from tests.helpers import ROOT
+from tools.terraform_offline import describe_diagnostics
 
 CLI = ROOT / "node_modules" / ".bin" / "cdktf"
 

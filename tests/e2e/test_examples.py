@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tools.terraform_offline import describe_diagnostics
 from tests.helpers import ROOT, forward_problems
+from tools.terraform_offline import describe_diagnostics
 
 EXAMPLES = sorted(p.stem for p in (ROOT / "examples").glob("*.py") if not p.stem.startswith("_"))
 

@@ -24,9 +24,10 @@ from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
 from accounts.registry import patterns
-from app_config.fields import AccountConfig
 from app_config.loader import ConfigError, parse_config
-from app_config.schema import CloudBackendConfig, LatticeConfig, LocalBackendConfig, S3BackendConfig
+from app_config.schema import LatticeConfig
+from lattice_model.backends import CloudBackendConfig, LocalBackendConfig, S3BackendConfig
+from lattice_model.fields import AccountConfig
 from tests.helpers import synth
 from tools.terraform_offline import describe_diagnostics
 

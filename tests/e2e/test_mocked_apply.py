@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import ALL_STACKS
 from lattice_check.backends import remote_state_producers
+from tests.helpers import ALL_STACKS
 from tools.mock_apply import mocked_output, run_mocked
 
 

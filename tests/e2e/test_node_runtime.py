@@ -7,7 +7,7 @@ import re
 import subprocess
 import sys
 
-from constructs_lib.node_runtime import PROJECT_NODE
+from constructs_lib.runtime.node_runtime import PROJECT_NODE
 from tests.helpers import ROOT
 
 SUPPORTED = (22, 24)  # what jsii names as supported on 2026-12-01
@@ -28,7 +28,7 @@ def test_jsii_starts_on_it_without_any_silencing() -> None:
     """A fresh process that only imports the constructs: no banner, and jsii's Node is the project's."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("JSII_") and k != "NODE_OPTIONS"}
     script = (
-        "import os, constructs_lib.cdk\nfrom cdktf import Testing, TerraformOutput, TerraformStack\n"
+        "import os, constructs_lib.runtime.cdk\nfrom cdktf import Testing, TerraformOutput, TerraformStack\n"
         "stack = TerraformStack(Testing.app(), 's')\nTerraformOutput(stack, 'o', value='v')\nTesting.synth(stack)\n"
         "print(os.environ['JSII_NODE'])\n"
     )

@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from app_config.loader import parse_config
-from app_config.project import SHIPPED_CONFIG
+from lattice_model.project import SHIPPED_CONFIG
 from tests.helpers import ROOT, make_config
 from tools.pipeline import PipelineError, main, render, workflow
 

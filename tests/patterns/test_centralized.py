@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 
 from app_config.loader import ConfigError
-from tests.helpers import ROOT, load_stacks, make_config, synth
 from lattice_check.tfjson import decode_json_argument
-from tests.helpers import cross_stack_problems, data_sources, forward_problems, resources
+from tests.helpers import ROOT, cross_stack_problems, data_sources, forward_problems, load_stacks, make_config, resources, synth
 
 SERVICE = "centralized-service-account"
 NETWORK = "centralized-service-network-account"

@@ -7,10 +7,9 @@ import re
 
 import pytest
 
-from tests.helpers import load_stacks, make_config, synth
-from constructs_lib.auth_policy import open_policy
+from constructs_lib.documents.auth_policy import open_policy
 from lattice_check.tfjson import decode_json_argument
-from tests.helpers import cross_stack_problems, data_sources, forward_problems, resources
+from tests.helpers import cross_stack_problems, data_sources, forward_problems, load_stacks, make_config, resources, synth
 
 SERVICE = "distributed-service-account"
 CONSUMER = "distributed-consumer-account"

@@ -6,9 +6,8 @@ import json
 import pytest
 
 from app_config.loader import ConfigError
-from tests.helpers import load_stacks, make_config, synth
 from lattice_check.tfjson import decode_json_argument
-from tests.helpers import cross_stack_problems, data_sources, forward_problems, resources
+from tests.helpers import cross_stack_problems, data_sources, forward_problems, load_stacks, make_config, resources, synth
 
 COMMON, BLUE, GREEN = "shared-common-account", "shared-blue-account", "shared-green-account"
 ACCOUNTS = {"service": {"id": "111111111111"}, "consumer": {"id": "222222222222"}, "common": {"id": "666666666666"}}
@@ -174,8 +173,8 @@ def test_one_vpc_can_never_join_both_networks(tmp_path) -> None:
     from accounts.base import Deployment
     from accounts.shared.config import PATTERN
     from accounts.shared.stacks import SharedCommonAccountStack
-    from constructs_lib.cdk import App
     from constructs_lib.lattice import LatticeValidationError
+    from constructs_lib.runtime.cdk import App
 
     config = make_config(**shared_config())
     stack = SharedCommonAccountStack(

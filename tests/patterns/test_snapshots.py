@@ -11,7 +11,8 @@ import json
 
 import pytest
 
-from accounts.topology.config import TopologySettings, planned_stacks
+from lattice_model.topology.plan import planned_stacks
+from lattice_model.topology.schema import TopologySettings
 from tests.helpers import ALL_STACKS, SNAPSHOT_DIR, TOPOLOGY_EXAMPLES, topology_example_config
 
 STACKS = ALL_STACKS

@@ -12,15 +12,27 @@ from pathlib import Path
 
 import pytest
 
-from accounts.topology.config import TopologySettings, accepts_invitation, planned_stacks, stack_name
-from accounts.topology.grants import service_auth_policy
+from accounts.topology.policies import service_auth_policy
 from app_config.loader import ConfigError, parse_config
 from lattice_check.backends import remote_state_producers
 from lattice_check.curl import curl
 from lattice_check.graph import Model
 from lattice_check.tfjson import decode_json_argument
 from lattice_check.verify import diff, load_topology, probes, render_matrix, verify
-from tests.helpers import ACCOUNTS, PATTERNS_BESIDE_TOPOLOGY, ROOT, TOPOLOGY_EXAMPLES, cross_stack_problems, load_stacks, resources, synth, topology_example_config, topology_raw
+from lattice_model.topology.plan import accepts_invitation, planned_stacks, stack_name
+from lattice_model.topology.schema import TopologySettings
+from tests.helpers import (
+    ACCOUNTS,
+    PATTERNS_BESIDE_TOPOLOGY,
+    ROOT,
+    TOPOLOGY_EXAMPLES,
+    cross_stack_problems,
+    load_stacks,
+    resources,
+    synth,
+    topology_example_config,
+    topology_raw,
+)
 from tools.mock_apply import run_mocked
 
 EXAMPLES = TOPOLOGY_EXAMPLES
@@ -809,7 +821,7 @@ def test_a_topology_name_meets_another_patterns_in_the_same_account() -> None:
 def test_a_service_policy_is_measured_as_terraform_writes_it(terraform, tmp_path) -> None:
     """A service's policy goes out through jsonencode: its length is the one Terraform
     gives, & < > escaped included (asked of terraform console itself)."""
-    from accounts.topology.config import applied_size
+    from accounts.topology.policies import applied_size
 
     settings = parse_config(topology_raw(**variant(access=[{"from": "client", "to": "orders", "paths": ["/a&b*", "/c&d&e*"]}]))).patterns.topology
     arn = "arn:aws:vpc-lattice:eu-west-1:400000000002:service/svc-0123456789abcdef0"

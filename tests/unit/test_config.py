@@ -6,8 +6,8 @@ import pytest
 
 import main
 from app_config.loader import ConfigError, parse_config
-from app_config.project import SHIPPED_CONFIG
-from tests.helpers import ROOT, ACCOUNTS, make_config
+from lattice_model.project import SHIPPED_CONFIG
+from tests.helpers import ACCOUNTS, ROOT, make_config
 
 
 def problems(raw: dict) -> list[str]:

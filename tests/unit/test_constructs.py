@@ -7,13 +7,11 @@ from io import BytesIO
 
 import pytest
 
-from constructs_lib import aws
 from constructs_lib.account_provider import AccountProviderProps, account_provider
-from constructs_lib.auth_policy import allow_invoke_from_accounts, allow_invoke_from_vpcs, invoke_resources
-from constructs_lib import cdk
-from constructs_lib.cdk import Construct
 from constructs_lib.consumer_vpc import ConsumerVpc, ConsumerVpcProps
 from constructs_lib.discovery_secret import DiscoverySecret, DiscoverySecretProps, DiscoverySecretReader
+from constructs_lib.documents.auth_policy import allow_invoke_from_accounts, allow_invoke_from_vpcs, invoke_resources
+from constructs_lib.documents.policy import Statement, policy_document
 from constructs_lib.lambda_package import build_package, zip_bytes
 from constructs_lib.lattice import (
     Forward,
@@ -21,20 +19,21 @@ from constructs_lib.lattice import (
     LambdaTargetGroupProps,
     LatticeService,
     LatticeServiceProps,
-    ServiceNetwork,
-    ServiceNetworkProps,
     Listener,
     ListenerProps,
+    ServiceNetwork,
+    ServiceNetworkProps,
     WeightedTarget,
 )
-from constructs_lib.naming import ReadableIdsStack
-from constructs_lib.policy import Statement, policy_document
 from constructs_lib.python_lambda import LambdaVpcPlacement, PythonLambda, PythonLambdaProps
 from constructs_lib.ram import RamShare, RamShareAccepter, RamShareProps
+from constructs_lib.runtime import aws, cdk
+from constructs_lib.runtime.cdk import Construct
+from constructs_lib.runtime.naming import ReadableIdsStack
 from constructs_lib.state import LocalState, S3State, configure_backend, read_remote_state
-from lattice_check.tfjson import decode_json_argument
-from constructs_lib.subnet_plan import VpcLayout
 from constructs_lib.vpc import TieredVpc, TieredVpcProps
+from lattice_check.tfjson import decode_json_argument
+from lattice_model.subnet_plan import VpcLayout
 from tests.helpers import ROOT
 
 HELLO = ROOT / "lambda" / "hello"
@@ -454,8 +453,8 @@ def test_a_process_that_uses_the_node_scratch_leaves_nothing_behind(tmp_path) ->
         "import sys; sys.path.insert(0, sys.argv[1])\n"
         "from tools.node_scratch import use_node_scratch\n"
         "print(use_node_scratch('lattice-check-node-'), flush=True)\n"
-        "from constructs_lib import aws\n"
-        "from constructs_lib.cdk import TerraformStack, Testing\n"
+        "from constructs_lib.runtime import aws\n"
+        "from constructs_lib.runtime.cdk import TerraformStack, Testing\n"
         "stack = TerraformStack(Testing.app(), 'scratch')\n"
         "aws.provider.AwsProvider(stack, 'aws', region='eu-west-1')\n"
         "Testing.synth(stack)\n"

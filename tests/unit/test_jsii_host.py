@@ -1,5 +1,5 @@
 """jsii's Node process is the kernel itself, on a direct channel, with the AWS
-provider's JavaScript modules loaded on first use (constructs_lib/jsii_host.py and
+provider's JavaScript modules loaded on first use (constructs_lib/runtime/jsii_host.py and
 jsii_lazy_exports.js); anything unexpected gets jsii's own start."""
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from jsii._kernel.providers import process as jsii_process
 
-from constructs_lib import aws, cdk, jsii_host
-from constructs_lib.node_runtime import PROJECT_NODE
+from constructs_lib.runtime import aws, cdk, jsii_host
+from constructs_lib.runtime.node_runtime import PROJECT_NODE
 
 
 def test_the_kernel_is_started_directly_with_the_lazy_preload() -> None:
@@ -74,7 +74,7 @@ def test_install_warns_once_and_leaves_jsii_alone_when_the_layout_differs(monkey
         warnings.simplefilter("always")
         assert jsii_host.install() is False
     assert [str(w.message) for w in caught] == [
-        "constructs_lib.jsii_host: jsii's _NodeProcess is not the expected one; jsii starts as usual (slower, same output)"
+        "constructs_lib.runtime.jsii_host: jsii's _NodeProcess is not the expected one; jsii starts as usual (slower, same output)"
     ]
     assert jsii_process._NodeProcess is before
 

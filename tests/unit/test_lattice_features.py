@@ -6,9 +6,8 @@ import json
 import warnings
 
 import pytest
-from constructs_lib import cdk
-from constructs_lib import aws
-from constructs_lib.auth_policy import (
+
+from constructs_lib.documents.auth_policy import (
     AuthPolicy,
     AuthStatement,
     Condition,
@@ -58,7 +57,8 @@ from constructs_lib.lattice import (
     WeightedTarget,
     declare_quotas,
 )
-from constructs_lib.naming import ReadableIdsStack
+from constructs_lib.runtime import aws, cdk
+from constructs_lib.runtime.naming import ReadableIdsStack
 from lattice_check.tfjson import decode_json_argument
 
 SN_ARN = "arn:aws:vpc-lattice:eu-west-1:333333333333:servicenetwork/sn-0123456789abcdef0"

@@ -15,13 +15,13 @@ from pathlib import Path
 
 import pytest
 
-from app_config.project import GENERATED_FOLDERS, SHIPPED_CONFIG
-from constructs_lib.synth import UnsafeOutdir, check_outdir, synth_atomically
+from constructs_lib.runtime.synth import UnsafeOutdir, check_outdir, synth_atomically
+from lattice_model.project import GENERATED_FOLDERS, SHIPPED_CONFIG
 from safe_io.ownership import FOLDER_MARKER, FolderMark, folder_mark, mark_folder
 from tests.helpers import ROOT, git_repository
 
 # What `python main.py` needs up to the point where the bindings would load.
-_APP_SOURCES = ("main.py", "app_config", "accounts", "constructs_lib", "lattice_check", "lambda", "safe_io", "pins", "examples")
+_APP_SOURCES = ("main.py", "app_config", "accounts", "constructs_lib", "lattice_check", "lattice_model", "lambda", "safe_io", "pins", "examples")
 
 
 @pytest.fixture
@@ -340,7 +340,7 @@ def test_scratch_of_a_killed_synth_is_removed_by_the_next_run(tmp_path: Path) ->
     child = subprocess.Popen(
         [sys.executable, "-c", (
             "import sys, time; sys.path.insert(0, sys.argv[2]);"
-            "from constructs_lib.synth import synth_atomically;"
+            "from constructs_lib.runtime.synth import synth_atomically;"
             "synth_atomically(lambda d: time.sleep(60), sys.argv[1])"
         ), str(out), str(ROOT)],
     )
@@ -364,7 +364,7 @@ def test_ctrl_c_during_a_synth_is_one_line_and_leaves_nothing(tmp_path: Path) ->
     out = tmp_path / "out"
     script = (
         "import sys, time; sys.path.insert(0, sys.argv[2]);"
-        "from safe_io import cli; from constructs_lib.synth import synth_atomically;"
+        "from safe_io import cli; from constructs_lib.runtime.synth import synth_atomically;"
         "cli.run(lambda: synth_atomically(lambda d: time.sleep(60), sys.argv[1]) and 0, name='main.py',"
         " interrupted='interrupted: the output directory is as it was')"
     )

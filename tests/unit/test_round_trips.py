@@ -17,10 +17,10 @@ import pytest
 from jsii._kernel.providers import process
 
 from app_config.loader import load_config
-from app_config.project import SHIPPED_CONFIG
-from constructs_lib import aws, cdk, naming, type_hints
-from constructs_lib.cdk import Construct
-from constructs_lib.naming import ReadableIdsStack, construct_path, stack_of
+from constructs_lib.runtime import aws, cdk, naming, type_hints
+from constructs_lib.runtime.cdk import Construct
+from constructs_lib.runtime.naming import ReadableIdsStack, construct_path, stack_of
+from lattice_model.project import SHIPPED_CONFIG
 from tests.helpers import ROOT
 
 

@@ -2,7 +2,7 @@ import ipaddress
 
 import pytest
 
-from constructs_lib.subnet_plan import SubnetPlanError, plan_subnets
+from lattice_model.subnet_plan import SubnetPlanError, plan_subnets
 
 
 def test_tiers_are_carved_in_the_order_written() -> None:
@@ -18,7 +18,7 @@ def test_tiers_are_carved_in_the_order_written() -> None:
 def test_consumer_vpcs_get_the_originals_addresses() -> None:
     """The original's VPC module (aws-ia/vpc 4.3.0) carves its subnets map in key
     order, as Terraform iterates maps: endpoints first, then workload."""
-    from app_config.fields import VpcConfig
+    from lattice_model.fields import VpcConfig
 
     plan = VpcConfig().layout.subnets()
     assert [(p.tier, p.az_index, p.cidr) for p in plan] == [

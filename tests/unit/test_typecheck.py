@@ -7,7 +7,6 @@ import sys
 from tests.helpers import ROOT
 
 
-
 def test_constructs_lib_passes_mypy_strict() -> None:
     proc = subprocess.run([sys.executable, "-m", "mypy"], cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -1,7 +1,6 @@
 """What every section of the config is built from: the strict base model,
-accounts, consumer VPCs, Lattice names, CIDRs, regions. Pattern modules build
-their own sections from these. No cdktf import, and nothing from the rest of
-app_config, so a pattern's config module can import it without a cycle."""
+accounts, consumer VPCs, Lattice names, CIDRs, regions. Pattern modules and
+app_config build their sections from these; nothing here imports either."""
 from __future__ import annotations
 
 import ipaddress
@@ -10,10 +9,10 @@ from typing import Callable, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from constructs_lib.aws_names import iam_role_name_problem
-from constructs_lib.lattice_rules import name_problem
-from constructs_lib.subnet_plan import SubnetPlanError, VpcLayout
-from constructs_lib.text_rule import text_rule
+from .aws_names import iam_role_name_problem
+from .lattice_rules import name_problem
+from .subnet_plan import SubnetPlanError, VpcLayout
+from .text_rule import text_rule
 
 ACCOUNT_ID_RULE = "must be exactly 12 digits"
 ACCOUNT_ID = text_rule(r"\d{12}")
@@ -102,7 +101,7 @@ def instance_type(value: str) -> str:
 
 
 def lattice_name(kind: str, value: str) -> str:
-    """``value`` if it is a valid VPC Lattice name of ``kind`` (constructs_lib.lattice_rules)."""
+    """``value`` if it is a valid VPC Lattice name of ``kind`` (lattice_model.lattice_rules)."""
     problem = name_problem(kind, value)
     if problem is not None:
         raise ValueError(problem)

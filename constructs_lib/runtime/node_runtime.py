@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-PROJECT_NODE = Path(__file__).resolve().parent.parent / "node_modules" / ".bin" / "node"
+PROJECT_NODE = Path(__file__).resolve().parents[2] / "node_modules" / ".bin" / "node"
 
 
 CDKTF_DEPRECATION = "--disable-warning=DEP0044"

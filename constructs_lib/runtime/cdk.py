@@ -8,8 +8,8 @@ construct.
 import os
 from typing import Any
 
+from ..documents.token_text import has_string_token
 from . import jsii_host
-from .token_text import has_string_token
 
 jsii_host.install()  # before the first cdktf import starts jsii's Node process
 

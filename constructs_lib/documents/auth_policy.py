@@ -14,7 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal, Sequence, Union
 
-from .lattice_rules import AUTH_POLICY_MAX
+from lattice_model.lattice_rules import AUTH_POLICY_MAX
+
 from .policy import Statement, policy_document
 
 INVOKE = "vpc-lattice-svcs:Invoke"

@@ -1,6 +1,6 @@
 "use strict";
 // Preloaded (node --require) into the jsii kernel's Node process by
-// constructs_lib/jsii_host.py: the kernel's exit waits for jsii's runtime-index
+// constructs_lib/runtime/jsii_host.py: the kernel's exit waits for jsii's runtime-index
 // builder, so the index gets written.
 //
 // jsii caches each assembly it loads (~/.cache/aws/jsii/package-cache). After the

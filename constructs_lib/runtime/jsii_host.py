@@ -8,7 +8,7 @@ and copies every request and every response between the two: each round trip cro
 four pipes and the relay's event loop (~0.35 ms, against ~0.2 ms direct; the default
 app makes ~2,500). And the kernel loads the AWS provider's JavaScript index, which
 ``require``\\s all 2,135 resource modules (2.7 s) whether the app uses them or not, the Node side of what
-``constructs_lib/aws.py`` avoids in Python.
+``constructs_lib/runtime/aws.py`` avoids in Python.
 
 ``install()`` (called by ``cdk.py`` and ``aws.py`` before jsii starts) makes jsii start
 the kernel directly, on a socket given to it as descriptor 3, with
@@ -139,7 +139,7 @@ def install() -> bool:
         return False
     reason = _stock_reason(jsii_process, jsii_embedded)
     if reason is not None:
-        warnings.warn(f"constructs_lib.jsii_host: {reason}; jsii starts as usual (slower, same output)", stacklevel=2)
+        warnings.warn(f"constructs_lib.runtime.jsii_host: {reason}; jsii starts as usual (slower, same output)", stacklevel=2)
         return False
     setattr(jsii_process, "_NodeProcess", DirectNodeProcess)  # what jsii's provider starts on its first request
     _installed = True

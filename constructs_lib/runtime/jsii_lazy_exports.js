@@ -1,6 +1,6 @@
 "use strict";
 // Preloaded (node --require) into the jsii kernel's Node process by
-// constructs_lib/jsii_host.py: the AWS provider's JavaScript index loads each of its
+// constructs_lib/runtime/jsii_host.py: the AWS provider's JavaScript index loads each of its
 // resource modules when the kernel first asks for it, not all 2,135 at start-up.
 //
 // That index (@cdktf/provider-aws/lib/index.js) is one statement per module,

@@ -37,7 +37,7 @@ def json_document(document: Any) -> str:
     if has_tokens(ordered):
         # tokens exist only once cdktf has made them, so it is loaded already; a plain
         # document (a policy the config checks measure before the import) needs no cdktf
-        from .cdk import Fn
+        from ..runtime.cdk import Fn
 
         return Fn.jsonencode(ordered)
     return json.dumps(ordered, separators=(",", ":"))

@@ -1,17 +1,13 @@
 """Who may call what, from a topology's access intents: the one reading of them that
-the stacks compile into auth policies (built here too, so the config checks measure
-the same policies) and that ``lattice_check verify`` and ``diff`` check the
-synthesized output against. No cdktf here."""
+the stacks compile into auth policies (accounts/topology/policies.py) and that
+``lattice_check verify`` and ``diff`` check the synthesized output against."""
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable, Optional
+from typing import Optional
 
-from constructs_lib.auth_policy import AuthPolicy, AuthStatement, request_method, request_path, source_vpc, source_vpc_owner_account
-
-if TYPE_CHECKING:  # config.py measures the policies below, so this module does not import it
-    from .config import TopologySettings
+from .schema import TopologySettings
 
 
 @dataclass(frozen=True)
@@ -106,34 +102,3 @@ def network_grants(settings: TopologySettings, network: str) -> tuple[NetworkGra
         )
         for (accounts, principals), owners in sorted(merged.items(), key=lambda item: (item[0][0], sorted(item[1]), item[0][1]))
     )
-
-
-def service_auth_policy(settings: TopologySettings, service: str, *, service_arn: str, vpc_id_of: Callable[[str], str]) -> Optional[AuthPolicy]:
-    """The auth policy of ``service``: one statement per grant, by source VPC (its id
-    from ``vpc_id_of(consumer)``), method, path and principal; None when nothing is
-    granted (AWS_IAM without a policy denies every call)."""
-    statements = []
-    for grant in grants_to(settings, service):
-        conditions = [source_vpc(vpc_id_of(grant.consumer))]
-        if grant.methods:
-            conditions.append(request_method(*grant.methods))
-        if grant.paths:
-            conditions.append(request_path(*grant.paths))
-        statements.append(AuthStatement(sid=grant.sid, principals=list(grant.principals) or "*", resources=[f"{service_arn}/*"], conditions=conditions))
-    return AuthPolicy(statements) if statements else None
-
-
-def network_auth_policy(settings: TopologySettings, network: str, *, region: str) -> Optional[AuthPolicy]:
-    """The auth policy of ``network``: the granted consumer accounts may call the
-    services of the granted owners (the network layer deploys before VPCs and
-    services exist, so it grants by account); None when nothing is granted."""
-    statements = [
-        AuthStatement(
-            sid=grant.sid,
-            principals=list(grant.principals) or "*",
-            resources=[f"arn:aws:vpc-lattice:{region}:{settings.accounts[owner].id}:service/*" for owner in grant.service_owners],
-            conditions=[source_vpc_owner_account(*(settings.accounts[account].id for account in grant.consumer_accounts))],
-        )
-        for grant in network_grants(settings, network)
-    ]
-    return AuthPolicy(statements) if statements else None

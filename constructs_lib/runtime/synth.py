@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Callable, Mapping
 
 from safe_io.ownership import FolderMark, make_scratch, mark_folder, remove_stale_scratch, replaceable_folder_problem
 
-from .checkov import write_scan_baseline
+from ..checkov import write_scan_baseline
 
 if TYPE_CHECKING:
     from .cdk import App

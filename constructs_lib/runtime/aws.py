@@ -5,7 +5,7 @@ the first construct exists. This module loads only the jsii assembly and then ea
 resource module when it is first asked for (jsii_host.py does the same for the
 provider's JavaScript modules in jsii's Node process):
 
-    from constructs_lib import aws
+    from constructs_lib.runtime import aws
     aws.vpc.Vpc(stack, "vpc", cidr_block="10.0.0.0/16")
 
 Importing this module first gives the same speed to
@@ -70,7 +70,7 @@ def _load() -> types.ModuleType:
     problem = "eager import requested" if os.environ.get(EAGER_ENV) == "1" else _expected_layout()
     if problem is not None:
         if problem != "eager import requested":
-            warnings.warn(f"constructs_lib.aws: {problem}; importing all of {PACKAGE} (slower, same output)", stacklevel=3)
+            warnings.warn(f"constructs_lib.runtime.aws: {problem}; importing all of {PACKAGE} (slower, same output)", stacklevel=3)
         return importlib.import_module(PACKAGE)
     spec = importlib.util.find_spec(PACKAGE)
     assert spec is not None and spec.submodule_search_locations is not None
@@ -84,7 +84,7 @@ def _load() -> types.ModuleType:
         importlib.import_module(f"{PACKAGE}.{ASSEMBLY}")  # loads the jsii assembly into the Node process
     except Exception as error:  # noqa: BLE001 - any failure here means: use the normal import
         del sys.modules[PACKAGE]
-        warnings.warn(f"constructs_lib.aws: light load failed ({error}); importing all of {PACKAGE}", stacklevel=3)
+        warnings.warn(f"constructs_lib.runtime.aws: light load failed ({error}); importing all of {PACKAGE}", stacklevel=3)
         return importlib.import_module(PACKAGE)
     return package
 

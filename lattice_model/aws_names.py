@@ -33,3 +33,8 @@ def iam_role_name_problem(name: str) -> Optional[str]:
 def lambda_role_name(iam_name_prefix: str) -> str:
     """The execution role of a function whose IAM names start ``iam_name_prefix``."""
     return f"{iam_name_prefix}-lambda-role"
+
+
+def account_wide_name(pattern: str, suffix: str) -> str:
+    """IAM and other account-wide names, prefixed by pattern so patterns can share an account."""
+    return f"{pattern}-{suffix}"

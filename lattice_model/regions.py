@@ -11,7 +11,7 @@ from typing import Any, Iterable
 
 from botocore import __version__ as BOTOCORE_VERSION
 
-from constructs_lib.text_rule import text_rule
+from .text_rule import text_rule
 
 REGION_FORMAT = text_rule(r"[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d")
 LATTICE_SERVICE = "vpc-lattice"
