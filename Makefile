@@ -35,7 +35,7 @@ help:
 	@echo "make diff       synthesize once, then cdktf diff every stack in deploy order"
 	@echo "make deploy     cdktf deploy '*': every stack, in deploy order"
 	@echo "make snapshots  rewrite tests/snapshots/ after an intended change"
-	@echo "make docs       regenerate README.md's config reference and lattice_check sessions, docs/lattice.svg, docs/pipeline.example.yml (from examples/lattice.toml)"
+	@echo "make docs       regenerate the lattice_check sessions of README.md and docs/, docs/config-reference.md, docs/versions.md, docs/lattice.svg, docs/pipeline.example.yml (from examples/lattice.toml)"
 	@echo "make pipeline   write .github/workflows/lattice-cdktf.yml (plan on pull requests, deploy from main, OIDC per account), checked by actionlint"
 	@echo "make matrix     lattice_check matrix of every pattern (tests/matrices/) on examples/lattice.toml and its variants, synthesized under .build/"
 	@echo "make scan       checkov over cdktf.out, with the project's suppressions applied"

@@ -1,15 +1,17 @@
-"""``make docs``: the generated parts of the docs, from the shipped config only.
+"""``make docs``: the generated docs, from the shipped config only.
 
     python -m tools.docs           # rewrite them
     python -m tools.docs --check   # exit 1, naming them, if any is not current
 
-What is generated: README.md's config reference (app_config.reference) and its
-lattice_check sessions (tools.readme_sessions), ``docs/lattice.svg`` (lattice_check
-diagram), ``docs/pipeline.example.yml`` (tools.pipeline) and ``docs/versions.md``
-(the ledger, pins/ledger.toml). All of it comes from
-``examples/lattice.toml`` synthesized into scratch space under ``.build/`` (never
-from your lattice.toml, never from cdktf.out), and nothing is written unless all of
-it was made: a session that cannot run stops the run with the files as they were.
+What is generated, each file whole: README.md and every page under docs/ that holds
+lattice_check sessions (tools.readme_sessions: the sessions are rerun, the prose
+around them kept), ``docs/config-reference.md`` (app_config.reference),
+``docs/lattice.svg`` (lattice_check diagram), ``docs/pipeline.example.yml``
+(tools.pipeline) and ``docs/versions.md`` (the ledger, pins/ledger.toml). All of it
+comes from ``examples/lattice.toml`` synthesized into scratch space under
+``.build/`` (never from your lattice.toml, never from cdktf.out), and nothing is
+written unless all of it was made: a session that cannot run stops the run with
+every file as it was.
 """
 from __future__ import annotations
 
@@ -25,15 +27,26 @@ from safe_io.ownership import SVG_FILE, YAML_FILE, make_scratch, remove_stale_sc
 from .clean import build_dir
 
 README = PROJECT_ROOT / "README.md"
-DIAGRAM = PROJECT_ROOT / "docs" / "lattice.svg"
-PIPELINE_EXAMPLE = PROJECT_ROOT / "docs" / "pipeline.example.yml"
-VERSIONS = PROJECT_ROOT / "docs" / "versions.md"
+DOCS = PROJECT_ROOT / "docs"
+CONFIG_REFERENCE = DOCS / "config-reference.md"
+DIAGRAM = DOCS / "lattice.svg"
+PIPELINE_EXAMPLE = DOCS / "pipeline.example.yml"
+VERSIONS = DOCS / "versions.md"
 SCRATCH_PREFIX = "docs-"
+
+
+def session_pages() -> list[Path]:
+    """README.md, then every page under docs/ (``docs/**/*.md``, sorted) that holds a
+    lattice_check session; the pages generated whole are not among them."""
+    from .readme_sessions import holds_sessions
+
+    pages = sorted(path for path in DOCS.rglob("*.md") if path.is_file() and path not in (CONFIG_REFERENCE, VERSIONS))
+    return [README, *(page for page in pages if holds_sessions(page.read_text(encoding="utf-8")))]
 
 
 def generated(outdir: Path) -> dict[Path, bytes]:
     """Every generated file, whole, from the shipped config's output ``outdir``."""
-    from app_config.reference import rewritten
+    from app_config.reference import page as reference_page
     from lattice_check import diagram as pictures
     from lattice_check.graph import Model
     from lattice_check.topology import Topology
@@ -43,11 +56,12 @@ def generated(outdir: Path) -> dict[Path, bytes]:
 
     config = load_config(SHIPPED_CONFIG)
     shipped = SHIPPED_CONFIG.relative_to(PROJECT_ROOT)
-    readme = run_sessions(rewritten(README.read_text(encoding="utf-8")), outdir)
+    pages = {page: run_sessions(page.read_text(encoding="utf-8"), outdir).encode() for page in session_pages()}
     svg = pictures.svg(pictures.dot(pictures.build(Topology(Model.load(outdir)))))
     example = render(workflow(config, outdir, example=True), f"{shipped} and cdktf.out/manifest.json")
     return {
-        README: readme.encode(),
+        **pages,
+        CONFIG_REFERENCE: reference_page().encode(),
         DIAGRAM: SVG_FILE.marked(svg, "make docs"),
         PIPELINE_EXAMPLE: YAML_FILE.marked(example.encode(), "make docs"),
         VERSIONS: versions_page().encode(),

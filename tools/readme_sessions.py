@@ -1,6 +1,7 @@
-"""The lattice_check sessions shown in README.md, run for real and written back.
+"""The lattice_check sessions shown in the docs, run for real and written back.
 
-A session is a marker naming the command, followed by what it printed::
+Sessions may sit in README.md and in any page under docs/ (``docs/**/*.md``). A
+session is a marker naming the command, followed by what it printed::
 
     <!-- session: curl --from distributed-consumer-account/vpc1 http://lambda-service/ -->
     ```console
@@ -11,10 +12,10 @@ A session is a marker naming the command, followed by what it printed::
     <!-- end session -->
 
 ``<!-- session mermaid: diagram -->`` puts the output alone in a ```mermaid block,
-which GitHub draws. A test checks README.md is current; after a change that alters
+which GitHub draws. A test checks every page is current; after a change that alters
 an answer, run ``make docs`` (tools/docs.py), which runs them on the shipped
-config's output and writes nothing unless every session ran: a session that ends
-with status 2 (bad input) or raises stops it.
+config's output and writes nothing unless every session of every page ran: a
+session that ends with status 2 (bad input) or raises stops it.
 """
 from __future__ import annotations
 
@@ -43,6 +44,11 @@ def run(command: str, outdir: Path) -> tuple[str, int]:
     if status == 2:
         raise FailedSession(f"session {command!r} ended with status 2: {errors.getvalue().strip()}")
     return buffer.getvalue(), status
+
+
+def holds_sessions(text: str) -> bool:
+    """Whether ``text`` (a Markdown page) has at least one session block."""
+    return _SESSION.search(text) is not None
 
 
 def render(text: str, outdir: Path) -> str:

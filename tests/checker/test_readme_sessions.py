@@ -1,6 +1,7 @@
-"""The generated docs (README.md's sessions and config reference, docs/lattice.svg,
-docs/pipeline.example.yml) are what the tools print on the shipped config, and make
-docs writes none of them unless all of them could be made."""
+"""The generated docs (the lattice_check sessions of README.md and of the pages under
+docs/, docs/config-reference.md, docs/lattice.svg, docs/pipeline.example.yml,
+docs/versions.md) are what the tools print on the shipped config, and make docs
+writes none of them unless all of them could be made."""
 from __future__ import annotations
 
 import difflib
@@ -14,8 +15,14 @@ from tools.readme_sessions import FailedSession, render
 
 
 def test_generated_docs_are_current(default_out) -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert readme.count("<!-- session") == readme.count("<!-- end session -->") >= 6
+    pages = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
+    sessions = 0
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert text.count("<!-- session") == text.count("<!-- end session -->"), page
+        sessions += text.count("<!-- end session -->")
+    assert sessions >= 6
+    assert {ROOT / "README.md", ROOT / "docs" / "lattice_check.md", ROOT / "docs" / "config-reference.md"} <= set(docs.generated(default_out))
     stale = []
     for path, data in docs.generated(default_out).items():
         if path.suffix == ".svg" and _graphviz_of(path.read_bytes()) != _graphviz_of(data):
@@ -40,22 +47,31 @@ def test_sessions_show_the_exit_status(default_out) -> None:
 
 
 def test_a_session_that_cannot_run_stops_make_docs_with_nothing_written(default_out, tmp_path: Path, monkeypatch) -> None:
-    """A config of your own once turned 242 README lines into '(exit status 2)' sessions."""
+    """A config of your own once turned 242 README lines into '(exit status 2)' sessions.
+    A session that cannot run, on any page, leaves every page as it was."""
     readme = tmp_path / "README.md"
-    text = (ROOT / "README.md").read_text(encoding="utf-8") + "\n<!-- session: curl --from nowhere/none http://lambda-service/ -->\n<!-- end session -->\n"
-    readme.write_text(text)
-    targets = {name: tmp_path / name for name in ("lattice.svg", "pipeline.example.yml")}
+    readme_text = (ROOT / "README.md").read_text(encoding="utf-8")
+    readme.write_text(readme_text)
+    page = tmp_path / "docs" / "patterns" / "broken.md"
+    page.parent.mkdir(parents=True)
+    page_text = "# broken\n\n<!-- session: curl --from nowhere/none http://lambda-service/ -->\n<!-- end session -->\n"
+    page.write_text(page_text)
+    targets = {name: tmp_path / "docs" / name for name in ("lattice.svg", "pipeline.example.yml", "config-reference.md", "versions.md")}
     for path in targets.values():
         path.write_text("as it was\n")
     monkeypatch.setattr(docs, "README", readme)
+    monkeypatch.setattr(docs, "DOCS", tmp_path / "docs")
     monkeypatch.setattr(docs, "DIAGRAM", targets["lattice.svg"])
     monkeypatch.setattr(docs, "PIPELINE_EXAMPLE", targets["pipeline.example.yml"])
+    monkeypatch.setattr(docs, "CONFIG_REFERENCE", targets["config-reference.md"])
+    monkeypatch.setattr(docs, "VERSIONS", targets["versions.md"])
     monkeypatch.setattr(docs, "synthesized_shipped_config", lambda scratch: default_out)
     monkeypatch.setattr(docs, "build_dir", lambda: tmp_path / ".build")
     (tmp_path / ".build").mkdir()
+    assert docs.session_pages() == [readme, page]
     with pytest.raises(FailedSession, match="session 'curl --from nowhere/none http://lambda-service/' ended with status 2"):
         docs.main([])
-    assert readme.read_text() == text
+    assert readme.read_text() == readme_text and page.read_text() == page_text
     assert all(path.read_text() == "as it was\n" for path in targets.values())
     assert list((tmp_path / ".build").iterdir()) == [], "its scratch space is removed"
 

@@ -1,14 +1,15 @@
-"""Every command the README shows runs as written, offline, each in its own copy of
-the project: the ones that talk to AWS fail only for want of AWS credentials, or
-where the cdktf CLI must reach the Terraform registry (it locks provider checksums
-for every platform before a plan); the others succeed. A command added to a README
-code block without an expectation here fails the suite.
+"""Every command the docs show (README.md and the pages under docs/) runs as
+written, offline, each in its own copy of the project: the ones that talk to AWS
+fail only for want of AWS credentials, or where the cdktf CLI must reach the
+Terraform registry (it locks provider checksums for every platform before a plan);
+the others succeed. A command added to a code block of the docs without an
+expectation here fails the suite.
 
 Each copy is a git work tree with its files committed, a user's own lattice.toml, a
 Terraform state file and files of the user's placed where a command could hit them;
-every command that writes (those of the README and the other writing commands:
-diagram, pipeline, bench, clean) must change nothing but what the README's table
-"What each command reads and writes" says it writes."""
+every command that writes (those of the docs and the other writing commands:
+diagram, pipeline, bench, clean) must change nothing but what the table "What each
+command reads and writes" of docs/operations.md says it writes."""
 from __future__ import annotations
 
 import hashlib
@@ -35,7 +36,7 @@ class Expect:
     why: str = ""
 
 
-# Every command of the README: its code blocks and the commands named in its text.
+# Every command of the docs: their code blocks and the commands named in their text.
 EXPECTED: dict[str, Expect] = {
     "make synth": Expect("ok"),
     "make test": Expect("not run", "it is this test suite (.ci/run runs it)"),
@@ -64,10 +65,24 @@ EXPECTED: dict[str, Expect] = {
 }
 
 
+DOC_PAGES = "README.md and docs/**/*.md"
+OPERATIONS = ROOT / "docs" / "operations.md"  # holds the table of what each command reads and writes
+
+
+def doc_pages() -> list[Path]:
+    """README.md and every Markdown page under docs/."""
+    return [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
+
+
+def docs_text() -> str:
+    return "\n".join(page.read_text(encoding="utf-8") for page in doc_pages())
+
+
 def readme_block_commands() -> list[str]:
-    """The commands of the README's ```bash blocks (one per line, comments dropped;
-    a command quoted in a comment after 'or all at once' counts too)."""
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    """The commands of the ```bash blocks of README.md and docs/**/*.md (one per
+    line, comments dropped; a command quoted in a comment after 'or all at once'
+    counts too)."""
+    text = docs_text()
     commands = []
     for block in re.findall(r"```bash\n(.*?)```", text, flags=re.S):
         for line in block.splitlines():
@@ -82,10 +97,10 @@ def readme_block_commands() -> list[str]:
 
 def test_every_readme_command_has_an_expectation() -> None:
     missing = [command for command in readme_block_commands() if command not in EXPECTED]
-    assert missing == [], "add these README commands to EXPECTED"
-    text = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    assert missing == [], f"add these commands of {DOC_PAGES} to EXPECTED"
+    text = " ".join(docs_text().split())
     named = [command for command in EXPECTED if command not in text]
-    assert named == [], "commands no longer in the README"
+    assert named == [], f"commands no longer in {DOC_PAGES}"
 
 
 @pytest.fixture(scope="module")
@@ -174,7 +189,7 @@ def tree(root: Path) -> dict[str, str]:
     return found
 
 
-# Commands that write but are not in the README's code blocks, run here as the table
+# Commands that write but are not in the docs' code blocks, run here as the table
 # names them (each with the outcome expected): None, a success; 2, a refusal.
 WRITING: dict[str, int | None] = {
     "pipenv run lattice_check diagram --svg lattice.svg": None,
@@ -259,9 +274,10 @@ def test_readme_command_runs_as_written(command: str, results) -> None:
 
 
 def table_rows() -> dict[str, tuple[str, ...]]:
-    """The README's table of what each command writes: each command of its first
-    column -> the paths of its last (placeholders such as DIR and FILE dropped)."""
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    """The table of what each command writes (docs/operations.md): each command of
+    its first column -> the paths of its last (placeholders such as DIR and FILE
+    dropped)."""
+    text = OPERATIONS.read_text(encoding="utf-8")
     section = text.split("**What each command reads and writes.**", 1)[1].split("\n\n|", 1)[1]
     rows: dict[str, tuple[str, ...]] = {}
     for line in ("|" + section).splitlines()[2:]:
@@ -276,13 +292,13 @@ def table_rows() -> dict[str, tuple[str, ...]]:
 
 
 def allowed_writes(command: str) -> tuple[str, ...]:
-    """What the README's table lets ``command`` write: its row is the longest command
+    """What the table lets ``command`` write: its row is the longest command
     of the first column that ``command`` starts with; a ``--svg FILE`` or ``--state
     FILE`` of the command is the FILE it names."""
     rows = table_rows()
     spoken = command.removeprefix("pipenv run ").removeprefix(".venv/bin/")
     row = max((name for name in rows if spoken.startswith(name)), key=len, default=None)
-    assert row is not None, f"the README's table has no row for {command!r}"
+    assert row is not None, f"the table of docs/operations.md has no row for {command!r}"
     named = tuple(m.group(2) for m in re.finditer(r"--(svg|state|outdir) (\S+)", spoken))
     return tuple(path for path in rows[row] if path not in ("FILE", "DIR")) + named
 
@@ -295,7 +311,7 @@ def test_a_command_writes_only_what_the_readme_says(command: str, results) -> No
         path for path in run.changed
         if not any(path == p.rstrip("/") or path.startswith(p if p.endswith("/") else p + "/") for p in allowed)
     )
-    assert outside == [], f"{command} wrote {outside}; the README's table allows {allowed}"
+    assert outside == [], f"{command} wrote {outside}; the table of docs/operations.md allows {allowed}"
     assert not run.changed & set(TRAPS), "a file of the user's changed"
     assert "lattice.toml" not in run.changed, "the user's config changed"
 

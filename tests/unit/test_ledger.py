@@ -315,13 +315,13 @@ PROSE = [
 def test_the_docs_state_the_ledgers_versions() -> None:
     """The ledger is the one place the docs' version statements come from."""
     stated = []
-    for path in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
+    for path in [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]:
         text = " ".join(path.read_text(encoding="utf-8").split())
         for pattern, pin in PROSE:
             for found in re.finditer(pattern, text):
                 ledgered = version(pin)
                 if not (found.group(1) == ledgered or ledgered.startswith(found.group(1) + ".")):
-                    stated.append(f"{path.name}: {found.group(0)!r} (the ledger: {pin} {ledgered})")
+                    stated.append(f"{path.relative_to(ROOT)}: {found.group(0)!r} (the ledger: {pin} {ledgered})")
                 else:
                     stated.append("ok")
     wrong = [s for s in stated if s != "ok"]
