@@ -26,11 +26,12 @@ PIPENV := $(PYTHON) -m pipenv
 # (GENERATED_FOLDERS) with that proof, and none while one holds Terraform state.
 # FORCE=1 lets `make pipeline` overwrite a workflow git tracks or that it did not write.
 
-.PHONY: help install synth synth-hcl diff deploy test snapshots docs matrix scan pipeline bench bench-1000 clean outdated
+.PHONY: help install synth synth-hcl diff deploy test test-fast snapshots docs matrix scan pipeline bench bench-1000 clean outdated
 
 help:
 	@echo "make synth      install, copy examples/lattice.toml to lattice.toml if you have none, synthesize every stack into cdktf.out/"
-	@echo "make test       install, then run the whole test suite"
+	@echo "make test       install, then run the whole test suite (what CI runs)"
+	@echo "make test-fast  the tests that need neither terraform nor a synth of the whole app (about a minute)"
 	@echo "make synth-hcl  plain HCL through the cdktf CLI (cdktf synth --hcl)"
 	@echo "make diff       synthesize once, then cdktf diff every stack in deploy order"
 	@echo "make deploy     cdktf deploy '*': every stack, in deploy order"
@@ -87,6 +88,9 @@ deploy: install lattice.toml
 
 test: install
 	LATTICE_TF_PROVIDER_MIRROR="$(provider_mirror)" $(PIPENV) run python -m pytest
+
+test-fast: install
+	$(PIPENV) run python -m pytest -m "not slow"
 
 snapshots: install
 	$(PIPENV) run python -m pytest tests/patterns/test_snapshots.py --update-snapshots

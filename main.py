@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -112,16 +113,21 @@ def main(argv: list[str] | None = None) -> int:
     except UnsafeOutdir as refused:
         print(f"error: {outdir_source} = {refused.outdir!r}: {refused.rule}", file=sys.stderr)
         return 2
-    from constructs_lib.runtime.synth import synth_atomically
+    from constructs_lib.runtime.synth import summarize, synth_atomically
 
+    started = time.monotonic()
+    stacks = sum(len(spec.stack_names(spec.settings_of(config))) for spec in config.enabled_patterns())
+    print(f"building {stacks} stacks from {args.config} (loading the AWS bindings first: a few seconds) ...", flush=True)
     try:
-        synth_atomically(
+        written = synth_atomically(
             lambda scratch: build_app(config, scratch), outdir, keep=guard.keep, keep_out_of=guard.keep_out_of,
             mark=FolderMark("synth output", args.config),
         )
     except UnsafeOutdir as refused:
         print(f"error: {outdir_source} = {refused.outdir!r}: {refused.rule}", file=sys.stderr)
         return 2
+    for line in summarize(written).lines(time.monotonic() - started):
+        print(line)
     return 0
 
 

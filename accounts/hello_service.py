@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from pydantic import Field, field_validator
+from pydantic import Field
 
 from lattice_model.aws_names import account_wide_name
-from lattice_model.fields import AuthPolicyMode, DiscoveryChannel, PatternSettings, lattice_name
+from lattice_model.fields import AuthPolicyMode, DiscoveryChannel, PatternSettings
 
 from .registry import AccountRole, NameClaim, account_scope
 
@@ -17,6 +17,7 @@ SERVICE = AccountRole("service", "Owns the Lattice services (and the Lambda behi
 CONSUMER = AccountRole(
     "consumer", "Owns the client VPCs (and, in the distributed pattern, their service networks)."
 )
+from lattice_model.fields import LatticeServiceName, LatticeTargetGroupName
 
 SERVICE_KEY = "lambdaservice"  # the service's key in published ids, and its construct id
 LISTENER_NAME = "httplistener"
@@ -36,18 +37,8 @@ class HelloServiceSettings(PatternSettings):
         default="remote_state",
         description="How each stack learns the previous stack's ids: Terraform remote state, or the original's Secrets Manager secrets.",
     )
-    service_name: str = Field(default="lambda-service", description="Lattice service name (unique per account).")
-    target_group_name: str = Field(default="lambdatarget", description="Lattice target group name (unique per account).")
-
-    @field_validator("service_name")
-    @classmethod
-    def _service_name(cls, value: str) -> str:
-        return lattice_name("service", value)
-
-    @field_validator("target_group_name")
-    @classmethod
-    def _target_group_name(cls, value: str) -> str:
-        return lattice_name("target group", value)
+    service_name: LatticeServiceName = Field(default="lambda-service", description="Lattice service name (unique per account).")
+    target_group_name: LatticeTargetGroupName = Field(default="lambdatarget", description="Lattice target group name (unique per account).")
 
 
 def hello_service_claims(pattern: str, settings: HelloServiceSettings, account_id: str) -> Iterable[NameClaim]:

@@ -19,6 +19,7 @@ from lattice_model.fields import AccountConfig
 
 from .schema import LatticeConfig
 
+
 def _rows(model: type[BaseModel], prefix: str, note: str = "") -> Iterator[tuple[str, str, str]]:
     for name, field in model.model_fields.items():
         key = f"{prefix}{field.alias or name}"  # what the file says: `from`, not the attribute `source`

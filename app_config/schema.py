@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field, ValidationInfo, create_model, field_valid
 from accounts.registry import PatternSpec, account_roles, patterns
 from lattice_model.backends import BackendConfig, LocalBackendConfig, S3BackendConfig
 from lattice_model.fields import NAME as _VPC_NAME
-from lattice_model.fields import AccountConfig, StrictModel, VpcConfig, iam_role_name
+from lattice_model.fields import AccountConfig, IamRoleName, StrictModel, VpcConfig
 from lattice_model.regions import REGION_FORMAT, SUPPORTED_PARTITION, lattice_regions, partition_of, region_problem
 from lattice_model.text_rule import text_rule
 from pins import version
@@ -36,7 +36,7 @@ _BRANCH = text_rule(r"(?!/)(?!.*//)(?!.*\.\.)[A-Za-z0-9._/-]{1,200}(?<!/)")
 class PipelineConfig(StrictModel):
     """The GitHub Actions workflow ``make pipeline`` writes (tools/pipeline.py)."""
 
-    oidc_role_name: str = Field(
+    oidc_role_name: IamRoleName = Field(
         default="lattice-cdktf-github",
         description=(
             "The role, in every account a stack deploys into, that each job assumes through GitHub's OIDC provider (trusting "
@@ -46,11 +46,6 @@ class PipelineConfig(StrictModel):
     branch: str = Field(default="main", description="Pushes to this branch deploy, stack by stack; pull requests plan.")
     runner: str = Field(default="ubuntu-latest", description="The runs-on label of every job.")
     terraform_version: str = Field(default=version("terraform"), description="The Terraform the jobs install (hashicorp/setup-terraform); the default is the ledger's (pins/ledger.toml).")
-
-    @field_validator("oidc_role_name")
-    @classmethod
-    def _role(cls, value: str) -> str:
-        return iam_role_name(value)
 
     @field_validator("branch")
     @classmethod

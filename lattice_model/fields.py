@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from typing import Callable, Literal, Optional
+from functools import partial
+from typing import Annotated, Callable, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .aws_names import iam_role_name_problem
 from .lattice_rules import name_problem
@@ -116,6 +117,44 @@ def iam_role_name(value: str) -> str:
     return value
 
 
+def port(value: int) -> int:
+    if not 1 <= value <= 65535:
+        raise ValueError("a port is 1-65535")
+    return value
+
+
+_VPC_ID = text_rule(r"vpc-(?:[0-9a-f]{8}|[0-9a-f]{17})")
+
+
+def vpc_id(value: str) -> str:
+    if not _VPC_ID(value):
+        raise ValueError("must be a VPC id: vpc- and 8 or 17 hexadecimal digits")
+    return value
+
+
+def fitting(layout: Callable[[str], VpcLayout]) -> Callable[[str], str]:
+    """The rule of a VPC CIDR whose subnets, as ``layout`` plans them, fit."""
+    return partial(vpc_cidr_that_fits, layout=layout)
+
+
+def domain_like(example: str, min_labels: int = 2) -> Callable[[str], str]:
+    """The rule of a lowercase DNS name of ``min_labels`` or more labels."""
+    return partial(dns_domain, example=example, min_labels=min_labels)
+
+
+# One home per rule: a field whose value has a rule of its own takes it as its type
+# (the rule's function above, and its message, once).
+VpcId = Annotated[str, AfterValidator(vpc_id)]
+Port = Annotated[int, AfterValidator(port)]
+VpcCidr = Annotated[str, AfterValidator(vpc_cidr)]
+AcmCertificateArn = Annotated[Optional[str], AfterValidator(acm_certificate_arn)]
+InstanceType = Annotated[str, AfterValidator(instance_type)]
+IamRoleName = Annotated[str, AfterValidator(iam_role_name)]
+LatticeServiceName = Annotated[str, AfterValidator(partial(lattice_name, "service"))]
+LatticeNetworkName = Annotated[str, AfterValidator(partial(lattice_name, "service network"))]
+LatticeTargetGroupName = Annotated[str, AfterValidator(partial(lattice_name, "target group"))]
+
+
 class AccountConfig(StrictModel):
     """One AWS account that a stack deploys into."""
 
@@ -160,20 +199,15 @@ class AccountConfig(StrictModel):
 class VpcConfig(StrictModel):
     """A consumer VPC: two subnet tiers per AZ, SSM endpoints and one test instance per AZ."""
 
-    cidr_block: str = Field(default="10.0.0.0/24", description="IPv4 CIDR, /16 to /28. VPCs may overlap: Lattice does not care.")
+    cidr_block: VpcCidr = Field(default="10.0.0.0/24", description="IPv4 CIDR, /16 to /28. VPCs may overlap: Lattice does not care.")
     number_azs: int = Field(default=2, description="Availability zones (1-6); one workload instance per AZ.")
     workload_subnet_netmask: int = Field(default=28, description="Prefix length of each workload subnet (16-28).")
     endpoints_subnet_netmask: int = Field(default=28, description="Prefix length of each endpoints subnet (16-28).")
-    instance_type: str = Field(default="t2.micro", description="EC2 instance type of the test instances.")
+    instance_type: InstanceType = Field(default="t2.micro", description="EC2 instance type of the test instances.")
     detailed_monitoring: bool = Field(
         default=True,
         description="1-minute EC2 metrics on the test instances (7 metrics, $2.10 per instance a month beyond CloudWatch's 10 free ones); the original has 5-minute basic monitoring only.",
     )
-
-    @field_validator("cidr_block")
-    @classmethod
-    def _cidr(cls, value: str) -> str:
-        return vpc_cidr(value)
 
     @field_validator("number_azs")
     @classmethod
@@ -188,11 +222,6 @@ class VpcConfig(StrictModel):
         if not 16 <= value <= 28:
             raise ValueError("an AWS subnet netmask must be between 16 and 28")
         return value
-
-    @field_validator("instance_type")
-    @classmethod
-    def _instance_type(cls, value: str) -> str:
-        return instance_type(value)
 
     @model_validator(mode="after")
     def _subnets_fit(self) -> "VpcConfig":

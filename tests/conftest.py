@@ -24,8 +24,29 @@ use_project_node()
 from app_config.loader import load_config  # noqa: E402
 from app_config.schema import LatticeConfig  # noqa: E402
 from lattice_model.project import SHIPPED_CONFIG  # noqa: E402
-from tests.helpers import ROOT, TOPOLOGY_EXAMPLES, load_stacks, synth, topology_example_config  # noqa: E402
+from tests.helpers import TOPOLOGY_EXAMPLES, load_stacks, synth, topology_example_config  # noqa: E402
 from tools.terraform_offline import OfflineTerraform, TerraformUnavailable  # noqa: E402
+
+# Fixtures that synthesize the whole default app or the example topologies.
+SYNTH_FIXTURES = {"default_out", "default_stacks", "default_manifest", "topology_outputs", "default_model", "model", "outputs", "across"}
+LAYERS = ("unit", "checker", "patterns", "e2e")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Markers by layer (the test's folder) and by cost: ``terraform`` for a test
+    that runs it, ``synth`` for one that needs a synth of the whole app, ``slow``
+    for either or an e2e test (``make test-fast`` runs ``-m "not slow"``)."""
+    for item in items:
+        layer = next((part for part in item.path.parts if part in LAYERS), None)
+        if layer is not None:
+            item.add_marker(getattr(pytest.mark, layer))
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if "terraform" in fixtures:
+            item.add_marker(pytest.mark.terraform)
+        if fixtures & SYNTH_FIXTURES:
+            item.add_marker(pytest.mark.synth)
+        if layer == "e2e" or fixtures & (SYNTH_FIXTURES | {"terraform"}):
+            item.add_marker(pytest.mark.slow)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

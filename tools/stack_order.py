@@ -5,23 +5,10 @@ depends on; ties by name), read from cdktf's manifest.json.
 """
 from __future__ import annotations
 
-import json
 import sys
-from graphlib import TopologicalSorter
 from pathlib import Path
 
-
-def deploy_order(outdir: Path) -> list[str]:
-    manifest = json.loads((outdir / "manifest.json").read_text(encoding="utf-8"))
-    graph = {name: set(entry.get("dependencies", [])) for name, entry in manifest["stacks"].items()}
-    sorter = TopologicalSorter(graph)
-    sorter.prepare()
-    order: list[str] = []
-    while sorter.is_active():
-        ready = sorted(sorter.get_ready())
-        order.extend(ready)
-        sorter.done(*ready)
-    return order
+from constructs_lib.runtime.synth import deploy_order
 
 
 def main(argv: list[str]) -> int:

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterable
 
-from pydantic import Field, field_validator
+from pydantic import Field
 
-from lattice_model.fields import lattice_name
+from lattice_model.fields import LatticeNetworkName, LatticeServiceName, LatticeTargetGroupName
 
 from ..hello_service import CONSUMER, SERVICE, HelloServiceSettings, hello_service_claims
 from ..registry import AccountRole, NameClaim, PatternSpec, account_scope, required_account
@@ -30,20 +30,15 @@ class CentralizedSettings(HelloServiceSettings):
     enabled: bool = Field(default=False, description="Synthesize this pattern's stacks.")
     # Its own names by default: its service lives in accounts.service beside the
     # distributed pattern's, where Lattice names must be unique.
-    service_name: str = Field(default="central-lambda-service", description="Lattice service name (unique per account).")
-    target_group_name: str = Field(default="central-lambdatarget", description="Lattice target group name (unique per account).")
-    service_network_name: str = Field(
+    service_name: LatticeServiceName = Field(default="central-lambda-service", description="Lattice service name (unique per account).")
+    target_group_name: LatticeTargetGroupName = Field(default="central-lambdatarget", description="Lattice target group name (unique per account).")
+    service_network_name: LatticeNetworkName = Field(
         default="centralized-service-network", description="Name of the central service network."
     )
     allow_shared_accounts: bool = Field(
         default=False,
         description="Let two roles share an account (no RAM share is made between the roles that do).",
     )
-
-    @field_validator("service_network_name")
-    @classmethod
-    def _network_name(cls, value: str) -> str:
-        return lattice_name("service network", value)
 
 
 def _checks(config: LatticeConfig, settings: CentralizedSettings) -> Iterable[str]:

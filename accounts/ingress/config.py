@@ -8,12 +8,21 @@ Lattice API be called without internet."""
 from __future__ import annotations
 
 import ipaddress
-from typing import TYPE_CHECKING, Iterable, Optional
+from typing import TYPE_CHECKING, Annotated, Iterable, Optional
 
-from pydantic import Field, field_validator
+from pydantic import AfterValidator, Field, field_validator
 
 from lattice_model.aws_names import LOAD_BALANCER_NAME_MAX, account_wide_name, load_balancer_name_problem
-from lattice_model.fields import StrictModel, acm_certificate_arn, certificate_placement_problem, dns_domain, lattice_name, vpc_cidr_that_fits
+from lattice_model.fields import (
+    AcmCertificateArn,
+    LatticeNetworkName,
+    LatticeServiceName,
+    LatticeTargetGroupName,
+    StrictModel,
+    certificate_placement_problem,
+    domain_like,
+    fitting,
+)
 from lattice_model.subnet_plan import VpcLayout
 
 from ..hello_service import SERVICE, HelloServiceSettings, hello_service_claims
@@ -69,43 +78,23 @@ class VpnSettings(StrictModel):
 
 class IngressSettings(HelloServiceSettings):
     enabled: bool = Field(default=False, description="Synthesize the ingress pattern's stacks.")
-    service_name: str = Field(default="ingress-service", description="Lattice service name (unique per account).")
-    target_group_name: str = Field(default="ingresstarget", description="Lattice target group name (unique per account).")
-    service_network_name: str = Field(default="ingress-service-network", description="The service account's service network, shared with the edge account.")
-    custom_domain_name: str = Field(
+    service_name: LatticeServiceName = Field(default="ingress-service", description="Lattice service name (unique per account).")
+    target_group_name: LatticeTargetGroupName = Field(default="ingresstarget", description="Lattice target group name (unique per account).")
+    service_network_name: LatticeNetworkName = Field(default="ingress-service-network", description="The service account's service network, shared with the edge account.")
+    custom_domain_name: Annotated[str, AfterValidator(domain_like(example="hello.lattice-ingress.internal (the zone is the name without its first label)", min_labels=3))] = Field(
         default="hello.lattice-ingress.internal",
         description="The service's custom domain: clients outside Lattice use it; the edge VPC's private zone (the name without its first label) points it at the load balancer.",
     )
-    certificate_arn: Optional[str] = Field(
+    certificate_arn: AcmCertificateArn = Field(
         default=None,
         description="ACM certificate for custom_domain_name in the service account and region: adds an HTTPS 443 listener to the service and 443 to the load balancer.",
     )
-    edge_vpc_cidr: str = Field(default="10.100.0.0/24", description="The ingress VPC: /28 subnets for the load balancer, the endpoints and a workload, in two zones.")
+    edge_vpc_cidr: Annotated[str, AfterValidator(fitting(edge_layout))] = Field(default="10.100.0.0/24", description="The ingress VPC: /28 subnets for the load balancer, the endpoints and a workload, in two zones.")
     onprem_cidrs: list[str] = Field(
         default_factory=lambda: ["172.16.0.0/16"],
         description="On-premises networks the endpoint's security group admits (and the VPN routes to, when vpn is set).",
     )
     vpn: Optional[VpnSettings] = Field(default=None, description="Site-to-Site VPN to the on-premises network; none unless given (it costs money by the hour).")
-
-    @field_validator("service_network_name")
-    @classmethod
-    def _network_name(cls, value: str) -> str:
-        return lattice_name("service network", value)
-
-    @field_validator("custom_domain_name")
-    @classmethod
-    def _domain(cls, value: str) -> str:
-        return dns_domain(value, example="hello.lattice-ingress.internal (the zone is the name without its first label)", min_labels=3)
-
-    @field_validator("certificate_arn")
-    @classmethod
-    def _certificate(cls, value: Optional[str]) -> Optional[str]:
-        return acm_certificate_arn(value)
-
-    @field_validator("edge_vpc_cidr")
-    @classmethod
-    def _edge_cidr(cls, value: str) -> str:
-        return vpc_cidr_that_fits(value, edge_layout)
 
     @field_validator("onprem_cidrs")
     @classmethod

@@ -5,21 +5,21 @@ account of their own, either through the original's private REST APIs
 (``transport = "private_api"``) or through VPC Lattice (``transport = "lattice"``)."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterable, Literal, Optional
+from typing import TYPE_CHECKING, Annotated, Iterable, Literal, Optional
 
-from pydantic import Field, field_validator
+from pydantic import AfterValidator, Field, field_validator
 
 from lattice_model.aws_names import LOAD_BALANCER_NAME_MAX, account_wide_name, load_balancer_name_problem
 from lattice_model.fields import NAME as NAME_PATTERN
 from lattice_model.fields import (
     AccountConfig,
+    AcmCertificateArn,
     DiscoveryChannel,
     PatternSettings,
     StrictModel,
-    acm_certificate_arn,
     certificate_placement_problem,
-    dns_domain,
-    vpc_cidr_that_fits,
+    domain_like,
+    fitting,
 )
 from lattice_model.lattice_rules import name_problem
 from lattice_model.subnet_plan import VpcLayout
@@ -80,8 +80,8 @@ class MicroserviceConfig(StrictModel):
 
     account: AccountConfig = Field(description="The microservice's own account.")
     options: list[str] = Field(description="What may be ordered (the API's enum), e.g. pizza, hamburger, salat.")
-    vpc_cidr: str = Field(default="192.168.0.0/16", description="The microservice's VPC (may overlap every other VPC: nothing peers).")
-    certificate_arn: Optional[str] = Field(
+    vpc_cidr: Annotated[str, AfterValidator(fitting(service_layout))] = Field(default="192.168.0.0/16", description="The microservice's VPC (may overlap every other VPC: nothing peers).")
+    certificate_arn: AcmCertificateArn = Field(
         default=None,
         description="certificates = acm: ACM certificate for <service>.<domain> in this account and region (the API's custom domain).",
     )
@@ -97,16 +97,6 @@ class MicroserviceConfig(StrictModel):
         if len(set(value)) != len(value):
             raise ValueError("options must be distinct")
         return value
-
-    @field_validator("vpc_cidr")
-    @classmethod
-    def _cidr(cls, value: str) -> str:
-        return vpc_cidr_that_fits(value, service_layout)
-
-    @field_validator("certificate_arn")
-    @classmethod
-    def _certificate(cls, value: Optional[str]) -> Optional[str]:
-        return acm_certificate_arn(value)
 
 
 def _default_services() -> dict[str, MicroserviceConfig]:
@@ -127,13 +117,13 @@ class MicroservicesSettings(PatternSettings):
         default="cross-account-microservices",
         description="Prefix of the names (load balancer, secret, tables, APIs, functions, Lattice services); at most 32 characters.",
     )
-    domain: str = Field(default="cross-account-microservices.com", description="Private DNS domain: <service>.<domain> names each microservice.")
-    consumer_vpc_cidr: str = Field(default="192.168.0.0/16", description="The consumer's VPC (public and private /24s in two zones).")
+    domain: Annotated[str, AfterValidator(domain_like(example="cross-account-microservices.com"))] = Field(default="cross-account-microservices.com", description="Private DNS domain: <service>.<domain> names each microservice.")
+    consumer_vpc_cidr: Annotated[str, AfterValidator(fitting(consumer_layout))] = Field(default="192.168.0.0/16", description="The consumer's VPC (public and private /24s in two zones).")
     certificates: CertificateSource = Field(
         default="private_ca",
         description="private_api only. private_ca: an AWS Private CA in the consumer account issues every certificate (shared by RAM; no private key in Terraform); acm: give alb_certificate_arn and each service's certificate_arn.",
     )
-    alb_certificate_arn: Optional[str] = Field(
+    alb_certificate_arn: AcmCertificateArn = Field(
         default=None, description="certificates = acm: ACM certificate for every <service>.<domain> in the consumer account (the load balancer's listener)."
     )
     services: dict[str, MicroserviceConfig] = Field(
@@ -152,21 +142,6 @@ class MicroservicesSettings(PatternSettings):
         if problem:
             raise ValueError(f"it names the consumer's load balancer: {problem}")
         return value
-
-    @field_validator("domain")
-    @classmethod
-    def _domain(cls, value: str) -> str:
-        return dns_domain(value, example="cross-account-microservices.com")
-
-    @field_validator("consumer_vpc_cidr")
-    @classmethod
-    def _consumer_cidr(cls, value: str) -> str:
-        return vpc_cidr_that_fits(value, consumer_layout)
-
-    @field_validator("alb_certificate_arn")
-    @classmethod
-    def _alb_certificate(cls, value: Optional[str]) -> Optional[str]:
-        return acm_certificate_arn(value)
 
 
 def _checks(config: LatticeConfig, settings: MicroservicesSettings) -> Iterable[str]:

@@ -10,11 +10,19 @@ and the VPC associations (and needed AWS CLI scripts to remove them), Terraform
 owns them here: ``cdktf destroy`` in reverse order cleans up."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Annotated, Iterable
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import AfterValidator, Field, field_validator, model_validator
 
-from lattice_model.fields import AccountConfig, PatternSettings, dns_domain, iam_role_name, instance_type, lattice_name, vpc_cidr_that_fits
+from lattice_model.fields import (
+    AccountConfig,
+    IamRoleName,
+    InstanceType,
+    LatticeNetworkName,
+    PatternSettings,
+    domain_like,
+    fitting,
+)
 from lattice_model.subnet_plan import VpcLayout
 from lattice_model.text_rule import text_rule
 from pins import ledger, version_key
@@ -77,18 +85,18 @@ def eks_cluster_name(cluster: str) -> str:
 
 class MulticlusterSettings(PatternSettings):
     enabled: bool = Field(default=False, description="Synthesize the multi-cluster pattern's stacks (EKS clusters cost by the hour).")
-    domain: str = Field(default="vpc-lattice-octank.io", description="Private domain: demo-<cluster>.<domain> names each cluster's service.")
+    domain: Annotated[str, AfterValidator(domain_like(example="vpc-lattice-octank.io"))] = Field(default="vpc-lattice-octank.io", description="Private domain: demo-<cluster>.<domain> names each cluster's service.")
     organization: str = Field(default="octank", description="Organization (O) of the private CA's subject.")
     clusters: list[str] = Field(
         default_factory=lambda: ["cluster1", "cluster2"],
         description="Cluster names (stack multicluster-<name>, EKS cluster eks-<name>); each admits only the others' apps namespace.",
     )
-    cluster_vpc_cidr: str = Field(default="10.0.0.0/16", description="Every cluster's VPC, the same on purpose: Lattice does not care that they overlap.")
+    cluster_vpc_cidr: Annotated[str, AfterValidator(fitting(cluster_layout))] = Field(default="10.0.0.0/16", description="Every cluster's VPC, the same on purpose: Lattice does not care that they overlap.")
     kubernetes_version: str = Field(default=DEFAULT_KUBERNETES_VERSION, description=f"EKS Kubernetes version, one in standard support ({', '.join(SUPPORTED_VERSIONS)}).")
-    node_instance_type: str = Field(default="m5.large", description="Managed node group instance type (the original's).")
+    node_instance_type: InstanceType = Field(default="m5.large", description="Managed node group instance type (the original's).")
     node_count: int = Field(default=3, description="Nodes per cluster (desired and minimum; maximum 10, as the original).")
-    service_network_name: str = Field(default="lattice-gateway", description="The service network (and the Gateway of the same name).")
-    client_role_name: str = Field(default="vpc-lattice-ccpc-sigv4-client", description="The Pod Identity role the apps sign with.")
+    service_network_name: LatticeNetworkName = Field(default="lattice-gateway", description="The service network (and the Gateway of the same name).")
+    client_role_name: IamRoleName = Field(default="vpc-lattice-ccpc-sigv4-client", description="The Pod Identity role the apps sign with.")
     accounts: dict[str, AccountConfig] = Field(
         default_factory=dict,
         description=(
@@ -99,11 +107,6 @@ class MulticlusterSettings(PatternSettings):
     ram_within_organization: bool = Field(
         default=False, description="true: the accounts share one AWS Organization with RAM sharing on (no invitations); false: external shares, accepted."
     )
-
-    @field_validator("domain")
-    @classmethod
-    def _domain(cls, value: str) -> str:
-        return dns_domain(value, example="vpc-lattice-octank.io")
 
     @field_validator("clusters")
     @classmethod
@@ -132,22 +135,12 @@ class MulticlusterSettings(PatternSettings):
         """The accounts of the clusters listed in ``accounts`` (each receives the shares)."""
         return sorted({account.id for account in self.accounts.values()})
 
-    @field_validator("cluster_vpc_cidr")
-    @classmethod
-    def _cidr(cls, value: str) -> str:
-        return vpc_cidr_that_fits(value, cluster_layout)
-
     @field_validator("kubernetes_version")
     @classmethod
     def _version(cls, value: str) -> str:
         if value not in SUPPORTED_VERSIONS:
             raise ValueError(f"{value!r} is not in EKS standard support (as of {_EKS.read}, pins/ledger.toml): choose one of {', '.join(SUPPORTED_VERSIONS)}")
         return value
-
-    @field_validator("node_instance_type")
-    @classmethod
-    def _instance_type(cls, value: str) -> str:
-        return instance_type(value)
 
     @field_validator("organization")
     @classmethod
@@ -163,16 +156,6 @@ class MulticlusterSettings(PatternSettings):
         if not 1 <= value <= 10:
             raise ValueError("must be between 1 and 10 (the node group's maximum)")
         return value
-
-    @field_validator("service_network_name")
-    @classmethod
-    def _network(cls, value: str) -> str:
-        return lattice_name("service network", value)
-
-    @field_validator("client_role_name")
-    @classmethod
-    def _role(cls, value: str) -> str:
-        return iam_role_name(value)
 
 
 def cluster_stacks(settings: MulticlusterSettings, cluster: str) -> tuple[str, ...]:

@@ -6,11 +6,11 @@ from __future__ import annotations
 import ipaddress
 from typing import TYPE_CHECKING, Iterable, Optional
 
-from pydantic import Field, field_validator
+from pydantic import Field
 
 from lattice_model.aws_names import account_wide_name
 from lattice_model.fields import NAME as NAME_PATTERN
-from lattice_model.fields import AccountConfig, AuthPolicyMode, PatternSettings, StrictModel, lattice_name, vpc_cidr_that_fits
+from lattice_model.fields import AccountConfig, AuthPolicyMode, PatternSettings, StrictModel
 from lattice_model.subnet_plan import VpcLayout
 
 from ..registry import AccountRole, NameClaim, PatternSpec, account_scope, required_account
@@ -33,6 +33,11 @@ COMMON_FIXED_IDS = (
     PROVIDER_ID, "main", "main-igw", "lattice-prefix-list", "directory-lambda-sg", "directory",
     "directory-alb-sg", "directory-alb", "shared-service-target", "shared-service", "shared-service-listener",
 )
+from typing import Annotated
+
+from pydantic import AfterValidator
+
+from lattice_model.fields import LatticeNetworkName, fitting
 
 
 def main_layout(cidr: str) -> VpcLayout:
@@ -67,25 +72,10 @@ class TenantConfig(StrictModel):
     """One isolated tenant of the shared-service pattern (blue, green)."""
 
     account: AccountConfig = Field(description="The tenant's own account.")
-    service_network: str = Field(description="Name of the tenant's service network in the common account.")
-    network_vpc_cidr: str = Field(description="CIDR of the common account's peered network VPC for this tenant.")
-    vpc_cidr: str = Field(description="CIDR of the tenant's own VPC.")
+    service_network: LatticeNetworkName = Field(description="Name of the tenant's service network in the common account.")
+    network_vpc_cidr: Annotated[str, AfterValidator(fitting(network_vpc_layout))] = Field(description="CIDR of the common account's peered network VPC for this tenant.")
+    vpc_cidr: Annotated[str, AfterValidator(fitting(tenant_vpc_layout))] = Field(description="CIDR of the tenant's own VPC.")
     query: Optional[str] = Field(default=None, description="Value of `q` the tenant may ask for (default: the tenant's name).")
-
-    @field_validator("service_network")
-    @classmethod
-    def _network_name(cls, value: str) -> str:
-        return lattice_name("service network", value)
-
-    @field_validator("network_vpc_cidr")
-    @classmethod
-    def _network_cidr(cls, value: str) -> str:
-        return vpc_cidr_that_fits(value, network_vpc_layout)
-
-    @field_validator("vpc_cidr")
-    @classmethod
-    def _cidr(cls, value: str) -> str:
-        return vpc_cidr_that_fits(value, tenant_vpc_layout)
 
 
 def tenant_query(name: str, tenant: TenantConfig) -> str:
@@ -102,7 +92,7 @@ class SharedSettings(PatternSettings):
         default="least_privilege",
         description="least_privilege: networks admit only their tenant's VPCs; open: networks with auth type NONE, as in the original.",
     )
-    main_vpc_cidr: str = Field(default="10.0.0.0/16", description="The common account's main VPC (DirectoryService).")
+    main_vpc_cidr: Annotated[str, AfterValidator(fitting(main_layout))] = Field(default="10.0.0.0/16", description="The common account's main VPC (DirectoryService).")
     ram_within_organization: bool = Field(
         default=False,
         description="true: accounts share one AWS Organization with RAM sharing on (no invitations, as in the original); false: external shares, accepted by each tenant.",
@@ -110,11 +100,6 @@ class SharedSettings(PatternSettings):
     tenants: dict[str, TenantConfig] = Field(
         default_factory=_default_tenants, description="Isolated tenants by name (stack `shared-<name>-account`)."
     )
-
-    @field_validator("main_vpc_cidr")
-    @classmethod
-    def _main_cidr(cls, value: str) -> str:
-        return vpc_cidr_that_fits(value, main_layout)
 
 
 def _checks(config: LatticeConfig, settings: SharedSettings) -> Iterable[str]:

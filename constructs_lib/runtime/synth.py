@@ -14,8 +14,11 @@ directory before paying the bindings' start-up.
 """
 from __future__ import annotations
 
+import json
 import os
 import shutil
+from dataclasses import dataclass
+from graphlib import TopologicalSorter
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Mapping
 
@@ -158,3 +161,45 @@ def _carry_over_terraform_files(old: Path, new: Path) -> None:
             previous = old_stacks / stack_dir.name / name
             if previous.exists() and not (stack_dir / name).exists():
                 previous.rename(stack_dir / name)
+
+
+def deploy_order(outdir: Path) -> list[str]:
+    """The stacks of a synthesized output in deploy order (each after the stacks it
+    depends on; ties by name), from cdktf's manifest."""
+    manifest = json.loads((Path(outdir) / MANIFEST).read_text(encoding="utf-8"))
+    sorter = TopologicalSorter({name: set(entry.get("dependencies", [])) for name, entry in manifest["stacks"].items()})
+    sorter.prepare()
+    order: list[str] = []
+    while sorter.is_active():
+        ready = sorted(sorter.get_ready())
+        order.extend(ready)
+        sorter.done(*ready)
+    return order
+
+
+@dataclass(frozen=True)
+class OutputSummary:
+    """What a synth wrote: where, how many stacks and resources, in which deploy order."""
+
+    outdir: Path
+    order: list[str]
+    resources: int
+
+    def lines(self, seconds: float) -> list[str]:
+        shown = ", ".join(self.order[:6]) + (f", ... ({len(self.order) - 6} more)" if len(self.order) > 6 else "")
+        return [
+            f"synthesized {len(self.order)} stacks ({self.resources} resources) into {self.outdir} in {seconds:.1f} s",
+            f"deploy order: {shown}",
+            "next: npx cdktf diff <stack> to see a plan, npx cdktf deploy '*' to apply in that order, "
+            "or pipenv run lattice_check curl --from <stack>/<vpc> http://<service>/ to ask who can call what",
+        ]
+
+
+def summarize(outdir: Path) -> OutputSummary:
+    manifest = json.loads((Path(outdir) / MANIFEST).read_text(encoding="utf-8"))
+    resources = 0
+    for entry in manifest["stacks"].values():
+        document = Path(outdir) / entry["synthesizedStackPath"]
+        if document.suffix == ".json":
+            resources += sum(len(group) for group in json.loads(document.read_text(encoding="utf-8")).get("resource", {}).values())
+    return OutputSummary(Path(outdir), deploy_order(outdir), resources)

@@ -5,30 +5,20 @@ from typing import Optional
 
 from pydantic import Field, field_validator, model_validator
 
-from ..fields import StrictModel, VpcConfig, subnets_fit, vpc_cidr
+from ..fields import StrictModel, VpcCidr, VpcConfig, VpcId, subnets_fit
 from ..subnet_plan import VpcLayout
-from .rules import _SUBNET_ID, ENDPOINT_SUBNET_NETMASK, ENDPOINT_TIER, _vpc_id
+from .rules import _SUBNET_ID, ENDPOINT_SUBNET_NETMASK, ENDPOINT_TIER
 
 
 class ExistingVpcConfig(StrictModel):
     """A VPC that exists already: the topology only associates it (and looks it up at
     plan, which fails unless a VPC of that id has that CIDR)."""
 
-    id: str = Field(description="The VPC's id (vpc-...).")
-    cidr_block: str = Field(description="Its IPv4 CIDR: the association's security group admits HTTP from it.")
+    id: VpcId = Field(description="The VPC's id (vpc-...).")
+    cidr_block: VpcCidr = Field(description="Its IPv4 CIDR: the association's security group admits HTTP from it.")
     endpoint_subnet_ids: list[str] = Field(
         default_factory=list, description="With `endpoints`: the subnets (one per AZ, a free /28 each) the service-network endpoints go in."
     )
-
-    @field_validator("id")
-    @classmethod
-    def _vpc_id(cls, value: str) -> str:
-        return _vpc_id(value)
-
-    @field_validator("cidr_block")
-    @classmethod
-    def _cidr(cls, value: str) -> str:
-        return vpc_cidr(value)
 
     @field_validator("endpoint_subnet_ids")
     @classmethod

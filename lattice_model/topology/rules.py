@@ -32,22 +32,11 @@ ENDPOINT_TIER = "lattice"  # the subnets of a consumer VPC's service-network end
 ENDPOINT_SUBNET_NETMASK = 28  # a free /28 per AZ, as a service-network endpoint needs
 _PRINCIPAL = text_rule(r"arn:aws[a-z-]*:(iam::\d{12}:(role|user)/[\w+=,.@/-]+|iam::\d{12}:root|sts::\d{12}:assumed-role/[\w+=,.@-]+/[\w+=,.@-]+)")
 _PATH = text_rule(r"/[A-Za-z0-9._~!$&'()+,;=:@%/*?-]*")
-_VPC_ID = text_rule(r"vpc-(?:[0-9a-f]{8}|[0-9a-f]{17})")
 _SUBNET_ID = text_rule(r"subnet-(?:[0-9a-f]{8}|[0-9a-f]{17})")
 _INSTANCE_ID = text_rule(r"i-(?:[0-9a-f]{8}|[0-9a-f]{17})")
 _ALB_ARN = text_rule(r"arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:loadbalancer/app/[A-Za-z0-9-]{1,32}/[0-9a-f]{16}")
 
 
-def _port(value: int) -> int:
-    if not 1 <= value <= 65535:
-        raise ValueError("a port is 1-65535")
-    return value
-
-
-def _vpc_id(value: str) -> str:
-    if not _VPC_ID(value):
-        raise ValueError("must be a VPC id: vpc- and 8 or 17 hexadecimal digits")
-    return value
 _ORGANIZATION_ARN = text_rule(r"arn:aws[a-z-]*:organizations::\d{12}:organization/o-[a-z0-9]{10,32}")
 
 

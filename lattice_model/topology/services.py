@@ -6,29 +6,19 @@ from typing import Optional
 
 from pydantic import Field, field_validator, model_validator
 
-from ..fields import StrictModel, acm_certificate_arn, dns_domain
+from ..fields import AcmCertificateArn, Port, StrictModel, VpcId, dns_domain
 from ..lattice_rules import FORWARD_TARGET_GROUPS, MATCH_HEADERS_MAX, header_match_problem, health_check_path_problem, match_path_problem
 from ..project import LAMBDA_SOURCES
-from .rules import _ALB_ARN, _INSTANCE_ID, HANDLER_FILE, HTTP_METHODS, HTTPS_PORT, LISTENER_PORT, _name, _port, _vpc_id
+from .rules import _ALB_ARN, _INSTANCE_ID, HANDLER_FILE, HTTP_METHODS, HTTPS_PORT, LISTENER_PORT, _name
 
 
 class HostTargetsConfig(StrictModel):
     """IP addresses or EC2 instances serving a backend, in a VPC of the service's account."""
 
-    vpc_id: str = Field(description="The VPC the targets are in (the target group's VPC).")
+    vpc_id: VpcId = Field(description="The VPC the targets are in (the target group's VPC).")
     targets: list[str] = Field(description="IP addresses (`ip`) or instance ids (`instance`).")
-    port: int = Field(default=80, description="Port the targets listen on (HTTP).")
+    port: Port = Field(default=80, description="Port the targets listen on (HTTP).")
     health_check_path: str = Field(default="/", description="Path of the target group's HTTP health check.")
-
-    @field_validator("vpc_id")
-    @classmethod
-    def _vpc_id(cls, value: str) -> str:
-        return _vpc_id(value)
-
-    @field_validator("port")
-    @classmethod
-    def _port(cls, value: int) -> int:
-        return _port(value)
 
     @field_validator("health_check_path")
     @classmethod
@@ -50,8 +40,8 @@ class AlbTargetConfig(StrictModel):
     """An Application Load Balancer that exists already, serving a backend."""
 
     arn: str = Field(description="The load balancer's ARN (arn:aws:elasticloadbalancing:...:loadbalancer/app/...).")
-    vpc_id: str = Field(description="The load balancer's VPC.")
-    port: int = Field(default=80, description="Its HTTP listener's port.")
+    vpc_id: VpcId = Field(description="The load balancer's VPC.")
+    port: Port = Field(default=80, description="Its HTTP listener's port.")
 
     @field_validator("arn")
     @classmethod
@@ -59,16 +49,6 @@ class AlbTargetConfig(StrictModel):
         if not _ALB_ARN(value):
             raise ValueError("must be an ALB ARN like arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/name/0123456789abcdef")
         return value
-
-    @field_validator("vpc_id")
-    @classmethod
-    def _vpc_id(cls, value: str) -> str:
-        return _vpc_id(value)
-
-    @field_validator("port")
-    @classmethod
-    def _port(cls, value: int) -> int:
-        return _port(value)
 
 
 BACKEND_KINDS = ("lambda", "alb", "ip", "instance")
@@ -180,7 +160,7 @@ class ServiceConfig(StrictModel):
     )
     https: bool = Field(default=False, description="An HTTPS listener on 443 too, with the same routes (the consumer VPCs' security groups admit 443).")
     custom_domain: Optional[str] = Field(default=None, description="A custom domain name for the service (your DNS points it at the service's name).")
-    certificate_arn: Optional[str] = Field(
+    certificate_arn: AcmCertificateArn = Field(
         default=None, description="ACM certificate for the custom domain, in the owner's account and the region: needed with `https` and `custom_domain`."
     )
 
@@ -188,11 +168,6 @@ class ServiceConfig(StrictModel):
     @classmethod
     def _domain(cls, value: Optional[str]) -> Optional[str]:
         return None if value is None else dns_domain(value, example="orders.example.internal", min_labels=3)
-
-    @field_validator("certificate_arn")
-    @classmethod
-    def _certificate(cls, value: Optional[str]) -> Optional[str]:
-        return acm_certificate_arn(value)
 
     @model_validator(mode="after")
     def _tls(self) -> "ServiceConfig":

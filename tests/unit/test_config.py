@@ -344,3 +344,32 @@ def test_a_new_region_is_accepted_when_declared() -> None:
 
 def test_a_backend_without_type_is_local() -> None:
     assert make_config(backend={"state_dir": "ops/state"}).backend.type == "local"
+
+
+def test_a_field_a_section_overrides_keeps_its_rule() -> None:
+    """A field's rule is its type (lattice_model.fields): a section that overrides
+    the field with a plain type would drop it (centralized's service_name once did)."""
+    import typing
+
+    from pydantic import BaseModel
+
+    from app_config.schema import LatticeConfig
+
+    seen: set[type[BaseModel]] = set()
+    pending: list[type[BaseModel]] = [LatticeConfig]
+    while pending:
+        model = pending.pop()
+        if model in seen:
+            continue
+        seen.add(model)
+        for field in model.model_fields.values():
+            for arg in (field.annotation, *typing.get_args(field.annotation)):
+                for inner in (arg, *typing.get_args(arg)):
+                    if isinstance(inner, type) and issubclass(inner, BaseModel):
+                        pending.append(inner)
+        for base in model.__mro__[1:]:
+            if not (isinstance(base, type) and issubclass(base, BaseModel)) or base is BaseModel:
+                continue
+            for name in set(base.model_fields) & set(model.model_fields):
+                assert set(map(repr, base.model_fields[name].metadata)) <= set(map(repr, model.model_fields[name].metadata)), f"{model.__name__}.{name}"
+    assert len(seen) > 20
