@@ -52,10 +52,12 @@ install: .venv/.installed node_modules/.installed .venv/.jsii-cache
 	@# the README's `pipenv run ...` needs the command on PATH: pyenv makes its shim on rehash
 	@command -v pipenv >/dev/null 2>&1 || { command -v pyenv >/dev/null 2>&1 && pyenv rehash; } || true
 	@command -v pipenv >/dev/null 2>&1 || echo "note: pipenv is installed for $(PYTHON) but not on PATH; add $$($(PYTHON) -c 'import sysconfig; print(sysconfig.get_path("scripts"))') to PATH for the README's pipenv commands"
+	@echo "installing the Python packages of Pipfile.lock into .venv (pipenv sync: about a minute the first time) ..."
 	$(PIPENV) sync --dev
 	@touch $@  # the stamp make clean takes as proof that make install wrote .venv
 
 node_modules/.installed: package.json package-lock.json
+	@echo "installing the cdktf CLI and Node 22 of package-lock.json into node_modules (npm ci: about 30 s the first time) ..."
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@  # the stamp make clean takes as proof that make install wrote node_modules
 
@@ -63,6 +65,7 @@ node_modules/.installed: package.json package-lock.json
 # a few seconds, once per install of the packages (the mark lives in .venv), instead
 # of on the first synth.
 .venv/.jsii-cache: .venv/.installed node_modules/.installed
+	@echo "filling jsii's package cache (a few seconds, once per install) ..."
 	$(PIPENV) run python -m tools.warm_jsii
 	@touch $@
 
@@ -86,11 +89,15 @@ diff: install lattice.toml
 deploy: install lattice.toml
 	npx cdktf deploy '*'
 
+# On every core, at most four workers (each synthesizes the default app once), a test
+# file per worker so that a file's shared synth and terraform runs happen once.
+PARALLEL := -n auto --maxprocesses 4 --dist loadfile
+
 test: install
-	LATTICE_TF_PROVIDER_MIRROR="$(provider_mirror)" $(PIPENV) run python -m pytest
+	LATTICE_TF_PROVIDER_MIRROR="$(provider_mirror)" $(PIPENV) run python -m pytest $(PARALLEL)
 
 test-fast: install
-	$(PIPENV) run python -m pytest -m "not slow"
+	$(PIPENV) run python -m pytest $(PARALLEL) -m "not slow"
 
 snapshots: install
 	$(PIPENV) run python -m pytest tests/patterns/test_snapshots.py --update-snapshots

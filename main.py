@@ -13,7 +13,7 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from app_config.loader import ConfigError, load_config
 from app_config.schema import LatticeConfig
@@ -27,10 +27,13 @@ if TYPE_CHECKING:
     from constructs_lib.runtime.cdk import App
 
 
-def build_app(config: LatticeConfig, outdir: str, *, project_root: Path = PROJECT_ROOT) -> "App":
+def build_app(
+    config: LatticeConfig, outdir: str, *, project_root: Path = PROJECT_ROOT, progress: Callable[[str], None] | None = None
+) -> "App":
     """Every stack of every enabled pattern (found through the pattern registry),
     with deploy order declared between them. Local state is anchored at
-    ``project_root``, whatever ``outdir`` is."""
+    ``project_root``, whatever ``outdir`` is. ``progress`` hears a line per
+    pattern built (a topology of 100 accounts takes a while)."""
     # Imported here: loading cdktf and the AWS bindings takes ~20 s, and a bad
     # config should be reported before paying that.
     from accounts.base import Deployment
@@ -39,7 +42,11 @@ def build_app(config: LatticeConfig, outdir: str, *, project_root: Path = PROJEC
     app = App(outdir=outdir)
     deployment = Deployment.of(config, outdir, project_root)
     for spec in config.enabled_patterns():
+        started = time.monotonic()
         spec.build(app, deployment, config)
+        if progress is not None:
+            stacks = len(spec.stack_names(spec.settings_of(config)))
+            progress(f"  {spec.name}: {stacks} stack{'s' if stacks != 1 else ''} built in {time.monotonic() - started:.1f} s")
     return app
 
 
@@ -118,9 +125,17 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     stacks = sum(len(spec.stack_names(spec.settings_of(config))) for spec in config.enabled_patterns())
     print(f"building {stacks} stacks from {args.config} (loading the AWS bindings first: a few seconds) ...", flush=True)
+    def say(line: str) -> None:
+        print(line, flush=True)
+
+    def build(scratch: str) -> "App":
+        app = build_app(config, scratch, progress=say)
+        say(f"writing the Terraform JSON of {stacks} stacks ...")
+        return app
+
     try:
         written = synth_atomically(
-            lambda scratch: build_app(config, scratch), outdir, keep=guard.keep, keep_out_of=guard.keep_out_of,
+            build, outdir, keep=guard.keep, keep_out_of=guard.keep_out_of,
             mark=FolderMark("synth output", args.config),
         )
     except UnsafeOutdir as refused:

@@ -1,5 +1,6 @@
-"""Shared fixtures. The whole suite runs in one process, so the AWS bindings (10-20 s
-of jsii start-up) are imported once; the default app is synthesized once per session."""
+"""Shared fixtures. ``make test`` runs the suite in a process per core (pytest-xdist,
+a test file per worker): in each, the AWS bindings load once and the default app
+and the example topologies are synthesized once, when a test first needs them."""
 from __future__ import annotations
 
 import json

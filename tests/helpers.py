@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -177,20 +178,51 @@ def deploys_before(manifest: dict, stack: str) -> set[str]:
     return seen
 
 
-def assert_variants_validate_and_apply(terraform: Any, variants: dict[str, Path], *, only: Any = None) -> None:
-    """Each variant output (name -> cdktf.out) passes `terraform validate` with no
-    warning, and a mocked plan and apply (a secret read gets its producer's payload,
-    mocked, as a remote-state read gets its outputs).
-    ``only``: a predicate on stack names (stacks whose providers are available offline)."""
+@dataclass
+class VariantsCheck:
+    """What ``validate_and_apply`` found: the problems of each variant (validate's
+    diagnostics of its stacks, then the mocked run's problems of its modules) and
+    the mocked run's outcome (one run for all variants)."""
+
+    problems: dict[str, list[str]]
+    runs: dict[str, str]
+
+    def assert_clean(self, *variants: str) -> None:
+        """The variants named (every one when none is) have no problem, and the run passed."""
+        for variant in variants or tuple(self.problems):
+            assert self.problems[variant] == [], f"{variant}:\n" + "\n".join(self.problems[variant])
+        others = {variant: found for variant, found in self.problems.items() if found}
+        assert self.runs == {"plan": "pass", "apply": "pass"}, f"the run of all variants failed: {others or self.runs}"
+
+
+def validate_and_apply(terraform: Any, variants: dict[str, Path], *, only: Any = None) -> VariantsCheck:
+    """Each variant output (name -> cdktf.out) through `terraform validate` and a
+    mocked plan and apply (a secret read gets its producer's payload, mocked, as a
+    remote-state read gets its outputs). All variants in one validate and one mocked
+    run: the provider's schema (~4 s of CPU) loads twice, not twice per variant.
+    A warning of validate is a problem. ``only``: a predicate on stack names
+    (stacks whose providers are available offline)."""
     from lattice_check.backends import remote_state_producers
-    from tools.mock_apply import run_mocked
+    from tools.mock_apply import MockedOutput, run_mocked_outputs
     from tools.terraform_offline import describe_diagnostics
 
+    outputs: dict[str, MockedOutput] = {}
     for name, out in variants.items():
-        stacks = {name: body for name, body in load_stacks(out).items() if only is None or only(name)}
-        dirs = {stack: out / "stacks" / stack for stack in stacks}
-        reports = terraform.validate_many({f"{name}-{stack}": path for stack, path in dirs.items()})
-        for stack, report in reports.items():
-            assert report["valid"] and report["warning_count"] == 0, f"{stack}:\n{describe_diagnostics(report)}"
-        mocked = run_mocked(terraform, dirs, remote_state_producers(stacks))
-        assert mocked.problems == [] and mocked.runs == {"plan": "pass", "apply": "pass"}, f"{name}: " + "\n".join(mocked.problems)
+        stacks = {stack: body for stack, body in load_stacks(out).items() if only is None or only(stack)}
+        outputs[name] = MockedOutput({stack: out / "stacks" / stack for stack in stacks}, remote_state_producers(stacks))
+    problems: dict[str, list[str]] = {name: [] for name in variants}
+    reports = terraform.validate_many({f"{name}--{stack}": path for name, output in outputs.items() for stack, path in output.stack_dirs.items()})
+    for module, report in reports.items():
+        if not report["valid"] or report["warning_count"]:
+            problems[module.split("--", 1)[0]].append(f"{module}:\n{describe_diagnostics(report)}")
+    mocked = run_mocked_outputs(terraform, outputs)
+    for problem in mocked.problems:
+        owner = problem.split("--", 1)[0]
+        for name in problems if owner not in problems else (owner,):  # a problem of the root: every variant's
+            problems[name].append(problem)
+    return VariantsCheck(problems, mocked.runs)
+
+
+def assert_variants_validate_and_apply(terraform: Any, variants: dict[str, Path], *, only: Any = None) -> None:
+    """Every variant validates with no warning and plans and applies mocked (``validate_and_apply``)."""
+    validate_and_apply(terraform, variants, only=only).assert_clean()

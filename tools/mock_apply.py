@@ -183,10 +183,20 @@ def _hcl(value: Any) -> str:
     return json.dumps(value)  # JSON values are valid HCL expressions (no "${" in mocks)
 
 
-def test_file(
-    stacks: dict[str, dict[str, Any]], producers: dict[tuple[str, str], str], producers_json: dict[str, dict[str, Any]]
-) -> str:
-    """The .tftest.hcl: mocked provider, remote-state overrides, a plan and an apply run."""
+@dataclass(frozen=True)
+class MockedOutput:
+    """The stacks of one synthesized output to plan and apply mocked: name -> stack
+    directory, the remote-state reads between them (``remote_state_producers``),
+    and producing stacks that are not part of the run (name -> synthesized JSON)."""
+
+    stack_dirs: dict[str, Path]
+    producers: dict[tuple[str, str], str]
+    producers_json: dict[str, dict[str, Any]] | None = None
+
+
+def test_file(stacks: dict[str, dict[str, Any]], overrides: list[str]) -> str:
+    """The .tftest.hcl: a mocked provider for the types ``stacks`` use (module name ->
+    synthesized JSON), the data overrides, a plan and an apply run."""
     lines = ['mock_provider "aws" {']
     used_resources = {t for s in stacks.values() for t in s.get("resource", {})}
     used_data = {t for s in stacks.values() for t in s.get("data", {})}
@@ -195,20 +205,31 @@ def test_file(
             defaults = ", ".join(f"{k} = {_hcl(v)}" for k, v in table[resource_type].items())
             lines.append(f'  {kind} "{resource_type}" {{\n    defaults = {{ {defaults} }}\n  }}')
     lines.append("}")
-    for (reader, data_name), producer in sorted(producers.items()):
-        outputs = {name: mocked_output(o["value"]) for name, o in producers_json[producer].get("output", {}).items()}
-        lines.append(
-            f"override_data {{\n  target = module.{reader}.data.terraform_remote_state.{data_name}\n"
-            f"  values = {{ outputs = {_hcl(outputs)} }}\n}}"
-        )
-    for reader, data_name, payload in secret_payloads(stacks, producers_json):
-        lines.append(
-            f"override_data {{\n  target = module.{reader}.data.aws_secretsmanager_secret_version.{data_name}\n"
-            f"  values = {{ secret_string = {_hcl(json.dumps(payload, sort_keys=True))} }}\n}}"
-        )
+    lines.extend(overrides)
     lines.append('run "plan" {\n  command = plan\n}')
     lines.append('run "apply" {\n  command = apply\n}')
     return "\n".join(lines) + "\n"
+
+
+def override_blocks(
+    stacks: dict[str, dict[str, Any]], producers: dict[tuple[str, str], str], known: dict[str, dict[str, Any]], module_prefix: str = ""
+) -> list[str]:
+    """The reads of one output: each remote-state read gets its producer's outputs
+    and each secret read its producer's payload, mocked (stack names as in the
+    output; each stack is the module ``module_prefix + name``)."""
+    lines = []
+    for (reader, data_name), producer in sorted(producers.items()):
+        outputs = {name: mocked_output(o["value"]) for name, o in known[producer].get("output", {}).items()}
+        lines.append(
+            f"override_data {{\n  target = module.{module_prefix}{reader}.data.terraform_remote_state.{data_name}\n"
+            f"  values = {{ outputs = {_hcl(outputs)} }}\n}}"
+        )
+    for reader, data_name, payload in secret_payloads(stacks, known):
+        lines.append(
+            f"override_data {{\n  target = module.{module_prefix}{reader}.data.aws_secretsmanager_secret_version.{data_name}\n"
+            f"  values = {{ secret_string = {_hcl(json.dumps(payload, sort_keys=True))} }}\n}}"
+        )
+    return lines
 
 
 def run_mocked(
@@ -219,28 +240,42 @@ def run_mocked(
 ) -> MockRunReport:
     """Plan and apply ``stack_dirs`` (name -> synthesized stack directory) mocked.
     ``producers_json`` holds producing stacks that are not part of this run."""
+    return run_mocked_outputs(terraform, {"": MockedOutput(stack_dirs, producers, producers_json)})
+
+
+def run_mocked_outputs(terraform: OfflineTerraform, outputs: dict[str, MockedOutput]) -> MockRunReport:
+    """Plan and apply the stacks of several outputs (label -> MockedOutput) mocked,
+    in one Terraform run: the provider's schema loads once, not once per output.
+    Each stack is the module ``<label>--<stack>`` (``<stack>`` for the label "").
+    A problem names that module."""
     root = terraform.workroot / f"mocked-{len(list(terraform.workroot.glob('mocked-*')))}"
     root.mkdir()
-    stacks: dict[str, dict[str, Any]] = {}
+    modules: dict[str, dict[str, Any]] = {}
     providers: dict[str, Any] = {}
-    for name, directory in stack_dirs.items():
-        shutil.copytree(directory, root / name, ignore=shutil.ignore_patterns(".terraform", "*.tfstate*"))
-        synthesized = json.loads((root / name / "cdk.tf.json").read_text())
-        stacks[name] = synthesized  # as synthesized, for its outputs
-        document, _ = offline_part(synthesized, terraform.available)  # what needs another provider is validated elsewhere
-        document.get("terraform", {}).pop("backend", None)
-        document.get("terraform", {}).pop("cloud", None)
-        document.pop("provider", None)  # inherit the root's mocked provider
-        providers.update(document.get("terraform", {}).get("required_providers", {}))
-        (root / name / "cdk.tf.json").write_text(json.dumps(document, indent=1))  # short lines in messages
+    overrides: list[str] = []
+    for label, output in outputs.items():
+        prefix = f"{label}--" if label else ""
+        stacks: dict[str, dict[str, Any]] = {}
+        for name, directory in output.stack_dirs.items():
+            module = prefix + name
+            shutil.copytree(directory, root / module, ignore=shutil.ignore_patterns(".terraform", "*.tfstate*"))
+            synthesized = json.loads((root / module / "cdk.tf.json").read_text())
+            stacks[name] = synthesized  # as synthesized, for its outputs
+            document, _ = offline_part(synthesized, terraform.available)  # what needs another provider is validated elsewhere
+            document.get("terraform", {}).pop("backend", None)
+            document.get("terraform", {}).pop("cloud", None)
+            document.pop("provider", None)  # inherit the root's mocked provider
+            providers.update(document.get("terraform", {}).get("required_providers", {}))
+            (root / module / "cdk.tf.json").write_text(json.dumps(document, indent=1))  # short lines in messages
+            modules[module] = synthesized
+        overrides += override_blocks(stacks, output.producers, {**(output.producers_json or {}), **stacks}, prefix)
     root_module = {
         "terraform": {"required_providers": providers},
         "provider": {"aws": [{"region": REGION}]},
-        "module": {name: {"source": f"./{name}"} for name in stack_dirs},
+        "module": {module: {"source": f"./{module}"} for module in modules},
     }
     (root / "main.tf.json").write_text(json.dumps(root_module))
-    known = {**(producers_json or {}), **stacks}
-    (root / "lattice.tftest.hcl").write_text(test_file(stacks, producers, known))
+    (root / "lattice.tftest.hcl").write_text(test_file(modules, overrides))
     init = terraform.run(root, "init", "-backend=false", "-input=false", "-no-color")
     if init.returncode != 0:
         raise AssertionError(f"terraform init failed:\n{init.stdout}\n{init.stderr}")

@@ -163,18 +163,27 @@ def _carry_over_terraform_files(old: Path, new: Path) -> None:
                 previous.rename(stack_dir / name)
 
 
-def deploy_order(outdir: Path) -> list[str]:
-    """The stacks of a synthesized output in deploy order (each after the stacks it
-    depends on; ties by name), from cdktf's manifest."""
+def deploy_waves(outdir: Path) -> list[list[str]]:
+    """The stacks of a synthesized output in waves: each stack in the wave after the
+    last of the stacks it depends on (names sorted within a wave), from cdktf's manifest."""
     manifest = json.loads((Path(outdir) / MANIFEST).read_text(encoding="utf-8"))
     sorter = TopologicalSorter({name: set(entry.get("dependencies", [])) for name, entry in manifest["stacks"].items()})
     sorter.prepare()
-    order: list[str] = []
+    waves: list[list[str]] = []
     while sorter.is_active():
         ready = sorted(sorter.get_ready())
-        order.extend(ready)
+        waves.append(ready)
         sorter.done(*ready)
-    return order
+    return waves
+
+
+def deploy_order(outdir: Path) -> list[str]:
+    """The stacks of a synthesized output in deploy order: wave by wave, each after
+    the stacks it depends on."""
+    return [name for wave in deploy_waves(outdir) for name in wave]
+
+
+WAVE_NAMES_SHOWN = 8  # a wider wave (a topology of 100 accounts) is cut to a count
 
 
 @dataclass(frozen=True)
@@ -182,14 +191,24 @@ class OutputSummary:
     """What a synth wrote: where, how many stacks and resources, in which deploy order."""
 
     outdir: Path
-    order: list[str]
+    waves: list[list[str]]
     resources: int
 
+    @property
+    def order(self) -> list[str]:
+        return [name for wave in self.waves for name in wave]
+
     def lines(self, seconds: float) -> list[str]:
-        shown = ", ".join(self.order[:6]) + (f", ... ({len(self.order) - 6} more)" if len(self.order) > 6 else "")
+        shown = []
+        for number, wave in enumerate(self.waves, start=1):
+            names = ", ".join(wave[:WAVE_NAMES_SHOWN])
+            more = f" and {len(wave) - WAVE_NAMES_SHOWN} more" if len(wave) > WAVE_NAMES_SHOWN else ""
+            shown.append(f"  {number}. {names}{more}")
         return [
             f"synthesized {len(self.order)} stacks ({self.resources} resources) into {self.outdir} in {seconds:.1f} s",
-            f"deploy order: {shown}",
+            f"deploy order, {len(self.waves)} waves (a stack after those of earlier waves it depends on; "
+            f"pipenv run python -m tools.stack_order {self.outdir} lists them all):",
+            *shown,
             "next: npx cdktf diff <stack> to see a plan, npx cdktf deploy '*' to apply in that order, "
             "or pipenv run lattice_check curl --from <stack>/<vpc> http://<service>/ to ask who can call what",
         ]
@@ -202,4 +221,4 @@ def summarize(outdir: Path) -> OutputSummary:
         document = Path(outdir) / entry["synthesizedStackPath"]
         if document.suffix == ".json":
             resources += sum(len(group) for group in json.loads(document.read_text(encoding="utf-8")).get("resource", {}).values())
-    return OutputSummary(Path(outdir), deploy_order(outdir), resources)
+    return OutputSummary(Path(outdir), deploy_waves(outdir), resources)

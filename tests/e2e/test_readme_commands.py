@@ -219,17 +219,23 @@ class Run:
     changed: set[str]  # paths of the copy added, modified or removed by the command itself
 
 
+def setup_of(command: str) -> tuple[str, str]:
+    """What the user did before ``command`` (a shell prefix, "" for nothing) and the command line run."""
+    if command.startswith("python -m tools."):
+        return "make synth >/dev/null && ", f".venv/bin/{command}"
+    return next((prefix for start, prefix in SETUP.items() if command.startswith(start)), ""), command
+
+
 @pytest.fixture(scope="module")
 def results(environment, tmp_path_factory) -> dict[str, Run]:
-    """Every runnable command, three at a time, each in its own copy of the project."""
+    """Every runnable command in a copy of the project, three copies at a time. A
+    command with nothing to set up gets a copy of its own; those after the same
+    setup (make synth, then lattice_check or a tool) run one after another in one
+    copy, as a user would after one synth, each judged by what it alone changed."""
 
-    def run(command: str) -> Run:
+    def run_group(commands: list[str]) -> dict[str, Run]:
         copy = project_copy(tmp_path_factory.mktemp("readme"))
-        setup = next((prefix for start, prefix in SETUP.items() if command.startswith(start)), "")
-        if command.startswith("python -m tools."):
-            setup, command_line = "make synth >/dev/null && ", f".venv/bin/{command}"
-        else:
-            command_line = command
+        setup = setup_of(commands[0])[0]
         # The cdktf CLI points terraform at ~/.terraform.d/plugin-cache unless told another
         # one; terraform's cache is not safe for two inits at once (one failed with "mkdir
         # ...: file exists"), and two of these commands deploy at once: a cache per copy.
@@ -238,21 +244,32 @@ def results(environment, tmp_path_factory) -> dict[str, Run]:
         if setup:
             prepared = subprocess.run(setup.removesuffix(" && "), shell=True, cwd=copy, env=own_cache, capture_output=True, text=True, timeout=900)
             assert prepared.returncode == 0, prepared.stdout + prepared.stderr
-        before = tree(copy)
-        for _ in range(2):
-            result = subprocess.run(
-                command_line, shell=True, cwd=copy, env=own_cache, capture_output=True, text=True, timeout=900, stdin=subprocess.DEVNULL
-            )
-            # terraform init from the filesystem mirror, under load, once reported its own
-            # bug ("still not detected in .terraform/providers; this is a bug in Terraform"): once more
-            if TERRAFORM_BUG not in result.stdout + result.stderr:
-                break
-        after = tree(copy)
-        changed = {path for path in before.keys() | after.keys() if before.get(path) != after.get(path)}
-        return Run(result, changed)
+        runs = {}
+        for command in commands:
+            before = tree(copy)
+            for _ in range(2):
+                result = subprocess.run(
+                    setup_of(command)[1], shell=True, cwd=copy, env=own_cache, capture_output=True, text=True, timeout=900, stdin=subprocess.DEVNULL
+                )
+                # terraform init from the filesystem mirror, under load, once reported its own
+                # bug ("still not detected in .terraform/providers; this is a bug in Terraform"): once more
+                if TERRAFORM_BUG not in result.stdout + result.stderr:
+                    break
+            after = tree(copy)
+            runs[command] = Run(result, {path for path in before.keys() | after.keys() if before.get(path) != after.get(path)})
+        return runs
 
+    groups: dict[str, list[str]] = {}
+    for command in RUNNABLE:
+        setup = setup_of(command)[0]
+        groups.setdefault(setup or command, []).append(command)
+    # the longest first (about 45, 25 and 20 s), so that no thread ends the fixture alone
+    ordered = sorted(groups.values(), key=lambda commands: not commands[0].startswith(("make bench", "make matrix", "make scan")))
+    found: dict[str, Run] = {}
     with ThreadPoolExecutor(max_workers=3) as pool:
-        return dict(zip(RUNNABLE, pool.map(run, RUNNABLE)))
+        for runs in pool.map(run_group, ordered):
+            found.update(runs)
+    return found
 
 
 @pytest.mark.parametrize("command", RUNNABLE)

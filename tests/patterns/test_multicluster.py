@@ -13,7 +13,7 @@ import pytest
 
 from app_config.loader import ConfigError
 from lattice_check.tfjson import decode_json_argument
-from tests.helpers import assert_variants_validate_and_apply, cross_stack_problems, load_stacks, make_config, resources, synth
+from tests.helpers import VariantsCheck, cross_stack_problems, load_stacks, make_config, resources, synth, validate_and_apply
 from tools.security_scan import scan
 
 ENVIRONMENT, CLUSTER1, CLUSTER2 = "multicluster-environment", "multicluster-cluster1", "multicluster-cluster2"
@@ -156,10 +156,16 @@ def test_bad_settings_are_refused_with_the_field(settings: dict, expected: str) 
     assert expected in str(refused.value)
 
 
-def test_validate_and_apply_against_mocks(out, terraform) -> None:
+@pytest.fixture(scope="module")
+def checked(out, across, terraform) -> VariantsCheck:
+    """Both variants in one validate and one mocked run."""
+    return validate_and_apply(terraform, {"multicluster": out, "multicluster-accounts": across})
+
+
+def test_validate_and_apply_against_mocks(checked) -> None:
     """Every stack; of the Kubernetes ones only their AWS part (the kubernetes, helm
     and http providers are not on this machine: their objects are schema-checked)."""
-    assert_variants_validate_and_apply(terraform, {"multicluster": out})
+    checked.assert_clean("multicluster")
 
 
 def test_the_platform_stack_installs_the_crds_and_the_pinned_controller(stacks) -> None:
@@ -319,5 +325,5 @@ def test_a_cluster_in_its_own_account_gets_the_network_zone_and_ca_by_ram(across
     assert json.loads(policy["spec"]["policy"])["Statement"][0]["Principal"] == {"AWS": f"arn:aws:iam::{OTHER}:root"}
 
 
-def test_the_cross_account_variant_validates_and_applies(across, terraform) -> None:
-    assert_variants_validate_and_apply(terraform, {"multicluster-accounts": across})
+def test_the_cross_account_variant_validates_and_applies(checked) -> None:
+    checked.assert_clean("multicluster-accounts")

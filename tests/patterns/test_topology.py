@@ -14,7 +14,6 @@ import pytest
 
 from accounts.topology.policies import service_auth_policy
 from app_config.loader import ConfigError, parse_config
-from lattice_check.backends import remote_state_producers
 from lattice_check.curl import curl
 from lattice_check.graph import Model
 from lattice_check.tfjson import decode_json_argument
@@ -33,7 +32,6 @@ from tests.helpers import (
     topology_example_config,
     topology_raw,
 )
-from tools.mock_apply import run_mocked
 
 EXAMPLES = TOPOLOGY_EXAMPLES
 
@@ -271,13 +269,9 @@ def test_https_and_a_custom_domain(outputs) -> None:
 
 
 def test_examples_validate_and_mock_apply(outputs, terraform) -> None:
-    for example, out in outputs.items():
-        dirs = {name: out / "stacks" / name for name in load_stacks(out)}
-        reports = terraform.validate_many(dirs)
-        for name, report in reports.items():
-            assert report["valid"] and report["warning_count"] == 0, f"{example} {name}: {report}"
-        mocked = run_mocked(terraform, dirs, remote_state_producers(load_stacks(out)))
-        assert mocked.passed, f"{example}: " + "\n".join(mocked.problems)
+    from tests.helpers import assert_variants_validate_and_apply
+
+    assert_variants_validate_and_apply(terraform, outputs)
 
 
 def test_examples_pass_the_security_scan(outputs, tmp_path) -> None:

@@ -12,7 +12,7 @@ import pytest
 from app_config.loader import ConfigError, parse_config
 from lattice_model import lattice_rules
 from lattice_model.project import SHIPPED_CONFIG
-from tests.helpers import ROOT, TOPOLOGY_EXAMPLES, make_config, topology_raw
+from tests.helpers import TOPOLOGY_EXAMPLES, make_config, topology_raw
 
 Path = tuple[Any, ...]  # keys and indexes down to a string; ("key", k) last: the key itself
 

@@ -21,7 +21,6 @@ from constructs_lib.runtime import aws, cdk, naming, type_hints
 from constructs_lib.runtime.cdk import Construct
 from constructs_lib.runtime.naming import ReadableIdsStack, construct_path, stack_of
 from lattice_model.project import SHIPPED_CONFIG
-from tests.helpers import ROOT
 
 
 @pytest.fixture

@@ -27,19 +27,25 @@ def test_a_missing_output_is_one_line_and_exit_2(tmp_path: Path, capsys) -> None
 
 
 def test_a_synth_says_what_it_wrote(tmp_path: Path) -> None:
-    """make synth once ended silently: it says the stacks, resources, where, the order and what next."""
-    from constructs_lib.runtime.synth import summarize
+    """make synth once ended silently: it says the stacks, resources, where, the
+    order in waves (a wide wave cut to a count) and what next."""
+    from constructs_lib.runtime.synth import WAVE_NAMES_SHOWN, summarize
 
-    (tmp_path / "stacks" / "a").mkdir(parents=True)
-    (tmp_path / "stacks" / "b").mkdir(parents=True)
-    (tmp_path / "stacks" / "a" / "cdk.tf.json").write_text(json.dumps({"resource": {"aws_vpc": {"x": {}, "y": {}}}}))
-    (tmp_path / "stacks" / "b" / "cdk.tf.json").write_text(json.dumps({"resource": {"aws_subnet": {"z": {}}}}))
+    consumers = [f"c{number:02}" for number in range(WAVE_NAMES_SHOWN + 2)]
+    stacks = {"net": [], "svc": ["net"], **{name: ["svc"] for name in consumers}}
+    for name in stacks:
+        (tmp_path / "stacks" / name).mkdir(parents=True)
+        resources = {"aws_vpc": {"x": {}, "y": {}}} if name == "net" else {"aws_subnet": {"z": {}}}
+        (tmp_path / "stacks" / name / "cdk.tf.json").write_text(json.dumps({"resource": resources}))
     manifest = {"version": "0.21.0", "stacks": {
-        "b": {"dependencies": ["a"], "synthesizedStackPath": "stacks/b/cdk.tf.json"},
-        "a": {"dependencies": [], "synthesizedStackPath": "stacks/a/cdk.tf.json"},
+        name: {"dependencies": needs, "synthesizedStackPath": f"stacks/{name}/cdk.tf.json"} for name, needs in reversed(stacks.items())
     }}
     (tmp_path / "manifest.json").write_text(json.dumps(manifest))
     lines = summarize(tmp_path).lines(2.04)
-    assert lines[0] == f"synthesized 2 stacks (3 resources) into {tmp_path} in 2.0 s"
-    assert lines[1] == "deploy order: a, b"
-    assert lines[2].startswith("next: npx cdktf diff <stack>")
+    total = len(stacks)
+    assert lines[0] == f"synthesized {total} stacks ({total + 1} resources) into {tmp_path} in 2.0 s"
+    assert lines[1].startswith("deploy order, 3 waves") and f"tools.stack_order {tmp_path}" in lines[1]
+    assert lines[2:4] == ["  1. net", "  2. svc"]
+    assert lines[4] == "  3. " + ", ".join(consumers[:WAVE_NAMES_SHOWN]) + " and 2 more"
+    assert lines[5].startswith("next: npx cdktf diff <stack>")
+    assert len(lines) == 6
