@@ -28,15 +28,20 @@ from safe_io import cli
 from safe_io.inputs import BODY_LIMIT, InputError, read_text
 from safe_io.ownership import SVG_FILE, writable_file_problem, write_file
 
+from . import access_diff
 from . import diagram as pictures
 from .curl import BadInput, curl
 from .dynamodb import BadState, Tables
 from .graph import Model, Unresolved
 from .matrix import MatrixError, load_matrix, render_table, run_matrix
 from .organizations import BadLayout, Organizations
+from .shown_values import EITHER, PLAN, STATE
+from .terraform_show import Input
 from .tfjson import UnreadableOutput
 from .topology import Topology
 from .verify import BadTopology, diff, load_topology, render_matrix, verify
+
+DEFAULT_OUT = Path("cdktf.out")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -84,9 +89,20 @@ def main(argv: list[str] | None = None) -> int:
     proof.add_argument("topology", type=Path, help="a topology file, or a config whose [patterns.topology] holds or names one")
     proof.set_defaults(run=_verify)
 
-    review = commands.add_parser("diff", help="which calls a change of a topology opens or closes (exit 1 when any)")
-    review.add_argument("old", type=Path, help="the topology (file or config) before the change")
-    review.add_argument("new", type=Path, help="the topology after it")
+    review = commands.add_parser(
+        "diff", help="which calls a change opens or closes (exit 1 when any): of the Terraform (--before/--after), or of two topologies"
+    )
+    review.add_argument("old", type=Path, nargs="?", help="the topology (file or config) before the change")
+    review.add_argument("new", type=Path, nargs="?", help="the topology after it")
+    review.add_argument(
+        "--before", action="append", default=[], metavar="[NAME=]PATH",
+        help="the Terraform before the change: terraform show -json of state (or a plan), a folder of them, or a cdktf output (repeatable)",
+    )
+    review.add_argument("--after", action="append", default=[], metavar="[NAME=]PATH", help="the Terraform after it: a plan's JSON, a folder of them, or a cdktf output")
+    asked = review.add_mutually_exclusive_group()
+    asked.add_argument("--requests", type=Path, metavar="MATRIX", help="ask the requests of a matrix file (default: every call the auth policies speak of)")
+    asked.add_argument("--topology", type=Path, help="ask the calls verify sends for a topology's intents")
+    review.add_argument("--json", action="store_true", help="one JSON object: compared, opened, closed, unknown")
     review.set_defaults(run=_diff)
 
     guess = commands.add_parser(
@@ -135,7 +151,31 @@ def _moment(text: str) -> datetime:
 
 
 def _out_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--out", type=Path, default=Path("cdktf.out"), help="cdktf output directory (default: %(default)s)")
+    parser.add_argument("--out", type=Path, help="cdktf output directory (default: cdktf.out, unless --plan or --tfstate is given)")
+    parser.add_argument(
+        "--plan", action="append", default=[], metavar="[NAME=]FILE|DIR",
+        help="what `terraform show -json PLANFILE` prints, a file per stack or workspace (named by its file; repeatable; "
+        "a folder: its *.json files). Replaces a stack of the same name from --out or --tfstate",
+    )
+    parser.add_argument(
+        "--tfstate", action="append", default=[], metavar="[NAME=]FILE|DIR",
+        help="what `terraform show -json` prints for state (deployed values, real ids and ARNs), as --plan",
+    )
+
+
+def _model(args: argparse.Namespace) -> Model:
+    """The stacks the command reads: the cdktf output, then state, then plans."""
+    inputs = [Input.parse(STATE, text) for text in args.tfstate] + [Input.parse(PLAN, text) for text in args.plan]
+    out = args.out if args.out is not None or inputs else DEFAULT_OUT
+    return Model.load(out, inputs)
+
+
+def _input_files(args: argparse.Namespace) -> list[Path]:
+    """The files a command reads (what it may never overwrite)."""
+    given = [Input.parse(STATE, t).path for t in args.tfstate] + [Input.parse(PLAN, t).path for t in args.plan]
+    out = args.out if args.out is not None or given else DEFAULT_OUT
+    folders = ([out] if out is not None else []) + [path for path in given if path.is_dir()]
+    return [path for path in given if not path.is_dir()] + [path for folder in folders if folder.is_dir() for path in folder.rglob("*") if path.is_file()]
 
 
 def _body(data: str) -> str:
@@ -168,7 +208,7 @@ def _curl(args: argparse.Namespace) -> int:
     if (args.via is None) != (args.from_cidr is None):
         raise BadInput("--from-cidr and --via go together: --from-cidr 172.16.5.10 --via <stack>/<VPC Name tag> (or --from <stack>/<VPC Name tag>)")
     answer = curl(
-        Model.load(args.out), args.source or args.via, args.url, from_cidr=args.from_cidr, method=args.method if args.method is not None else ("POST" if args.data else "GET"), headers=headers, principal=args.principal, tags=tags,
+        _model(args), args.source or args.via, args.url, from_cidr=args.from_cidr, method=args.method if args.method is not None else ("POST" if args.data else "GET"), headers=headers, principal=args.principal, tags=tags,
         organizations=Organizations.parse(args.org), now=args.time, data=args.data, tables=tables, pod=args.pod,
     )
     if args.json:
@@ -185,7 +225,7 @@ def _curl(args: argparse.Namespace) -> int:
 def _matrix(args: argparse.Namespace) -> int:
     matrix = load_matrix(args.file)  # the file first: a bad file is reported before the model loads
     organizations = Organizations.parse(args.org) if args.org else None
-    rows = run_matrix(Model.load(args.out), matrix, source=str(args.file), organizations=organizations, now=args.time)
+    rows = run_matrix(_model(args), matrix, source=str(args.file), organizations=organizations, now=args.time)
     if matrix.description:
         print(matrix.description.strip())
         print()
@@ -195,7 +235,7 @@ def _matrix(args: argparse.Namespace) -> int:
 
 def _predict(args: argparse.Namespace) -> int:
     """One JSON object: per cluster running the controller, its predicted resources and the notes."""
-    topology = Topology(Model.load(args.out))
+    topology = Topology(_model(args))
     print(json.dumps(
         {p.cluster: {"stack": p.stack.name if p.stack else None, "notes": p.notes, **(p.stack.document if p.stack else {})} for p in topology.predictions},
         indent=2,
@@ -205,10 +245,10 @@ def _predict(args: argparse.Namespace) -> int:
 
 def _diagram(args: argparse.Namespace) -> int:
     if args.svg:  # before the model loads: a path that cannot be written is bad input
-        problem = writable_file_problem(args.svg, is_ours=SVG_FILE.is_ours, inputs=_inputs_of(args.out), force=args.force)
+        problem = writable_file_problem(args.svg, is_ours=SVG_FILE.is_ours, inputs=_input_files(args), force=args.force)
         if problem:
             raise BadInput(f"--svg {args.svg}: {problem}")
-    drawing = pictures.build(Topology(Model.load(args.out)))
+    drawing = pictures.build(Topology(_model(args)))
     graphviz = pictures.dot(drawing)
     if args.svg:
         write_file(args.svg, SVG_FILE.marked(pictures.svg(graphviz), "lattice_check diagram"))
@@ -216,21 +256,21 @@ def _diagram(args: argparse.Namespace) -> int:
     return 0
 
 
-def _inputs_of(outdir: Path) -> list[Path]:
-    """The files a command reads from an output directory (what it may never overwrite)."""
-    if not outdir.is_dir():
-        return []
-    return [path for path in outdir.rglob("*") if path.is_file()]
-
-
 def _verify(args: argparse.Namespace) -> int:
     settings = load_topology(args.topology)  # the topology first: a bad file is reported before the model loads
-    results = verify(settings, Model.load(args.out))
+    results = verify(settings, _model(args))
     print(render_matrix(settings, results))
     return 0 if all(checked.passed for checked in results) else 1
 
 
 def _diff(args: argparse.Namespace) -> int:
+    terraform = bool(args.before or args.after)
+    if terraform and (args.old or args.new):
+        raise BadInput("diff compares two topologies (OLD NEW) or the Terraform before and after a change (--before, --after), not both")
+    if terraform:
+        return _access_diff(args)
+    if args.old is None or args.new is None or args.requests or args.topology or args.json:
+        raise BadInput("give two topologies (lattice_check diff OLD NEW), or --before STATE --after PLAN for the calls a change of the Terraform opens or closes")
     opened, closed = diff(load_topology(args.old), load_topology(args.new))
     for call in opened:
         print(f"+ opens  {call}")
@@ -239,6 +279,31 @@ def _diff(args: argparse.Namespace) -> int:
     if not opened and not closed:
         print("no call opens or closes")
     return 1 if opened or closed else 0
+
+
+def _access_diff(args: argparse.Namespace) -> int:
+    if not args.before or not args.after:
+        raise BadInput("--before and --after go together: --before STATE.json --after PLAN.json (or cdktf outputs, or folders of them)")
+    matrix = load_matrix(args.requests) if args.requests else None  # files first: bad input before the models load
+    settings = load_topology(args.topology) if args.topology else None
+    before, after = _side(args.before, "--before"), _side(args.after, "--after")
+    if settings is not None:
+        result = access_diff.diff_topology(before, after, settings)
+    elif matrix is not None:
+        result = access_diff.diff_matrix(before, after, matrix)
+    else:
+        result = access_diff.diff_calls(before, after, access_diff.default_calls(before, after))
+    print(json.dumps(result.as_dict(), indent=2) if args.json else result.render())
+    return 1 if result.changed else 0
+
+
+def _side(texts: list[str], option: str) -> Model:
+    """One side of a diff: a cdktf output (a folder with manifest.json) and plans or state."""
+    outdirs = [t for t in texts if (Path(t.partition("=")[2] or t) / "manifest.json").is_file() and Path(t).is_dir()]
+    if len(outdirs) > 1:
+        raise BadInput(f"{option}: one cdktf output per side, got {', '.join(outdirs)}")
+    inputs = [Input.parse(EITHER, text, option) for text in texts if text not in outdirs]
+    return Model.load(Path(outdirs[0]) if outdirs else None, inputs)
 
 
 def _pair(text: str, separator: str, option: str) -> tuple[str, str]:

@@ -30,6 +30,21 @@ def remote_state_key(source: Mapping[str, Any]) -> BackendKey:
     return (source["backend"], config.get("path"), config.get("bucket"), config.get("key"))
 
 
+def state_names(key: BackendKey) -> set[str]:
+    """The stack names a state location suggests: ``terraform.<name>.tfstate``,
+    ``<name>.tfstate``, ``.../<name>/terraform.tfstate``, a workspace's name."""
+    names: set[str] = set()
+    for part in (key[3],) if key[0] == "hcp" else (key[1], key[3]):  # a workspace; a local path or an S3 key
+        if not isinstance(part, str) or not part:
+            continue
+        pieces = part.replace("\\", "/").split("/")
+        stem = pieces[-1].removesuffix(".tfstate").removeprefix("terraform.")
+        names.add(stem)
+        if stem == "terraform" and len(pieces) > 1:
+            names.add(pieces[-2])
+    return names - {"", "terraform"}
+
+
 def _workspace_key(hostname: Optional[str], organization: Optional[str], workspace: Optional[str]) -> BackendKey:
     return ("hcp", hostname or "app.terraform.io", organization, workspace)
 

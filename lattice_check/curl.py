@@ -21,7 +21,7 @@ from .authz import CONNECT, INVOKE, Layer, authorize, request_context
 from .callers import Request, caller
 from .certificates import certificate_failure
 from .dynamodb import Tables
-from .graph import UNKNOWN_ACCOUNT, Model
+from .graph import UNKNOWN_ACCOUNT, Model, Unresolved
 from .http_call import http_call
 from .identity import caller_identity
 from .kinds import Element, Network, Service, VpcLink
@@ -259,12 +259,13 @@ def _lattice(
         ),
         organizations_declared=organizations.declared,
     )
-    decision = authorize(
-        request,
-        network=_layer(topology, "network", network.element, network.auth_type, network.arn),
-        service=_layer(topology, "service", service.element, service.auth_type, service.arn),
-        identity=identity,
-    )
+    try:
+        layers = {kind: _layer(topology, kind, part.element, part.auth_type, part.arn) for kind, part in (("network", network), ("service", service))}
+    except Unresolved as error:  # a policy a plan knows only after apply: said, never guessed
+        reasons.append(f"cannot resolve an auth policy: {error}")
+        answer.decision = "UNKNOWN"
+        return answer
+    decision = authorize(request, network=layers["network"], service=layers["service"], identity=identity)
     reasons.extend(decision.reasons)
     reasons.extend(f"not modeled: {u}" for u in decision.unmodeled)
     answer.reachable = True

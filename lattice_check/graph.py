@@ -14,11 +14,17 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Optional, Sequence
 
 from . import standins
-from .backends import backend_key, remote_state_key
+from .backends import backend_key, remote_state_key, state_names
+from .shown_values import AFTER_APPLY, CDKTF
+from .shown_values import UNKNOWN_ACCOUNT as UNKNOWN_ACCOUNT  # its home; sharing and curl read it here
+from .terraform_show import Input, read_inputs
+from .tfjson import MISSING as _MISSING
+from .tfjson import TRAVERSAL as _TRAVERSAL
 from .tfjson import blocks, decode_json_argument, read_output
+from .tfjson import value_at as _known
 
 _REF = re.compile(r"\$\{([^{}]+)\}")
 # Types whose id the checker makes up (standins.ID_PREFIXES lists more, for the mocks).
@@ -37,7 +43,6 @@ _LATTICE_ARNS = ("aws_vpclattice_service", "aws_vpclattice_service_network", "aw
 # IAM resource type -> the noun of its ARN
 _IAM_NOUNS = {"aws_iam_role": "role", "aws_iam_user": "user", "aws_iam_policy": "policy"}
 
-UNKNOWN_ACCOUNT = "unknown"  # a provider that pins no account: compared, never guessed equal to a real one
 
 
 class Unresolved(ValueError):
@@ -46,7 +51,6 @@ class Unresolved(ValueError):
 
 _CALL = re.compile(r"([a-z_]+)\(")
 _HEAD = re.compile(r"(data\.)?([a-z][a-z0-9_]*)\.([A-Za-z0-9_-]+)")
-_TRAVERSAL = re.compile(r"\.([A-Za-z0-9_-]+)|\[(\d+)\]|\[\"([^\"]+)\"\]")
 _SECRET_ARN = re.compile(r"arn:aws[a-z-]*:secretsmanager:([a-z0-9-]+):(\d{12}):secret:(.+)")
 # Named values that look like resource references but are not (cdktf emits none of them).
 _NOT_RESOURCES = {"var", "local", "module", "each", "count", "path", "self", "terraform"}
@@ -102,6 +106,13 @@ class Stack:
     # "aws" and "aws.<alias>" -> (account, region); an account is "unknown" when the
     # provider pins none (allowed_account_ids)
     providers: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # where it was read from: a cdktf output, or terraform show -json of a plan or state
+    # (whose known values win over stand-ins: terraform_show.py)
+    source: str = CDKTF
+
+    @property
+    def knows_values(self) -> bool:
+        return self.source != CDKTF
 
     def placement(self, body: dict[str, Any]) -> tuple[str, str]:
         """The account and region a resource is created in (its ``provider`` alias)."""
@@ -152,17 +163,20 @@ class Model:
     links: set[tuple[str, str, str]] = field(default_factory=set)
 
     @classmethod
-    def load(cls, outdir: Path) -> "Model":
-        """The stacks of ``outdir``; UnreadableOutput (tfjson) when it cannot be read."""
+    def load(cls, outdir: Optional[Path], inputs: Sequence[Input] = ()) -> "Model":
+        """The stacks of the cdktf output ``outdir`` (None: none), then those of plans and
+        state (``terraform show -json``): a stack of the same name is replaced by the
+        later one. UnreadableOutput (tfjson) when one cannot be read."""
         model = cls()
-        for synthesized in read_output(Path(outdir)):
+        read = [(CDKTF, synthesized) for synthesized in read_output(Path(outdir))] if outdir is not None else []
+        for source, synthesized in read + read_inputs(list(inputs)):
             document = synthesized.document
             providers = {
                 _provider_key(provider): ((provider.get("allowed_account_ids") or [UNKNOWN_ACCOUNT])[0], provider.get("region", "us-east-1"))
                 for provider in _aws_providers(document)
             }
             account, region = providers.get("aws") or next(iter(providers.values()))
-            model.stacks[synthesized.name] = Stack(synthesized.name, synthesized.directory, document, account, region, providers)
+            model.stacks[synthesized.name] = Stack(synthesized.name, synthesized.directory, document, account, region, providers, source)
         return model
 
     # --- references -------------------------------------------------------------------
@@ -187,6 +201,9 @@ class Model:
         if call:
             close = _closing_paren(expression, call.end() - 1)
             function = _FUNCTIONS.get(call.group(1))
+            if call.group(1) == AFTER_APPLY:  # terraform_show.py: a plan's value no reference gives
+                where = expression[call.end() : close].strip('"')
+                raise Unresolved(f"{stack.name}: {where} is known only after apply (the plan gives no one reference it comes from)")
             if function is None:
                 raise Unresolved(f"{stack.name}: function {call.group(1)}() in ${{{expression}}} is not modeled")
             return _traverse(function(self._expression(expression[call.end() : close], stack)), expression[close + 1 :], expression)
@@ -201,11 +218,15 @@ class Model:
             outputs = _TRAVERSAL.match(rest)
             if outputs is None or rest[: outputs.end()] != ".outputs" or not rest[outputs.end() :]:
                 raise Unresolved(f"{stack.name}: ${{{expression}}}: expected data.terraform_remote_state.<name>.outputs.<key>")
-            producer = self._remote_producer(stack, name)
-            self.links.add((stack.name, "remote state", producer.name))
             key_step = _TRAVERSAL.match(rest, outputs.end())
             assert key_step is not None
             key = key_step.group(1) or key_step.group(3)
+            if stack.knows_values:  # state, or a plan that read the producer's state: what it read
+                known = _known(stack.data(kind).get(name), "outputs" + rest[outputs.end() :])
+                if known is not _MISSING:
+                    return known
+            producer = self._remote_producer(stack, name)
+            self.links.add((stack.name, "remote state", producer.name))
             value = producer.document.get("output", {}).get(key, {}).get("value")
             if value is None:
                 raise Unresolved(f"{stack.name}: {producer.name} has no output {key!r}")
@@ -214,6 +235,10 @@ class Model:
             return _traverse(self._secret_string(stack, name), rest[len(".secret_string") :], expression)
         if data and kind == "aws_iam_policy_document" and rest == ".json":
             return json.dumps(self._policy_document(stack, name), separators=(",", ":"))
+        if data and stack.knows_values and name in stack.data(kind):  # read by the plan, or in state
+            known = _known(stack.data(kind)[name], rest.lstrip("."))
+            if known is not _MISSING:
+                return self.resolve(known, stack)
         if data:
             return f"data:{stack.name}:{kind}.{name}{rest}"
         if stack.resources(kind).get(name) is None:
@@ -223,6 +248,10 @@ class Model:
     def attribute(self, stack: Stack, kind: str, name: str, attribute: str) -> Any:
         """The stand-in of a computed attribute, or the configured value."""
         body = stack.resources(kind)[name]
+        if stack.knows_values:  # a real or planned value first; stand-ins for what apply makes
+            known = _known(body, attribute)
+            if known is not _MISSING:
+                return self.resolve(known, stack)
         account, region = stack.placement(body)
         suffix = standins.digest(stack.name, kind, name)
         made_up_id = standins.resource_id(kind, suffix)
@@ -295,7 +324,14 @@ class Model:
         for candidate in self.stacks.values():
             if backend_key(candidate.document) == wanted:
                 return candidate
-        raise Unresolved(f"{stack.name}: remote state {data_name} matches no stack's backend")
+        # plans and state do not say where they are kept: the stack named like the location
+        named = [c for c in self.stacks.values() if c.knows_values and c.name in state_names(wanted)]
+        if len(named) == 1:
+            return named[0]
+        where = ", ".join(str(part) for part in wanted if part)
+        raise Unresolved(
+            f"{stack.name}: remote state {data_name} ({where}) matches no stack given; give the producer's state or plan, named: --tfstate NAME=FILE"
+        )
 
     def _secret_string(self, stack: Stack, data_name: str) -> str:
         """The producer's secret value, for a reader's ``aws_secretsmanager_secret_version``.

@@ -10,6 +10,7 @@ same way. tools/ and the tests read Terraform JSON through this module too.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,8 @@ from safe_io.inputs import OUTPUT_LIMIT, InputError, read_text
 from safe_io.structured import StructureError, parse_json
 
 MANIFEST = "manifest.json"
+# One step of a reference's traversal: ``.name``, ``[0]`` or ``["key"]``.
+TRAVERSAL = re.compile(r"\.([A-Za-z0-9_-]+)|\[(\d+)\]|\[\"([^\"]+)\"\]")
 
 
 class UnreadableOutput(ValueError):
@@ -73,6 +76,28 @@ def _json_file(path: Path) -> Any:
         return parse_json(read_text(path, limit=OUTPUT_LIMIT), path)
     except (InputError, StructureError) as error:
         raise UnreadableOutput(str(error)) from None
+
+
+MISSING = object()  # value_at: no such part
+
+
+def value_at(value: Any, steps: str) -> Any:
+    """``value`` followed by ``steps`` (``a.b[0].c``), or MISSING where it has no such part."""
+    position = 0
+    steps = steps.lstrip(".")
+    if steps and not steps.startswith("["):
+        steps = "." + steps
+    while position < len(steps):
+        step = TRAVERSAL.match(steps, position)
+        if step is None:
+            return MISSING
+        key: Any = step.group(1) or step.group(3) or int(step.group(2))
+        try:
+            value = value[key]
+        except (KeyError, IndexError, TypeError):
+            return MISSING
+        position = step.end()
+    return value
 
 
 def blocks(value: Any) -> list[dict[str, Any]]:

@@ -149,14 +149,19 @@ class Checked:
         return self.decision == self.probe.expected
 
 
+def organizations_of(settings: TopologySettings) -> Organizations:
+    """The accounts the topology's organization holds (aws:PrincipalOrgID, RAM inside it)."""
+    if settings.organization is None:
+        return Organizations()
+    org_id = settings.organization.arn.rsplit("/", 1)[-1]
+    members = settings.organization.members
+    return Organizations({account.id: org_id for name, account in settings.accounts.items() if members is None or name in members})
+
+
 def verify(settings: TopologySettings, model: Model) -> list[Checked]:
     """Every probe through the output's evaluation, as ``curl`` would send it."""
     topology = Topology(model)
-    organizations = Organizations()
-    if settings.organization is not None:
-        org_id = settings.organization.arn.rsplit("/", 1)[-1]
-        members = settings.organization.members
-        organizations = Organizations({account.id: org_id for name, account in settings.accounts.items() if members is None or name in members})
+    organizations = organizations_of(settings)
     missing = sorted(
         {stack_name(settings, c.account, "consumers") for c in settings.consumers.values()} - set(model.stacks)
     )

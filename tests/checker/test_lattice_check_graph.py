@@ -57,7 +57,7 @@ def test_remote_state_is_matched_by_backend(model) -> None:
     (name, source), *_ = consumer.data("terraform_remote_state").items()
     source["config"]["path"] = "../../../terraform-state/elsewhere.tfstate"
     association = next(iter(consumer.resources("aws_vpclattice_service_network_service_association").values()))
-    with pytest.raises(Unresolved, match=f"remote state {name} matches no stack's backend"):
+    with pytest.raises(Unresolved, match=rf"remote state {name} \(local, \.\./\.\./\.\./terraform-state/elsewhere\.tfstate\) matches no stack given"):
         model.resolve(association["service_identifier"], consumer)
 
 
