@@ -209,6 +209,8 @@ def run_handler(
 ) -> dict[str, Any]:
     """The handler's reply from a child process (handler_runner.py): ``response``,
     ``error`` or ``missing``, with the ``calls`` it made and the tables' ``items``."""
+    if not Path(package).is_file():  # a plan or state names the package its apply uploads: it may not be here
+        return {"missing": f"its package {package} is not there to run (build it beside the stack, where its filename points)"}
     request = json.dumps({"package": str(package), "handler": handler, "event": event, "tables": list(tables), "items": items or {}})
     returncode, stdout, stderr = _RUNNERS.run(request, dict(environment))
     lines = stdout.strip().splitlines()

@@ -253,3 +253,12 @@ def test_the_plan_kept_for_the_docs_is_the_projects_plan_today(hcl) -> None:
     kept = json.loads((PROJECT / "shown" / "hcl.json").read_text())
     assert convert(kept, PLAN) == convert(stable_plan(json.loads(hcl.plan.read_text())), PLAN)
     assert "127.0.0.1" not in json.dumps(kept) and "timestamp" not in kept
+
+
+def test_a_function_whose_package_is_not_beside_the_plan_says_so(capsys) -> None:
+    """The kept plan names ./orders.zip, which only its apply would upload: the call is
+    allowed, and the answer says the package is not there (no traceback, no guess)."""
+    status = main(["curl", "--plan", str(PROJECT / "shown" / "hcl.json"), "--from", "hcl/consumer", "--principal", CHECKOUT, "http://orders/"])
+    out = capsys.readouterr().out
+    assert status == 1 and "< ALLOW 502" in out
+    assert f"its package {PROJECT / 'shown' / 'orders.zip'} is not there to run" in out and "Traceback" not in out
