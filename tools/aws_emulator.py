@@ -98,11 +98,11 @@ def plan_and_show(
     prepare: Callable[[Path], None] | None = None,
 ) -> Shown:
     """``terraform init``, ``plan -out`` and ``show -json`` of a copy of ``project`` in
-    ``workdir`` (made here: the project itself is never written), with the override
+    ``workdir`` (a new folder, made here: the project itself is never written), with the override
     pointing the provider at ``url``; with ``apply``, also ``apply`` and ``show -json``
     of the state. ``prepare(workdir)`` runs first (to build a Lambda archive). The JSON files are ``workdir/plan.json`` and ``workdir/state.json``."""
-    if workdir.exists():
-        shutil.rmtree(workdir)
+    if workdir.exists():  # never removed here: it may hold what someone else wrote
+        raise FileExistsError(f"{workdir}: exists; give a new folder for the copy")
     shutil.copytree(project, workdir, ignore=shutil.ignore_patterns(".terraform", "*.tfstate*", "*.tfplan", "shown"))
     (workdir / OVERRIDE_FILE).write_text(provider_override(url))
     if prepare is not None:
